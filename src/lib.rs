@@ -1,0 +1,13 @@
+//! synack: see how TCP opens and closes a connection.
+//!
+//! Data flows one way: packet source ([`capture`] files or the live
+//! loopback demo) → [`decode`] (link layer → IP → TCP, into an owned
+//! [`segment::Segment`]) → [`conversation`] (two endpoint state machines per
+//! connection) → timeline of steps → the terminal UI and the text/JSON/SVG
+//! exports in [`output`].
+
+pub mod capture;
+pub mod decode;
+pub mod segment;
+pub mod seq;
+pub mod state;
