@@ -40,3 +40,40 @@ pub struct Frame<'a> {
     /// Original length on the wire.
     pub wire_len: u32,
 }
+
+/// Errors reading a capture (placeholder).
+#[derive(Debug, thiserror::Error)]
+pub enum CaptureError {
+    /// I/O.
+    #[error("{file}: {source}")]
+    Io {
+        /// File.
+        file: String,
+        /// Cause.
+        source: std::io::Error,
+    },
+}
+
+/// Streaming capture reader (placeholder).
+pub struct CaptureReader {
+    warnings: Vec<String>,
+}
+
+impl CaptureReader {
+    /// Opens a capture.
+    pub fn open(path: &std::path::Path) -> Result<Self, CaptureError> {
+        let _ = std::fs::metadata(path).map_err(|source| CaptureError::Io {
+            file: path.display().to_string(),
+            source,
+        })?;
+        Ok(CaptureReader { warnings: vec![] })
+    }
+    /// Next frame.
+    pub fn next_frame(&mut self) -> Result<Option<Frame<'_>>, CaptureError> {
+        Ok(None)
+    }
+    /// Warnings.
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
+    }
+}

@@ -16,6 +16,7 @@ use std::time::Duration;
 use serde::Serialize;
 
 use crate::segment::Segment;
+use endpoint::{Change, Ctl, Endpoint, Reception};
 use crate::state::TcpState;
 
 pub use analysis::{Label, Role};
@@ -171,5 +172,278 @@ pub struct Connection {
     pub seen: Seen,
     /// Each side's current state.
     pub current: [TcpState; 2],
-    machine: endpoint::Pair,
+    /// Each side's ISN (or, mid-stream, first sequence number seen): the
+    /// base of relative numbers.
+    pub base: [Option<u32>; 2],
+    ends: [endpoint::Endpoint; 2],
+    analyzer: analysis::Analyzer,
+}
+
+/// Ports below this are taken as a server's when a capture starts
+/// mid-stream and no SYN tells who opened.
+const WELL_KNOWN_PORTS: u16 = 1024;
+
+impl Connection {
+    /// Starts a connection with `seg`, its first segment.
+    fn new(index: usize, seg: &Segment) -> Connection {
+        let f = seg.flags;
+        let (client, server) = if f.syn() && !f.ack() {
+            (seg.src, seg.dst)
+        } else if f.syn() && f.ack() {
+            (seg.dst, seg.src)
+        } else if seg.src.port() < WELL_KNOWN_PORTS && seg.dst.port() >= WELL_KNOWN_PORTS {
+            (seg.dst, seg.src)
+        } else {
+            (seg.src, seg.dst)
+        };
+        let (initial, assumed_listen) = if f.syn() && !f.ack() {
+            ([TcpState::Closed, TcpState::Listen], true)
+        } else if f.syn() && f.ack() && !f.rst() {
+            // The capture missed the SYN: the client must be waiting in
+            // SYN-SENT and the server was listening.
+            ([TcpState::SynSent, TcpState::Listen], false)
+        } else {
+            ([TcpState::Unknown, TcpState::Unknown], false)
+        };
+        let mut ends = [
+            Endpoint::new(initial[0], false),
+            Endpoint::new(initial[1], assumed_listen),
+        ];
+        if initial[0] == TcpState::SynSent {
+            ends[0].m.isn = Some(seg.ack.wrapping_sub(1));
+        }
+        Connection {
+            index,
+            client,
+            server,
+            initial,
+            mid_stream: initial[0] == TcpState::Unknown,
+            steps: Vec::new(),
+            transitions: Vec::new(),
+            packets: 0,
+            bytes: 0,
+            first_ts: seg.ts,
+            last_ts: seg.ts,
+            seen: Seen::default(),
+            current: initial,
+            base: [None, None],
+            ends,
+            analyzer: analysis::Analyzer::default(),
+        }
+    }
+
+    /// Which side sent `seg` (which must belong to this connection).
+    pub fn side_of(&self, seg: &Segment) -> Side {
+        if seg.src == self.client {
+            Side::Client
+        } else {
+            Side::Server
+        }
+    }
+
+    /// Duration from the first to the last segment.
+    pub fn duration(&self) -> Duration {
+        self.last_ts.saturating_sub(self.first_ts)
+    }
+
+    /// Transitions that took effect at step `step`.
+    pub fn transitions_at(&self, step: usize) -> impl Iterator<Item = &Transition> {
+        self.transitions.iter().filter(move |t| t.step == step)
+    }
+
+    /// Whether the connection is over, so a new SYN on its 4-tuple starts a
+    /// new one.
+    fn finished(&self) -> bool {
+        let over = |s: TcpState| matches!(s, TcpState::Closed | TcpState::TimeWait);
+        self.seen.rst
+            || (self.seen.fin_from_client && self.seen.fin_from_server)
+            || (self.packets > 0 && over(self.current[0]) && over(self.current[1]))
+    }
+
+    fn record(&mut self, side: Side, changes: Vec<Change>, segment: usize, step: usize, event: Event) {
+        for (from, to, cause) in changes {
+            self.transitions.push(Transition {
+                endpoint: side,
+                from,
+                to,
+                segment,
+                step,
+                event,
+                cause,
+            });
+        }
+    }
+
+    /// Adds one segment: updates both endpoints (RFC 9293 §3.10) and, when
+    /// `keep_steps`, appends a step to the timeline. Returns the step index.
+    fn push(&mut self, seg: Segment, keep_steps: bool) -> usize {
+        let from = self.side_of(&seg);
+        let (x, y) = (from.idx(), from.peer().idx());
+        let j = self.packets as usize;
+        let c = Ctl::of(&seg);
+
+        self.packets += 1;
+        self.bytes += u64::from(seg.ip.total_len);
+        self.last_ts = seg.ts;
+        self.update_seen(from, &seg);
+        if seg.flags.syn() || self.base[x].is_none() {
+            self.base[x] = Some(seg.seq);
+        }
+        let (role, labels) = self.analyzer.classify(x, &seg);
+
+        // The sender's own segment tells what it had received: undo
+        // receptions its ACK shows it had not processed yet.
+        let mut deferred = Vec::new();
+        if let Some(rb) = self.ends[x].reconcile(c) {
+            if rb.no_listener {
+                self.initial[x] = TcpState::Closed;
+            }
+            self.transitions.retain(|t| {
+                !(t.endpoint == from && t.event == Event::Receive && t.step >= rb.from_step)
+            });
+            for step in self.steps.iter_mut().skip(rb.from_step) {
+                step.states[x] = rb.state;
+            }
+            deferred = rb.deferred;
+        }
+        let sent = self.ends[x].m.on_send(c);
+        self.record(from, sent, j, j, Event::Send);
+        for r in deferred {
+            let changes = self.ends[x].receive(Reception { step: j, ..r });
+            self.record(from, changes, r.segment, j, Event::Receive);
+        }
+        let changes = self.ends[y].receive(Reception {
+            segment: j,
+            step: j,
+            ctl: c,
+        });
+        self.record(from.peer(), changes, j, j, Event::Receive);
+        self.current = [self.ends[0].m.state, self.ends[1].m.state];
+
+        if keep_steps {
+            let rel_seq = seg.seq.wrapping_sub(self.base[x].unwrap_or(seg.seq));
+            let rel_ack = match (seg.flags.ack(), self.base[y]) {
+                (true, Some(b)) => seg.ack.wrapping_sub(b),
+                _ => 0,
+            };
+            self.steps.push(Step {
+                segment: seg,
+                from,
+                rel_seq,
+                rel_ack,
+                role,
+                labels,
+                states: self.current,
+            });
+        }
+        j
+    }
+
+    fn update_seen(&mut self, from: Side, seg: &Segment) {
+        let f = seg.flags;
+        let seen = &mut self.seen;
+        match from {
+            Side::Client => {
+                seen.syn |= f.syn() && !f.ack();
+                seen.fin_from_client |= f.fin();
+                seen.data_from_client += u64::from(seg.payload_len);
+            }
+            Side::Server => {
+                seen.syn_ack |= f.syn() && f.ack();
+                seen.fin_from_server |= f.fin();
+                seen.data_from_server += u64::from(seg.payload_len);
+            }
+        }
+        seen.rst |= f.rst();
+        if from == Side::Client && seen.syn_ack && f.ack() && !f.syn() {
+            seen.handshake = true;
+        }
+    }
+}
+
+/// Counts of what a capture held besides TCP.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Skipped {
+    /// Frames that were not TCP (ARP, UDP, ICMP ...).
+    pub not_tcp: u64,
+    /// IP fragments.
+    pub fragments: u64,
+    /// Frames too short or inconsistent to decode.
+    pub malformed: u64,
+}
+
+/// Groups segments into connections by 4-tuple and runs their state
+/// machines: the model's entry point, fed by replays and live captures.
+#[derive(Debug, Default)]
+pub struct Tracker {
+    conns: Vec<Connection>,
+    by_tuple: HashMap<(SocketAddr, SocketAddr), usize>,
+    keep_steps: bool,
+    /// Frames skipped, by reason.
+    pub skipped: Skipped,
+    /// Timestamp of the first segment seen.
+    pub first_ts: Option<Duration>,
+}
+
+impl Tracker {
+    /// A tracker that keeps every step (for walks and exports).
+    pub fn new() -> Tracker {
+        Tracker {
+            keep_steps: true,
+            ..Tracker::default()
+        }
+    }
+
+    /// A tracker that keeps only per-connection summaries: memory grows with
+    /// connections, not packets (for `--list`).
+    pub fn summaries_only() -> Tracker {
+        Tracker::default()
+    }
+
+    fn key(seg: &Segment) -> (SocketAddr, SocketAddr) {
+        if seg.src <= seg.dst {
+            (seg.src, seg.dst)
+        } else {
+            (seg.dst, seg.src)
+        }
+    }
+
+    /// Adds a segment. Returns `(connection index, step index)`.
+    pub fn ingest(&mut self, seg: Segment) -> (usize, usize) {
+        self.first_ts.get_or_insert(seg.ts);
+        let key = Self::key(&seg);
+        let existing = self.by_tuple.get(&key).copied();
+        let index = match existing {
+            Some(i) if !self.starts_new(&self.conns[i], &seg) => i,
+            _ => {
+                let i = self.conns.len();
+                self.conns.push(Connection::new(i, &seg));
+                self.by_tuple.insert(key, i);
+                i
+            }
+        };
+        let step = self.conns[index].push(seg, self.keep_steps);
+        (index, step)
+    }
+
+    /// A SYN with a new ISN after the connection on this 4-tuple ended
+    /// starts a new connection (port reuse).
+    fn starts_new(&self, conn: &Connection, seg: &Segment) -> bool {
+        let f = seg.flags;
+        if !f.syn() || f.ack() || f.rst() {
+            return false;
+        }
+        let same_isn = conn.side_of(seg) == Side::Client && conn.base[0] == Some(seg.seq);
+        !same_isn && (conn.finished() || conn.seen.syn)
+    }
+
+    /// The connections, in order of their first segment.
+    pub fn connections(&self) -> &[Connection] {
+        &self.conns
+    }
+
+    /// Consumes the tracker, returning its connections.
+    pub fn into_connections(self) -> Vec<Connection> {
+        self.conns
+    }
 }

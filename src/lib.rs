@@ -7,7 +7,9 @@
 //! exports in [`output`].
 
 pub mod capture;
+pub mod conversation;
 pub mod decode;
+pub mod replay;
 pub mod segment;
 pub mod seq;
 pub mod state;

@@ -1,0 +1,396 @@
+//! One endpoint's TCP state machine, driven by the segments it sends and
+//! receives (RFC 9293 §3.10 "Event Processing"), and the pair of them that
+//! makes a connection.
+//!
+//! A capture is taken at one point between the hosts, so a segment seen on
+//! the wire is not yet received. Receptions are applied when seen, but kept
+//! as *tentative* until the receiver's own next segment confirms them: its
+//! acknowledgment number must cover a SYN or FIN it processed. When it does
+//! not (the two FINs crossed in flight), the receiver's state is rolled back
+//! to before that reception, its send is applied first, and the reception
+//! afterwards — the order in which the Linux kernel records the transitions.
+
+use serde::Serialize;
+
+use crate::segment::{Segment, TcpFlags};
+use crate::seq;
+use crate::state::TcpState;
+
+/// Why an endpoint changed state: the RFC 9293 event, in words a UI can
+/// translate. Each variant names the section that defines it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Cause {
+    /// snd SYN: active open, connect() (§3.10.1).
+    SndSyn,
+    /// rcv SYN in LISTEN, answered by SYN-ACK (§3.10.7.2).
+    RcvSyn,
+    /// rcv SYN in SYN-SENT without ACK: simultaneous open (§3.10.7.3).
+    RcvSynSimultaneous,
+    /// rcv SYN-ACK acking our SYN in SYN-SENT (§3.10.7.3).
+    RcvSynAck,
+    /// rcv ACK of our SYN in SYN-RECEIVED (§3.10.7.4, fifth check).
+    RcvAckOfSyn,
+    /// snd FIN: close() or shutdown(SHUT_WR) (§3.10.4).
+    SndFin,
+    /// rcv FIN (§3.10.7.4, eighth check).
+    RcvFin,
+    /// rcv ACK of our FIN (§3.10.7.4, fifth check).
+    RcvAckOfFin,
+    /// snd RST: abort (§3.10.5).
+    SndRst,
+    /// rcv RST (§3.10.7.4, second check; §3.10.7.3 in SYN-SENT).
+    RcvRst,
+    /// rcv RST in SYN-SENT: the connection was refused (§3.10.7.3).
+    RcvRstRefused,
+    /// The capture began mid-stream: the state is inferred from a segment
+    /// only a synchronized endpoint sends.
+    MidStream,
+}
+
+impl Cause {
+    /// Short English text citing the RFC event, as used in `--print` and
+    /// JSON (`"rcv SYN-ACK acking our SYN"`).
+    pub fn text(self) -> &'static str {
+        match self {
+            Cause::SndSyn => "snd SYN (connect)",
+            Cause::RcvSyn => "rcv SYN, snd SYN-ACK",
+            Cause::RcvSynSimultaneous => "rcv SYN while SYN_SENT (simultaneous open)",
+            Cause::RcvSynAck => "rcv SYN-ACK acking our SYN",
+            Cause::RcvAckOfSyn => "rcv ACK of our SYN",
+            Cause::SndFin => "snd FIN (close or shutdown)",
+            Cause::RcvFin => "rcv FIN",
+            Cause::RcvAckOfFin => "rcv ACK of our FIN",
+            Cause::SndRst => "snd RST (abort)",
+            Cause::RcvRst => "rcv RST",
+            Cause::RcvRstRefused => "rcv RST acking our SYN (connection refused)",
+            Cause::MidStream => "sends data: synchronized (capture began mid-stream)",
+        }
+    }
+
+    /// The RFC 9293 section that defines the event.
+    pub fn rfc_section(self) -> &'static str {
+        match self {
+            Cause::SndSyn => "3.10.1",
+            Cause::RcvSyn => "3.10.7.2",
+            Cause::RcvSynSimultaneous | Cause::RcvSynAck | Cause::RcvRstRefused => "3.10.7.3",
+            Cause::SndFin => "3.10.4",
+            Cause::SndRst => "3.10.5",
+            Cause::RcvAckOfSyn | Cause::RcvFin | Cause::RcvAckOfFin | Cause::RcvRst => "3.10.7.4",
+            Cause::MidStream => "3.3.2",
+        }
+    }
+}
+
+/// The few fields of a segment the state machine reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Ctl {
+    pub seq: u32,
+    pub ack: u32,
+    pub flags: TcpFlags,
+    pub payload_len: u32,
+}
+
+impl Ctl {
+    pub fn of(seg: &Segment) -> Ctl {
+        Ctl {
+            seq: seg.seq,
+            ack: seg.ack,
+            flags: seg.flags,
+            payload_len: seg.payload_len,
+        }
+    }
+    fn seq_end(self) -> u32 {
+        self.seq
+            .wrapping_add(self.payload_len)
+            .wrapping_add(u32::from(self.flags.syn()) + u32::from(self.flags.fin()))
+    }
+    /// Sequence number of the FIN this segment carries.
+    fn fin_seq(self) -> u32 {
+        self.seq
+            .wrapping_add(self.payload_len)
+            .wrapping_add(u32::from(self.flags.syn()))
+    }
+    /// Whether this segment's ACK field covers sequence number `s` (acks
+    /// everything up to and including `s`).
+    fn acks(self, s: u32) -> bool {
+        self.flags.ack() && seq::gt(self.ack, s)
+    }
+}
+
+/// One endpoint's machine: its state and the sequence facts the RFC's event
+/// processing consults.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Machine {
+    pub state: TcpState,
+    /// Our ISN, once we sent a SYN.
+    pub isn: Option<u32>,
+    /// Sequence number of our FIN, once we sent one.
+    pub fin_seq: Option<u32>,
+    /// The peer's FIN sequence number, once we processed it.
+    pub peer_fin: Option<u32>,
+    /// Whether the peer acknowledged our FIN.
+    pub fin_acked: bool,
+}
+
+/// A state change produced by one event, before it is placed on the timeline.
+pub(crate) type Change = (TcpState, TcpState, Cause);
+
+impl Machine {
+    pub fn new(state: TcpState) -> Machine {
+        Machine {
+            state,
+            isn: None,
+            fin_seq: None,
+            peer_fin: None,
+            fin_acked: false,
+        }
+    }
+
+    fn go(&mut self, to: TcpState, cause: Cause, out: &mut Vec<Change>) {
+        if self.state != to {
+            out.push((self.state, to, cause));
+            self.state = to;
+        }
+    }
+
+    /// The endpoint sends `c` (RFC 9293 §3.10.1–3.10.5: user calls that emit
+    /// segments).
+    pub fn on_send(&mut self, c: Ctl) -> Vec<Change> {
+        use TcpState::*;
+        let mut out = Vec::new();
+        let f = c.flags;
+        if f.rst() {
+            // §3.10.5 ABORT: a RST from a synchronized or opening state
+            // destroys the connection. A RST sent from CLOSED or LISTEN
+            // answers a segment for which there is no connection.
+            if !matches!(self.state, Closed | Listen) {
+                self.go(Closed, Cause::SndRst, &mut out);
+            }
+            return out;
+        }
+        if f.syn() {
+            self.isn.get_or_insert(c.seq);
+            match (self.state, f.ack()) {
+                // §3.10.1 OPEN (active): connect() sends SYN, enter SYN-SENT.
+                (Closed | Unknown, false) => self.go(SynSent, Cause::SndSyn, &mut out),
+                // §3.10.7.2: the SYN was received but not by us on the wire
+                // (the capture missed it): LISTEN answers with SYN-ACK.
+                (Listen | Unknown, true) => self.go(SynReceived, Cause::RcvSyn, &mut out),
+                // Retransmitted SYN or SYN-ACK: no new transition.
+                _ => {}
+            }
+        }
+        if f.fin() {
+            let fs = c.fin_seq();
+            if self.fin_seq.is_none() {
+                self.fin_seq = Some(fs);
+                // §3.10.4 CLOSE: ESTABLISHED/SYN-RECEIVED → FIN-WAIT-1,
+                // CLOSE-WAIT → LAST-ACK.
+                let to = match self.state {
+                    Established | SynReceived => Some(FinWait1),
+                    CloseWait => Some(LastAck),
+                    Unknown if self.peer_fin.is_some() => Some(LastAck),
+                    Unknown => Some(FinWait1),
+                    _ => None,
+                };
+                if let Some(to) = to {
+                    self.go(to, Cause::SndFin, &mut out);
+                }
+            }
+        } else if self.state == Unknown && c.payload_len > 0 && !f.syn() {
+            // Only a synchronized endpoint sends data; without a FIN seen
+            // either way ESTABLISHED is the state that explains it.
+            if self.peer_fin.is_none() {
+                self.go(Established, Cause::MidStream, &mut out);
+            } else {
+                self.go(CloseWait, Cause::MidStream, &mut out);
+            }
+        }
+        out
+    }
+
+    /// The endpoint receives `c` from its peer (RFC 9293 §3.10.7 SEGMENT
+    /// ARRIVES).
+    pub fn on_receive(&mut self, c: Ctl) -> Vec<Change> {
+        use TcpState::*;
+        let mut out = Vec::new();
+        let f = c.flags;
+        match self.state {
+            // §3.10.7.1 CLOSED: everything is answered by RST or dropped.
+            Closed => return out,
+            // §3.10.7.2 LISTEN: RST ignored, ACK answered by RST, SYN opens.
+            Listen => {
+                if f.syn() && !f.ack() && !f.rst() {
+                    self.go(SynReceived, Cause::RcvSyn, &mut out);
+                }
+                return out;
+            }
+            // §3.10.7.3 SYN-SENT.
+            SynSent => {
+                let acceptable = self.isn.is_some_and(|isn| c.acks(isn));
+                if f.rst() {
+                    if acceptable {
+                        self.go(Closed, Cause::RcvRstRefused, &mut out);
+                    }
+                    return out;
+                }
+                if f.syn() {
+                    if f.ack() && acceptable {
+                        self.go(Established, Cause::RcvSynAck, &mut out);
+                    } else if !f.ack() {
+                        self.go(SynReceived, Cause::RcvSynSimultaneous, &mut out);
+                    }
+                }
+                if !f.fin() || self.state != Established {
+                    return out;
+                }
+            }
+            _ => {}
+        }
+        // §3.10.7.4 Other states. Second check: RST.
+        if f.rst() {
+            // In TIME-WAIT Linux lets a RST end the wait (RFC 1337's
+            // protection is off by default: net.ipv4.tcp_rfc1337 = 0).
+            self.go(Closed, Cause::RcvRst, &mut out);
+            return out;
+        }
+        // Fifth check: the ACK field.
+        if f.ack() {
+            if self.state == SynReceived && self.isn.is_some_and(|isn| c.acks(isn)) {
+                self.go(Established, Cause::RcvAckOfSyn, &mut out);
+            }
+            if let Some(fs) = self.fin_seq
+                && !self.fin_acked
+                && c.acks(fs)
+            {
+                self.fin_acked = true;
+                match self.state {
+                    // FIN-WAIT-1: our FIN is acknowledged → FIN-WAIT-2.
+                    FinWait1 => self.go(FinWait2, Cause::RcvAckOfFin, &mut out),
+                    // CLOSING: our FIN is acknowledged → TIME-WAIT.
+                    Closing => self.go(TimeWait, Cause::RcvAckOfFin, &mut out),
+                    // LAST-ACK: our FIN is acknowledged → CLOSED.
+                    LastAck => self.go(Closed, Cause::RcvAckOfFin, &mut out),
+                    _ => {}
+                }
+            }
+        }
+        // Eighth check: the FIN bit.
+        if f.fin() {
+            let fs = c.fin_seq();
+            if self.peer_fin.is_some_and(|p| p == fs) {
+                return out; // retransmitted FIN: no new transition
+            }
+            self.peer_fin = Some(fs);
+            match self.state {
+                // SYN-RECEIVED, ESTABLISHED: enter CLOSE-WAIT.
+                SynReceived | Established | Unknown => {
+                    self.go(CloseWait, Cause::RcvFin, &mut out)
+                }
+                // FIN-WAIT-1: our FIN not yet acked → CLOSING (simultaneous
+                // close); acked → TIME-WAIT (handled via FIN-WAIT-2 above).
+                FinWait1 => self.go(Closing, Cause::RcvFin, &mut out),
+                // FIN-WAIT-2: enter TIME-WAIT.
+                FinWait2 => self.go(TimeWait, Cause::RcvFin, &mut out),
+                _ => {}
+            }
+        }
+        out
+    }
+}
+
+/// A reception applied tentatively: it may have to be replayed after the
+/// receiver's next send.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Reception {
+    /// Index of the received segment in the connection.
+    pub segment: usize,
+    /// Step at which it was applied.
+    pub step: usize,
+    pub ctl: Ctl,
+}
+
+/// One endpoint: its machine, and the receptions not yet confirmed by its
+/// own acknowledgment numbers, with the machine as it was before them.
+#[derive(Clone, Debug)]
+pub(crate) struct Endpoint {
+    pub m: Machine,
+    checkpoint: Machine,
+    tentative: Vec<Reception>,
+    /// The initial state was assumed (a server taken to be LISTENing),
+    /// not observed.
+    pub assumed_listen: bool,
+}
+
+/// What reconciling a send with earlier receptions found.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct Rollback {
+    /// State to show from step `from_step` until the send.
+    pub state: TcpState,
+    /// First step whose state is rewritten.
+    pub from_step: usize,
+    /// Receptions that happened after the send, to re-apply.
+    pub deferred: Vec<Reception>,
+    /// The initial state turned out to be CLOSED, not LISTEN (refused).
+    pub no_listener: bool,
+}
+
+impl Endpoint {
+    pub fn new(state: TcpState, assumed_listen: bool) -> Endpoint {
+        let m = Machine::new(state);
+        Endpoint {
+            m,
+            checkpoint: m,
+            tentative: Vec::new(),
+            assumed_listen,
+        }
+    }
+
+    /// Applies a received segment tentatively.
+    pub fn receive(&mut self, r: Reception) -> Vec<Change> {
+        if self.tentative.is_empty() {
+            self.checkpoint = self.m;
+        }
+        self.tentative.push(r);
+        self.m.on_receive(r.ctl)
+    }
+
+    /// Before this endpoint sends `c`: checks its tentative receptions
+    /// against `c`'s acknowledgment number. Returns a rollback when the send
+    /// happened before some reception was processed.
+    pub fn reconcile(&mut self, c: Ctl) -> Option<Rollback> {
+        if self.tentative.is_empty() {
+            return None;
+        }
+        let pending = std::mem::take(&mut self.tentative);
+        // A RST answering a SYN from an endpoint that never sent a SYN of its
+        // own: nobody was listening (§3.10.7.1), the assumed LISTEN was wrong.
+        if self.assumed_listen && c.flags.rst() && self.m.isn.is_none() {
+            self.assumed_listen = false;
+            self.m = Machine::new(TcpState::Closed);
+            return Some(Rollback {
+                state: TcpState::Closed,
+                from_step: pending[0].step,
+                deferred: Vec::new(),
+                no_listener: true,
+            });
+        }
+        // Only a SYN or FIN can be shown unprocessed by an ack number.
+        let uncovered = pending.iter().position(|r| {
+            (r.ctl.flags.syn() || r.ctl.flags.fin()) && !c.acks(r.ctl.seq_end().wrapping_sub(1))
+        });
+        let k = uncovered?;
+        let mut m = self.checkpoint;
+        for r in &pending[..k] {
+            m.on_receive(r.ctl);
+        }
+        self.m = m;
+        Some(Rollback {
+            state: m.state,
+            from_step: pending[k].step,
+            deferred: pending[k..].to_vec(),
+            no_listener: false,
+        })
+    }
+}

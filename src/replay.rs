@@ -1,0 +1,57 @@
+//! Replaying a capture file: reader → decoder → tracker, streaming, with
+//! the counts of what was skipped. The edge between files and the pure model.
+
+use std::path::Path;
+
+use crate::capture::{CaptureError, CaptureReader};
+use crate::conversation::{Connection, Skipped, Tracker};
+use crate::decode::{Decoded, decode};
+
+/// What a replayed capture holds.
+#[derive(Debug)]
+pub struct Replay {
+    /// Every TCP connection, in order of first segment.
+    pub connections: Vec<Connection>,
+    /// Frames skipped, by reason.
+    pub skipped: Skipped,
+    /// Frames read in all.
+    pub frames: u64,
+    /// Non-fatal problems (e.g. a truncated last packet), one line each.
+    pub warnings: Vec<String>,
+}
+
+/// Feeds every frame of a capture through `tracker`.
+fn run(path: &Path, mut tracker: Tracker) -> Result<Replay, CaptureError> {
+    let mut reader = CaptureReader::open(path)?;
+    let mut frames = 0u64;
+    while let Some(frame) = reader.next_frame()? {
+        frames += 1;
+        match decode(&frame) {
+            Decoded::Tcp(seg) => {
+                tracker.ingest(seg);
+            }
+            Decoded::NotTcp => tracker.skipped.not_tcp += 1,
+            Decoded::Fragment => tracker.skipped.fragments += 1,
+            Decoded::Malformed => tracker.skipped.malformed += 1,
+        }
+    }
+    let warnings = reader.warnings().to_vec();
+    let skipped = tracker.skipped;
+    Ok(Replay {
+        connections: tracker.into_connections(),
+        skipped,
+        frames,
+        warnings,
+    })
+}
+
+/// Reads a capture keeping every step of every connection.
+pub fn load(path: &Path) -> Result<Replay, CaptureError> {
+    run(path, Tracker::new())
+}
+
+/// Reads a capture keeping per-connection summaries only (memory grows
+/// with connections, not packets).
+pub fn summarize(path: &Path) -> Result<Replay, CaptureError> {
+    run(path, Tracker::summaries_only())
+}
