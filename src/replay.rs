@@ -10,10 +10,8 @@ use crate::decode::{Decoded, decode};
 /// What a replayed capture holds.
 #[derive(Debug)]
 pub struct Replay {
-    /// Every TCP connection, in order of first segment.
-    pub connections: Vec<Connection>,
-    /// Frames skipped, by reason.
-    pub skipped: Skipped,
+    /// The model, holding every TCP connection; a UI may keep feeding it.
+    pub tracker: Tracker,
     /// Frames read in all.
     pub frames: u64,
     /// Non-fatal problems (e.g. a truncated last packet), one line each.
@@ -36,13 +34,22 @@ fn run(path: &Path, mut tracker: Tracker) -> Result<Replay, CaptureError> {
         }
     }
     let warnings = reader.warnings().to_vec();
-    let skipped = tracker.skipped;
     Ok(Replay {
-        connections: tracker.into_connections(),
-        skipped,
+        tracker,
         frames,
         warnings,
     })
+}
+
+impl Replay {
+    /// Every TCP connection, in order of first segment.
+    pub fn connections(&self) -> &[Connection] {
+        self.tracker.connections()
+    }
+    /// Frames skipped, by reason.
+    pub fn skipped(&self) -> Skipped {
+        self.tracker.skipped
+    }
 }
 
 /// Reads a capture keeping every step of every connection.
