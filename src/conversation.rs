@@ -447,3 +447,6 @@ impl Tracker {
         self.conns
     }
 }
+
+#[cfg(test)]
+mod tests;

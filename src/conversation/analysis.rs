@@ -196,7 +196,7 @@ impl Analyzer {
             && me.next_seq == Some(s.seq)
         {
             let outstanding = peer.next_seq.is_some_and(|pn| seq::gt(pn, s.ack));
-            if s.window != last_win {
+            if s.window != last_win && s.window != 0 {
                 labels.push(Label::WindowUpdate);
             } else if outstanding {
                 labels.push(Label::DupAck);
