@@ -189,9 +189,11 @@ impl Connection {
         let f = seg.flags;
         let (client, server) = if f.syn() && !f.ack() {
             (seg.src, seg.dst)
-        } else if f.syn() && f.ack() {
-            (seg.dst, seg.src)
-        } else if seg.src.port() < WELL_KNOWN_PORTS && seg.dst.port() >= WELL_KNOWN_PORTS {
+        } else if (f.syn() && f.ack())
+            || (seg.src.port() < WELL_KNOWN_PORTS && seg.dst.port() >= WELL_KNOWN_PORTS)
+        {
+            // A SYN-ACK comes from the server; without any SYN, a well-known
+            // port against an ephemeral one marks the server.
             (seg.dst, seg.src)
         } else {
             (seg.src, seg.dst)

@@ -1,1 +1,138 @@
-fn main() {}
+//! The `synack` command line: parses flags, runs a replay or the live demo,
+//! and turns every error into one line on stderr with a non-zero exit.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, Parser, Subcommand};
+
+use synack::output::{self, Style};
+use synack::replay::{self, Replay};
+
+/// See how TCP opens and closes a connection: SYN, SYN-ACK, ACK, data and
+/// the FIN teardown, step by step, beside both sockets' states.
+#[derive(Parser, Debug)]
+#[command(name = "synack", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Walk through the TCP connections of a saved capture (pcap or pcapng,
+    /// from tcpdump, Wireshark/dumpcap or synack).
+    Replay(ReplayArgs),
+}
+
+#[derive(Args, Debug)]
+struct ReplayArgs {
+    /// The capture file (format detected from its content, not its name).
+    file: PathBuf,
+    /// One line per connection: addresses, packets, bytes, what was seen,
+    /// final states.
+    #[arg(long, group = "mode")]
+    list: bool,
+    /// A text ladder diagram with both endpoints' states after each segment.
+    #[arg(long, group = "mode")]
+    print: bool,
+    /// One JSON document (see the README for its fields).
+    #[arg(long, group = "mode")]
+    json: bool,
+    /// Only connection N (its index in --list).
+    #[arg(long, value_name = "N")]
+    conn: Option<usize>,
+    /// Absolute sequence and acknowledgment numbers instead of relative ones.
+    #[arg(long)]
+    absolute: bool,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("synack: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Some(Command::Replay(args)) => replay_cmd(args),
+        None => bail!("the live demo is not built yet; try `synack replay FILE --print`"),
+    }
+}
+
+/// Writes `text` to stdout; a closed pipe (`| head`) is not an error.
+fn emit(text: &str) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.context("writing to stdout"),
+    }
+}
+
+fn replay_cmd(args: ReplayArgs) -> Result<()> {
+    let name = args.file.display().to_string();
+    let replay: Replay = if args.list {
+        replay::summarize(&args.file)?
+    } else {
+        replay::load(&args.file)?
+    };
+    for w in &replay.warnings {
+        eprintln!("synack: warning: {w}");
+    }
+    let conns = replay.connections();
+    if conns.is_empty() {
+        let s = replay.skipped();
+        bail!(
+            "{name}: no TCP segments in {} frames ({} not TCP, {} IP fragments, {} malformed)",
+            replay.frames,
+            s.not_tcp,
+            s.fragments,
+            s.malformed
+        );
+    }
+    let chosen: Vec<_> = match args.conn {
+        Some(n) if n >= conns.len() => bail!(
+            "--conn {n}: {name} has {} connection{} (0..={}); see --list",
+            conns.len(),
+            if conns.len() == 1 { "" } else { "s" },
+            conns.len() - 1
+        ),
+        Some(n) => vec![&conns[n]],
+        None => conns.iter().collect(),
+    };
+    let style = Style {
+        relative: !args.absolute,
+        color: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        origin: replay.origin.unwrap_or_default(),
+    };
+    if args.json {
+        let doc = output::document(&name, chosen, replay.skipped(), &style);
+        let mut text = serde_json::to_string_pretty(&doc).context("encoding JSON")?;
+        text.push('\n');
+        return emit(&text);
+    }
+    let mut text = if args.list {
+        output::list(&chosen.into_iter().cloned().collect::<Vec<_>>(), &style)
+    } else {
+        let parts: Vec<String> = chosen.iter().map(|c| output::ladder(c, &style)).collect();
+        parts.join("\n")
+    };
+    let s = replay.skipped();
+    text.push_str(&format!(
+        "\n{} connection{}, {} frames; skipped {} not TCP, {} IP fragments, {} malformed\n",
+        conns.len(),
+        if conns.len() == 1 { "" } else { "s" },
+        replay.frames,
+        s.not_tcp,
+        s.fragments,
+        s.malformed
+    ));
+    emit(&text)
+}

@@ -14,6 +14,8 @@ pub struct Replay {
     pub tracker: Tracker,
     /// Frames read in all.
     pub frames: u64,
+    /// Timestamp of the capture's first frame: times are shown since it.
+    pub origin: Option<std::time::Duration>,
     /// Non-fatal problems (e.g. a truncated last packet), one line each.
     pub warnings: Vec<String>,
 }
@@ -22,8 +24,10 @@ pub struct Replay {
 fn run(path: &Path, mut tracker: Tracker) -> Result<Replay, CaptureError> {
     let mut reader = CaptureReader::open(path)?;
     let mut frames = 0u64;
+    let mut origin = None;
     while let Some(frame) = reader.next_frame()? {
         frames += 1;
+        origin.get_or_insert(frame.ts);
         match decode(&frame) {
             Decoded::Tcp(seg) => {
                 tracker.ingest(seg);
@@ -37,6 +41,7 @@ fn run(path: &Path, mut tracker: Tracker) -> Result<Replay, CaptureError> {
     Ok(Replay {
         tracker,
         frames,
+        origin,
         warnings,
     })
 }
