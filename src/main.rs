@@ -41,6 +41,10 @@ struct ReplayArgs {
     /// One JSON document (see the README for its fields).
     #[arg(long, group = "mode")]
     json: bool,
+    /// The ladder of one connection as an SVG picture (the first connection
+    /// unless --conn).
+    #[arg(long, group = "mode")]
+    svg: bool,
     /// Only connection N (its index in --list).
     #[arg(long, value_name = "N")]
     conn: Option<usize>,
@@ -117,6 +121,9 @@ fn replay_cmd(args: ReplayArgs) -> Result<()> {
         let mut text = serde_json::to_string_pretty(&doc).context("encoding JSON")?;
         text.push('\n');
         return emit(&text);
+    }
+    if args.svg {
+        return emit(&output::svg(chosen[0], &style));
     }
     let mut text = if args.list {
         output::list(&chosen.into_iter().cloned().collect::<Vec<_>>(), &style)

@@ -1,0 +1,32 @@
+//! Exports of the model without a terminal UI: the `--list` table, the
+//! `--print` text ladder and the `--json` document and the `--svg` picture. Each renders into a
+//! `String` (or a `serde_json::Value`) so output is byte-stable and tested
+//! by snapshots; writing to stdout is the caller's job.
+
+mod json;
+mod ladder;
+mod list;
+mod svg;
+
+use std::time::Duration;
+
+pub use json::{document, ConnectionJson};
+pub use ladder::ladder;
+pub use list::{list, seen_summary};
+pub use svg::svg;
+
+/// How to print numbers and whether to colour.
+#[derive(Clone, Copy, Debug)]
+pub struct Style {
+    /// Sequence/ack numbers relative to the ISN (true) or absolute.
+    pub relative: bool,
+    /// ANSI colours (only when stdout is a terminal).
+    pub color: bool,
+    /// Timestamp of the capture's first packet: times are printed since it.
+    pub origin: Duration,
+}
+
+/// Seconds since `origin`, as a float.
+pub fn secs_since(ts: Duration, origin: Duration) -> f64 {
+    ts.saturating_sub(origin).as_secs_f64()
+}

@@ -1,0 +1,158 @@
+//! `synack replay FILE --json`: one stable JSON document (documented in the
+//! README).
+
+use serde::Serialize;
+
+use crate::conversation::{Cause, Connection, Event, Label, Role, Side, Skipped};
+use crate::state::TcpState;
+
+use super::{Style, secs_since};
+
+/// One segment in the JSON document.
+#[derive(Serialize)]
+pub struct SegmentJson {
+    /// 0-based index within the connection.
+    pub index: usize,
+    /// Frame number in the capture (1-based).
+    pub frame: u64,
+    /// Seconds since the capture's first packet.
+    pub time: f64,
+    /// Sender.
+    pub from: Side,
+    /// Flag names (`SYN`, `ACK` ...).
+    pub flags: Vec<&'static str>,
+    /// Sequence number (relative unless `--absolute`).
+    pub seq: u32,
+    /// Acknowledgment number (relative unless `--absolute`).
+    pub ack: u32,
+    /// Payload length.
+    pub len: u32,
+    /// Window field (unscaled).
+    pub win: u16,
+    /// Role in the lifecycle.
+    pub role: Role,
+    /// Analysis labels.
+    pub labels: Vec<Label>,
+    /// Client state after this segment.
+    pub client_state: TcpState,
+    /// Server state after this segment.
+    pub server_state: TcpState,
+}
+
+/// One transition in the JSON document.
+#[derive(Serialize)]
+pub struct TransitionJson {
+    /// Which endpoint.
+    pub endpoint: Side,
+    /// State before.
+    pub from: TcpState,
+    /// State after.
+    pub to: TcpState,
+    /// Index of the segment that caused it.
+    pub segment: usize,
+    /// Index of the segment after which it holds.
+    pub step: usize,
+    /// `send` or `receive`.
+    pub event: Event,
+    /// The RFC event in words.
+    pub cause: &'static str,
+    /// Machine-readable cause.
+    pub cause_id: Cause,
+}
+
+/// One connection in the JSON document.
+#[derive(Serialize)]
+pub struct ConnectionJson {
+    /// Index (like Wireshark's tcp.stream).
+    pub index: usize,
+    /// Client address.
+    pub client: String,
+    /// Server address.
+    pub server: String,
+    /// True when the capture began mid-connection.
+    pub mid_stream: bool,
+    /// States before the first segment.
+    pub initial_client_state: TcpState,
+    /// States before the first segment.
+    pub initial_server_state: TcpState,
+    /// The segments.
+    pub segments: Vec<SegmentJson>,
+    /// The transitions, in order.
+    pub transitions: Vec<TransitionJson>,
+}
+
+impl ConnectionJson {
+    /// Builds the JSON view of one connection.
+    pub fn new(c: &Connection, style: &Style) -> ConnectionJson {
+        ConnectionJson {
+            index: c.index,
+            client: c.client.to_string(),
+            server: c.server.to_string(),
+            mid_stream: c.mid_stream,
+            initial_client_state: c.initial[0],
+            initial_server_state: c.initial[1],
+            segments: c
+                .steps
+                .iter()
+                .enumerate()
+                .map(|(i, s)| SegmentJson {
+                    index: i,
+                    frame: s.segment.frame.number,
+                    time: secs_since(s.segment.ts, style.origin),
+                    from: s.from,
+                    flags: s.segment.flags.names(),
+                    seq: if style.relative { s.rel_seq } else { s.segment.seq },
+                    ack: if style.relative { s.rel_ack } else { s.segment.ack },
+                    len: s.segment.payload_len,
+                    win: s.segment.window,
+                    role: s.role,
+                    labels: s.labels.clone(),
+                    client_state: s.states[0],
+                    server_state: s.states[1],
+                })
+                .collect(),
+            transitions: c
+                .transitions
+                .iter()
+                .map(|t| TransitionJson {
+                    endpoint: t.endpoint,
+                    from: t.from,
+                    to: t.to,
+                    segment: t.segment,
+                    step: t.step,
+                    event: t.event,
+                    cause: t.cause.text(),
+                    cause_id: t.cause,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The whole document.
+#[derive(Serialize)]
+struct Document<'a> {
+    file: &'a str,
+    relative: bool,
+    skipped: Skipped,
+    connections: Vec<ConnectionJson>,
+}
+
+/// Renders the document for `conns` (already filtered by `--conn`).
+pub fn document<'a>(
+    file: &str,
+    conns: impl IntoIterator<Item = &'a Connection>,
+    skipped: Skipped,
+    style: &Style,
+) -> serde_json::Value {
+    let doc = Document {
+        file,
+        relative: style.relative,
+        skipped,
+        connections: conns
+            .into_iter()
+            .map(|c| ConnectionJson::new(c, style))
+            .collect(),
+    };
+    serde_json::to_value(doc).unwrap_or(serde_json::Value::Null)
+}

@@ -1,0 +1,155 @@
+//! `synack replay FILE --print`: a text ladder diagram, one arrow per
+//! segment between the client's and the server's column, both endpoints'
+//! states after each segment, and every transition with its RFC cause.
+//!
+//! ```text
+//!   #    time_s  client        10.0.0.1:40000            10.0.0.2:80       server
+//!      0.000000  CLOSED                                                     LISTEN
+//!   1  0.000000  SYN_SENT      ── SYN seq=0 ───────────────────▶            SYN_RECV
+//! ```
+
+use std::fmt::Write;
+
+use crate::conversation::{Connection, Event, Side, Step};
+use crate::state::TcpState;
+
+use super::{Style, secs_since};
+
+/// Width of the arrow between the two state columns.
+const ARROW: usize = 46;
+/// Width of a state column.
+const STATE: usize = 11;
+
+fn paint(s: &str, code: &str, style: &Style) -> String {
+    if style.color {
+        format!("\x1b[{code}m{s}\x1b[0m")
+    } else {
+        s.to_string()
+    }
+}
+
+/// The arrow text of one step: flags, seq, ack, len.
+pub fn arrow_label(step: &Step, relative: bool) -> String {
+    let seg = &step.segment;
+    let (seq, ack) = if relative {
+        (step.rel_seq, step.rel_ack)
+    } else {
+        (seg.seq, seg.ack)
+    };
+    let mut s = format!("{} seq={seq}", seg.flags);
+    if seg.flags.ack() {
+        let _ = write!(s, " ack={ack}");
+    }
+    let _ = write!(s, " len={}", seg.payload_len);
+    s
+}
+
+fn arrow(step: &Step, relative: bool) -> String {
+    let label = arrow_label(step, relative);
+    let inner = ARROW - 2;
+    let body = format!("─ {label} ");
+    let fill = inner.saturating_sub(body.chars().count());
+    match step.from {
+        Side::Client => format!("{body}{}─▶", "─".repeat(fill)),
+        Side::Server => format!("◀─{body}{}", "─".repeat(fill)),
+    }
+}
+
+fn state_cell(state: TcpState, changed: bool, style: &Style) -> String {
+    let text = format!("{:<STATE$}", state.name());
+    if changed { paint(&text, "1;33", style) } else { text }
+}
+
+/// The ladder of one connection.
+pub fn ladder(conn: &Connection, style: &Style) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{}",
+        paint(
+            &format!(
+                "connection {}: client {} → server {}  ({} packets, {} numbers)",
+                conn.index,
+                conn.client,
+                conn.server,
+                conn.packets,
+                if style.relative { "relative" } else { "absolute" }
+            ),
+            "1",
+            style
+        )
+    );
+    if conn.mid_stream {
+        let _ = writeln!(
+            out,
+            "note: the capture starts mid-connection; states are UNKNOWN until a segment shows them"
+        );
+    } else if conn.initial[1] == TcpState::Listen {
+        let _ = writeln!(
+            out,
+            "note: the server is taken to be LISTENing before the first SYN (a capture cannot show listen())"
+        );
+    }
+    let client = conn.client.to_string();
+    let server = conn.server.to_string();
+    let gap = ARROW.saturating_sub(client.chars().count() + server.chars().count());
+    let _ = writeln!(
+        out,
+        "{:>4} {:>10}  {:<STATE$} {client}{}{server} {:<STATE$}",
+        "#",
+        "time_s",
+        "client",
+        " ".repeat(gap),
+        "server"
+    );
+    let _ = writeln!(
+        out,
+        "{:>4} {:>10}  {:<STATE$} {:ARROW$} {}",
+        "",
+        "",
+        conn.initial[0].name(),
+        "",
+        conn.initial[1].name()
+    );
+    let mut prev = conn.initial;
+    for (i, step) in conn.steps.iter().enumerate() {
+        let labels: Vec<&str> = std::iter::once(step.role.text())
+            .chain(step.labels.iter().map(|l| l.text()))
+            .collect();
+        let line = format!(
+            "{:>4} {:>10.6}  {} {} {} [{}]",
+            i + 1,
+            secs_since(step.segment.ts, style.origin),
+            state_cell(step.states[0], step.states[0] != prev[0], style),
+            arrow(step, style.relative),
+            state_cell(step.states[1], step.states[1] != prev[1], style),
+            labels.join(", ")
+        );
+        let _ = writeln!(out, "{}", line.trim_end());
+        for t in conn.transitions_at(i) {
+            let how = match t.event {
+                Event::Send => "sent",
+                Event::Receive => "received",
+            };
+            let mut text = format!(
+                "{:>17}{} {} → {}: {} (RFC 9293 §{})",
+                "↳ ",
+                t.endpoint,
+                t.from.name(),
+                t.to.name(),
+                t.cause.text(),
+                t.cause.rfc_section()
+            );
+            if t.segment != t.step {
+                let _ = write!(
+                    text,
+                    "; segment {} {how} only now: it crossed this one in flight",
+                    t.segment + 1
+                );
+            }
+            let _ = writeln!(out, "{}", paint(&text, "36", style));
+        }
+        prev = step.states;
+    }
+    out
+}
