@@ -1,0 +1,169 @@
+//! Replays every capture in `captures/` that has a kernel record beside it
+//! (`X.kernel.tsv`, written by `captures/make-captures.sh` from the
+//! tracepoint `sock:inet_sock_set_state` while the capture was taken) and
+//! checks that the states synack infers for each endpoint go through
+//! exactly the kernel's sequence.
+//!
+//! Two kernel facts are normalised, both documented in captures/README.md:
+//! * Linux hands a closing socket to a separate time-wait socket, so the
+//!   tracepoint shows `FIN_WAIT2 → CLOSE` or `CLOSING → CLOSE`; when
+//!   `X.timewait.txt` (from `ss state time-wait`) lists the socket, that
+//!   `CLOSE` is TIME_WAIT.
+//! * A side with no socket at all (nobody listening) is CLOSED throughout.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use synack::conversation::{Connection, Side};
+use synack::replay;
+use synack::state::TcpState;
+
+struct KernelRow {
+    side: String,
+    local: SocketAddr,
+    remote: SocketAddr,
+    old: TcpState,
+    new: TcpState,
+}
+
+fn read_kernel(path: &Path) -> Vec<KernelRow> {
+    let text = fs::read_to_string(path).unwrap();
+    let mut lines = text.lines();
+    let head: Vec<&str> = lines.next().unwrap().split('\t').collect();
+    let col = |name: &str| head.iter().position(|h| *h == name).unwrap();
+    let (side, local, remote, old, new, kind) = (
+        col("side"),
+        col("local"),
+        col("remote"),
+        col("oldstate"),
+        col("newstate"),
+        col("kind"),
+    );
+    lines
+        .map(|l| l.split('\t').collect::<Vec<_>>())
+        .filter(|f| f[kind] == "conn")
+        .map(|f| KernelRow {
+            side: f[side].to_string(),
+            local: f[local].parse().unwrap(),
+            remote: f[remote].parse().unwrap(),
+            old: TcpState::from_name(f[old]).unwrap(),
+            new: TcpState::from_name(f[new]).unwrap(),
+        })
+        .collect()
+}
+
+/// `(local, remote)` of every socket `ss` showed in TIME_WAIT.
+fn read_timewait(path: &Path) -> Vec<(SocketAddr, SocketAddr)> {
+    let Ok(text) = fs::read_to_string(path) else {
+        return Vec::new();
+    };
+    text.lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .filter_map(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            Some((f.get(2)?.parse().ok()?, f.get(3)?.parse().ok()?))
+        })
+        .collect()
+}
+
+fn kernel_chain(
+    rows: &[KernelRow],
+    timewait: &[(SocketAddr, SocketAddr)],
+    local: SocketAddr,
+    remote: SocketAddr,
+) -> Vec<TcpState> {
+    let mine: Vec<&KernelRow> = rows
+        .iter()
+        .filter(|r| r.local == local && r.remote == remote)
+        .collect();
+    let Some(first) = mine.first() else {
+        return vec![TcpState::Closed];
+    };
+    let mut chain = vec![first.old];
+    chain.extend(mine.iter().map(|r| r.new));
+    let n = chain.len();
+    if n >= 2
+        && chain[n - 1] == TcpState::Closed
+        && matches!(chain[n - 2], TcpState::FinWait2 | TcpState::Closing)
+        && timewait.contains(&(local, remote))
+    {
+        chain[n - 1] = TcpState::TimeWait;
+    }
+    chain
+}
+
+fn our_chain(conn: &Connection, side: Side) -> Vec<TcpState> {
+    let mut chain = vec![conn.initial[side.idx()]];
+    chain.extend(
+        conn.transitions
+            .iter()
+            .filter(|t| t.endpoint == side)
+            .map(|t| t.to),
+    );
+    chain
+}
+
+fn captures_with_kernel_records() -> BTreeMap<PathBuf, PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("captures");
+    let mut out = BTreeMap::new();
+    for entry in fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        let Some(stem) = name.strip_suffix(".kernel.tsv") else {
+            continue;
+        };
+        for ext in ["pcap", "pcapng"] {
+            let cap = dir.join(format!("{stem}.{ext}"));
+            if cap.exists() {
+                out.insert(cap, path.clone());
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn inferred_states_follow_the_kernels_transitions() {
+    let caps = captures_with_kernel_records();
+    assert!(caps.len() >= 10, "expected the scenario captures, found {caps:?}");
+    let mut failures = Vec::new();
+    for (cap, kernel) in &caps {
+        let rows = read_kernel(kernel);
+        let tw_path = PathBuf::from(
+            kernel
+                .to_string_lossy()
+                .replace(".kernel.tsv", ".timewait.txt"),
+        );
+        let timewait = read_timewait(&tw_path);
+        let replay = replay::load(cap).unwrap_or_else(|e| panic!("{}: {e}", cap.display()));
+        let conns = replay.connections();
+        assert!(!conns.is_empty(), "{}: no connection", cap.display());
+        for conn in conns {
+            for side in [Side::Client, Side::Server] {
+                let (local, remote) = match side {
+                    Side::Client => (conn.client, conn.server),
+                    Side::Server => (conn.server, conn.client),
+                };
+                let want = kernel_chain(&rows, &timewait, local, remote);
+                let got = our_chain(conn, side);
+                if want != got {
+                    failures.push(format!(
+                        "{} connection {} {side}: kernel {want:?}, synack {got:?}",
+                        cap.display(),
+                        conn.index
+                    ));
+                }
+            }
+        }
+        // Every kernel socket of the scenario is one of the replayed connections.
+        for r in &rows {
+            let known = conns
+                .iter()
+                .any(|c| (c.client == r.local && c.server == r.remote) || (c.server == r.local && c.client == r.remote));
+            assert!(known, "{}: kernel socket {} {} not in the capture", cap.display(), r.side, r.local);
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
