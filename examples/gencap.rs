@@ -22,7 +22,14 @@ const FIN: u8 = TcpFlags::FIN;
 const PSH: u8 = TcpFlags::PSH;
 
 /// Builds one Ethernet/IPv4/TCP frame with valid checksums.
-fn frame(src: (Ipv4Addr, u16), dst: (Ipv4Addr, u16), seq: u32, ack: u32, flags: u8, len: usize) -> Vec<u8> {
+fn frame(
+    src: (Ipv4Addr, u16),
+    dst: (Ipv4Addr, u16),
+    seq: u32,
+    ack: u32,
+    flags: u8,
+    len: usize,
+) -> Vec<u8> {
     let mut buf = vec![0u8; 14 + 20 + 20 + len];
     {
         let mut eth = MutableEthernetPacket::new(&mut buf).expect("sized");
@@ -72,8 +79,14 @@ const SCRIPT: [(bool, u32, u32, u8, usize); 10] = [
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
-    let out = args.next().ok_or("usage: gencap OUT.pcap [PACKETS] [CONCURRENT]")?;
-    let packets: u64 = args.next().map(|s| s.parse()).transpose()?.unwrap_or(1_000_000);
+    let out = args
+        .next()
+        .ok_or("usage: gencap OUT.pcap [PACKETS] [CONCURRENT]")?;
+    let packets: u64 = args
+        .next()
+        .map(|s| s.parse())
+        .transpose()?
+        .unwrap_or(1_000_000);
     let concurrent: u32 = args.next().map(|s| s.parse()).transpose()?.unwrap_or(1000);
     let header = PcapHeader {
         datalink: DataLink::ETHERNET,

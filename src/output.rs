@@ -10,7 +10,7 @@ mod svg;
 
 use std::time::Duration;
 
-pub use json::{document, ConnectionJson};
+pub use json::{ConnectionJson, document};
 pub use ladder::ladder;
 pub use list::{list, seen_summary};
 pub use svg::svg;

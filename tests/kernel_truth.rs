@@ -127,7 +127,10 @@ fn captures_with_kernel_records() -> BTreeMap<PathBuf, PathBuf> {
 #[test]
 fn inferred_states_follow_the_kernels_transitions() {
     let caps = captures_with_kernel_records();
-    assert!(caps.len() >= 10, "expected the scenario captures, found {caps:?}");
+    assert!(
+        caps.len() >= 10,
+        "expected the scenario captures, found {caps:?}"
+    );
     let mut failures = Vec::new();
     for (cap, kernel) in &caps {
         let rows = read_kernel(kernel);
@@ -159,10 +162,17 @@ fn inferred_states_follow_the_kernels_transitions() {
         }
         // Every kernel socket of the scenario is one of the replayed connections.
         for r in &rows {
-            let known = conns
-                .iter()
-                .any(|c| (c.client == r.local && c.server == r.remote) || (c.server == r.local && c.client == r.remote));
-            assert!(known, "{}: kernel socket {} {} not in the capture", cap.display(), r.side, r.local);
+            let known = conns.iter().any(|c| {
+                (c.client == r.local && c.server == r.remote)
+                    || (c.server == r.local && c.client == r.remote)
+            });
+            assert!(
+                known,
+                "{}: kernel socket {} {} not in the capture",
+                cap.display(),
+                r.side,
+                r.local
+            );
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));

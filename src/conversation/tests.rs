@@ -189,7 +189,14 @@ fn established_server_closes_first() {
         .s(ACK, S + 2, C + 2, 0);
     assert_eq!(
         w.chain(Side::Server),
-        vec![Listen, SynReceived, Established, FinWait1, FinWait2, TimeWait]
+        vec![
+            Listen,
+            SynReceived,
+            Established,
+            FinWait1,
+            FinWait2,
+            TimeWait
+        ]
     );
     assert_eq!(
         w.chain(Side::Client),
@@ -229,7 +236,14 @@ fn fin_wait1_rcv_fin_is_closing_when_fins_cross() {
     );
     assert_eq!(
         w.chain(Side::Server),
-        vec![Listen, SynReceived, Established, FinWait1, Closing, TimeWait]
+        vec![
+            Listen,
+            SynReceived,
+            Established,
+            FinWait1,
+            Closing,
+            TimeWait
+        ]
     );
     let s = w.states();
     // The server had not processed the client's FIN when it sent its own.
@@ -296,19 +310,28 @@ fn syn_sent_rcv_rst_is_refused_and_server_was_never_listening() {
     assert_eq!(w.conn().initial, [Closed, Closed]);
     assert_eq!(w.states(), vec![(SynSent, Closed), (Closed, Closed)]);
     assert_eq!(w.chain(Side::Server), vec![Closed]);
-    assert_eq!(w.conn().transitions.last().unwrap().cause, Cause::RcvRstRefused);
+    assert_eq!(
+        w.conn().transitions.last().unwrap().cause,
+        Cause::RcvRstRefused
+    );
 }
 
 #[test]
 fn syn_sent_snd_syn_again_is_a_retransmission_without_transition() {
     let mut w = Wire::new();
-    w.c(SYN, C, 0, 0).c(SYN, C, 0, 0).s(SYN | ACK, S, C + 1, 0).s(SYN | ACK, S, C + 1, 0);
+    w.c(SYN, C, 0, 0)
+        .c(SYN, C, 0, 0)
+        .s(SYN | ACK, S, C + 1, 0)
+        .s(SYN | ACK, S, C + 1, 0);
     w.c(ACK, C + 1, S + 1, 0).c(ACK, C + 1, S + 1, 0);
     let conn = w.conn();
     assert_eq!(conn.steps[1].labels, vec![Label::Retransmission]);
     assert_eq!(conn.steps[3].labels, vec![Label::Retransmission]);
     assert_eq!(w.chain(Side::Client), vec![Closed, SynSent, Established]);
-    assert_eq!(w.chain(Side::Server), vec![Listen, SynReceived, Established]);
+    assert_eq!(
+        w.chain(Side::Server),
+        vec![Listen, SynReceived, Established]
+    );
     assert_eq!(w.tracker.connections().len(), 1);
 }
 

@@ -101,8 +101,16 @@ impl ConnectionJson {
                     time: secs_since(s.segment.ts, style.origin),
                     from: s.from,
                     flags: s.segment.flags.names(),
-                    seq: if style.relative { s.rel_seq } else { s.segment.seq },
-                    ack: if style.relative { s.rel_ack } else { s.segment.ack },
+                    seq: if style.relative {
+                        s.rel_seq
+                    } else {
+                        s.segment.seq
+                    },
+                    ack: if style.relative {
+                        s.rel_ack
+                    } else {
+                        s.segment.ack
+                    },
                     len: s.segment.payload_len,
                     win: s.segment.window,
                     role: s.role,

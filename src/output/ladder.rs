@@ -57,7 +57,11 @@ fn arrow(step: &Step, relative: bool) -> String {
 
 fn state_cell(state: TcpState, changed: bool, style: &Style) -> String {
     let text = format!("{:<STATE$}", state.name());
-    if changed { paint(&text, "1;33", style) } else { text }
+    if changed {
+        paint(&text, "1;33", style)
+    } else {
+        text
+    }
 }
 
 /// The ladder of one connection.
@@ -73,7 +77,11 @@ pub fn ladder(conn: &Connection, style: &Style) -> String {
                 conn.client,
                 conn.server,
                 conn.packets,
-                if style.relative { "relative" } else { "absolute" }
+                if style.relative {
+                    "relative"
+                } else {
+                    "absolute"
+                }
             ),
             "1",
             style

@@ -6,8 +6,8 @@ use std::fmt::Write;
 
 use crate::conversation::{Connection, Side};
 
-use super::ladder::arrow_label;
 use super::Style;
+use super::ladder::arrow_label;
 
 const ROW: usize = 44;
 const TOP: usize = 90;
@@ -60,7 +60,10 @@ pub fn svg(conn: &Connection, style: &Style) -> String {
             height - 20
         );
     }
-    let state_text = |s: &mut String, y: usize, states: [crate::state::TcpState; 2], bold: [bool; 2]| {
+    let state_text = |s: &mut String,
+                      y: usize,
+                      states: [crate::state::TcpState; 2],
+                      bold: [bool; 2]| {
         for (i, (x, anchor)) in [(CLIENT_X - 12, "end"), (SERVER_X + 12, "start")]
             .into_iter()
             .enumerate()
