@@ -83,3 +83,44 @@ pub enum LiveError {
     )]
     Privilege(String),
 }
+
+#[cfg(test)]
+mod tests {
+    use super::exchange::{Exchange, ExchangeConfig, Scenario};
+    use super::kernel::KernelTrace;
+    use super::sniffer::{Filter, Sniffer};
+    use std::time::Duration;
+
+    /// The whole live pipeline on one scenario: port first, then capture and
+    /// trace, then the calls.
+    #[test]
+    fn end_to_end_normal() {
+        let mut ex = Exchange::new(Scenario::Normal, ExchangeConfig::default()).unwrap();
+        let sniffer = match Sniffer::start(Filter { ports: ex.ports() }) {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("skipped: {e}");
+                return;
+            }
+        };
+        let mut trace = KernelTrace::start(&ex.ports()).unwrap();
+        for r in ex.run_all() {
+            r.unwrap();
+        }
+        std::thread::sleep(Duration::from_millis(100));
+        let frames = sniffer.stop_and_collect();
+        trace.stop().unwrap();
+        for l in trace.raw_lines() {
+            eprintln!("RAW {l}");
+        }
+        let transitions: Vec<_> = trace.transitions().try_iter().collect();
+        assert!((7..=11).contains(&frames.len()), "{} frames", frames.len());
+        assert!(transitions.len() >= 10, "{transitions:?}");
+        let client = ex.client_ip();
+        assert!(
+            transitions
+                .iter()
+                .any(|t| t.local.ip() == client && t.to == crate::state::TcpState::SynSent)
+        );
+    }
+}
