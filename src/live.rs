@@ -29,6 +29,7 @@ pub mod exchange;
 pub mod kernel;
 pub mod pcap_out;
 pub mod privilege;
+pub mod pytext;
 pub mod sniffer;
 
 use std::io;

@@ -27,6 +27,7 @@ use std::time::{Duration, Instant};
 use socket2::{Domain, Protocol, SockAddr, Socket, Type};
 
 use super::LiveError;
+use super::pytext::{py_addr, py_bytes, python_error};
 
 /// Longest any single call may wait (connect, accept, recv, send).
 pub const CALL_TIMEOUT: Duration = Duration::from_secs(2);
@@ -621,43 +622,6 @@ fn free_port(ip: IpAddr) -> io::Result<u16> {
     Ok(l.local_addr()?.port())
 }
 
-/// `127.0.0.2:41000` → `('127.0.0.2', 41000)`.
-fn py_addr(a: &str) -> String {
-    match a.parse::<SocketAddr>() {
-        Ok(sa) => format!("('{}', {})", sa.ip(), sa.port()),
-        Err(_) => a.to_string(),
-    }
-}
-
-/// Bytes as a Python bytes literal: `b'hello'`.
-pub fn py_bytes(data: &[u8]) -> String {
-    let mut s = String::from("b'");
-    for &b in data {
-        match b {
-            b'\'' => s.push_str("\\'"),
-            b'\\' => s.push_str("\\\\"),
-            b'\n' => s.push_str("\\n"),
-            0x20..=0x7e => s.push(b as char),
-            _ => s.push_str(&format!("\\x{b:02x}")),
-        }
-    }
-    s.push('\'');
-    s
-}
-
-fn python_error(e: &io::Error) -> String {
-    let name = match e.kind() {
-        io::ErrorKind::ConnectionRefused => "ConnectionRefusedError",
-        io::ErrorKind::ConnectionReset => "ConnectionResetError",
-        io::ErrorKind::TimedOut => "TimeoutError",
-        _ => "OSError",
-    };
-    let errno = e.raw_os_error().unwrap_or(0);
-    let msg = e.to_string();
-    let msg = msg.split(" (os error").next().unwrap_or(&msg);
-    format!("{name}: [Errno {errno}] {msg}")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -820,6 +784,5 @@ mod tests {
         .unwrap();
         assert_eq!(ex.ports(), vec![port]);
         assert_eq!(ex.calls()[1].text, format!("s.bind(('127.0.0.1', {port}))"));
-        assert_eq!(py_bytes(b"a'\n\x01"), "b'a\\'\\n\\x01'");
     }
 }

@@ -444,6 +444,34 @@ mod tests {
     }
 
     #[test]
+    fn instance_removed_on_panic() {
+        let dir = std::panic::catch_unwind(|| {
+            let trace = match KernelTrace::start(&[9]) {
+                Ok(t) => t,
+                Err(e) => {
+                    eprintln!("skipped: {e}");
+                    return None::<()>;
+                }
+            };
+            let dir = trace.instance_dir().to_path_buf();
+            assert!(dir.is_dir());
+            std::panic::panic_any(dir)
+        });
+        match dir {
+            Ok(None) => {}
+            Ok(Some(_)) => unreachable!(),
+            Err(payload) => {
+                let dir = payload.downcast::<PathBuf>().unwrap();
+                assert!(
+                    !dir.exists(),
+                    "instance left after panic: {}",
+                    dir.display()
+                );
+            }
+        }
+    }
+
+    #[test]
     fn traces_a_real_exchange() {
         let listener_port = {
             let l = TcpListener::bind("127.0.0.1:0").unwrap();
