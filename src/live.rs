@@ -124,4 +124,64 @@ mod tests {
                 .any(|t| t.local.ip() == client && t.to == crate::state::TcpState::SynSent)
         );
     }
+
+    /// Every scenario under the kernel trace: what the kernel reports for
+    /// each (printed with `--nocapture`), with a few facts checked.
+    #[test]
+    fn kernel_view_of_every_scenario() {
+        use crate::state::TcpState::*;
+        for scenario in Scenario::ALL {
+            let mut ex = Exchange::new(scenario, ExchangeConfig::default()).unwrap();
+            let mut trace = match KernelTrace::start(&ex.ports()) {
+                Ok(t) => t,
+                Err(e) => {
+                    eprintln!("skipped: {e}");
+                    return;
+                }
+            };
+            for r in ex.run_all() {
+                r.unwrap();
+            }
+            std::thread::sleep(Duration::from_millis(100));
+            trace.stop().unwrap();
+            let ts: Vec<_> = trace.transitions().try_iter().collect();
+            eprintln!("== {scenario:?}");
+            for t in &ts {
+                eprintln!(
+                    "  {} -> {}  {:>11} → {}",
+                    t.local,
+                    t.remote,
+                    t.from.name(),
+                    t.to.name()
+                );
+            }
+            let client_ip = ex.client_ip();
+            let client: Vec<_> = ts
+                .iter()
+                .filter(|t| t.local.ip() == client_ip && t.local.port() != ex.server_addr().port())
+                .map(|t| (t.from, t.to))
+                .collect();
+            match scenario {
+                Scenario::Refused => {
+                    assert_eq!(client, vec![(Closed, SynSent), (SynSent, Closed)]);
+                }
+                Scenario::Abort => {
+                    assert!(client.contains(&(Established, Closed)), "{client:?}");
+                }
+                Scenario::Backlog => {
+                    let n = client
+                        .iter()
+                        .filter(|&&t| t == (SynSent, Established))
+                        .count();
+                    assert_eq!(n, 3, "{client:?}");
+                }
+                Scenario::ServerFirst => {
+                    assert!(client.contains(&(CloseWait, LastAck)), "{client:?}");
+                }
+                _ => {
+                    assert!(client.contains(&(FinWait2, Closed)), "{client:?}");
+                }
+            }
+        }
+    }
 }
