@@ -1,0 +1,548 @@
+//! The kernel's own view: TCP state changes from the tracepoint
+//! `sock:inet_sock_set_state`, read from a private tracefs instance.
+//!
+//! [`KernelTrace::start`] creates `instances/synack-<pid>-<n>` (never touching
+//! the global trace buffer or other tools' instances), filters the event to
+//! TCP and the exchange's ports, and reads `trace_pipe` on a thread with a
+//! bounded poll, so [`KernelTrace::stop`] cannot hang. Stopping (also on drop,
+//! also during a panic's unwinding) disables the event and removes the
+//! instance.
+//!
+//! Linux hands an actively closed socket to a separate, light time-wait
+//! socket: the tracepoint shows `FIN_WAIT2 → CLOSE` for the active closer,
+//! never `TIME_WAIT`. [`timewait_sockets`] reads `/proc/net/tcp{,6}` to show
+//! those time-wait sockets.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Read};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::os::fd::AsRawFd;
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use super::LiveError;
+use crate::state::TcpState;
+
+const POLL_MS: i32 = 100;
+const STOP_TIMEOUT: Duration = Duration::from_secs(2);
+const EVENT: &str = "events/sock/inet_sock_set_state";
+static INSTANCE_COUNTER: AtomicU32 = AtomicU32::new(0);
+
+/// One state change of one socket, as the kernel reported it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct KernelTransition {
+    /// Trace clock timestamp in seconds (the `local` clock: monotonic since boot).
+    pub ts: f64,
+    /// The socket's own address (`saddr:sport`; port 0 before it has one).
+    pub local: SocketAddr,
+    /// The peer's address (`daddr:dport`; all zero for a listener).
+    pub remote: SocketAddr,
+    /// State before.
+    pub from: TcpState,
+    /// State after.
+    pub to: TcpState,
+    /// The kernel's names as printed (`TCP_NEW_SYN_RECV` maps to SYN_RECV).
+    pub raw_from: String,
+    /// The kernel's name of the new state.
+    pub raw_to: String,
+}
+
+/// Parses one `trace_pipe` line of `inet_sock_set_state` (TCP only).
+pub fn parse_line(line: &str) -> Option<KernelTransition> {
+    let (head, body) = line.split_once(" inet_sock_set_state: ")?;
+    let ts: f64 = head
+        .trim_end()
+        .trim_end_matches(':')
+        .rsplit(' ')
+        .next()?
+        .parse()
+        .ok()?;
+    let mut family = "";
+    let (mut sport, mut dport) = (0u16, 0u16);
+    let (mut saddr, mut daddr, mut saddr6, mut daddr6) = (None, None, None, None);
+    let (mut old, mut new) = ("", "");
+    for kv in body.split_whitespace() {
+        let (k, v) = kv.split_once('=')?;
+        match k {
+            "family" => family = v,
+            "protocol" if v != "IPPROTO_TCP" => return None,
+            "sport" => sport = v.parse().ok()?,
+            "dport" => dport = v.parse().ok()?,
+            "saddr" => saddr = v.parse::<Ipv4Addr>().ok(),
+            "daddr" => daddr = v.parse::<Ipv4Addr>().ok(),
+            "saddrv6" => saddr6 = v.parse::<Ipv6Addr>().ok(),
+            "daddrv6" => daddr6 = v.parse::<Ipv6Addr>().ok(),
+            "oldstate" => old = v,
+            "newstate" => new = v,
+            _ => {}
+        }
+    }
+    let (s, d): (IpAddr, IpAddr) = if family == "AF_INET6" {
+        (saddr6?.into(), daddr6?.into())
+    } else {
+        (saddr?.into(), daddr?.into())
+    };
+    Some(KernelTransition {
+        ts,
+        local: SocketAddr::new(s, sport),
+        remote: SocketAddr::new(d, dport),
+        from: TcpState::from_name(old)?,
+        to: TcpState::from_name(new)?,
+        raw_from: old.to_string(),
+        raw_to: new.to_string(),
+    })
+}
+
+/// Finds a mounted tracefs (`/sys/kernel/tracing`, then
+/// `/sys/kernel/debug/tracing`), mounting it at `/sys/kernel/tracing` when
+/// neither is. A mount made here is left in place (others may use it).
+pub fn tracefs_root() -> Result<PathBuf, LiveError> {
+    let candidates = ["/sys/kernel/tracing", "/sys/kernel/debug/tracing"];
+    let find = || {
+        candidates
+            .iter()
+            .map(PathBuf::from)
+            .find(|p| p.join("instances").is_dir())
+    };
+    if let Some(p) = find() {
+        return Ok(p);
+    }
+    // Distinguish "not mounted" from "not allowed to look".
+    if let Err(e) = fs::read_dir(candidates[0])
+        && e.kind() == io::ErrorKind::PermissionDenied
+    {
+        return Err(LiveError::Tracefs(format!(
+            "cannot read {}: {e}",
+            candidates[0]
+        )));
+    }
+    mount_tracefs(Path::new(candidates[0])).map_err(|e| {
+        LiveError::Tracefs(format!(
+            "tracefs is not mounted and mounting it failed: {e}"
+        ))
+    })?;
+    find()
+        .ok_or_else(|| LiveError::Tracefs("tracefs mounted but has no instances directory".into()))
+}
+
+fn mount_tracefs(target: &Path) -> io::Result<()> {
+    use std::ffi::CString;
+    let tgt = CString::new(target.as_os_str().as_encoded_bytes()).map_err(io::Error::other)?;
+    let src = c"nodev";
+    let fstype = c"tracefs";
+    // SAFETY: all pointers are NUL-terminated strings that live across the
+    // call; `data` may be null for tracefs.
+    let rc = unsafe {
+        libc::mount(
+            src.as_ptr(),
+            tgt.as_ptr(),
+            fstype.as_ptr(),
+            0,
+            std::ptr::null(),
+        )
+    };
+    if rc != 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(())
+}
+
+/// A running kernel trace of TCP state changes on some ports.
+pub struct KernelTrace {
+    instance: PathBuf,
+    transitions: Receiver<KernelTransition>,
+    raw: Arc<std::sync::Mutex<Vec<String>>>,
+    stop: Arc<AtomicBool>,
+    done: Option<Receiver<()>>,
+    thread: Option<JoinHandle<()>>,
+    cleaned: bool,
+}
+
+/// The tracefs filter expression for these ports.
+pub fn filter_expr(ports: &[u16]) -> String {
+    let ports: Vec<String> = ports
+        .iter()
+        .map(|p| format!("sport == {p} || dport == {p}"))
+        .collect();
+    if ports.is_empty() {
+        "protocol == 6".to_string()
+    } else {
+        format!("protocol == 6 && ({})", ports.join(" || "))
+    }
+}
+
+impl KernelTrace {
+    /// Creates a private tracefs instance, enables `sock:inet_sock_set_state`
+    /// for TCP on `ports` and starts reading it. Transitions made after this
+    /// returns are reported.
+    pub fn start(ports: &[u16]) -> Result<KernelTrace, LiveError> {
+        let root = tracefs_root()?;
+        let n = INSTANCE_COUNTER.fetch_add(1, Ordering::SeqCst);
+        let instance = root
+            .join("instances")
+            .join(format!("synack-{}-{n}", std::process::id()));
+        fs::create_dir(&instance).map_err(|e| {
+            LiveError::Tracefs(format!("cannot create {}: {e}", instance.display()))
+        })?;
+        // From here on, cleanup must run: build the value first.
+        let (tx, transitions) = mpsc::channel();
+        let (done_tx, done) = mpsc::channel();
+        let mut trace = KernelTrace {
+            instance,
+            transitions,
+            raw: Arc::default(),
+            stop: Arc::new(AtomicBool::new(false)),
+            done: Some(done),
+            thread: None,
+            cleaned: false,
+        };
+        let ev = trace.instance.join(EVENT);
+        let write = |file: &str, text: &str| {
+            fs::write(ev.join(file), text).map_err(|e| {
+                LiveError::Tracefs(format!("cannot write {}/{file}: {e}", ev.display()))
+            })
+        };
+        write("filter", &filter_expr(ports))?;
+        let pipe = OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NONBLOCK)
+            .open(trace.instance.join("trace_pipe"))
+            .map_err(|e| LiveError::Tracefs(format!("cannot open trace_pipe: {e}")))?;
+        write("enable", "1")?;
+        let stop = Arc::clone(&trace.stop);
+        let raw = Arc::clone(&trace.raw);
+        let thread = std::thread::Builder::new()
+            .name("synack-ktrace".into())
+            .spawn(move || {
+                read_loop(pipe, &tx, &raw, &stop);
+                let _ = done_tx.send(());
+            })
+            .map_err(|e| LiveError::Tracefs(format!("cannot start the trace thread: {e}")))?;
+        trace.thread = Some(thread);
+        Ok(trace)
+    }
+
+    /// The channel of state changes, in kernel order.
+    pub fn transitions(&self) -> &Receiver<KernelTransition> {
+        &self.transitions
+    }
+
+    /// The raw `trace_pipe` lines read so far (for display or debugging).
+    pub fn raw_lines(&self) -> Vec<String> {
+        self.raw.lock().map(|v| v.clone()).unwrap_or_default()
+    }
+
+    /// The instance directory this trace uses.
+    pub fn instance_dir(&self) -> &Path {
+        &self.instance
+    }
+
+    /// Stops reading (after draining what the kernel already buffered),
+    /// disables the event and removes the instance. Bounded: about 2 s at
+    /// most. Transitions stay readable from [`KernelTrace::transitions`].
+    pub fn stop(&mut self) -> Result<(), LiveError> {
+        if self.cleaned {
+            return Ok(());
+        }
+        self.stop.store(true, Ordering::SeqCst);
+        if let Some(done) = self.done.take() {
+            let finished = !matches!(
+                done.recv_timeout(STOP_TIMEOUT),
+                Err(RecvTimeoutError::Timeout)
+            );
+            if let Some(t) = self.thread.take()
+                && finished
+            {
+                let _ = t.join();
+            }
+        }
+        self.cleaned = true;
+        let _ = fs::write(self.instance.join(EVENT).join("enable"), "0");
+        // rmdir fails with EBUSY while trace_pipe is still open; retry briefly.
+        let mut last = Ok(());
+        for _ in 0..20 {
+            last = fs::remove_dir(&self.instance);
+            match &last {
+                Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+                Ok(()) => return Ok(()),
+                Err(_) => std::thread::sleep(Duration::from_millis(50)),
+            }
+        }
+        last.map_err(|e| {
+            LiveError::Tracefs(format!("cannot remove {}: {e}", self.instance.display()))
+        })
+    }
+}
+
+impl Drop for KernelTrace {
+    fn drop(&mut self) {
+        let _ = self.stop();
+    }
+}
+
+fn poll_readable(file: &File, timeout_ms: i32) -> io::Result<bool> {
+    let mut pfd = libc::pollfd {
+        fd: file.as_raw_fd(),
+        events: libc::POLLIN,
+        revents: 0,
+    };
+    // SAFETY: `pfd` is a valid pollfd on our stack, count 1, and the file
+    // descriptor stays open (borrowed) during the call.
+    let rc = unsafe { libc::poll(&mut pfd, 1, timeout_ms) };
+    if rc < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(rc > 0)
+}
+
+fn read_loop(
+    mut pipe: File,
+    tx: &mpsc::Sender<KernelTransition>,
+    raw: &std::sync::Mutex<Vec<String>>,
+    stop: &AtomicBool,
+) {
+    let mut pending = Vec::new();
+    let mut buf = vec![0u8; 16384];
+    let mut idle_after_stop = 0;
+    // Bounded: each pass waits at most POLL_MS; after stop, at most a few passes.
+    loop {
+        let stopping = stop.load(Ordering::SeqCst);
+        if stopping && idle_after_stop >= 2 {
+            return;
+        }
+        let ready = poll_readable(&pipe, POLL_MS).unwrap_or(false);
+        let n = if ready {
+            match pipe.read(&mut buf) {
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => 0,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => 0,
+                Err(_) => return,
+            }
+        } else {
+            0
+        };
+        if n == 0 {
+            if stopping {
+                idle_after_stop += 1;
+            }
+            if !ready {
+                continue;
+            }
+            // Readable but nothing read: avoid spinning.
+            std::thread::sleep(Duration::from_millis(10));
+            continue;
+        }
+        pending.extend_from_slice(&buf[..n]);
+        while let Some(pos) = pending.iter().position(|&b| b == b'\n') {
+            let line: Vec<u8> = pending.drain(..=pos).collect();
+            let line = String::from_utf8_lossy(&line).trim_end().to_string();
+            if let Ok(mut r) = raw.lock()
+                && r.len() < 10_000
+            {
+                r.push(line.clone());
+            }
+            if let Some(t) = parse_line(&line) {
+                let _ = tx.send(t);
+            }
+        }
+    }
+}
+
+/// Sockets in TIME_WAIT (state `06`) with `port` as local or remote port,
+/// from `/proc/net/tcp` and `/proc/net/tcp6`, as (local, remote) pairs.
+pub fn timewait_sockets(port: u16) -> Vec<(SocketAddr, SocketAddr)> {
+    let mut out = Vec::new();
+    for file in ["/proc/net/tcp", "/proc/net/tcp6"] {
+        let Ok(text) = fs::read_to_string(file) else {
+            continue;
+        };
+        for line in text.lines().skip(1) {
+            let f: Vec<&str> = line.split_whitespace().collect();
+            if f.len() < 4 || f[3] != "06" {
+                continue;
+            }
+            if let (Some(l), Some(r)) = (parse_proc_addr(f[1]), parse_proc_addr(f[2]))
+                && (l.port() == port || r.port() == port)
+            {
+                out.push((l, r));
+            }
+        }
+    }
+    out
+}
+
+/// Parses `0100007F:1F90` (IPv4) or 32 hex digits + port (IPv6): each 32-bit
+/// word is printed as a host-order integer of network-order bytes.
+pub fn parse_proc_addr(s: &str) -> Option<SocketAddr> {
+    let (addr, port) = s.split_once(':')?;
+    let port = u16::from_str_radix(port, 16).ok()?;
+    let word = |i: usize| -> Option<[u8; 4]> {
+        Some(
+            u32::from_str_radix(addr.get(i * 8..i * 8 + 8)?, 16)
+                .ok()?
+                .to_ne_bytes(),
+        )
+    };
+    let ip: IpAddr = match addr.len() {
+        8 => Ipv4Addr::from(word(0)?).into(),
+        32 => {
+            let mut b = [0u8; 16];
+            for i in 0..4 {
+                b[i * 4..i * 4 + 4].copy_from_slice(&word(i)?);
+            }
+            Ipv6Addr::from(b).into()
+        }
+        _ => return None,
+    };
+    Some(SocketAddr::new(ip, port))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::{Read, Write};
+    use std::net::{TcpListener, TcpStream};
+
+    #[test]
+    fn parses_trace_lines() {
+        let l = "          <idle>-0       [001] ..s2.  1234.567890: inet_sock_set_state: family=AF_INET protocol=IPPROTO_TCP sport=5000 dport=41000 saddr=127.0.0.1 daddr=127.0.0.2 saddrv6=::ffff:127.0.0.1 daddrv6=::ffff:127.0.0.2 oldstate=TCP_SYN_RECV newstate=TCP_ESTABLISHED";
+        let t = parse_line(l).unwrap();
+        assert_eq!(t.ts, 1234.56789);
+        assert_eq!(t.local, "127.0.0.1:5000".parse().unwrap());
+        assert_eq!(t.remote, "127.0.0.2:41000".parse().unwrap());
+        assert_eq!(
+            (t.from, t.to),
+            (TcpState::SynReceived, TcpState::Established)
+        );
+        let l6 = "x-1 [000] ..... 5.000001: inet_sock_set_state: family=AF_INET6 protocol=IPPROTO_TCP sport=0 dport=5000 saddr=0.0.0.0 daddr=0.0.0.0 saddrv6=::1 daddrv6=::1 oldstate=TCP_CLOSE newstate=TCP_SYN_SENT";
+        let t = parse_line(l6).unwrap();
+        assert_eq!(t.remote, "[::1]:5000".parse().unwrap());
+        assert_eq!(t.to, TcpState::SynSent);
+        assert!(parse_line(&l6.replace("IPPROTO_TCP", "IPPROTO_MPTCP")).is_none());
+        assert!(parse_line("garbage").is_none());
+    }
+
+    #[test]
+    fn parses_proc_net_addresses() {
+        assert_eq!(
+            parse_proc_addr("0100007F:1388"),
+            Some("127.0.0.1:5000".parse().unwrap())
+        );
+        assert_eq!(
+            parse_proc_addr("00000000000000000000000001000000:0050"),
+            Some("[::1]:80".parse().unwrap())
+        );
+        assert_eq!(
+            filter_expr(&[80]),
+            "protocol == 6 && (sport == 80 || dport == 80)"
+        );
+    }
+
+    #[test]
+    fn instance_removed_on_panic() {
+        let dir = std::panic::catch_unwind(|| {
+            let trace = match KernelTrace::start(&[9]) {
+                Ok(t) => t,
+                Err(e) => {
+                    eprintln!("skipped: {e}");
+                    return None::<()>;
+                }
+            };
+            let dir = trace.instance_dir().to_path_buf();
+            assert!(dir.is_dir());
+            std::panic::panic_any(dir)
+        });
+        match dir {
+            Ok(None) => {}
+            Ok(Some(_)) => unreachable!(),
+            Err(payload) => {
+                let dir = payload.downcast::<PathBuf>().unwrap();
+                assert!(
+                    !dir.exists(),
+                    "instance left after panic: {}",
+                    dir.display()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn traces_a_real_exchange() {
+        let listener_port = {
+            let l = TcpListener::bind("127.0.0.1:0").unwrap();
+            l.local_addr().unwrap().port()
+        };
+        let mut trace = match KernelTrace::start(&[listener_port]) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("skipped: {e}");
+                return;
+            }
+        };
+        let dir = trace.instance_dir().to_path_buf();
+        assert!(dir.is_dir());
+        let listener = TcpListener::bind(("127.0.0.1", listener_port)).unwrap();
+        let client =
+            socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
+        client
+            .bind(&"127.0.0.1:0".parse::<SocketAddr>().unwrap().into())
+            .unwrap();
+        let caddr = client.local_addr().unwrap().as_socket().unwrap();
+        client
+            .connect_timeout(
+                &listener.local_addr().unwrap().into(),
+                Duration::from_secs(2),
+            )
+            .unwrap();
+        let mut c: TcpStream = client.into();
+        c.set_read_timeout(Some(Duration::from_secs(2))).unwrap();
+        let (mut s, _) = listener.accept().unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(2))).unwrap();
+        c.write_all(b"hello").unwrap();
+        let mut buf = [0u8; 8];
+        assert_eq!(s.read(&mut buf).unwrap(), 5);
+        s.write_all(b"hello").unwrap();
+        assert_eq!(c.read(&mut buf).unwrap(), 5);
+        drop(c);
+        assert_eq!(s.read(&mut buf).unwrap(), 0);
+        drop(s);
+        drop(listener);
+        let tw = timewait_sockets(listener_port);
+        std::thread::sleep(Duration::from_millis(200));
+        trace.stop().unwrap();
+        assert!(!dir.exists(), "instance dir left behind");
+        for l in trace.raw_lines() {
+            eprintln!("RAW {l}");
+        }
+        let all: Vec<KernelTransition> = trace.transitions().try_iter().collect();
+        let seq = |addr: SocketAddr| -> Vec<(TcpState, TcpState)> {
+            all.iter()
+                .filter(|t| t.local == addr)
+                .map(|t| (t.from, t.to))
+                .collect()
+        };
+        let client_seq = seq(caddr);
+        use TcpState::*;
+        assert!(
+            client_seq.starts_with(&[(Closed, SynSent), (SynSent, Established)]),
+            "client: {client_seq:?}"
+        );
+        let lsock: SocketAddr = ("127.0.0.1".parse::<IpAddr>().unwrap(), listener_port).into();
+        let lseq: Vec<_> = all
+            .iter()
+            .filter(|t| t.local == lsock && t.remote.port() == 0)
+            .map(|t| (t.from, t.to))
+            .collect();
+        assert!(lseq.contains(&(Closed, Listen)), "listener: {lseq:?}");
+        assert!(
+            tw.iter()
+                .any(|(l, r)| *l == caddr && r.port() == listener_port),
+            "client should be in TIME_WAIT: {tw:?}"
+        );
+    }
+}

@@ -1,0 +1,296 @@
+//! What the live demo needs from the system, checked by really trying, and
+//! dropping root once the privileged descriptors are open.
+//!
+//! Measured on Linux 6.18 (see the tests):
+//! - capture: an AF_PACKET socket needs **CAP_NET_RAW** (root without it gets
+//!   EPERM);
+//! - kernel trace: tracefs is `drwx------ root`, so uid 0 needs no capability
+//!   at all, while another user needs **CAP_DAC_OVERRIDE** to create an
+//!   instance, write its filter/enable files and read `trace_pipe`;
+//!   **CAP_SYS_ADMIN** is only needed to mount tracefs when nobody has.
+//!
+//! So `sudo synack` works, and so does
+//! `sudo setcap cap_net_raw,cap_dac_override+ep $(which synack)`
+//! (add `cap_sys_admin` if tracefs is not mounted at boot).
+
+use std::fs;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use super::LiveError;
+use super::kernel::tracefs_root;
+use super::sniffer::open_packet_socket;
+
+/// How to get the missing privileges, for the messages below.
+pub const HOW_TO: &str =
+    "run with sudo, or `sudo setcap cap_net_raw,cap_dac_override+ep $(which synack)`";
+
+static PROBE: AtomicU32 = AtomicU32::new(0);
+
+/// The outcome of [`check`]: `Ok` or a one-line message saying what is
+/// missing and how to get it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Privileges {
+    /// Whether a packet socket can be opened (capture on `lo`).
+    pub raw_socket: Result<(), String>,
+    /// Whether a tracefs instance can be created (kernel state changes).
+    pub tracefs: Result<(), String>,
+}
+
+impl Privileges {
+    /// Whether everything the live demo uses is available.
+    pub fn all_ok(&self) -> bool {
+        self.raw_socket.is_ok() && self.tracefs.is_ok()
+    }
+
+    /// The messages of what is missing.
+    pub fn problems(&self) -> Vec<&str> {
+        [&self.raw_socket, &self.tracefs]
+            .into_iter()
+            .filter_map(|r| r.as_ref().err().map(String::as_str))
+            .collect()
+    }
+}
+
+/// Really tries to open a packet socket and to create (and remove) a tracefs
+/// instance. Mounts tracefs if it is not mounted and that is allowed.
+pub fn check() -> Privileges {
+    let raw_socket = match open_packet_socket() {
+        Ok(_fd) => Ok(()),
+        Err(e) if matches!(e.raw_os_error(), Some(libc::EPERM) | Some(libc::EACCES)) => Err(
+            format!("no CAP_NET_RAW: cannot open a packet socket to capture on lo ({e}); {HOW_TO}"),
+        ),
+        Err(e) => Err(format!(
+            "cannot open a packet socket ({e}); check that AF_PACKET is available"
+        )),
+    };
+    let tracefs = probe_tracefs().map_err(|e| {
+        format!(
+            "cannot use tracefs for the kernel's state changes ({e}); needs root or CAP_DAC_OVERRIDE (CAP_SYS_ADMIN to mount it): {HOW_TO}"
+        )
+    });
+    Privileges {
+        raw_socket,
+        tracefs,
+    }
+}
+
+fn probe_tracefs() -> Result<(), String> {
+    let root = tracefs_root().map_err(|e| match e {
+        LiveError::Tracefs(m) => m,
+        other => other.to_string(),
+    })?;
+    let n = PROBE.fetch_add(1, Ordering::SeqCst);
+    let dir = root
+        .join("instances")
+        .join(format!("synack-probe-{}-{n}", std::process::id()));
+    fs::create_dir(&dir).map_err(|e| format!("mkdir {}: {e}", dir.display()))?;
+    let enable = dir.join("events/sock/inet_sock_set_state/enable");
+    let res = fs::read_to_string(&enable)
+        .map(|_| ())
+        .map_err(|e| format!("read {}: {e}", enable.display()));
+    let _ = fs::remove_dir(&dir);
+    res
+}
+
+/// When run under sudo (`SUDO_UID`/`SUDO_GID` set), switches the whole
+/// process to that user: supplementary groups, gid, then uid. Call it after
+/// the capture socket and the trace pipe are open. Returns the ids switched
+/// to, or `None` when not under sudo.
+///
+/// Irreversible: afterwards [`super::kernel::KernelTrace::stop`] can no longer
+/// remove its tracefs instance (root-owned), so stop traces before dropping or
+/// accept a leftover `instances/synack-*` directory.
+pub fn drop_to_sudo_user() -> Result<Option<(u32, u32)>, LiveError> {
+    let parse = |name: &str| -> Result<Option<u32>, LiveError> {
+        match std::env::var(name) {
+            Ok(v) => v
+                .parse()
+                .map(Some)
+                .map_err(|_| LiveError::Privilege(format!("{name}={v:?} is not a number"))),
+            Err(_) => Ok(None),
+        }
+    };
+    let (Some(uid), Some(gid)) = (parse("SUDO_UID")?, parse("SUDO_GID")?) else {
+        return Ok(None);
+    };
+    if uid == 0 {
+        return Ok(None);
+    }
+    set_ids(uid, gid).map_err(|e| LiveError::Privilege(e.to_string()))?;
+    Ok(Some((uid, gid)))
+}
+
+fn set_ids(uid: u32, gid: u32) -> std::io::Result<()> {
+    let groups = [gid as libc::gid_t];
+    // SAFETY: the pointer/length pair describes a live one-element array.
+    if unsafe { libc::setgroups(groups.len(), groups.as_ptr()) } != 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    // SAFETY: plain integer arguments; affects this process's credentials only.
+    if unsafe { libc::setgid(gid) } != 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    // SAFETY: as above.
+    if unsafe { libc::setuid(uid) } != 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    // SAFETY: getuid/getgid cannot fail and take no arguments.
+    let (now_uid, now_gid) = unsafe { (libc::getuid(), libc::getgid()) };
+    if now_uid != uid || now_gid != gid {
+        return Err(std::io::Error::other("ids did not change"));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::process::Command;
+
+    const CHILD_ENV: &str = "SYNACK_LIVE_PRIV_CHILD";
+
+    /// Not a test by itself: the body the parent tests run in a child
+    /// process with fewer privileges. Without the env variable it does nothing.
+    #[test]
+    fn child_probe() {
+        let Ok(mode) = std::env::var(CHILD_ENV) else {
+            return;
+        };
+        if mode == "drop" {
+            let r = drop_to_sudo_user();
+            // SAFETY: getuid cannot fail.
+            println!("DROP: {r:?} uid={}", unsafe { libc::getuid() });
+        }
+        let p = check();
+        println!("RAW: {:?}", p.raw_socket);
+        println!("TRACEFS: {:?}", p.tracefs);
+    }
+
+    /// Runs `child_probe` under `wrapper` (setpriv or capsh arguments).
+    fn run_child(wrapper: &[&str], mode: &str, envs: &[(&str, &str)]) -> Option<String> {
+        let exe = std::env::current_exe().unwrap();
+        let args = [
+            "--exact",
+            "live::privilege::tests::child_probe",
+            "--nocapture",
+            "--test-threads=1",
+        ];
+        let mut cmd = if wrapper[0] == "capsh" {
+            let line = format!("{} {}", exe.display(), args.join(" "));
+            let mut c = Command::new("capsh");
+            c.args(&wrapper[1..]).args(["--", "-c", &line]);
+            c
+        } else {
+            let mut c = Command::new(wrapper[0]);
+            c.args(&wrapper[1..]).arg("--").arg(&exe).args(args);
+            c
+        };
+        cmd.env(CHILD_ENV, mode).envs(envs.iter().copied());
+        let out = cmd.output().ok()?;
+        Some(
+            String::from_utf8_lossy(&out.stdout).into_owned()
+                + &String::from_utf8_lossy(&out.stderr),
+        )
+    }
+
+    /// The text after `marker` on the first line containing it.
+    fn field<'a>(out: &'a str, marker: &str) -> Option<&'a str> {
+        out.lines().find_map(|l| l.find(marker).map(|i| &l[i..]))
+    }
+
+    fn have(tool: &str) -> bool {
+        Command::new(tool).arg("--help").output().is_ok()
+    }
+
+    #[test]
+    fn without_cap_net_raw_the_message_names_it() {
+        let wrapper: &[&str] = if have("setpriv") {
+            &["setpriv", "--inh-caps=-all", "--bounding-set=-net_raw"]
+        } else if have("capsh") {
+            &["capsh", "--drop=cap_net_raw"]
+        } else {
+            eprintln!("note: neither setpriv nor capsh installed; skipped the no-privilege test");
+            return;
+        };
+        let out = run_child(wrapper, "check", &[]).expect("child ran");
+        let raw = field(&out, "RAW:").unwrap_or_else(|| panic!("{out}"));
+        assert!(raw.contains("Err(") && raw.contains("CAP_NET_RAW"), "{out}");
+        assert!(raw.contains("setcap"), "{out}");
+        // Root without CAP_NET_RAW still owns tracefs: that part works.
+        let tr = field(&out, "TRACEFS:").unwrap();
+        eprintln!("child (no CAP_NET_RAW): {raw} / {tr}");
+    }
+
+    #[test]
+    fn check_succeeds_with_full_privileges() {
+        let p = check();
+        // SAFETY: geteuid cannot fail.
+        if unsafe { libc::geteuid() } != 0 {
+            eprintln!("skipped: not root ({:?})", p.problems());
+            return;
+        }
+        assert!(p.all_ok(), "{:?}", p.problems());
+        assert!(p.problems().is_empty());
+    }
+
+    #[test]
+    fn drop_to_sudo_user_really_drops() {
+        if !have("setpriv") {
+            eprintln!("note: setpriv not installed; skipped");
+            return;
+        }
+        // setpriv with no change: just a way to run the child.
+        let out = run_child(
+            &["setpriv"],
+            "drop",
+            &[("SUDO_UID", "65534"), ("SUDO_GID", "65534")],
+        )
+        .expect("child ran");
+        if out.contains("Permission denied") && !out.contains("DROP:") {
+            eprintln!("skipped: child cannot run: {out}");
+            return;
+        }
+        let drop = field(&out, "DROP:").unwrap_or_else(|| panic!("{out}"));
+        assert!(drop.contains("Ok(Some((65534, 65534))) uid=65534"), "{out}");
+        let raw = field(&out, "RAW:").unwrap();
+        assert!(raw.contains("CAP_NET_RAW"), "{out}");
+        let tr = field(&out, "TRACEFS:").unwrap();
+        assert!(tr.contains("Err("), "{out}");
+    }
+
+    #[test]
+    fn non_root_with_net_raw_and_dac_override_is_enough() {
+        // SAFETY: geteuid cannot fail.
+        if !have("setpriv") || unsafe { libc::geteuid() } != 0 {
+            eprintln!("note: needs root and setpriv; skipped");
+            return;
+        }
+        let user = ["--reuid=65534", "--regid=65534", "--clear-groups"];
+        let both = [
+            "--inh-caps=+net_raw,+dac_override",
+            "--ambient-caps=+net_raw,+dac_override",
+        ];
+        let mut w = vec!["setpriv"];
+        w.extend(user);
+        w.extend(both);
+        let out = run_child(&w, "check", &[]).expect("child ran");
+        if !out.contains("RAW:") {
+            eprintln!("skipped: child cannot run as nobody: {out}");
+            return;
+        }
+        assert!(field(&out, "RAW:").unwrap().contains("Ok(())"), "{out}");
+        assert!(field(&out, "TRACEFS:").unwrap().contains("Ok(())"), "{out}");
+        // Without CAP_DAC_OVERRIDE, tracefs is closed to a non-root user.
+        let mut w = vec!["setpriv"];
+        w.extend(user);
+        w.extend(["--inh-caps=+net_raw", "--ambient-caps=+net_raw"]);
+        let out = run_child(&w, "check", &[]).expect("child ran");
+        assert!(field(&out, "RAW:").unwrap().contains("Ok(())"), "{out}");
+        assert!(
+            field(&out, "TRACEFS:")
+                .unwrap()
+                .contains("CAP_DAC_OVERRIDE"),
+            "{out}"
+        );
+    }
+}
