@@ -22,6 +22,9 @@ use crate::capture::{Frame, LinkType};
 use crate::segment::Segment;
 
 /// What a frame turned out to be.
+// The segment is returned by value, as the contract says: callers move it
+// straight into the conversation model, and the other variants are rare.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Decoded {
     /// A TCP segment.
