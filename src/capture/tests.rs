@@ -185,7 +185,7 @@ fn damaged_length_is_an_error_not_a_hang() {
 /// Little-endian pcapng block.
 fn block(kind: u32, body: &[u8]) -> Vec<u8> {
     let mut body = body.to_vec();
-    while body.len() % 4 != 0 {
+    while !body.len().is_multiple_of(4) {
         body.push(0);
     }
     let len = (body.len() + 12) as u32;

@@ -9,7 +9,7 @@ use crate::capture::{Frame, LinkType};
 /// `payload`.
 pub(crate) fn tcp(flags: u8, options: &[u8], payload: &[u8]) -> Vec<u8> {
     let mut opts = options.to_vec();
-    while opts.len() % 4 != 0 {
+    while !opts.len().is_multiple_of(4) {
         opts.push(0);
     }
     let offset = (20 + opts.len()) / 4;
