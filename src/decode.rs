@@ -55,7 +55,8 @@ pub(crate) enum Network<'a> {
 pub(crate) struct Link<'a> {
     /// The network-layer packet.
     pub network: Network<'a>,
-    /// Outermost 802.1Q/802.1ad VLAN id, if the frame was tagged.
+    /// Innermost VLAN id (the 802.1Q customer tag of a QinQ frame), if the
+    /// frame was tagged.
     pub vlan: Option<u16>,
 }
 

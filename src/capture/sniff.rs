@@ -93,7 +93,7 @@ pub(crate) fn describe(head: &[u8]) -> String {
             .find(|l| !l.trim().is_empty())
             .unwrap_or("")
             .trim();
-        let mut shown: String = first_line.chars().take(32).collect();
+        let mut shown: String = first_line.chars().take(48).collect();
         if shown.len() < first_line.len() {
             shown.push('…');
         }

@@ -23,7 +23,9 @@ pub(crate) fn parse(data: &[u8]) -> Option<Link<'_>> {
             break;
         }
         let tag = VlanPacket::new(rest)?;
-        vlan.get_or_insert(tag.get_vlan_identifier());
+        // Keep the innermost tag: the customer 802.1Q VLAN of a QinQ frame,
+        // which is what Wireshark shows as `vlan.id`.
+        vlan = Some(tag.get_vlan_identifier());
         ethertype = tag.get_ethertype();
         rest = &rest[VlanPacket::minimum_packet_size()..];
     }
@@ -66,7 +68,7 @@ mod tests {
             parse(&f),
             Some(Link {
                 network: Network::Ipv4(b"x"),
-                vlan: Some(100)
+                vlan: Some(200)
             })
         );
         let f = frame(&[], 0x0806, b"arp");
