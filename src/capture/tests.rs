@@ -328,3 +328,55 @@ fn link_type_numbers_round_trip() {
     assert_eq!(LinkType::from_linktype(14), LinkType::Raw);
     assert_eq!(LinkType::Ethernet.to_string(), "1 (LINKTYPE_ETHERNET)");
 }
+
+#[test]
+fn big_endian_pcapng() {
+    fn blk(kind: u32, body: &[u8]) -> Vec<u8> {
+        let len = (body.len() + 12) as u32;
+        [
+            &kind.to_be_bytes()[..],
+            &len.to_be_bytes(),
+            body,
+            &len.to_be_bytes(),
+        ]
+        .concat()
+    }
+    let shb = blk(
+        0x0a0d0d0a,
+        &[
+            &0x1a2b3c4du32.to_be_bytes()[..],
+            &[0, 1, 0, 0],
+            &(-1i64).to_be_bytes(),
+        ]
+        .concat(),
+    );
+    // Ethernet, snaplen 0, if_tsresol 9, end of options.
+    let idb = blk(
+        1,
+        &[0, 1, 0, 0, 0, 0, 0, 0, 0, 9, 0, 1, 9, 0, 0, 0, 0, 0, 0, 0],
+    );
+    let ts: u64 = 1_700_000_000_123_456_789;
+    let epb = blk(
+        6,
+        &[
+            &0u32.to_be_bytes()[..],
+            &((ts >> 32) as u32).to_be_bytes(),
+            &(ts as u32).to_be_bytes(),
+            &4u32.to_be_bytes(),
+            &4u32.to_be_bytes(),
+            b"abcd",
+        ]
+        .concat(),
+    );
+    let mut r = CaptureReader::from_bytes("be.pcapng", [shb, idb, epb].concat()).unwrap();
+    assert_eq!(
+        r.format(),
+        Format::PcapNg {
+            byte_order: ByteOrder::Big
+        }
+    );
+    let frames = all_frames(&mut r);
+    assert_eq!(frames.len(), 1);
+    assert_eq!(frames[0].1, Duration::new(1_700_000_000, 123_456_789));
+    assert_eq!(frames[0].3, b"abcd");
+}
