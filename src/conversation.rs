@@ -379,6 +379,8 @@ pub struct Skipped {
     pub fragments: u64,
     /// Frames too short or inconsistent to decode.
     pub malformed: u64,
+    /// Frames of an interface whose link type synack cannot decode.
+    pub unsupported_link: u64,
 }
 
 /// Groups segments into connections by 4-tuple and runs their state

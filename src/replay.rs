@@ -35,6 +35,7 @@ fn run(path: &Path, mut tracker: Tracker) -> Result<Replay, CaptureError> {
             Decoded::NotTcp => tracker.skipped.not_tcp += 1,
             Decoded::Fragment => tracker.skipped.fragments += 1,
             Decoded::Malformed => tracker.skipped.malformed += 1,
+            Decoded::UnsupportedLink => tracker.skipped.unsupported_link += 1,
         }
     }
     let warnings = reader.warnings().to_vec();

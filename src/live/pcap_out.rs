@@ -49,15 +49,16 @@ fn write_file(tmp: &Path, frames: &[OwnedFrame]) -> Result<(), String> {
     let header = PcapHeader {
         datalink: DataLink::ETHERNET,
         snaplen: 262_144,
-        ts_resolution: pcap_file::TsResolution::NanoSecond,
+        ts_resolution: pcap_file::pcap::PcapTsResolution::NanoSecond,
         ..PcapHeader::default()
     };
     let mut w = PcapWriter::with_header(BufWriter::new(file), header).map_err(|e| e.to_string())?;
     for f in frames {
-        let pkt = PcapPacket::new(f.ts, f.data.len() as u32, &f.data[..]);
+        let pkt = PcapPacket::new(f.ts, f.data.len() as u32, &f.data[..])
+            .map_err(|e| e.to_string())?;
         w.write_packet(&pkt).map_err(|e| e.to_string())?;
     }
-    let buf = w.into_writer();
+    let buf = w.into_inner();
     let file = buf.into_inner().map_err(|e| e.to_string())?;
     file.sync_all().map_err(|e| e.to_string())?;
     let mut file = file;

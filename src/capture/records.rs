@@ -1,0 +1,191 @@
+//! Parsing one record (a pcap packet record or a pcapng block) at the front
+//! of the reader's buffer, with pcap-file's parsers, into a [`Step`] that
+//! says where the packet bytes are. See the parent module for why.
+//!
+//! Pure functions over byte slices: no files, terminal, clock or network.
+
+use std::time::Duration;
+
+use pcap_file::Endianness;
+use pcap_file::pcap::{PcapParseError, PcapParser};
+use pcap_file::pcapng::blocks::{
+    ENHANCED_PACKET_BLOCK, PACKET_BLOCK, SECTION_HEADER_BLOCK, SIMPLE_PACKET_BLOCK,
+};
+use pcap_file::pcapng::{PcapNgParseError, PcapNgParser};
+
+use super::{LinkType, MAX_RECORD, error_chain};
+
+/// What parsing the front of the buffer produced.
+pub(super) enum Step {
+    /// A packet: how many bytes the record used, where the packet data is in
+    /// the buffer (relative to the record start), and its metadata.
+    Frame {
+        used: usize,
+        data_off: usize,
+        data_len: usize,
+        ts: Duration,
+        link: LinkType,
+        wire_len: u32,
+    },
+    /// A record that is not a packet (pcapng metadata blocks).
+    Skip { used: usize },
+    /// Need more bytes than the buffer holds.
+    Incomplete,
+    /// The record is damaged.
+    Corrupt(String),
+}
+
+/// Parses one pcap packet record at the front of `avail`.
+pub(super) fn pcap_step(
+    parser: &PcapParser,
+    link: LinkType,
+    nanosecond: bool,
+    avail: &[u8],
+) -> Step {
+    match parser.next_raw_packet(avail) {
+        Ok((rest, raw)) => {
+            let data_len = raw.data.len();
+            let ts_frac = if nanosecond {
+                raw.ts_frac
+            } else {
+                raw.ts_frac.saturating_mul(1000)
+            };
+            // Duration::new carries an out-of-range fraction into the seconds.
+            let ts =
+                Duration::new(u64::from(raw.ts_sec), 0) + Duration::from_nanos(u64::from(ts_frac));
+            Step::Frame {
+                used: avail.len() - rest.len(),
+                data_off: 16,
+                data_len,
+                ts,
+                link,
+                wire_len: raw.orig_len.max(data_len as u32),
+            }
+        }
+        Err(PcapParseError::IncompleteBuffer(..)) => {
+            if avail.len() >= 16 {
+                let len_bytes: [u8; 4] = avail[8..12].try_into().expect("4 bytes");
+                let incl = match parser.header().endianness {
+                    Endianness::Big => u32::from_be_bytes(len_bytes),
+                    Endianness::Little => u32::from_le_bytes(len_bytes),
+                };
+                if incl as usize > MAX_RECORD - 16 {
+                    return Step::Corrupt(format!(
+                        "packet record claims {incl} captured bytes; the file is damaged"
+                    ));
+                }
+            }
+            Step::Incomplete
+        }
+        Err(e) => Step::Corrupt(e.to_string()),
+    }
+}
+
+/// Reads a u32 at `at` in the section's byte order.
+fn read_u32(body: &[u8], at: usize, order: Endianness) -> Option<u32> {
+    let b: [u8; 4] = body.get(at..at + 4)?.try_into().ok()?;
+    Some(match order {
+        Endianness::Big => u32::from_be_bytes(b),
+        Endianness::Little => u32::from_le_bytes(b),
+    })
+}
+
+/// Parses one pcapng block at the front of `avail`.
+pub(super) fn pcapng_step(
+    parser: &mut PcapNgParser,
+    warned: &mut Vec<u32>,
+    warnings: &mut Vec<String>,
+    name: &str,
+    avail: &[u8],
+) -> Step {
+    let (rest, raw) = match parser.next_raw_block(avail) {
+        Ok(ok) => ok,
+        Err(PcapNgParseError::IncompleteBuffer(need, _)) => {
+            if need > MAX_RECORD {
+                return Step::Corrupt(format!("block claims {need} bytes; the file is damaged"));
+            }
+            return Step::Incomplete;
+        }
+        Err(e) => return Step::Corrupt(error_chain(&e)),
+    };
+    let used = avail.len() - rest.len();
+    let order = parser.state().endianness();
+    let body: &[u8] = &raw.body;
+    // Where the body starts in `avail` (8: after block type and length).
+    let body_at = body.as_ptr() as usize - avail.as_ptr() as usize;
+    let (iface, ts, cap_len, wire_len, data_at) = match raw.type_ {
+        ENHANCED_PACKET_BLOCK | PACKET_BLOCK => {
+            let (Some(w0), Some(hi), Some(lo), Some(cap), Some(orig)) = (
+                read_u32(body, 0, order),
+                read_u32(body, 4, order),
+                read_u32(body, 8, order),
+                read_u32(body, 12, order),
+                read_u32(body, 16, order),
+            ) else {
+                return Step::Corrupt("packet block shorter than its 20-byte header".into());
+            };
+            // The obsolete Packet Block has a 16-bit interface id then a
+            // 16-bit drops count.
+            let iface = if raw.type_ == PACKET_BLOCK {
+                match order {
+                    Endianness::Big => w0 >> 16,
+                    Endianness::Little => w0 & 0xffff,
+                }
+            } else {
+                w0
+            };
+            let ts = match parser.state().decode_timestamp(iface, hi, lo) {
+                Ok(ts) => ts,
+                Err(e) => return Step::Corrupt(format!("packet block: {e}")),
+            };
+            (iface, ts, cap as usize, orig, 20)
+        }
+        SIMPLE_PACKET_BLOCK => {
+            let Some(orig) = read_u32(body, 0, order) else {
+                return Step::Corrupt("simple packet block shorter than 4 bytes".into());
+            };
+            let Some(idb) = parser.interfaces().first() else {
+                return Step::Corrupt(
+                    "simple packet block before any interface description".into(),
+                );
+            };
+            let mut cap = (orig as usize).min(body.len() - 4);
+            if idb.snaplen != 0 {
+                cap = cap.min(idb.snaplen as usize);
+            }
+            (0, Duration::ZERO, cap, orig, 4)
+        }
+        SECTION_HEADER_BLOCK => {
+            // A new section forgets the previous section's interfaces.
+            warned.clear();
+            return Step::Skip { used };
+        }
+        _ => return Step::Skip { used },
+    };
+    let Some(idb) = parser.interfaces().get(iface as usize) else {
+        return Step::Corrupt(format!(
+            "packet on interface {iface}, which was never described"
+        ));
+    };
+    if data_at + cap_len > body.len() {
+        return Step::Corrupt(format!(
+            "packet block claims {cap_len} captured bytes but holds only {}",
+            body.len().saturating_sub(data_at)
+        ));
+    }
+    let link = LinkType::from_linktype(u32::from(idb.linktype));
+    if !link.is_supported() && !warned.contains(&iface) {
+        warned.push(iface);
+        warnings.push(format!(
+            "{name}: interface {iface} has unsupported link type {link}; its packets are skipped"
+        ));
+    }
+    Step::Frame {
+        used,
+        data_off: body_at + data_at,
+        data_len: cap_len,
+        ts,
+        link,
+        wire_len: wire_len.max(cap_len as u32),
+    }
+}

@@ -1,0 +1,188 @@
+//! Unit tests for IPv4/IPv6 decoding, through the public `decode`.
+
+use crate::capture::LinkType;
+use crate::decode::testdata::*;
+use crate::decode::{Decoded, decode};
+use crate::segment::TcpFlags;
+
+fn seg(link: LinkType, data: &[u8]) -> crate::segment::Segment {
+    match decode(&frame(link, data)) {
+        Decoded::Tcp(s) => s,
+        other => panic!("expected TCP, got {other:?}"),
+    }
+}
+
+#[test]
+fn ipv4_syn_over_ethernet() {
+    let t = tcp(0x02, &SYN_OPTIONS, b"");
+    let f = ether(0x0800, &ipv4(6, 0x4000, &t));
+    let s = seg(LinkType::Ethernet, &f);
+    assert_eq!(s.src.to_string(), "10.0.0.1:40000");
+    assert_eq!(s.dst.to_string(), "10.0.0.2:8080");
+    assert_eq!((s.seq, s.ack, s.window), (1000, 2000, 65535));
+    assert_eq!(s.flags, TcpFlags(TcpFlags::SYN));
+    assert_eq!(s.header_len, 40);
+    assert_eq!(s.payload_len, 0);
+    assert_eq!(s.options.mss, Some(1460));
+    assert_eq!(s.options.window_scale, Some(7));
+    assert_eq!(s.ip.ttl, 64);
+    assert_eq!(s.ip.id, 0x1234);
+    assert!(s.ip.dont_fragment);
+    assert_eq!(s.ip.total_len, 60);
+    assert_eq!(s.frame.number, 7);
+    assert_eq!(s.ts.as_millis(), 1500);
+}
+
+#[test]
+fn payload_length_comes_from_ip_not_capture() {
+    let t = tcp(0x18, &[], &[b'x'; 1000]);
+    let mut f = ether(0x0800, &ipv4(6, 0, &t));
+    f.truncate(14 + 20 + 20 + 10); // snaplen cut
+    assert_eq!(seg(LinkType::Ethernet, &f).payload_len, 1000);
+    // Ethernet padding after a short IP packet is not payload.
+    let t = tcp(0x10, &[], b"");
+    let mut f = ether(0x0800, &ipv4(6, 0, &t));
+    f.extend_from_slice(&[0; 6]);
+    assert_eq!(seg(LinkType::Ethernet, &f).payload_len, 0);
+}
+
+#[test]
+fn ipv4_fragments_and_other_protocols() {
+    let t = tcp(0x10, &[], b"abc");
+    assert_eq!(
+        decode(&frame(LinkType::Raw, &ipv4(6, 0x2000, &t))),
+        Decoded::Fragment
+    );
+    assert_eq!(
+        decode(&frame(LinkType::Raw, &ipv4(6, 0x0010, &t))),
+        Decoded::Fragment
+    );
+    assert_eq!(
+        decode(&frame(LinkType::Raw, &ipv4(17, 0, &t))),
+        Decoded::NotTcp
+    );
+    assert_eq!(
+        decode(&frame(LinkType::Ethernet, &ether(0x0806, &[0; 28]))),
+        Decoded::NotTcp
+    );
+    // Bad IHL, total length below the header, bad data offset.
+    let mut p = ipv4(6, 0, &t);
+    p[0] = 0x44;
+    assert_eq!(decode(&frame(LinkType::Ipv4, &p)), Decoded::Malformed);
+    let mut p = ipv4(6, 0, &t);
+    p[2..4].copy_from_slice(&10u16.to_be_bytes());
+    assert_eq!(decode(&frame(LinkType::Ipv4, &p)), Decoded::Malformed);
+    let mut p = ipv4(6, 0, &t);
+    p[20 + 12] = 0x40; // data offset 16 bytes
+    assert_eq!(decode(&frame(LinkType::Ipv4, &p)), Decoded::Malformed);
+    let mut p = ipv4(6, 0, &t);
+    p[20 + 12] = 0xf0; // data offset 60 > segment
+    assert_eq!(decode(&frame(LinkType::Ipv4, &p)), Decoded::Malformed);
+}
+
+#[test]
+fn ipv4_total_length_zero_uses_captured_length() {
+    let t = tcp(0x18, &[], b"hello");
+    let mut p = ipv4(6, 0, &t);
+    p[2..4].copy_from_slice(&[0, 0]);
+    assert_eq!(seg(LinkType::Ipv4, &p).payload_len, 5);
+}
+
+#[test]
+fn ipv6_with_extension_headers() {
+    let t = tcp(0x12, &SYN_OPTIONS, b"");
+    let s = seg(LinkType::Ipv6, &ipv6(6, &t));
+    assert_eq!(s.src.to_string(), "[::1]:40000");
+    assert_eq!(s.ip.version, 6);
+    assert_eq!(s.ip.total_len, 40 + 40);
+
+    // hop-by-hop (8) → dest opts (16) → routing (8) → AH (12 + 4) → atomic fragment → TCP
+    let mut ext = Vec::new();
+    ext.extend_from_slice(&[60, 0, 1, 4, 0, 0, 0, 0]);
+    ext.extend_from_slice(&[43, 1, 1, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    ext.extend_from_slice(&[51, 0, 0, 0, 0, 0, 0, 0]);
+    ext.extend_from_slice(&[44, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    ext.extend_from_slice(&[6, 0, 0, 0, 0, 0, 0, 1]);
+    let mut body = ext.clone();
+    body.extend_from_slice(&tcp(0x10, &[], b"data"));
+    let s = seg(LinkType::Raw, &ipv6(0, &body));
+    assert_eq!(s.payload_len, 4);
+    assert_eq!(s.flags, TcpFlags(TcpFlags::ACK));
+
+    // A real fragment (M set, or offset ≠ 0) is set aside.
+    for frag in [[6, 0, 0, 1], [6, 0, 0, 8]] {
+        let mut b = vec![frag[0], frag[1], frag[2], frag[3], 0, 0, 0, 9];
+        b.extend_from_slice(&tcp(0x10, &[], b"x"));
+        assert_eq!(
+            decode(&frame(LinkType::Ipv6, &ipv6(44, &b))),
+            Decoded::Fragment
+        );
+    }
+    // UDP, no-next-header, ESP.
+    for next in [17, 59, 50, 58] {
+        assert_eq!(
+            decode(&frame(LinkType::Ipv6, &ipv6(next, &t))),
+            Decoded::NotTcp
+        );
+    }
+    // Extension header running past the payload.
+    assert_eq!(
+        decode(&frame(
+            LinkType::Ipv6,
+            &ipv6(0, &[6, 200, 0, 0, 0, 0, 0, 0])
+        )),
+        Decoded::Malformed
+    );
+}
+
+#[test]
+fn every_prefix_of_real_frames_is_safe() {
+    let t = tcp(0x12, &SYN_OPTIONS, b"payload");
+    let mut ext = vec![6, 0, 1, 4, 0, 0, 0, 0];
+    ext.extend_from_slice(&t);
+    let frames = [
+        (LinkType::Ethernet, ether(0x0800, &ipv4(6, 0x4000, &t))),
+        (LinkType::Ethernet, ether(0x86dd, &ipv6(0, &ext))),
+        (LinkType::Raw, ipv6(6, &t)),
+        (
+            LinkType::Null,
+            [&2u32.to_le_bytes()[..], &ipv4(6, 0, &t)].concat(),
+        ),
+        (
+            LinkType::Loop,
+            [&24u32.to_be_bytes()[..], &ipv6(6, &t)].concat(),
+        ),
+    ];
+    for (link, f) in &frames {
+        assert!(
+            matches!(decode(&frame(*link, f)), Decoded::Tcp(_)),
+            "{link:?}"
+        );
+        for cut in 0..f.len() {
+            let d = decode(&frame(*link, &f[..cut]));
+            // Once the fixed TCP header is in, the segment decodes.
+            let tcp_start = f.len() - t.len();
+            if cut >= tcp_start + 20 {
+                assert!(matches!(d, Decoded::Tcp(_)), "{link:?} {cut}");
+            } else {
+                assert!(!matches!(d, Decoded::Tcp(_)), "{link:?} {cut}");
+            }
+        }
+        // Flipping any byte to a few values must not panic either.
+        for i in 0..f.len() {
+            for v in [0u8, 0xff, 0x0f, 0xf0, 0x45, 0x60] {
+                let mut g = f.clone();
+                g[i] = v;
+                let _ = decode(&frame(*link, &g));
+            }
+        }
+    }
+}
+
+#[test]
+fn unsupported_link() {
+    assert_eq!(
+        decode(&frame(LinkType::Other(147), b"x")),
+        Decoded::UnsupportedLink
+    );
+}
