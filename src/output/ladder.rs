@@ -101,8 +101,7 @@ pub fn ladder(conn: &Connection, style: &Style) -> String {
     let client = conn.client.to_string();
     let server = conn.server.to_string();
     let gap = ARROW.saturating_sub(client.chars().count() + server.chars().count());
-    let _ = writeln!(
-        out,
+    let head = format!(
         "{:>4} {:>10}  {:<STATE$} {client}{}{server} {:<STATE$}",
         "#",
         "time_s",
@@ -110,6 +109,7 @@ pub fn ladder(conn: &Connection, style: &Style) -> String {
         " ".repeat(gap),
         "server"
     );
+    let _ = writeln!(out, "{}", head.trim_end());
     let _ = writeln!(
         out,
         "{:>4} {:>10}  {:<STATE$} {:ARROW$} {}",
