@@ -314,13 +314,14 @@ sc_simultaneous_close() {
     for attempt in 0 1 2 3 4 5; do
         log "scenario $name (port $port) attempt $attempt"
         nft_clear
-        local ns
+        local ns dir
         for ns in $NS_C $NS_S; do
+            [ $ns = $NS_C ] && dir=sport || dir=dport
             nft_in $ns <<NFT
 table inet synack_caps {
     chain input {
         type filter hook input priority -300; policy accept;
-        tcp port $port tcp flags & fin == fin counter drop
+        tcp $dir $port tcp flags & fin == fin counter drop
     }
 }
 NFT
