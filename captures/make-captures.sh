@@ -258,8 +258,8 @@ sc_refused()      { simple refused 5006 refused.py; }
 sc_data_on_fin()  { simple data-on-fin 5009 data-on-fin.py; }
 sc_ipv6()         { simple ipv6 5010 ipv6.py pcapng:ipv6.pcapng pcap:ipv6.pcap; }
 
-# syn-retransmit: server netns drops the first SYN, client netns drops the first SYN-ACK
-# (input hook, i.e. after the capture point: both originals are in the capture).
+# syn-retransmit: the server netns drops the client's first SYN (input hook, i.e. after the
+# capture point: the original SYN is in the capture); the client retransmits it after ~1 s.
 sc_syn_retransmit() {
     nft_in $NS_S <<'NFT'
 table inet synack_caps {
@@ -271,17 +271,34 @@ table inet synack_caps {
     }
 }
 NFT
+    simple syn-retransmit 5007 syn-retransmit.py
+}
+
+# synack-retransmit: the client netns drops the first SYN-ACK and the server netns drops
+# the client's retransmitted SYN (so that it cannot trigger an early SYN-ACK): the server's
+# SYN-ACK retransmission timer (~1 s) completes the handshake.
+sc_synack_retransmit() {
+    nft_in $NS_S <<'NFT'
+table inet synack_caps {
+    set seen { type inet_service; flags dynamic; }
+    chain input {
+        type filter hook input priority -300; policy accept;
+        tcp dport 5011 tcp flags & (syn|ack) == syn tcp sport @seen counter drop
+        tcp dport 5011 tcp flags & (syn|ack) == syn add @seen { tcp sport } accept
+    }
+}
+NFT
     nft_in $NS_C <<'NFT'
 table inet synack_caps {
     set seen { type inet_service; flags dynamic; }
     chain input {
         type filter hook input priority -300; policy accept;
-        tcp sport 5007 tcp flags & (syn|ack) == syn|ack tcp dport @seen accept
-        tcp sport 5007 tcp flags & (syn|ack) == syn|ack add @seen { tcp dport } counter drop
+        tcp sport 5011 tcp flags & (syn|ack) == syn|ack tcp dport @seen accept
+        tcp sport 5011 tcp flags & (syn|ack) == syn|ack add @seen { tcp dport } counter drop
     }
 }
 NFT
-    simple syn-retransmit 5007 syn-retransmit.py
+    simple synack-retransmit 5011 synack-retransmit.py
 }
 
 # fin-retransmit: server netns drops the client's first data segment and its first FIN.
@@ -347,7 +364,7 @@ NFT
     publish "$name" "$name.pcap"
 }
 
-ALL="normal server-first half-close simultaneous-close abort refused syn-retransmit fin-retransmit data-on-fin ipv6"
+ALL="normal server-first half-close simultaneous-close abort refused syn-retransmit synack-retransmit fin-retransmit data-on-fin ipv6"
 WANT=${*:-$ALL}
 
 setup_net

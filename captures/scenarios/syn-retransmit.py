@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""syn-retransmit: a normal exchange; the driver's nftables rules drop the first SYN (in the
-server netns) and the first SYN-ACK (in the client netns), so both get retransmitted.
+"""syn-retransmit: a normal exchange; the driver's nftables rule drops the first SYN (in the
+server netns), so the client retransmits it.
 usage: syn-retransmit.py server | syn-retransmit.py client [client_port]"""
 import socket, sys, time
 
@@ -24,7 +24,7 @@ def server():
 def client(port):
     s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     s.bind(("10.99.0.1", port))
-    s.connect(SERVER)                  # takes ~3 s because of the drops
+    s.connect(SERVER)                  # takes ~1 s because of the drop
     s.sendall(b"hello")
     print("client got", s.recv(1024))
     time.sleep(0.2)
