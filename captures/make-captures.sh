@@ -215,6 +215,8 @@ finish_scenario() {  # finish_scenario NAME PORT  -> writes NAME.kernel.tsv, NAM
 publish() {  # publish NAME CAPTUREFILE...   copy results into captures/
     local name=$1 f; shift
     cp "$TMP/$name.kernel.tsv" "$TMP/$name.timewait.txt" "$HERE/"
+    # the raw tracepoint lines (event lines of this scenario only; comm-pid, CPU, flags, time)
+    grep -E 'inet_sock_set_state|synack-caps realtime' "$TMP/$name.trace" > "$HERE/$name.trace.txt" || true
     for f in "$@"; do
         cp "$TMP/$f" "$HERE/$f"
         chmod 644 "$HERE/$f"
@@ -301,6 +303,36 @@ NFT
     simple synack-retransmit 5011 synack-retransmit.py
 }
 
+# syn-synack-retransmit: the server netns drops the first SYN and the client netns drops
+# the first SYN-ACK.  The client's second SYN retransmission and the server's SYN-ACK
+# retransmission timer then fire at about the same time (both 1 s timers,
+# net.ipv4.tcp_syn_linear_timeouts), so two SYN-ACKs and two ACKs can cross; the kernel
+# may then create two child sockets for the one connection (one dies SYN_RECV -> CLOSE).
+# Recorded as it happens (not deterministic).
+sc_syn_synack_retransmit() {
+    nft_in $NS_S <<'NFT'
+table inet synack_caps {
+    set seen { type inet_service; flags dynamic; }
+    chain input {
+        type filter hook input priority -300; policy accept;
+        tcp dport 5012 tcp flags & (syn|ack) == syn tcp sport @seen accept
+        tcp dport 5012 tcp flags & (syn|ack) == syn add @seen { tcp sport } counter drop
+    }
+}
+NFT
+    nft_in $NS_C <<'NFT'
+table inet synack_caps {
+    set seen { type inet_service; flags dynamic; }
+    chain input {
+        type filter hook input priority -300; policy accept;
+        tcp sport 5012 tcp flags & (syn|ack) == syn|ack tcp dport @seen accept
+        tcp sport 5012 tcp flags & (syn|ack) == syn|ack add @seen { tcp dport } counter drop
+    }
+}
+NFT
+    simple syn-synack-retransmit 5012 syn-synack-retransmit.py
+}
+
 # fin-retransmit: server netns drops the client's first data segment and its first FIN.
 sc_fin_retransmit() {
     nft_in $NS_S <<'NFT'
@@ -364,12 +396,75 @@ NFT
     publish "$name" "$name.pcap"
 }
 
-ALL="normal server-first half-close simultaneous-close abort refused syn-retransmit synack-retransmit fin-retransmit data-on-fin ipv6"
+# ---------------------------------------------------------------- verification
+# count FILE DISPLAYFILTER -> number of matching frames
+count() { tshark -r "$1" -Y "$2" 2>/dev/null | wc -l; }
+FAILS=()
+expect() {  # expect NAME DESCRIPTION TEST...
+    local name=$1 what=$2; shift 2
+    if "$@"; then log "verify $name: ok: $what"; else log "verify $name: FAIL: $what"; FAILS+=("$name: $what"); fi
+}
+ge() { [ "$1" -ge "$2" ]; }
+kern() { grep -qP "\t$2\t.*\t$3\t$4\t" "$HERE/$1.kernel.tsv"; }  # kern NAME SIDE OLD NEW
+verify() {
+    local name=$1 f="$HERE/$1.pcap"
+    [ -e "$f" ] || f="$HERE/$1.pcapng"
+    expect "$name" "capture readable and non-empty" ge "$(count "$f" tcp)" 1
+    case $name in
+        normal|ipv6|server-first|half-close|syn-retransmit|synack-retransmit|syn-synack-retransmit|fin-retransmit|data-on-fin)
+            expect "$name" "two FINs, no RST" test "$(count "$f" 'tcp.flags.fin==1 && !tcp.analysis.retransmission'):$(count "$f" tcp.flags.reset==1)" = 2:0 ;;
+    esac
+    case $name in
+        normal)
+            local g; for g in normal-ns.pcap normal.pcapng normal-sll.pcap normal-sll2.pcap; do
+                expect "$name" "$g has the same 11 frames" test "$(count "$HERE/$g" tcp)" = "$(count "$f" tcp)"; done
+            expect "$name" "client ends in TIME_WAIT (ss)" grep -q '10.99.0.1:6001 *10.99.0.2:5001 *timer:(timewait' "$HERE/$name.timewait.txt" ;;
+        server-first)
+            expect "$name" "first FIN from the server" test "$(tshark -r "$f" -Y tcp.flags.fin==1 -T fields -e tcp.srcport 2>/dev/null | head -1)" = 5002
+            expect "$name" "server ends in TIME_WAIT (ss)" grep -q '10.99.0.2:5002 *10.99.0.1:6002 *timer:(timewait' "$HERE/$name.timewait.txt" ;;
+        half-close)
+            local fin; fin=$(tshark -r "$f" -Y 'tcp.flags.fin==1 && tcp.srcport==6003' -T fields -e frame.number 2>/dev/null | head -1)
+            expect "$name" "server data after the client's FIN" ge "$(count "$f" "frame.number > $fin && tcp.srcport==5003 && tcp.len>0")" 1 ;;
+        simultaneous-close)
+            local fins; fins=$(tshark -r "$f" -Y 'tcp.flags.fin==1' -T fields -e tcp.srcport -e tcp.seq -e tcp.ack 2>/dev/null | head -2 | tr '\n\t' '  ')
+            # first two FINs: one per side, each one's ack <= the other's seq (does not cover it)
+            expect "$name" "the first FINs cross (ack does not cover the peer FIN): $fins" \
+                awk -v l="$fins" 'BEGIN{split(l,a," "); exit !(a[1]!=a[4] && a[3]<=a[5] && a[6]<=a[2])}'
+            expect "$name" "kernel: client FIN_WAIT1->CLOSING" kern "$name" client FIN_WAIT1 CLOSING
+            expect "$name" "kernel: server FIN_WAIT1->CLOSING" kern "$name" server FIN_WAIT1 CLOSING ;;
+        abort)
+            expect "$name" "RST from the client, no FIN" test "$(count "$f" 'tcp.flags.reset==1 && tcp.srcport==6005'):$(count "$f" tcp.flags.fin==1)" = 1:0
+            expect "$name" "kernel: client ESTABLISHED->CLOSE" kern "$name" client ESTABLISHED CLOSE ;;
+        refused)
+            expect "$name" "SYN answered by RST/ACK" test "$(count "$f" 'tcp.flags.syn==1'):$(count "$f" 'tcp.flags.reset==1 && tcp.flags.ack==1 && tcp.srcport==5006')" = 1:1 ;;
+        syn-retransmit)
+            expect "$name" "SYN retransmitted" ge "$(count "$f" 'tcp.flags.syn==1 && tcp.flags.ack==0 && tcp.analysis.retransmission')" 1 ;;
+        synack-retransmit)
+            expect "$name" "SYN-ACK retransmitted" ge "$(count "$f" 'tcp.flags.syn==1 && tcp.flags.ack==1 && tcp.analysis.retransmission')" 1 ;;
+        syn-synack-retransmit)
+            expect "$name" "SYN retransmitted" ge "$(count "$f" 'tcp.flags.syn==1 && tcp.flags.ack==0 && tcp.analysis.retransmission')" 1
+            expect "$name" "SYN-ACK retransmitted" ge "$(count "$f" 'tcp.flags.syn==1 && tcp.flags.ack==1 && tcp.analysis.retransmission')" 1 ;;
+        fin-retransmit)
+            expect "$name" "data segment retransmitted" ge "$(count "$f" 'tcp.len>0 && tcp.analysis.retransmission')" 1
+            expect "$name" "FIN retransmitted" ge "$(count "$f" 'tcp.flags.fin==1 && tcp.analysis.retransmission')" 1 ;;
+        data-on-fin)
+            expect "$name" "both FINs carry payload" test "$(count "$f" 'tcp.flags.fin==1 && tcp.len>0')" = 2 ;;
+    esac
+    local big; big=$(find "$HERE" -maxdepth 1 -name "$name*.pcap*" -size +10k | tr '\n' ' ')
+    expect "$name" "captures < 10 KB" test -z "$big"
+}
+
+ALL="normal server-first half-close simultaneous-close abort refused syn-retransmit synack-retransmit syn-synack-retransmit fin-retransmit data-on-fin ipv6"
 WANT=${*:-$ALL}
 
 setup_net
 setup_trace
 for s in $WANT; do
     "sc_${s//-/_}"
+    verify "$s"
 done
-log "done; files in $HERE"
+if [ ${#FAILS[@]} -gt 0 ]; then
+    log "verification failures:"; printf '  %s\n' "${FAILS[@]}" >&2
+    exit 1
+fi
+log "done, all checks passed; files in $HERE"
