@@ -184,6 +184,7 @@ tshark_txt() {   # tshark_txt CAPTURE OUT
 
 # ---------------------------------------------------------------- scenario runner
 SERVER_PID=""
+CPORT=""   # client port of the current scenario attempt
 start_server() {  # start_server SCRIPT PORT ARGS...
     local script=$1 port=$2; shift 2
     ip netns exec $NS_S ${PIN:-} python3 "$SC/$script" server "$@" > "$TMP/server.out" 2>&1 &
@@ -203,9 +204,9 @@ finish_scenario() {  # finish_scenario NAME PORT  -> writes NAME.kernel.tsv, NAM
     {
         echo "# ss -tano state time-wait, taken right after both programs exited"
         echo "# netns $NS_C (client, $C4 / $C6)"
-        ip netns exec $NS_C ss -Htano state time-wait "( sport = :$port or dport = :$port )"
+        ip netns exec $NS_C ss -Htano state time-wait "( sport = :$CPORT and dport = :$port )"
         echo "# netns $NS_S (server, $S4 / $S6)"
-        ip netns exec $NS_S ss -Htano state time-wait "( sport = :$port or dport = :$port )"
+        ip netns exec $NS_S ss -Htano state time-wait "( sport = :$port and dport = :$CPORT )"
     } > "$TMP/$name.timewait.txt"
     cap_stop_all
     trace_end "$TMP/$name.trace"
@@ -243,7 +244,8 @@ simple() {
     for c in "${caps[@]}"; do cap_start "${c%%:*}" "$TMP/${c#*:}" "$port"; files+=("${c#*:}"); done
     [ "$name" = refused ] || start_server "$script" "$port"
     [ -n "${PRE_CLIENT:-}" ] && $PRE_CLIENT
-    run_client "$script" "$((port + 1000))"
+    CPORT=$((port + 1000))
+    run_client "$script" "$CPORT"
     finish_scenario "$name" "$port"
     publish "$name" "${files[@]}"
 }
@@ -379,7 +381,8 @@ NFT
         cap_start pcap "$TMP/$name.pcap" "$port"
         close_at=$(python3 -c 'import time; print("%.3f" % (time.time() + 1.5))')
         PIN="taskset -c 0" start_server simultaneous-close.py "$port" "$close_at"
-        PIN="taskset -c 0" run_client simultaneous-close.py "$close_at" "$((port + 1000 + 100 * attempt))" &
+        CPORT=$((port + 1000 + 100 * attempt))
+        PIN="taskset -c 0" run_client simultaneous-close.py "$close_at" "$CPORT" &
         local cpid=$!; PIDS+=("$cpid")
         python3 -c 'import time,sys; t=float(sys.argv[1])+0.15; time.sleep(max(0, t-time.time()))' "$close_at"
         nft_clear
