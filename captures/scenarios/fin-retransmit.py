@@ -1,0 +1,37 @@
+#!/usr/bin/env python3
+"""fin-retransmit: the driver's nftables rules (server netns, input) drop the client's first
+data segment and its first FIN, so both are retransmitted.
+usage: fin-retransmit.py server | fin-retransmit.py client [client_port]"""
+import socket, sys, time
+
+SERVER = ("10.99.0.2", 5008)
+CLIENT_PORT = 6008
+
+def server():
+    srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    srv.bind(SERVER)
+    srv.listen(1)
+    conn, addr = srv.accept()
+    conn.recv(1024)
+    conn.sendall(b"world")
+    while conn.recv(1024):
+        pass
+    time.sleep(0.3)
+    conn.close()
+    srv.close()
+
+def client(port):
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.bind(("10.99.0.1", port))
+    s.connect(SERVER)
+    s.sendall(b"hello, this segment gets dropped once")
+    print("client got", s.recv(1024))
+    time.sleep(0.2)
+    s.close()
+
+if __name__ == "__main__":
+    if sys.argv[1] == "server":
+        server()
+    else:
+        client(int(sys.argv[2]) if len(sys.argv) > 2 else CLIENT_PORT)
