@@ -119,7 +119,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 let ack = if flags & ACK != 0 { ack } else { 0 };
                 let data = frame(src, dst, seq, ack, flags, len);
                 ts += Duration::from_micros(3);
-                w.write_packet(&PcapPacket::new(ts, data.len() as u32, &data))?;
+                w.write_packet(&PcapPacket::new(ts, data.len() as u32, &data)?)?;
                 written += 1;
             }
         }

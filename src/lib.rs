@@ -15,3 +15,4 @@ pub mod replay;
 pub mod segment;
 pub mod seq;
 pub mod state;
+pub mod truth;

@@ -16,25 +16,16 @@ use std::fs;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
-use synack::conversation::{Connection, Side};
 use synack::replay;
 use synack::state::TcpState;
+use synack::truth::{self, KernelRecord};
 
-struct KernelRow {
-    side: String,
-    local: SocketAddr,
-    remote: SocketAddr,
-    old: TcpState,
-    new: TcpState,
-}
-
-fn read_kernel(path: &Path) -> Vec<KernelRow> {
+fn read_kernel(path: &Path) -> Vec<KernelRecord> {
     let text = fs::read_to_string(path).unwrap();
     let mut lines = text.lines();
     let head: Vec<&str> = lines.next().unwrap().split('\t').collect();
     let col = |name: &str| head.iter().position(|h| *h == name).unwrap();
-    let (side, local, remote, old, new, kind) = (
-        col("side"),
+    let (local, remote, old, new, kind) = (
         col("local"),
         col("remote"),
         col("oldstate"),
@@ -44,12 +35,11 @@ fn read_kernel(path: &Path) -> Vec<KernelRow> {
     lines
         .map(|l| l.split('\t').collect::<Vec<_>>())
         .filter(|f| f[kind] == "conn")
-        .map(|f| KernelRow {
-            side: f[side].to_string(),
+        .map(|f| KernelRecord {
             local: f[local].parse().unwrap(),
             remote: f[remote].parse().unwrap(),
-            old: TcpState::from_name(f[old]).unwrap(),
-            new: TcpState::from_name(f[new]).unwrap(),
+            from: TcpState::from_name(f[old]).unwrap(),
+            to: TcpState::from_name(f[new]).unwrap(),
         })
         .collect()
 }
@@ -66,43 +56,6 @@ fn read_timewait(path: &Path) -> Vec<(SocketAddr, SocketAddr)> {
             Some((f.get(2)?.parse().ok()?, f.get(3)?.parse().ok()?))
         })
         .collect()
-}
-
-fn kernel_chain(
-    rows: &[KernelRow],
-    timewait: &[(SocketAddr, SocketAddr)],
-    local: SocketAddr,
-    remote: SocketAddr,
-) -> Vec<TcpState> {
-    let mine: Vec<&KernelRow> = rows
-        .iter()
-        .filter(|r| r.local == local && r.remote == remote)
-        .collect();
-    let Some(first) = mine.first() else {
-        return vec![TcpState::Closed];
-    };
-    let mut chain = vec![first.old];
-    chain.extend(mine.iter().map(|r| r.new));
-    let n = chain.len();
-    if n >= 2
-        && chain[n - 1] == TcpState::Closed
-        && matches!(chain[n - 2], TcpState::FinWait2 | TcpState::Closing)
-        && timewait.contains(&(local, remote))
-    {
-        chain[n - 1] = TcpState::TimeWait;
-    }
-    chain
-}
-
-fn our_chain(conn: &Connection, side: Side) -> Vec<TcpState> {
-    let mut chain = vec![conn.initial[side.idx()]];
-    chain.extend(
-        conn.transitions
-            .iter()
-            .filter(|t| t.endpoint == side)
-            .map(|t| t.to),
-    );
-    chain
 }
 
 fn captures_with_kernel_records() -> BTreeMap<PathBuf, PathBuf> {
@@ -144,18 +97,15 @@ fn inferred_states_follow_the_kernels_transitions() {
         let conns = replay.connections();
         assert!(!conns.is_empty(), "{}: no connection", cap.display());
         for conn in conns {
-            for side in [Side::Client, Side::Server] {
-                let (local, remote) = match side {
-                    Side::Client => (conn.client, conn.server),
-                    Side::Server => (conn.server, conn.client),
-                };
-                let want = kernel_chain(&rows, &timewait, local, remote);
-                let got = our_chain(conn, side);
-                if want != got {
+            for v in truth::compare(conn, &rows, &timewait) {
+                if !v.agrees() {
                     failures.push(format!(
-                        "{} connection {} {side}: kernel {want:?}, synack {got:?}",
+                        "{} connection {} {}: kernel {}, synack {}",
                         cap.display(),
-                        conn.index
+                        conn.index,
+                        v.side,
+                        truth::chain_text(&v.kernel),
+                        truth::chain_text(&v.inferred)
                     ));
                 }
             }
@@ -168,10 +118,10 @@ fn inferred_states_follow_the_kernels_transitions() {
             });
             assert!(
                 known,
-                "{}: kernel socket {} {} not in the capture",
+                "{}: kernel socket {} → {} not in the capture",
                 cap.display(),
-                r.side,
-                r.local
+                r.local,
+                r.remote
             );
         }
     }

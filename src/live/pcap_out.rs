@@ -54,8 +54,8 @@ fn write_file(tmp: &Path, frames: &[OwnedFrame]) -> Result<(), String> {
     };
     let mut w = PcapWriter::with_header(BufWriter::new(file), header).map_err(|e| e.to_string())?;
     for f in frames {
-        let pkt = PcapPacket::new(f.ts, f.data.len() as u32, &f.data[..])
-            .map_err(|e| e.to_string())?;
+        let pkt =
+            PcapPacket::new(f.ts, f.data.len() as u32, &f.data[..]).map_err(|e| e.to_string())?;
         w.write_packet(&pkt).map_err(|e| e.to_string())?;
     }
     let buf = w.into_inner();
@@ -107,9 +107,9 @@ mod tests {
         while let Some(p) = r.next_packet() {
             let p = p.unwrap();
             back.push(OwnedFrame {
-                ts: p.timestamp,
+                ts: p.timestamp(),
                 link: LinkType::Ethernet,
-                data: p.data.to_vec(),
+                data: p.data().to_vec(),
             });
         }
         assert_eq!(back, frames);
