@@ -17,7 +17,7 @@ use serde::Serialize;
 
 use crate::segment::Segment;
 use crate::state::TcpState;
-use endpoint::{Change, Ctl, Endpoint, Reception};
+use endpoint::{Applied, Ctl, Endpoint, Reception};
 
 pub use analysis::{Label, Role};
 pub use endpoint::Cause;
@@ -262,15 +262,8 @@ impl Connection {
             || (self.packets > 0 && over(self.current[0]) && over(self.current[1]))
     }
 
-    fn record(
-        &mut self,
-        side: Side,
-        changes: Vec<Change>,
-        segment: usize,
-        step: usize,
-        event: Event,
-    ) {
-        for (from, to, cause) in changes {
+    fn record(&mut self, side: Side, changes: Applied, step: usize, event: Event) {
+        for (segment, (from, to, cause)) in changes {
             self.transitions.push(Transition {
                 endpoint: side,
                 from,
@@ -301,9 +294,10 @@ impl Connection {
         let (role, labels) = self.analyzer.classify(x, &seg);
 
         // The sender's own segment tells what it had received: undo
-        // receptions its ACK shows it had not processed yet.
-        let mut deferred = Vec::new();
-        if let Some(rb) = self.ends[x].reconcile(c) {
+        // receptions its ACK shows it had not processed yet, apply those it
+        // shows it had.
+        let (rollback, before) = self.ends[x].reconcile(c, j);
+        if let Some(rb) = rollback {
             if rb.no_listener {
                 self.initial[x] = TcpState::Closed;
             }
@@ -313,20 +307,21 @@ impl Connection {
             for step in self.steps.iter_mut().skip(rb.from_step) {
                 step.states[x] = rb.state;
             }
-            deferred = rb.deferred;
         }
+        self.record(from, before, j, Event::Receive);
         let sent = self.ends[x].m.on_send(c);
-        self.record(from, sent, j, j, Event::Send);
-        for r in deferred {
-            let changes = self.ends[x].receive(Reception { step: j, ..r });
-            self.record(from, changes, r.segment, j, Event::Receive);
-        }
-        let changes = self.ends[y].receive(Reception {
+        self.record(
+            from,
+            sent.into_iter().map(|ch| (j, ch)).collect(),
+            j,
+            Event::Send,
+        );
+        let received = self.ends[y].receive(Reception {
             segment: j,
             step: j,
             ctl: c,
         });
-        self.record(from.peer(), changes, j, j, Event::Receive);
+        self.record(from.peer(), received, j, Event::Receive);
         self.current = [self.ends[0].m.state, self.ends[1].m.state];
 
         if keep_steps {

@@ -298,8 +298,7 @@ impl Machine {
     }
 }
 
-/// A reception applied tentatively: it may have to be replayed after the
-/// receiver's next send.
+/// A segment received from the peer, as the endpoint's machine sees it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Reception {
     /// Index of the received segment in the connection.
@@ -309,13 +308,34 @@ pub(crate) struct Reception {
     pub ctl: Ctl,
 }
 
-/// One endpoint: its machine, and the receptions not yet confirmed by its
-/// own acknowledgment numbers, with the machine as it was before them.
+impl Reception {
+    /// Whether `other` is a copy of this segment (a retransmission of the
+    /// same SYN, FIN or data).
+    fn is_copy_of(&self, other: &Reception) -> bool {
+        let ctl = TcpFlags::SYN | TcpFlags::FIN | TcpFlags::RST;
+        self.ctl.seq == other.ctl.seq
+            && self.ctl.flags.0 & ctl == other.ctl.flags.0 & ctl
+            && self.ctl.payload_len == other.ctl.payload_len
+    }
+}
+
+/// State changes each attributed to the segment that caused it.
+pub(crate) type Applied = Vec<(usize, Change)>;
+
+/// One endpoint: its machine, the receptions applied but not yet confirmed
+/// by its own acknowledgment numbers (with the machine as it was before
+/// them), and the receptions shown not processed yet.
 #[derive(Clone, Debug)]
 pub(crate) struct Endpoint {
     pub m: Machine,
     checkpoint: Machine,
+    /// Applied when seen on the wire, not yet confirmed by an ACK.
     tentative: Vec<Reception>,
+    /// Seen on the wire, but the endpoint's own later segment showed it had
+    /// not processed them: waiting for the next segment from the peer (they
+    /// arrive before it), an ACK that covers them, or a copy (the first one
+    /// was lost).
+    pending: Vec<Reception>,
     /// The initial state was assumed (a server taken to be LISTENing),
     /// not observed.
     pub assumed_listen: bool,
@@ -328,8 +348,6 @@ pub(crate) struct Rollback {
     pub state: TcpState,
     /// First step whose state is rewritten.
     pub from_step: usize,
-    /// Receptions that happened after the send, to re-apply.
-    pub deferred: Vec<Reception>,
     /// The initial state turned out to be CLOSED, not LISTEN (refused).
     pub no_listener: bool,
 }
@@ -341,54 +359,84 @@ impl Endpoint {
             m,
             checkpoint: m,
             tentative: Vec::new(),
+            pending: Vec::new(),
             assumed_listen,
         }
     }
 
-    /// Applies a received segment tentatively.
-    pub fn receive(&mut self, r: Reception) -> Vec<Change> {
+    fn apply_tentative(&mut self, r: Reception) -> Applied {
         if self.tentative.is_empty() {
             self.checkpoint = self.m;
         }
         self.tentative.push(r);
-        self.m.on_receive(r.ctl)
+        self.m
+            .on_receive(r.ctl)
+            .into_iter()
+            .map(|c| (r.segment, c))
+            .collect()
     }
 
-    /// Before this endpoint sends `c`: checks its tentative receptions
-    /// against `c`'s acknowledgment number. Returns a rollback when the send
-    /// happened before some reception was processed.
-    pub fn reconcile(&mut self, c: Ctl) -> Option<Rollback> {
-        if self.tentative.is_empty() {
-            return None;
+    /// Applies a segment received at step `r.step`, tentatively. Pending
+    /// receptions go first (they were sent before it), except those it is
+    /// a copy of: the first copy was lost.
+    pub fn receive(&mut self, r: Reception) -> Applied {
+        self.pending.retain(|p| !p.is_copy_of(&r));
+        let mut out = Vec::new();
+        for p in std::mem::take(&mut self.pending) {
+            out.extend(self.apply_tentative(Reception { step: r.step, ..p }));
         }
-        let pending = std::mem::take(&mut self.tentative);
+        out.extend(self.apply_tentative(r));
+        out
+    }
+
+    /// Before this endpoint sends `c` at `step`: checks its receptions
+    /// against `c`'s acknowledgment number. Tentative receptions it does not
+    /// cover are undone (returned as a [`Rollback`]) and wait as pending;
+    /// pending ones it covers are applied now, before the send.
+    pub fn reconcile(&mut self, c: Ctl, step: usize) -> (Option<Rollback>, Applied) {
+        let tentative = std::mem::take(&mut self.tentative);
         // A RST answering a SYN from an endpoint that never sent a SYN of its
         // own: nobody was listening (§3.10.7.1), the assumed LISTEN was wrong.
         if self.assumed_listen && c.flags.rst() && self.m.isn.is_none() {
             self.assumed_listen = false;
             self.m = Machine::new(TcpState::Closed);
-            return Some(Rollback {
+            self.pending.clear();
+            let from_step = tentative.first().map_or(step, |r| r.step);
+            let rb = Rollback {
                 state: TcpState::Closed,
-                from_step: pending[0].step,
-                deferred: Vec::new(),
+                from_step,
                 no_listener: true,
-            });
+            };
+            return (Some(rb), Vec::new());
         }
         // Only a SYN or FIN can be shown unprocessed by an ack number.
-        let uncovered = pending.iter().position(|r| {
-            (r.ctl.flags.syn() || r.ctl.flags.fin()) && !c.acks(r.ctl.seq_end().wrapping_sub(1))
-        });
-        let k = uncovered?;
-        let mut m = self.checkpoint;
-        for r in &pending[..k] {
-            m.on_receive(r.ctl);
+        let covered = |r: &Reception| {
+            !(r.ctl.flags.syn() || r.ctl.flags.fin()) || c.acks(r.ctl.seq_end().wrapping_sub(1))
+        };
+        let mut rollback = None;
+        if let Some(k) = tentative.iter().position(|r| !covered(r)) {
+            let mut m = self.checkpoint;
+            for r in &tentative[..k] {
+                m.on_receive(r.ctl);
+            }
+            self.m = m;
+            rollback = Some(Rollback {
+                state: m.state,
+                from_step: tentative[k].step,
+                no_listener: false,
+            });
+            let mut later = tentative[k..].to_vec();
+            later.append(&mut self.pending);
+            self.pending = later;
         }
-        self.m = m;
-        Some(Rollback {
-            state: m.state,
-            from_step: pending[k].step,
-            deferred: pending[k..].to_vec(),
-            no_listener: false,
-        })
+        let mut applied = Vec::new();
+        if self.pending.first().is_some_and(covered) {
+            let n = self.pending.iter().take_while(|r| covered(r)).count();
+            for r in self.pending.drain(..n).collect::<Vec<_>>() {
+                let changes = self.m.on_receive(r.ctl);
+                applied.extend(changes.into_iter().map(|ch| (r.segment, ch)));
+            }
+        }
+        (rollback, applied)
     }
 }

@@ -246,19 +246,20 @@ fn fin_wait1_rcv_fin_is_closing_when_fins_cross() {
         ]
     );
     let s = w.states();
-    // The server had not processed the client's FIN when it sent its own.
+    // The server had not processed the client's FIN when it sent its own;
+    // it processes it just before the client's next segment, the ACK.
     assert_eq!(s[3], (FinWait1, Established));
-    assert_eq!(s[4], (Closing, Closing));
+    assert_eq!(s[4], (Closing, FinWait1));
     assert_eq!(s[5], (Closing, TimeWait));
     assert_eq!(s[6], (TimeWait, TimeWait));
-    // The reception of the client's FIN took effect at step 4, not 3.
+    // The reception of the client's FIN took effect at step 5, not 3.
     let late = w
         .conn()
         .transitions
         .iter()
         .find(|t| t.endpoint == Side::Server && t.cause == Cause::RcvFin)
         .unwrap();
-    assert_eq!((late.segment, late.step), (3, 4));
+    assert_eq!((late.segment, late.step), (3, 5));
 }
 
 #[test]
@@ -468,4 +469,66 @@ fn syn_recv_isn_wraps_around() {
         .s(SYN | ACK, S, c.wrapping_add(1), 0)
         .c(ACK, 0, S + 1, 0);
     assert_eq!(w.last(), (Established, Established));
+}
+
+#[test]
+fn syn_sent_lost_syn_ack_takes_effect_with_its_retransmission() {
+    let mut w = Wire::new();
+    // The first SYN-ACK is lost: the client retransmits its SYN, and only
+    // the second SYN-ACK reaches it.
+    w.c(SYN, C, 0, 0)
+        .s(SYN | ACK, S, C + 1, 0)
+        .c(SYN, C, 0, 0)
+        .s(SYN | ACK, S, C + 1, 0)
+        .c(ACK, C + 1, S + 1, 0);
+    let s = w.states();
+    assert_eq!(s[1], (SynSent, SynReceived));
+    assert_eq!(s[2], (SynSent, SynReceived));
+    assert_eq!(s[3], (Established, SynReceived));
+    let est = w
+        .conn()
+        .transitions
+        .iter()
+        .find(|t| t.cause == Cause::RcvSynAck)
+        .unwrap();
+    assert_eq!(
+        (est.segment, est.step),
+        (3, 3),
+        "caused by the copy that arrived"
+    );
+    assert_eq!(w.last(), (Established, Established));
+}
+
+#[test]
+fn fin_wait1_lost_fins_cross_again_after_retransmission() {
+    let mut w = Wire::new();
+    // Both first FINs are dropped after the capture point; both are
+    // retransmitted and cross again; then each side acks the other.
+    w.handshake()
+        .c(FIN | ACK, C + 1, S + 1, 0)
+        .s(FIN | ACK, S + 1, C + 1, 0)
+        .c(FIN | ACK, C + 1, S + 1, 0)
+        .s(FIN | ACK, S + 1, C + 1, 0)
+        .c(ACK, C + 2, S + 2, 0)
+        .s(ACK, S + 2, C + 2, 0);
+    assert_eq!(
+        w.chain(Side::Client),
+        vec![Closed, SynSent, Established, FinWait1, Closing, TimeWait]
+    );
+    assert_eq!(
+        w.chain(Side::Server),
+        vec![
+            Listen,
+            SynReceived,
+            Established,
+            FinWait1,
+            Closing,
+            TimeWait
+        ]
+    );
+    let s = w.states();
+    assert_eq!(s[4], (FinWait1, FinWait1));
+    assert_eq!(s[6], (Closing, FinWait1));
+    assert_eq!(s[7], (Closing, TimeWait));
+    assert_eq!(s[8], (TimeWait, TimeWait));
 }

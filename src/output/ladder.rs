@@ -10,7 +10,7 @@
 
 use std::fmt::Write;
 
-use crate::conversation::{Connection, Event, Side, Step};
+use crate::conversation::{Connection, Side, Step};
 use crate::state::TcpState;
 
 use super::{Style, secs_since};
@@ -135,10 +135,6 @@ pub fn ladder(conn: &Connection, style: &Style) -> String {
         );
         let _ = writeln!(out, "{}", line.trim_end());
         for t in conn.transitions_at(i) {
-            let how = match t.event {
-                Event::Send => "sent",
-                Event::Receive => "received",
-            };
             let mut text = format!(
                 "{:>17}{} {} → {}: {} (RFC 9293 §{})",
                 "↳ ",
@@ -151,7 +147,7 @@ pub fn ladder(conn: &Connection, style: &Style) -> String {
             if t.segment != t.step {
                 let _ = write!(
                     text,
-                    "; segment {} {how} only now: it crossed this one in flight",
+                    "; segment {} took effect only now (its receiver had sent its own segment before processing it)",
                     t.segment + 1
                 );
             }
