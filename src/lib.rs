@@ -9,6 +9,7 @@
 pub mod capture;
 pub mod conversation;
 pub mod decode;
+pub mod demo;
 pub mod live;
 pub mod output;
 pub mod replay;

@@ -22,6 +22,11 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
+    /// The live demo (the default): starts a TCP server and client on
+    /// loopback, captures their segments and walks through them beside the
+    /// socket calls and the kernel's own state changes. Needs CAP_NET_RAW
+    /// (and root or CAP_DAC_OVERRIDE for the kernel column).
+    Demo(DemoArgs),
     /// Walk through the TCP connections of a saved capture (pcap or pcapng,
     /// from tcpdump, Wireshark/dumpcap or synack).
     Replay(ReplayArgs),
@@ -53,6 +58,41 @@ struct ReplayArgs {
     absolute: bool,
 }
 
+#[derive(Args, Debug, Default)]
+struct DemoArgs {
+    /// normal, server-first, half-close, abort, refused, backlog or chat.
+    #[arg(long, default_value = "normal", value_parser = parse_scenario)]
+    scenario: String,
+    /// Run the whole scenario without pauses and print the ladder.
+    #[arg(long, group = "demo_mode")]
+    print: bool,
+    /// Run the whole scenario without pauses and print one JSON document.
+    #[arg(long, group = "demo_mode")]
+    json: bool,
+    /// Save the captured exchange as a pcap (plus STEM.kernel.tsv and
+    /// STEM.timewait.txt with the kernel's view).
+    #[arg(long, value_name = "FILE")]
+    save: Option<PathBuf>,
+    /// Use ::1 instead of 127.0.0.1.
+    #[arg(long)]
+    ipv6: bool,
+    /// Server port (default: a free one).
+    #[arg(long, value_name = "N")]
+    port: Option<u16>,
+    /// Absolute sequence and acknowledgment numbers instead of relative ones.
+    #[arg(long)]
+    absolute: bool,
+}
+
+fn parse_scenario(s: &str) -> Result<String, String> {
+    match synack::demo::scenario_from_name(s) {
+        Some(_) => Ok(s.to_string()),
+        None => Err(format!(
+            "unknown scenario {s:?}; choose one of: normal, server-first, half-close, abort, refused, backlog, chat"
+        )),
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
@@ -67,8 +107,93 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Some(Command::Replay(args)) => replay_cmd(args),
-        None => bail!("the live demo is not built yet; try `synack replay FILE --print`"),
+        Some(Command::Demo(args)) => demo_cmd(args),
+        None => demo_cmd(DemoArgs {
+            scenario: "normal".into(),
+            ..DemoArgs::default()
+        }),
     }
+}
+
+fn demo_cmd(args: DemoArgs) -> Result<()> {
+    use synack::demo::{self, Session};
+    use synack::live::LiveError;
+    use synack::live::exchange::ExchangeConfig;
+
+    let scenario = demo::scenario_from_name(&args.scenario)
+        .with_context(|| format!("--scenario {}: unknown", args.scenario))?;
+    let config = ExchangeConfig {
+        ipv6: args.ipv6,
+        port: args.port,
+        client_addr: None,
+    };
+    let style = |origin| Style {
+        relative: !args.absolute,
+        color: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        origin,
+    };
+    let mut session = match Session::start(scenario, config) {
+        Ok(s) => s,
+        Err(LiveError::NoRawSocket(e)) => {
+            let why = LiveError::NoRawSocket(e).to_string();
+            let Some((name, bytes)) = demo::bundled_capture(scenario) else {
+                bail!("{why}");
+            };
+            eprintln!("synack: {why}");
+            eprintln!(
+                "synack: showing the bundled capture {name} instead; the kernel column is unavailable without privileges"
+            );
+            return replay_bytes(name, bytes, args.json, style);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    session.run_all()?;
+    session.finish();
+    if let Some(why) = &session.kernel_unavailable {
+        eprintln!("synack: kernel column unavailable: {why}");
+    }
+    if let Some(path) = &args.save {
+        session
+            .save(path)
+            .with_context(|| format!("--save {}", path.display()))?;
+        eprintln!(
+            "synack: saved {} frames to {}",
+            session.frames.len(),
+            path.display()
+        );
+    }
+    let origin = session.frames.first().map(|f| f.ts).unwrap_or_default();
+    let style = style(origin);
+    if args.json {
+        let mut text = serde_json::to_string_pretty(&demo::report::json(&session, &style))
+            .context("encoding JSON")?;
+        text.push('\n');
+        return emit(&text);
+    }
+    emit(&demo::report::print(&session, &style))
+}
+
+/// Shows a capture held in memory (the bundled scenario captures).
+fn replay_bytes(
+    name: &str,
+    bytes: &'static [u8],
+    json: bool,
+    style: impl Fn(std::time::Duration) -> Style,
+) -> Result<()> {
+    let replay = replay::load_bytes(name, bytes)?;
+    let style = style(replay.origin.unwrap_or_default());
+    if json {
+        let doc = output::document(name, replay.connections(), replay.skipped(), &style);
+        let mut text = serde_json::to_string_pretty(&doc).context("encoding JSON")?;
+        text.push('\n');
+        return emit(&text);
+    }
+    let parts: Vec<String> = replay
+        .connections()
+        .iter()
+        .map(|c| output::ladder(c, &style))
+        .collect();
+    emit(&parts.join("\n"))
 }
 
 /// Writes `text` to stdout; a closed pipe (`| head`) is not an error.

@@ -11,7 +11,7 @@ mod svg;
 use std::time::Duration;
 
 pub use json::{ConnectionJson, document};
-pub use ladder::ladder;
+pub use ladder::{ladder, ladder_with};
 pub use list::{list, seen_summary};
 pub use svg::svg;
 

@@ -21,8 +21,20 @@ pub struct Replay {
 }
 
 /// Feeds every frame of a capture through `tracker`.
-fn run(path: &Path, mut tracker: Tracker) -> Result<Replay, CaptureError> {
-    let mut reader = CaptureReader::open(path)?;
+fn run(path: &Path, tracker: Tracker) -> Result<Replay, CaptureError> {
+    feed(CaptureReader::open(path)?, tracker)
+}
+
+/// Reads a capture held in memory (e.g. one built into the binary),
+/// keeping every step.
+pub fn load_bytes(name: &str, bytes: &[u8]) -> Result<Replay, CaptureError> {
+    feed(
+        CaptureReader::from_bytes(name, bytes.to_vec())?,
+        Tracker::new(),
+    )
+}
+
+fn feed(mut reader: CaptureReader, mut tracker: Tracker) -> Result<Replay, CaptureError> {
     let mut frames = 0u64;
     let mut origin = None;
     while let Some(frame) = reader.next_frame()? {

@@ -66,6 +66,16 @@ fn state_cell(state: TcpState, changed: bool, style: &Style) -> String {
 
 /// The ladder of one connection.
 pub fn ladder(conn: &Connection, style: &Style) -> String {
+    ladder_with(conn, style, &|_| Vec::new())
+}
+
+/// The ladder of one connection, with `before(i)`'s lines (e.g. the socket
+/// calls that caused it) printed above step `i`.
+pub fn ladder_with(
+    conn: &Connection,
+    style: &Style,
+    before: &dyn Fn(usize) -> Vec<String>,
+) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -121,6 +131,9 @@ pub fn ladder(conn: &Connection, style: &Style) -> String {
     );
     let mut prev = conn.initial;
     for (i, step) in conn.steps.iter().enumerate() {
+        for line in before(i) {
+            let _ = writeln!(out, "{}", paint(&line, "32", style));
+        }
         let labels: Vec<&str> = std::iter::once(step.role.text())
             .chain(step.labels.iter().map(|l| l.text()))
             .collect();

@@ -1,0 +1,307 @@
+//! The live demo session, the edge where sockets, threads and the clock
+//! meet the pure model: it performs a scenario's socket calls one at a
+//! time, captures the segments they cause on loopback, feeds them to the
+//! same [`Tracker`] a replay uses, and collects the kernel's own transitions
+//! to compare with the inferred ones.
+//!
+//! ```text
+//!  Session::step ─▶ Exchange::next (one socket call)
+//!                   └▶ settle: frames from the Sniffer until quiet ─▶ decode ─▶ Tracker
+//!                             kernel transitions from KernelTrace ─▶ kernel[]
+//!  Session::finish ─▶ TIME_WAIT sockets from /proc, stop capture and trace
+//! ```
+
+mod bundled;
+pub mod report;
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use crate::conversation::Tracker;
+use crate::decode::{Decoded, decode};
+use crate::live::LiveError;
+use crate::live::exchange::{Call, CallOutcome, Exchange, ExchangeConfig, Scenario};
+use crate::live::kernel::{KernelTrace, KernelTransition, timewait_sockets};
+use crate::live::pcap_out::save_pcap;
+use crate::live::sniffer::{Filter, OwnedFrame, Sniffer};
+use crate::truth::{self, KernelRecord, Verdict};
+
+pub use bundled::bundled_capture;
+
+/// After a call, frames are collected until none arrives for this long
+/// (loopback delivers a call's segments within microseconds; a delayed ACK
+/// within 40 ms).
+const QUIET: Duration = Duration::from_millis(60);
+/// ... but never for longer than this per call.
+const SETTLE_MAX: Duration = Duration::from_millis(1500);
+
+/// The scenario's name on the command line (`normal`, `server-first` ...).
+pub fn scenario_name(s: Scenario) -> &'static str {
+    match s {
+        Scenario::Normal => "normal",
+        Scenario::ServerFirst => "server-first",
+        Scenario::HalfClose => "half-close",
+        Scenario::Abort => "abort",
+        Scenario::Refused => "refused",
+        Scenario::Backlog => "backlog",
+        Scenario::Chat => "chat",
+    }
+}
+
+/// Parses a scenario name.
+pub fn scenario_from_name(name: &str) -> Option<Scenario> {
+    Scenario::ALL
+        .into_iter()
+        .find(|s| scenario_name(*s) == name)
+}
+
+/// A running (or finished) live exchange with everything observed so far.
+pub struct Session {
+    exchange: Exchange,
+    sniffer: Option<Sniffer>,
+    trace: Option<KernelTrace>,
+    /// Why the kernel column is unavailable, when it is.
+    pub kernel_unavailable: Option<String>,
+    /// The model, fed with every captured segment.
+    pub tracker: Tracker,
+    /// Every captured frame, in order (for `--save` and hex dumps).
+    pub frames: Vec<OwnedFrame>,
+    /// For each frame, the index of the call after which it was captured.
+    pub frame_call: Vec<usize>,
+    /// The kernel's transitions of the exchange's sockets, in order.
+    pub kernel: Vec<KernelTransition>,
+    /// The outcome of every call performed.
+    pub outcomes: Vec<CallOutcome>,
+    /// Sockets in TIME_WAIT at the end (from /proc/net/tcp[6]).
+    pub timewait: Vec<(SocketAddr, SocketAddr)>,
+}
+
+impl Session {
+    /// Picks the port, starts the capture and the kernel trace, and makes
+    /// the session ready to perform the first call. Fails when the capture
+    /// cannot start (no CAP_NET_RAW); a missing kernel trace only leaves
+    /// [`Session::kernel_unavailable`] set.
+    pub fn start(scenario: Scenario, config: ExchangeConfig) -> Result<Session, LiveError> {
+        let exchange = Exchange::new(scenario, config)?;
+        let ports = exchange.ports();
+        let sniffer = Sniffer::start(Filter {
+            ports: ports.clone(),
+        })?;
+        let (trace, kernel_unavailable) = match KernelTrace::start(&ports) {
+            Ok(t) => (Some(t), None),
+            Err(e) => (None, Some(e.to_string())),
+        };
+        Ok(Session {
+            exchange,
+            sniffer: Some(sniffer),
+            trace,
+            kernel_unavailable,
+            tracker: Tracker::new(),
+            frames: Vec::new(),
+            frame_call: Vec::new(),
+            kernel: Vec::new(),
+            outcomes: Vec::new(),
+            timewait: Vec::new(),
+        })
+    }
+
+    /// The scenario's script.
+    pub fn calls(&self) -> &[Call] {
+        self.exchange.calls()
+    }
+
+    /// Index of the next call to perform.
+    pub fn position(&self) -> usize {
+        self.exchange.position()
+    }
+
+    /// The scenario.
+    pub fn scenario(&self) -> Scenario {
+        self.exchange.scenario()
+    }
+
+    /// The server's address.
+    pub fn server_addr(&self) -> SocketAddr {
+        self.exchange.server_addr()
+    }
+
+    /// Whether every call was performed.
+    pub fn is_done(&self) -> bool {
+        self.position() >= self.calls().len()
+    }
+
+    /// Performs the next socket call, then collects the segments and kernel
+    /// transitions it caused. `None` when the script is done. Bounded: a
+    /// call waits at most [`crate::live::exchange::CALL_TIMEOUT`], the
+    /// collection at most 1.5 s.
+    pub fn step(&mut self) -> Option<Result<CallOutcome, LiveError>> {
+        let index = self.position();
+        let outcome = self.exchange.next()?;
+        self.settle(index);
+        if let Ok(o) = &outcome {
+            self.outcomes.push(o.clone());
+        }
+        Some(outcome)
+    }
+
+    /// Performs every remaining call.
+    pub fn run_all(&mut self) -> Result<(), LiveError> {
+        while let Some(outcome) = self.step() {
+            outcome?;
+        }
+        Ok(())
+    }
+
+    fn settle(&mut self, call: usize) {
+        let Some(sniffer) = &self.sniffer else {
+            return;
+        };
+        let deadline = Instant::now() + SETTLE_MAX;
+        let mut got = Vec::new();
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                break;
+            }
+            match sniffer.frames().recv_timeout(QUIET.min(left)) {
+                Ok(f) => got.push(f),
+                Err(_) => break,
+            }
+        }
+        for f in got {
+            self.ingest(f, call);
+        }
+        self.drain_kernel();
+    }
+
+    fn ingest(&mut self, frame: OwnedFrame, call: usize) {
+        let number = self.frames.len() as u64 + 1;
+        match decode(&frame.as_frame(number)) {
+            Decoded::Tcp(seg) => {
+                self.tracker.ingest(seg);
+            }
+            Decoded::NotTcp => self.tracker.skipped.not_tcp += 1,
+            Decoded::Fragment => self.tracker.skipped.fragments += 1,
+            Decoded::Malformed => self.tracker.skipped.malformed += 1,
+            Decoded::UnsupportedLink => self.tracker.skipped.unsupported_link += 1,
+        }
+        self.frames.push(frame);
+        self.frame_call.push(call);
+    }
+
+    fn drain_kernel(&mut self) {
+        if let Some(trace) = &self.trace {
+            self.kernel.extend(trace.transitions().try_iter());
+        }
+    }
+
+    /// Reads the TIME_WAIT sockets, then stops the capture and the trace
+    /// (removing the tracefs instance). Safe to call twice.
+    pub fn finish(&mut self) {
+        let port = self.server_addr().port();
+        self.timewait = timewait_sockets(port);
+        let last = self.position().saturating_sub(1);
+        if let Some(mut sniffer) = self.sniffer.take() {
+            sniffer.stop();
+            let rest: Vec<OwnedFrame> = sniffer.frames().try_iter().collect();
+            for f in rest {
+                self.ingest(f, last);
+            }
+        }
+        if let Some(mut trace) = self.trace.take() {
+            let stopped = trace.stop();
+            self.kernel.extend(trace.transitions().try_iter());
+            if let Err(e) = stopped {
+                self.kernel_unavailable
+                    .get_or_insert_with(|| format!("trace cleanup: {e}"));
+            }
+        }
+    }
+
+    /// The kernel's transitions of connected sockets (not the listener).
+    pub fn kernel_records(&self) -> Vec<KernelRecord> {
+        self.kernel
+            .iter()
+            .filter(|k| k.remote.port() != 0)
+            .map(|k| KernelRecord {
+                local: k.local,
+                remote: k.remote,
+                from: k.from,
+                to: k.to,
+            })
+            .collect()
+    }
+
+    /// Kernel and model compared, per connection; `None` without a trace.
+    pub fn verdicts(&self) -> Option<Vec<[Verdict; 2]>> {
+        if self.kernel_unavailable.is_some() && self.kernel.is_empty() {
+            return None;
+        }
+        let records = self.kernel_records();
+        Some(
+            self.tracker
+                .connections()
+                .iter()
+                .map(|c| truth::compare(c, &records, &self.timewait))
+                .collect(),
+        )
+    }
+
+    /// The call after which frame `number` (1-based) was captured.
+    pub fn call_of_frame(&self, number: u64) -> Option<usize> {
+        let i = usize::try_from(number).ok()?.checked_sub(1)?;
+        self.frame_call.get(i).copied()
+    }
+
+    /// Writes the captured frames as a pcap (atomically), and beside it the
+    /// kernel's transitions (`STEM.kernel.tsv`) and TIME_WAIT sockets
+    /// (`STEM.timewait.txt`) in the format of `captures/`.
+    pub fn save(&self, path: &Path) -> Result<(), LiveError> {
+        save_pcap(path, &self.frames)?;
+        if self.kernel.is_empty() {
+            return Ok(());
+        }
+        let server = self.server_addr();
+        let mut tsv = String::from("time_s\tside\tlocal\tremote\toldstate\tnewstate\tkind\n");
+        for k in &self.kernel {
+            let kind = if k.remote.port() == 0 {
+                "listener"
+            } else {
+                "conn"
+            };
+            let side = if k.remote.port() == 0 || k.local == server {
+                "server"
+            } else {
+                "client"
+            };
+            tsv.push_str(&format!(
+                "{:.6}\t{side}\t{}\t{}\t{}\t{}\t{kind}\n",
+                k.ts,
+                k.local,
+                k.remote,
+                k.raw_from.trim_start_matches("TCP_"),
+                k.raw_to.trim_start_matches("TCP_")
+            ));
+        }
+        let mut tw =
+            String::from("# TIME_WAIT sockets (/proc/net/tcp[6]) right after the exchange\n");
+        for (l, r) in &self.timewait {
+            tw.push_str(&format!("0      0      {l} {r}\n"));
+        }
+        let write = |p: std::path::PathBuf, text: &str| {
+            std::fs::write(&p, text).map_err(|e| LiveError::Pcap {
+                path: p.display().to_string(),
+                reason: e.to_string(),
+            })
+        };
+        write(path.with_extension("kernel.tsv"), &tsv)?;
+        write(path.with_extension("timewait.txt"), &tw)
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        self.finish();
+    }
+}

@@ -1,0 +1,170 @@
+//! `synack demo --print` and `--json`: the replay's ladder and document,
+//! with each segment's socket call and the kernel's transitions beside the
+//! inferred ones.
+
+use std::fmt::Write;
+
+use serde_json::{Value, json};
+
+use crate::conversation::Connection;
+use crate::output::{self, Style};
+use crate::truth;
+
+use super::{Session, scenario_name};
+
+fn call_line(session: &Session, index: usize) -> String {
+    let call = &session.calls()[index];
+    let mut line = format!("{:>14} {:<6} {}", "▸", call.side.to_string(), call.text);
+    if let Some(o) = session.outcomes.iter().find(|o| o.index == index)
+        && !o.returned.is_empty()
+    {
+        let _ = write!(line, "   → {}", o.returned);
+    }
+    line
+}
+
+/// Index of the call after which step `i` of `conn` was captured.
+fn call_of_step(session: &Session, conn: &Connection, i: usize) -> Option<usize> {
+    session.call_of_frame(conn.steps.get(i)?.segment.frame.number)
+}
+
+/// The text report: per connection a ladder with the calls above the
+/// segments they caused, then the kernel comparison.
+pub fn print(session: &Session, style: &Style) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "scenario {}: server {}, {} socket calls, {} frames captured on lo",
+        scenario_name(session.scenario()),
+        session.server_addr(),
+        session.outcomes.len(),
+        session.frames.len()
+    );
+    let conns = session.tracker.connections();
+    let mut shown = 0usize; // calls printed so far
+    for conn in conns {
+        let before = |i: usize| -> Vec<String> {
+            let upto = call_of_step(session, conn, i).unwrap_or(0);
+            let from = if i == 0 {
+                if conn.index == 0 { 0 } else { upto }
+            } else {
+                call_of_step(session, conn, i - 1).map_or(upto, |c| c + 1)
+            };
+            (from..=upto.min(session.calls().len().saturating_sub(1)))
+                .filter(|&c| c < session.position())
+                .map(|c| call_line(session, c))
+                .collect()
+        };
+        out.push('\n');
+        out.push_str(&output::ladder_with(conn, style, &before));
+        if let Some(last) = conn.steps.len().checked_sub(1) {
+            shown = shown.max(call_of_step(session, conn, last).map_or(0, |c| c + 1));
+        }
+    }
+    if shown < session.position() {
+        out.push('\n');
+        for c in shown..session.position() {
+            let _ = writeln!(out, "{}", call_line(session, c));
+        }
+    }
+    out.push('\n');
+    match session.verdicts() {
+        None => {
+            let _ = writeln!(
+                out,
+                "kernel: unavailable ({})",
+                session.kernel_unavailable.as_deref().unwrap_or("no trace")
+            );
+        }
+        Some(verdicts) => {
+            let _ = writeln!(
+                out,
+                "kernel (tracepoint sock:inet_sock_set_state; TIME_WAIT from /proc/net/tcp):"
+            );
+            for (conn, vs) in conns.iter().zip(&verdicts) {
+                for v in vs {
+                    let verdict = if v.agrees() {
+                        "agrees with synack".to_string()
+                    } else {
+                        format!(
+                            "DISAGREES — synack inferred {}",
+                            truth::chain_text(&v.inferred)
+                        )
+                    };
+                    let _ = writeln!(
+                        out,
+                        "  connection {} {:<6} {}   {verdict}",
+                        conn.index,
+                        v.side.to_string(),
+                        truth::chain_text(&v.kernel)
+                    );
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The JSON document: the replay's, plus `calls`, each segment's `call`,
+/// and per connection `kernel_transitions` and `kernel_agrees`.
+pub fn json(session: &Session, style: &Style) -> Value {
+    let conns = session.tracker.connections();
+    let mut doc = output::document("live:lo", conns, session.tracker.skipped, style);
+    let calls: Vec<Value> = session
+        .calls()
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let outcome = session.outcomes.iter().find(|o| o.index == i);
+            json!({
+                "index": i,
+                "side": c.side.to_string(),
+                "call": c.text,
+                "performed": outcome.is_some(),
+                "returned": outcome.map(|o| o.returned.clone()),
+            })
+        })
+        .collect();
+    let verdicts = session.verdicts();
+    let records = session.kernel_records();
+    if let Some(list) = doc.get_mut("connections").and_then(Value::as_array_mut) {
+        for (i, cj) in list.iter_mut().enumerate() {
+            let conn = &conns[i];
+            if let Some(segs) = cj.get_mut("segments").and_then(Value::as_array_mut) {
+                for (k, sj) in segs.iter_mut().enumerate() {
+                    let call = call_of_step(session, conn, k)
+                        .map(|c| json!({"index": c, "side": session.calls()[c].side.to_string(), "call": session.calls()[c].text}));
+                    sj["call"] = call.unwrap_or(Value::Null);
+                }
+            }
+            let kernel: Vec<Value> = records
+                .iter()
+                .filter(|r| {
+                    (r.local == conn.client && r.remote == conn.server)
+                        || (r.local == conn.server && r.remote == conn.client)
+                })
+                .map(|r| {
+                    let endpoint = if r.local == conn.client {
+                        "client"
+                    } else {
+                        "server"
+                    };
+                    json!({"endpoint": endpoint, "from": r.from, "to": r.to})
+                })
+                .collect();
+            cj["kernel_transitions"] = if verdicts.is_some() {
+                json!(kernel)
+            } else {
+                Value::Null
+            };
+            cj["kernel_agrees"] = match &verdicts {
+                Some(v) => json!(v[i].iter().all(truth::Verdict::agrees)),
+                None => Value::Null,
+            };
+        }
+    }
+    doc["scenario"] = json!(scenario_name(session.scenario()));
+    doc["calls"] = json!(calls);
+    doc["kernel_unavailable"] = json!(session.kernel_unavailable);
+    doc
+}
