@@ -305,3 +305,18 @@ impl Drop for Session {
         self.finish();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_scenario_has_a_bundled_capture_that_replays() {
+        for s in Scenario::ALL {
+            let (name, bytes) = bundled_capture(s).expect("bundled");
+            let replay = crate::replay::load_bytes(name, bytes).expect("replays");
+            assert!(!replay.connections().is_empty(), "{name}");
+            assert_eq!(scenario_from_name(scenario_name(s)), Some(s));
+        }
+    }
+}

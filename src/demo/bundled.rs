@@ -1,9 +1,26 @@
-//! Captures of every scenario, written by `synack demo --save` and built
-//! into the binary, so a user without CAP_NET_RAW still gets a full walk.
+//! Captures of every scenario, written by `synack demo --scenario X --save
+//! captures/demo-X.pcap` and built into the binary, so a user without
+//! CAP_NET_RAW still gets a full walk.
 
 use crate::live::exchange::Scenario;
 
 /// The bundled capture of a scenario: `(file name, bytes)`.
-pub fn bundled_capture(_s: Scenario) -> Option<(&'static str, &'static [u8])> {
-    None
+pub fn bundled_capture(s: Scenario) -> Option<(&'static str, &'static [u8])> {
+    macro_rules! cap {
+        ($name:literal) => {
+            (
+                concat!("captures/", $name),
+                include_bytes!(concat!("../../captures/", $name)).as_slice(),
+            )
+        };
+    }
+    Some(match s {
+        Scenario::Normal => cap!("demo-normal.pcap"),
+        Scenario::ServerFirst => cap!("demo-server-first.pcap"),
+        Scenario::HalfClose => cap!("demo-half-close.pcap"),
+        Scenario::Abort => cap!("demo-abort.pcap"),
+        Scenario::Refused => cap!("demo-refused.pcap"),
+        Scenario::Backlog => cap!("demo-backlog.pcap"),
+        Scenario::Chat => cap!("demo-chat.pcap"),
+    })
 }
