@@ -1,0 +1,190 @@
+//! The command line as a user meets it: outputs of the committed captures
+//! (snapshotted), `--help`, and a one-line error with a non-zero exit for
+//! each kind of bad input.
+
+use assert_cmd::Command;
+
+fn synack() -> Command {
+    let mut c = Command::cargo_bin("synack").unwrap();
+    c.current_dir(env!("CARGO_MANIFEST_DIR")).env("NO_COLOR", "1");
+    c
+}
+
+fn stdout_of(args: &[&str]) -> String {
+    let out = synack().args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Runs, expects failure, returns stderr (which must be one line).
+fn error_of(args: &[&str]) -> String {
+    let out = synack().args(args).output().unwrap();
+    assert!(!out.status.success(), "{args:?} should fail");
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
+    assert!(!err.contains("panicked"), "{err}");
+    err
+}
+
+#[test]
+fn help_lists_the_commands_and_flags() {
+    insta::assert_snapshot!("help", stdout_of(&["--help"]));
+    insta::assert_snapshot!("replay_help", stdout_of(&["replay", "--help"]));
+    insta::assert_snapshot!("demo_help", stdout_of(&["demo", "--help"]));
+}
+
+#[test]
+fn print_ladders_of_every_scenario() {
+    for name in [
+        "normal",
+        "server-first",
+        "half-close",
+        "simultaneous-close",
+        "abort",
+        "refused",
+        "syn-synack-retransmit",
+        "fin-retransmit",
+        "data-on-fin",
+    ] {
+        let text = stdout_of(&["replay", &format!("captures/{name}.pcap"), "--print"]);
+        insta::assert_snapshot!(format!("print_{name}"), text);
+    }
+}
+
+#[test]
+fn the_same_connection_in_every_format_prints_the_same_ladder() {
+    let base = stdout_of(&["replay", "captures/normal.pcap", "--print"]);
+    for f in [
+        "normal-ns.pcap",
+        "normal.pcapng",
+        "normal-sll.pcap",
+        "normal-sll2.pcap",
+    ] {
+        let other = stdout_of(&["replay", &format!("captures/{f}"), "--print"]);
+        // Times may differ in the last digits between µs and ns captures of
+        // the same moment; the ladder without the time column must not.
+        let strip = |s: &str| -> Vec<String> {
+            s.lines()
+                .map(|l| {
+                    let mut cols: Vec<&str> = l.split_whitespace().collect();
+                    if cols.len() > 2 && cols[0].parse::<u32>().is_ok() {
+                        cols.remove(1);
+                    }
+                    cols.join(" ")
+                })
+                .collect()
+        };
+        assert_eq!(strip(&base), strip(&other), "{f}");
+    }
+}
+
+#[test]
+fn json_document_of_the_normal_capture() {
+    let text = stdout_of(&["replay", "captures/normal.pcap", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let c = &v["connections"][0];
+    assert_eq!(c["client"], "10.99.0.1:6001");
+    assert_eq!(c["segments"][0]["flags"], serde_json::json!(["SYN"]));
+    assert_eq!(c["segments"][1]["client_state"], "ESTABLISHED");
+    assert_eq!(c["segments"][1]["ack"], 1);
+    insta::assert_snapshot!("json_normal", text);
+}
+
+#[test]
+fn json_absolute_numbers_and_conn_filter() {
+    let text = stdout_of(&["replay", "captures/demo-backlog.pcap", "--json", "--conn", "2", "--absolute"]);
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let conns = v["connections"].as_array().unwrap();
+    assert_eq!(conns.len(), 1);
+    assert_eq!(conns[0]["index"], 2);
+    assert_eq!(v["relative"], false);
+    assert_ne!(conns[0]["segments"][1]["ack"], 1);
+}
+
+#[test]
+fn list_of_connections() {
+    insta::assert_snapshot!("list_backlog", stdout_of(&["replay", "captures/demo-backlog.pcap", "--list"]));
+    insta::assert_snapshot!("list_merged", stdout_of(&["replay", "tests/data/merged.pcapng", "--list"]));
+}
+
+#[test]
+fn svg_picture() {
+    let svg = stdout_of(&["replay", "captures/simultaneous-close.pcap", "--svg"]);
+    assert!(svg.starts_with("<svg"));
+    assert!(svg.contains("CLOSING"));
+    insta::assert_snapshot!("svg_simultaneous_close", svg);
+}
+
+#[test]
+fn not_a_capture_is_one_line_naming_the_file() {
+    let e = error_of(&["replay", "tests/data/not-a-capture.txt", "--print"]);
+    assert!(e.contains("tests/data/not-a-capture.txt"), "{e}");
+    assert!(e.contains("not a capture"), "{e}");
+}
+
+#[test]
+fn empty_file_is_an_error() {
+    let e = error_of(&["replay", "tests/data/empty.pcap", "--list"]);
+    assert!(e.contains("tests/data/empty.pcap") && e.contains("empty"), "{e}");
+}
+
+#[test]
+fn truncated_header_is_an_error() {
+    let e = error_of(&["replay", "tests/data/truncated-header.pcap", "--print"]);
+    assert!(e.contains("tests/data/truncated-header.pcap") && e.contains("truncated"), "{e}");
+}
+
+#[test]
+fn truncated_last_packet_warns_and_keeps_the_rest() {
+    let out = synack()
+        .args(["replay", "tests/data/truncated-last-packet.pcap", "--print"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("warning") && err.contains("truncated"), "{err}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("SYN-ACK"));
+}
+
+#[test]
+fn unsupported_link_type_is_named() {
+    let e = error_of(&["replay", "tests/data/user0.pcap", "--print"]);
+    assert!(e.contains("147"), "{e}");
+}
+
+#[test]
+fn no_tcp_at_all_is_an_error_with_counts() {
+    let e = error_of(&["replay", "tests/data/udp-only.pcap", "--print"]);
+    assert!(e.contains("no TCP segments in 3 frames (3 not TCP"), "{e}");
+}
+
+#[test]
+fn missing_file_and_bad_flags() {
+    let e = error_of(&["replay", "no/such/file.pcap", "--print"]);
+    assert!(e.contains("no/such/file.pcap"), "{e}");
+    let e = error_of(&["replay", "captures/normal.pcap", "--print", "--conn", "7"]);
+    assert!(e.contains("--conn 7") && e.contains("1 connection"), "{e}");
+    let out = synack().args(["demo", "--scenario", "nope"]).output().unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown scenario"));
+}
+
+#[test]
+fn closed_pipe_is_not_an_error() {
+    use std::process::{Command as Std, Stdio};
+    let bin = env!("CARGO_BIN_EXE_synack");
+    let mut child = Std::new(bin)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["replay", "captures/demo-chat.pcap", "--print"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take()); // the reader goes away at once
+    let out = child.wait_with_output().unwrap();
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
+}
