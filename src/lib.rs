@@ -9,7 +9,9 @@
 pub mod capture;
 pub mod conversation;
 pub mod decode;
+pub mod i18n;
 pub mod replay;
 pub mod segment;
 pub mod seq;
 pub mod state;
+pub mod ui;
