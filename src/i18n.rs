@@ -342,6 +342,8 @@ pub trait Strings: Sync {
     fn note(&self, n: &Note) -> String;
     /// One socket-call sentence.
     fn call(&self, c: &Call) -> String;
+    /// A state change in a ladder row: `↳ client: A → B · cause`.
+    fn change(&self, side: Side, from: TcpState, to: TcpState, cause: Cause) -> String;
     /// "n more steps hidden" line under the revealed part of the ladder.
     fn hidden(&self, n: usize) -> String;
     /// "segment #n was processed at step #m" marker in the ladder.

@@ -99,16 +99,20 @@ pub fn draw(frame: &mut Frame, app: &App) {
     header::render_footer(frame, app, foot);
 
     let wide = body.width >= 120;
+    let diagram_on = app.diagram == app::DiagramPanel::Shown;
     let (main, side) = if wide {
-        let [l, r] = Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)])
-            .areas(body);
+        let right = if diagram_on {
+            Constraint::Length(diagram::WIDTH.min(body.width - 60))
+        } else {
+            Constraint::Percentage(42)
+        };
+        let [l, r] = Layout::horizontal([Constraint::Min(60), right]).areas(body);
         (l, r)
     } else {
-        let expl = (body.height / 3).max(7);
+        let expl = (body.height * 2 / 5).max(7);
         let [t, b] = Layout::vertical([Constraint::Min(5), Constraint::Length(expl)]).areas(body);
         (t, b)
     };
-    let diagram_on = app.diagram == app::DiagramPanel::Shown;
     if wide {
         ladder::render(frame, app, main);
         if diagram_on {

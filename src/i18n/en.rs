@@ -2,6 +2,7 @@
 
 use super::{Call, Field, Note, Phase, Strings, Text};
 use crate::conversation::{Cause, Label, Role, Side};
+use crate::state::TcpState;
 
 /// English.
 pub struct En;
@@ -311,6 +312,14 @@ impl Strings for En {
                 self.side(s)
             ),
         }
+    }
+
+    fn change(&self, side: Side, from: TcpState, to: TcpState, cause: Cause) -> String {
+        format!(
+            "↳ {}: {from} → {to} · {}",
+            self.side(side),
+            self.cause(cause)
+        )
     }
 
     fn hidden(&self, n: usize) -> String {

@@ -2,6 +2,7 @@
 
 use super::{Call, Field, Note, Phase, Strings, Text};
 use crate::conversation::{Cause, Label, Role, Side};
+use crate::state::TcpState;
 
 /// Simplified Chinese.
 pub struct Zh;
@@ -343,6 +344,10 @@ impl Strings for Zh {
                 who(s)
             ),
         }
+    }
+
+    fn change(&self, side: Side, from: TcpState, to: TcpState, cause: Cause) -> String {
+        format!("↳ {}：{from} → {to} · {}", who(side), self.cause(cause))
     }
 
     fn hidden(&self, n: usize) -> String {

@@ -1,7 +1,7 @@
 //! The TCP state diagram panel (RFC 9293 §3.3.2, Figure 5, simplified):
 //! the states as boxes drawn with box-drawing characters and the main edges
 //! labelled with their events. Both endpoints' current states are lit in
-//! their colours AND marked with the letters C and S, and the edges taken
+//! their colours AND marked with the letters C and S (on the box's top edge), and the edges taken
 //! at the current step are marked with `»` and reversed video, so nothing
 //! depends on colour alone. Reads the App, changes nothing.
 //!
@@ -40,6 +40,9 @@ const ART: [&str; 18] = [
     "│ FIN_WAIT2 ├───────►│ TIME_WAIT ├──────►│ CLOSED │◄───────┤ LAST_ACK │",
     "└───────────┘snd ACK └───────────┘       └────────┘of FIN  └──────────┘",
 ];
+
+/// Columns the panel needs: the widest art row and the borders.
+pub const WIDTH: u16 = 76;
 
 /// Rows the panel needs: the art, a legend line and the borders.
 pub const HEIGHT: u16 = ART.len() as u16 + 3;
@@ -207,8 +210,8 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
                 Side::Client => (l + 1, 'C'),
                 Side::Server => (r - 1, 'S'),
             };
-            g[row][x] = letter;
-            st[row][x] = colour.add_modifier(Modifier::REVERSED);
+            g[row - 1][x] = letter;
+            st[row - 1][x] = colour.add_modifier(Modifier::REVERSED);
         }
         if let Some(c) = cur {
             for t in conn.transitions_at(c) {

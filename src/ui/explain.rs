@@ -171,17 +171,23 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
         return;
     };
     let n = notes(conn, app.pos, app.numbers);
+    // A short panel (80×24) drops the headings and the state changes, which
+    // the ladder already spells out.
+    let short = block.inner(area).height < 10;
     let heading = |t: Text| {
         Line::from(Span::styled(
             app.t(t),
             th.accent().add_modifier(Modifier::BOLD),
         ))
     };
-    let mut lines = vec![heading(Text::WhatHappens)];
+    let mut lines = Vec::new();
+    if !short {
+        lines.push(heading(Text::WhatHappens));
+    }
     for note in &n.what {
         lines.push(Line::from(Span::styled(s.note(note), th.base())));
     }
-    if !n.changes.is_empty() {
+    if !n.changes.is_empty() && !short {
         lines.push(heading(Text::StateChanges));
         for note in &n.changes {
             let style = match note {
@@ -195,7 +201,9 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
         }
     }
     if !n.calls.is_empty() {
-        lines.push(heading(Text::SocketCalls));
+        if !short {
+            lines.push(heading(Text::SocketCalls));
+        }
         for c in &n.calls {
             lines.push(Line::from(Span::styled(
                 format!("• {}", s.call(c)),

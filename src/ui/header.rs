@@ -8,81 +8,99 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::app::{App, Numbers, SPEEDS, phase_of};
+use unicode_width::UnicodeWidthStr;
+
 use crate::i18n::Text;
 
-/// Draws the header line.
+/// Draws the header line: the parts that fit, most important first
+/// (step and phase, connection, playback, numbers, file).
 pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     let th = app.theme();
     let s = app.s();
-    let mut parts: Vec<String> = vec![format!("synack · {}", app.file_name)];
-    if let Some(c) = app.connection() {
-        parts.push(format!(
-            "{} {}/{}: {} → {}",
-            app.t(Text::Connection),
-            app.conn + 1,
-            app.tracker.connections().len(),
-            c.client,
-            c.server
-        ));
-        let n = c.steps.len();
-        match app.current_step() {
-            Some(step) => parts.push(format!(
-                "{} {}/{} · {}",
-                app.t(Text::Step),
-                app.pos,
-                n,
-                s.phase(phase_of(step))
-            )),
-            None => parts.push(format!(
-                "{} 0/{n} · {}",
-                app.t(Text::Step),
-                app.t(Text::Start)
-            )),
-        }
-    } else {
-        parts.push(app.t(Text::Waiting).to_string());
-    }
-    let play = if app.playing {
-        Text::Playing
-    } else {
-        Text::Paused
+    let width = usize::from(area.width);
+    let step = match (app.connection(), app.current_step()) {
+        (None, _) => app.t(Text::Waiting).to_string(),
+        (Some(c), Some(st)) => format!(
+            "{} {}/{} · {}",
+            app.t(Text::Step),
+            app.pos,
+            c.steps.len(),
+            s.phase(phase_of(st))
+        ),
+        (Some(c), None) => format!(
+            "{} 0/{} · {}",
+            app.t(Text::Step),
+            c.steps.len(),
+            app.t(Text::Start)
+        ),
     };
-    parts.push(format!(
+    let total = app.tracker.connections().len();
+    let conn_short = format!("{} {}/{}", app.t(Text::Connection), app.conn + 1, total);
+    let conn_long = app.connection().map_or(conn_short.clone(), |c| {
+        format!("{conn_short}: {} → {}", c.client, c.server)
+    });
+    let play = format!(
         "{} {} {}",
-        app.t(play),
+        app.t(if app.playing {
+            Text::Playing
+        } else {
+            Text::Paused
+        }),
         SPEEDS[app.speed],
         app.t(Text::Speed)
-    ));
-    parts.push(
-        app.t(match app.numbers {
+    );
+    let numbers = app
+        .t(match app.numbers {
             Numbers::Relative => Text::Relative,
             Numbers::Absolute => Text::Absolute,
         })
-        .to_string(),
-    );
-    let mut spans = vec![Span::styled(
-        parts.join("  │  "),
+        .to_string();
+    let file = format!("synack · {}", app.file_name);
+    let candidates = [
+        vec![&file, &conn_long, &step, &play, &numbers],
+        vec![&file, &conn_short, &step, &play, &numbers],
+        vec![&conn_short, &step, &play, &numbers],
+        vec![&conn_short, &step, &play],
+        vec![&conn_short, &step],
+        vec![&step],
+    ];
+    let sep = " │ ";
+    let text = candidates
+        .iter()
+        .map(|parts| {
+            parts
+                .iter()
+                .map(|p| p.as_str())
+                .collect::<Vec<_>>()
+                .join(sep)
+        })
+        .find(|t| t.width() < width)
+        .unwrap_or_else(|| step.clone());
+    let pad = width.saturating_sub(text.width());
+    let line = Line::from(Span::styled(
+        format!(" {text}{}", " ".repeat(pad.saturating_sub(1))),
         th.base().add_modifier(Modifier::BOLD | Modifier::REVERSED),
-    )];
-    if let Some(e) = &app.error {
-        spans.push(Span::styled(
-            format!("  {}: {e}", app.t(Text::Error)),
-            th.accent(),
-        ));
-    } else if !app.live && app.tracker.connections().is_empty() {
-        spans.push(Span::styled(
-            format!("  {}", app.t(Text::SourceEnded)),
-            th.dim(),
-        ));
-    }
-    frame.render_widget(Paragraph::new(Line::from(spans)).style(th.base()), area);
+    ));
+    frame.render_widget(Paragraph::new(line).style(th.base()), area);
 }
 
 /// Draws the footer line of key hints.
 pub fn render_footer(frame: &mut Frame, app: &App, area: Rect) {
     let th = app.theme();
+    if let Some(e) = &app.error {
+        let line = format!("{}: {e}", app.t(Text::Error));
+        frame.render_widget(Paragraph::new(line).style(th.accent()), area);
+        return;
+    }
+    if !app.live && app.tracker.connections().is_empty() {
+        frame.render_widget(
+            Paragraph::new(app.t(Text::SourceEnded)).style(th.dim()),
+            area,
+        );
+        return;
+    }
     let full = app.t(Text::Footer);
-    let text = if unicode_width::UnicodeWidthStr::width(full) <= usize::from(area.width) {
+    let text = if full.width() <= usize::from(area.width) {
         full
     } else {
         app.t(Text::FooterShort)

@@ -175,13 +175,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
                     break;
                 }
                 rows.push((inner.y + lines.len() as u16, i));
-                let mut text = format!(
-                    "↳ {}: {} → {} · {}",
-                    s.side(t.endpoint),
-                    t.from,
-                    t.to,
-                    s.cause(t.cause)
-                );
+                let mut text = s.change(t.endpoint, t.from, t.to, t.cause);
                 if t.segment != t.step {
                     text += &format!(" {}", s.later(t.segment + 1));
                 }

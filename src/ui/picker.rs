@@ -89,9 +89,19 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
         return;
     }
     let conns = app.tracker.connections();
+    // Narrow windows drop bytes and duration so what was seen still fits.
+    let narrow = table_area.width < 110;
+    let pick = |cells: Vec<Cell<'static>>| -> Vec<Cell<'static>> {
+        cells
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| !narrow || !matches!(i, 4 | 5))
+            .map(|(_, c)| c)
+            .collect()
+    };
     let rows = rows_idx.iter().map(|&i| {
         let c = &conns[i];
-        Row::new(vec![
+        Row::new(pick(vec![
             Cell::from(c.index.to_string()),
             Cell::from(c.client.to_string()),
             Cell::from(c.server.to_string()),
@@ -100,7 +110,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
             Cell::from(format!("{:.3} s", c.duration().as_secs_f64())),
             Cell::from(seen(app, c)),
             Cell::from(format!("{} / {}", c.current[0], c.current[1])),
-        ])
+        ]))
     });
     let head = |t: Text| {
         let mut s = app.t(t).to_string();
@@ -109,7 +119,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
         }
         Cell::from(s)
     };
-    let header = Row::new(vec![
+    let header = Row::new(pick(vec![
         head(Text::ColIndex),
         head(Text::ColClient),
         head(Text::ColServer),
@@ -118,25 +128,34 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
         head(Text::ColDuration),
         head(Text::ColSeen),
         head(Text::ColFinal),
-    ])
+    ]))
     .style(th.title().add_modifier(Modifier::UNDERLINED));
-    let table = Table::new(
-        rows,
-        [
+    let widths: Vec<Constraint> = if narrow {
+        vec![
             Constraint::Length(4),
-            Constraint::Min(15),
-            Constraint::Min(15),
+            Constraint::Fill(2),
+            Constraint::Fill(2),
+            Constraint::Length(7),
+            Constraint::Fill(3),
+            Constraint::Fill(2),
+        ]
+    } else {
+        vec![
+            Constraint::Length(5),
+            Constraint::Length(22),
+            Constraint::Length(22),
             Constraint::Length(8),
-            Constraint::Length(9),
             Constraint::Length(10),
-            Constraint::Min(12),
-            Constraint::Min(14),
-        ],
-    )
-    .header(header)
-    .style(th.base())
-    .row_highlight_style(th.base().bg(th.current_bg).add_modifier(Modifier::BOLD))
-    .highlight_symbol("▶ ");
+            Constraint::Length(10),
+            Constraint::Fill(2),
+            Constraint::Fill(1),
+        ]
+    };
+    let table = Table::new(rows, widths)
+        .header(header)
+        .style(th.base())
+        .row_highlight_style(th.base().bg(th.current_bg).add_modifier(Modifier::BOLD))
+        .highlight_symbol("▶ ");
     let mut state = TableState::default().with_selected(Some(app.picker.row));
     frame.render_stateful_widget(table, table_area, &mut state);
 }
