@@ -78,7 +78,6 @@ pub enum Text {
     FooterShort,
     TooSmall,
     LadderTitle,
-    ProcessedLater,
     ExplainTitle,
     WhatHappens,
     StateChanges,
@@ -346,7 +345,8 @@ pub trait Strings: Sync {
     fn change(&self, side: Side, from: TcpState, to: TcpState, cause: Cause) -> String;
     /// "n more steps hidden" line under the revealed part of the ladder.
     fn hidden(&self, n: usize) -> String;
-    /// "segment #n was processed at step #m" marker in the ladder.
+    /// Marker put before a state change applied later than its segment
+    /// (`segment` is 1-based).
     fn later(&self, segment: usize) -> String;
 }
 

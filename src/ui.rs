@@ -51,7 +51,6 @@ pub use keys::action_for;
 pub use terminal::{AppEvent, run, run_app, spawn_input};
 pub use theme::ThemeName;
 
-use crate::conversation::Tracker;
 use crate::i18n::{Lang, Text};
 
 /// Smallest usable window.
@@ -161,9 +160,4 @@ fn centered(area: Rect, w: u16, h: u16) -> Rect {
         w,
         h,
     )
-}
-
-/// Builds an [`App`] over `tracker` (convenience for tests and demos).
-pub fn app_for(tracker: Tracker, opts: UiOptions) -> App {
-    App::new(tracker, opts)
 }

@@ -39,7 +39,6 @@ impl Strings for En {
             Text::FooterShort => "→ next ← prev n phase d details s diagram ? help q quit",
             Text::TooSmall => "Window too small (need 60×20)",
             Text::LadderTitle => "Ladder",
-            Text::ProcessedLater => "processed later",
             Text::ExplainTitle => "Explanation",
             Text::WhatHappens => "What happens",
             Text::StateChanges => "State changes",
@@ -331,6 +330,6 @@ impl Strings for En {
     }
 
     fn later(&self, segment: usize) -> String {
-        format!("(segment #{segment}, processed later)")
+        format!("⟲ segment #{segment}, processed later:")
     }
 }

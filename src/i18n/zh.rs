@@ -32,7 +32,6 @@ impl Strings for Zh {
             Text::FooterShort => "→ 下一步 ← 上一步 n 阶段 d 详情 s 状态图 ? 帮助 q 退出",
             Text::TooSmall => "窗口太小（至少需要 60×20）",
             Text::LadderTitle => "时序图",
-            Text::ProcessedLater => "稍后处理",
             Text::ExplainTitle => "讲解",
             Text::WhatHappens => "发生了什么",
             Text::StateChanges => "状态变化",
@@ -355,6 +354,6 @@ impl Strings for Zh {
     }
 
     fn later(&self, segment: usize) -> String {
-        format!("（第 {segment} 个报文段，稍后处理）")
+        format!("⟲ 第 {segment} 个报文段，稍后处理：")
     }
 }

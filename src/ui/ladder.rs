@@ -177,7 +177,8 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
                 rows.push((inner.y + lines.len() as u16, i));
                 let mut text = s.change(t.endpoint, t.from, t.to, t.cause);
                 if t.segment != t.step {
-                    text += &format!(" {}", s.later(t.segment + 1));
+                    // First, so that cutting a long row keeps it.
+                    text = format!("{} {text}", s.later(t.segment + 1));
                 }
                 lines.push(change_row(&th, &cols, t.endpoint, &text, current));
             }
