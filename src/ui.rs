@@ -23,7 +23,8 @@
 //! [`App`] is pure state updated by [`Action`]s (no terminal), panels are
 //! pure functions of `&App`, and only [`run`]'s loop owns the terminal. The
 //! UI reads the conversation model and must not change it (except by
-//! feeding it segments through [`Tracker::ingest`]).
+//! feeding it segments through
+//! [`crate::conversation::Tracker::ingest`]).
 
 mod app;
 mod details;
@@ -45,7 +46,10 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 
-pub use app::{Action, App, FrameStore, Mode, Numbers, SortKey};
+pub use app::{
+    Action, App, DiagramPanel, FrameStore, Mode, Numbers, Picker, SPEEDS, SortKey, TICK, View,
+    phase_of,
+};
 pub use explain::{Notes, notes};
 pub use keys::action_for;
 pub use terminal::{AppEvent, run, run_app, spawn_input};

@@ -56,7 +56,9 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
         })
         .to_string();
     let file = format!("synack · {}", app.file_name);
+    let theme = app.t(app.theme.text()).to_string();
     let candidates = [
+        vec![&file, &conn_long, &step, &play, &numbers, &theme],
         vec![&file, &conn_long, &step, &play, &numbers],
         vec![&file, &conn_short, &step, &play, &numbers],
         vec![&conn_short, &step, &play, &numbers],
