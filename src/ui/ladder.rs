@@ -47,7 +47,8 @@ fn fit_right(s: &str, w: usize) -> String {
 }
 
 /// The arrow's text: flags, numbers, length and labels.
-pub(crate) fn arrow_label(s: &dyn Strings, step: &Step, numbers: Numbers) -> String {
+/// When it is wider than `width`, `len=0` is left out.
+pub(crate) fn arrow_label(s: &dyn Strings, step: &Step, numbers: Numbers, width: usize) -> String {
     let seg = &step.segment;
     let (seq, ack) = match numbers {
         Numbers::Relative => (step.rel_seq, step.rel_ack),
@@ -57,11 +58,17 @@ pub(crate) fn arrow_label(s: &dyn Strings, step: &Step, numbers: Numbers) -> Str
     if seg.flags.ack() {
         t += &format!(" ack={ack}");
     }
-    t += &format!(" len={}", seg.payload_len);
-    for l in &step.labels {
-        t += &format!(" [{}]", s.label(*l));
+    let labels: String = step
+        .labels
+        .iter()
+        .map(|l| format!(" [{}]", s.label(*l)))
+        .collect();
+    let full = format!("{t} len={}{labels}", seg.payload_len);
+    if full.width() <= width || seg.payload_len > 0 {
+        full
+    } else {
+        t + &labels
     }
-    t
 }
 
 /// Column widths of the ladder for an inner width.
@@ -75,8 +82,9 @@ impl Cols {
     fn new(width: u16, steps: usize) -> Cols {
         let w = usize::from(width);
         let gutter = steps.max(1).to_string().len() + 2;
-        let state = (w.saturating_sub(gutter + 2) / 5).clamp(12, 22);
-        let arrow = w.saturating_sub(gutter + 2 + 2 * state).max(8);
+        // A row is gutter, state, "│", arrow, "│ ", state.
+        let state = (w.saturating_sub(gutter + 3) / 5).clamp(12, 22);
+        let arrow = w.saturating_sub(gutter + 3 + 2 * state).max(8);
         Cols {
             gutter,
             state,
@@ -260,10 +268,8 @@ fn arrow_row(
         changed,
         current,
     );
-    let label = fit(
-        &arrow_label(app.s(), step, app.numbers),
-        cols.arrow.saturating_sub(4),
-    );
+    let room = cols.arrow.saturating_sub(4);
+    let label = fit(&arrow_label(app.s(), step, app.numbers, room), room);
     let label = label.trim_end();
     let fill = cols.arrow.saturating_sub(label.width() + 3);
     let text = match step.from {

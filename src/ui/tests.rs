@@ -572,3 +572,10 @@ fn crossing_fins_are_noted_as_processed_later() {
     assert!(text.contains("processed later"), "{text}");
     insta::assert_snapshot!(text);
 }
+
+#[test]
+fn smallest_window_60_by_20_still_shows_ladder_and_explanation() {
+    let mut app = demo_app();
+    app.update(Action::Select(1));
+    insta::assert_snapshot!(screen(&app, 60, 20));
+}
