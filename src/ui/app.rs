@@ -152,7 +152,8 @@ pub enum Action {
     Tick,
     /// Make this step (0-based) the current one.
     Select(usize),
-    /// Scroll the ladder by this many steps.
+    /// Scroll the ladder by this many steps (the details panel by lines
+    /// when it is open).
     Scroll(i32),
 }
 
@@ -214,6 +215,8 @@ pub struct App {
     pub error: Option<String>,
     /// Set when the user quits.
     pub quit: bool,
+    /// First line shown in the details panel (PgUp/PgDn, wheel).
+    pub details_scroll: u16,
     /// Ladder scroll position (renderer-owned).
     pub view: View,
     frames: Option<Box<dyn FrameStore>>,
@@ -278,6 +281,7 @@ impl App {
             live: false,
             error: None,
             quit: false,
+            details_scroll: 0,
             view: View::default(),
             frames: None,
             play_acc: Duration::ZERO,
@@ -522,6 +526,10 @@ impl App {
                 if i < n {
                     self.go(i + 1);
                 }
+            }
+            Action::Scroll(d) if self.mode == Mode::Details => {
+                let v = i32::from(self.details_scroll) + d;
+                self.details_scroll = u16::try_from(v.max(0)).unwrap_or(u16::MAX);
             }
             Action::Scroll(d) => {
                 let top = self.view.top.get();

@@ -176,5 +176,11 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
             th.dim(),
         ))),
     }
-    frame.render_widget(Paragraph::new(lines).style(th.base()).block(block), area);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .style(th.base())
+            .block(block)
+            .scroll((app.details_scroll, 0)),
+        area,
+    );
 }

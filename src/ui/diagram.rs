@@ -233,9 +233,17 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
                 for s in &mut st[row][x..x + text.chars().count()] {
                     *s = style;
                 }
-                if x > 0 && g[row][x - 1] == ' ' {
-                    g[row][x - 1] = '»';
-                    st[row][x - 1] = th.side(t.endpoint).add_modifier(Modifier::BOLD);
+                let end = x + text.chars().count();
+                let mark = if x > 0 && g[row][x - 1] == ' ' {
+                    Some((x - 1, '»'))
+                } else if g[row].get(end) == Some(&' ') {
+                    Some((end, '«'))
+                } else {
+                    None
+                };
+                if let Some((mx, c)) = mark {
+                    g[row][mx] = c;
+                    st[row][mx] = th.side(t.endpoint).add_modifier(Modifier::BOLD);
                 }
                 lit_rows.push(row);
             }

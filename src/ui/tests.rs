@@ -579,3 +579,20 @@ fn smallest_window_60_by_20_still_shows_ladder_and_explanation() {
     app.update(Action::Select(1));
     insta::assert_snapshot!(screen(&app, 60, 20));
 }
+
+#[test]
+fn page_down_in_details_scrolls_the_details_not_the_ladder() {
+    let mut app = demo_app();
+    press(&mut app, "ld");
+    app.handle(key(KeyCode::PageDown));
+    assert_eq!(app.details_scroll, 10);
+    assert_eq!(app.view.top.get(), 0);
+    let text = panel(&app, 70, 12, details::render);
+    assert!(
+        !text.contains("Frame  "),
+        "scrolled past the first field:\n{text}"
+    );
+    app.handle(key(KeyCode::PageUp));
+    app.handle(key(KeyCode::PageUp));
+    assert_eq!(app.details_scroll, 0);
+}
