@@ -596,3 +596,19 @@ fn page_down_in_details_scrolls_the_details_not_the_ladder() {
     app.handle(key(KeyCode::PageUp));
     assert_eq!(app.details_scroll, 0);
 }
+
+#[test]
+fn diagram_at_the_end_marks_time_wait_closed_and_the_last_ack_edge() {
+    let mut app = demo_app();
+    app.update(Action::Last);
+    let text = panel(&app, 78, 22, diagram::render);
+    assert!(text.contains("«"), "LAST_ACK → CLOSED marked:\n{text}");
+    assert!(
+        text.contains("┌C──────────┐"),
+        "client in TIME_WAIT:\n{text}"
+    );
+    assert!(
+        text.contains("┌───────S┐"),
+        "server in the lower CLOSED:\n{text}"
+    );
+}
