@@ -16,8 +16,8 @@ use std::time::Duration;
 use serde::Serialize;
 
 use crate::segment::Segment;
-use crate::state::TcpState;
 use endpoint::{Change, Ctl, Endpoint, Reception};
+use crate::state::TcpState;
 
 pub use analysis::{Label, Role};
 pub use endpoint::Cause;
@@ -260,14 +260,7 @@ impl Connection {
             || (self.packets > 0 && over(self.current[0]) && over(self.current[1]))
     }
 
-    fn record(
-        &mut self,
-        side: Side,
-        changes: Vec<Change>,
-        segment: usize,
-        step: usize,
-        event: Event,
-    ) {
+    fn record(&mut self, side: Side, changes: Vec<Change>, segment: usize, step: usize, event: Event) {
         for (from, to, cause) in changes {
             self.transitions.push(Transition {
                 endpoint: side,

@@ -146,10 +146,7 @@ mod tests {
             assert_eq!(TcpState::from_name(st.name()), Some(st));
         }
         assert_eq!(TcpState::from_name("TCP_CLOSE"), Some(TcpState::Closed));
-        assert_eq!(
-            TcpState::from_name("TCP_SYN_RECV"),
-            Some(TcpState::SynReceived)
-        );
+        assert_eq!(TcpState::from_name("TCP_SYN_RECV"), Some(TcpState::SynReceived));
         assert_eq!(TcpState::from_name("bogus"), None);
     }
 }

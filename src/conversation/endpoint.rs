@@ -285,7 +285,9 @@ impl Machine {
             self.peer_fin = Some(fs);
             match self.state {
                 // SYN-RECEIVED, ESTABLISHED: enter CLOSE-WAIT.
-                SynReceived | Established | Unknown => self.go(CloseWait, Cause::RcvFin, &mut out),
+                SynReceived | Established | Unknown => {
+                    self.go(CloseWait, Cause::RcvFin, &mut out)
+                }
                 // FIN-WAIT-1: our FIN not yet acked → CLOSING (simultaneous
                 // close); acked → TIME-WAIT (handled via FIN-WAIT-2 above).
                 FinWait1 => self.go(Closing, Cause::RcvFin, &mut out),
