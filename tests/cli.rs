@@ -6,7 +6,8 @@ use assert_cmd::Command;
 
 fn synack() -> Command {
     let mut c = Command::cargo_bin("synack").unwrap();
-    c.current_dir(env!("CARGO_MANIFEST_DIR")).env("NO_COLOR", "1");
+    c.current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1");
     c
 }
 
@@ -96,7 +97,14 @@ fn json_document_of_the_normal_capture() {
 
 #[test]
 fn json_absolute_numbers_and_conn_filter() {
-    let text = stdout_of(&["replay", "captures/demo-backlog.pcap", "--json", "--conn", "2", "--absolute"]);
+    let text = stdout_of(&[
+        "replay",
+        "captures/demo-backlog.pcap",
+        "--json",
+        "--conn",
+        "2",
+        "--absolute",
+    ]);
     let v: serde_json::Value = serde_json::from_str(&text).unwrap();
     let conns = v["connections"].as_array().unwrap();
     assert_eq!(conns.len(), 1);
@@ -107,8 +115,14 @@ fn json_absolute_numbers_and_conn_filter() {
 
 #[test]
 fn list_of_connections() {
-    insta::assert_snapshot!("list_backlog", stdout_of(&["replay", "captures/demo-backlog.pcap", "--list"]));
-    insta::assert_snapshot!("list_merged", stdout_of(&["replay", "tests/data/merged.pcapng", "--list"]));
+    insta::assert_snapshot!(
+        "list_backlog",
+        stdout_of(&["replay", "captures/demo-backlog.pcap", "--list"])
+    );
+    insta::assert_snapshot!(
+        "list_merged",
+        stdout_of(&["replay", "tests/data/merged.pcapng", "--list"])
+    );
 }
 
 #[test]
@@ -129,13 +143,19 @@ fn not_a_capture_is_one_line_naming_the_file() {
 #[test]
 fn empty_file_is_an_error() {
     let e = error_of(&["replay", "tests/data/empty.pcap", "--list"]);
-    assert!(e.contains("tests/data/empty.pcap") && e.contains("empty"), "{e}");
+    assert!(
+        e.contains("tests/data/empty.pcap") && e.contains("empty"),
+        "{e}"
+    );
 }
 
 #[test]
 fn truncated_header_is_an_error() {
     let e = error_of(&["replay", "tests/data/truncated-header.pcap", "--print"]);
-    assert!(e.contains("tests/data/truncated-header.pcap") && e.contains("truncated"), "{e}");
+    assert!(
+        e.contains("tests/data/truncated-header.pcap") && e.contains("truncated"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -146,7 +166,10 @@ fn truncated_last_packet_warns_and_keeps_the_rest() {
         .unwrap();
     assert!(out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("warning") && err.contains("truncated"), "{err}");
+    assert!(
+        err.contains("warning") && err.contains("truncated"),
+        "{err}"
+    );
     assert!(String::from_utf8_lossy(&out.stdout).contains("SYN-ACK"));
 }
 
@@ -168,7 +191,10 @@ fn missing_file_and_bad_flags() {
     assert!(e.contains("no/such/file.pcap"), "{e}");
     let e = error_of(&["replay", "captures/normal.pcap", "--print", "--conn", "7"]);
     assert!(e.contains("--conn 7") && e.contains("1 connection"), "{e}");
-    let out = synack().args(["demo", "--scenario", "nope"]).output().unwrap();
+    let out = synack()
+        .args(["demo", "--scenario", "nope"])
+        .output()
+        .unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown scenario"));
 }

@@ -1,0 +1,167 @@
+//! The terminal UI: walk one TCP connection step by step as a ladder
+//! diagram, with both endpoints' states, an explanation of each step, the
+//! RFC 9293 state diagram, packet details and a connection picker.
+//!
+//! Layout at 160×48 (the right column goes below the ladder when the window
+//! is narrower than 120 columns; overlays cover the body):
+//!
+//! ```text
+//! ┌ header: file · connection · step i/n · phase · play · numbers ────────┐
+//! │┌ Ladder ──────────────────────────────┐┌ TCP state diagram ────────┐ │
+//! ││      10.0.0.1:40000    10.0.0.2:80   ││ ┌────────┐   ┌────────┐   │ │
+//! ││ CLOSED        │            │ LISTEN  ││ │C LISTEN│◄──┤ CLOSED │   │ │
+//! ││ SYN_SENT      │──SYN──────►│ SYN_RECV││ └────────┘   └────────┘   │ │
+//! ││  ↳ client: CLOSED → SYN_SENT · cause ││  (toggle with s)          │ │
+//! ││ ESTABLISHED   │◄─SYN-ACK───│ SYN_RECV│├ Explanation ──────────────┤ │
+//! ││▶ …                                   ││ What happens / State      │ │
+//! ││  … 9 more segments hidden            ││ changes / Socket calls    │ │
+//! │└──────────────────────────────────────┘└───────────────────────────┘ │
+//! └ footer: key hints ────────────────────────────────────────────────────┘
+//!   overlays: Packet details (d), Connections (c), Help (?)
+//! ```
+//!
+//! [`App`] is pure state updated by [`Action`]s (no terminal), panels are
+//! pure functions of `&App`, and only [`run`]'s loop owns the terminal. The
+//! UI reads the conversation model and must not change it (except by
+//! feeding it segments through
+//! [`crate::conversation::Tracker::ingest`]).
+
+mod app;
+mod details;
+mod diagram;
+mod explain;
+mod header;
+mod help;
+mod keys;
+mod ladder;
+mod picker;
+mod terminal;
+pub mod testdata;
+mod theme;
+
+#[cfg(test)]
+mod tests;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::widgets::{Clear, Paragraph, Wrap};
+
+pub use app::{
+    Action, App, DiagramPanel, FrameStore, Mode, Numbers, Picker, SPEEDS, SortKey, TICK, View,
+    phase_of,
+};
+pub use explain::{Notes, notes};
+pub use keys::action_for;
+pub use terminal::{AppEvent, run, run_app, spawn_input};
+pub use theme::ThemeName;
+
+use crate::i18n::{Lang, Text};
+
+/// Smallest usable window.
+pub const MIN_SIZE: (u16, u16) = (60, 20);
+
+/// Options of the UI chosen on the command line.
+#[derive(Clone, Debug, Default)]
+pub struct UiOptions {
+    /// Language of every text.
+    pub lang: Lang,
+    /// Colour theme at start.
+    pub theme: ThemeName,
+    /// Connection to walk; `None` opens the picker when there are several.
+    pub conn: Option<usize>,
+    /// Capture file name, shown in the header.
+    pub file_name: String,
+}
+
+/// Draws the whole screen for `app`.
+pub fn draw(frame: &mut Frame, app: &App) {
+    let area = frame.area();
+    let theme = app.theme();
+    frame.render_widget(Clear, area);
+    frame.render_widget(ratatui::widgets::Block::new().style(theme.base()), area);
+    if area.width < MIN_SIZE.0 || area.height < MIN_SIZE.1 {
+        let msg = app.t(Text::TooSmall);
+        let y = area.height / 2;
+        let r = Rect::new(area.x, area.y + y, area.width, 1.min(area.height));
+        frame.render_widget(
+            Paragraph::new(msg)
+                .style(theme.base())
+                .alignment(ratatui::layout::Alignment::Center)
+                .wrap(Wrap { trim: true }),
+            r,
+        );
+        return;
+    }
+    let [head, body, foot] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    header::render(frame, app, head);
+    header::render_footer(frame, app, foot);
+
+    let wide = body.width >= 120;
+    let diagram_on = app.diagram == app::DiagramPanel::Shown;
+    let (main, side) = if wide {
+        let right = if diagram_on {
+            Constraint::Length(diagram::WIDTH.min(body.width - 60))
+        } else {
+            Constraint::Percentage(42)
+        };
+        let [l, r] = Layout::horizontal([Constraint::Min(60), right]).areas(body);
+        (l, r)
+    } else {
+        let expl = (body.height * 2 / 5).max(7);
+        let [t, b] = Layout::vertical([Constraint::Min(5), Constraint::Length(expl)]).areas(body);
+        (t, b)
+    };
+    if wide {
+        ladder::render(frame, app, main);
+        if diagram_on {
+            let h = diagram::HEIGHT.min(side.height.saturating_sub(6));
+            let [d, e] = Layout::vertical([Constraint::Length(h), Constraint::Min(3)]).areas(side);
+            diagram::render(frame, app, d);
+            explain::render(frame, app, e);
+        } else {
+            explain::render(frame, app, side);
+        }
+    } else {
+        if diagram_on {
+            diagram::render(frame, app, main);
+        } else {
+            ladder::render(frame, app, main);
+        }
+        explain::render(frame, app, side);
+    }
+
+    match app.mode {
+        Mode::Details => {
+            let r = if wide { side } else { body };
+            frame.render_widget(Clear, r);
+            details::render(frame, app, r);
+        }
+        Mode::Picker | Mode::Filter => {
+            frame.render_widget(Clear, body);
+            picker::render(frame, app, body);
+        }
+        Mode::Help => {
+            let r = centered(body, 76, 24);
+            frame.render_widget(Clear, r);
+            help::render(frame, app, r);
+        }
+        Mode::Walk => {}
+    }
+}
+
+/// A rectangle of at most `w`×`h` centred in `area`.
+fn centered(area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height);
+    Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    )
+}

@@ -1,0 +1,565 @@
+//! The UI's state and its update function: everything a key, a click, a
+//! tick or a new segment changes, with no terminal involved (so it is
+//! tested directly). Must not draw, and must not change the model except by
+//! [`Tracker::ingest`].
+
+use std::cell::{Cell, RefCell};
+use std::time::Duration;
+
+use crate::conversation::{Connection, Role, Step, Tracker};
+use crate::i18n::{Lang, Phase, Strings, Text};
+use crate::segment::Segment;
+use crate::state::TcpState;
+
+use super::UiOptions;
+use super::theme::{Theme, ThemeName};
+
+/// Time one [`super::AppEvent::Tick`] stands for.
+pub const TICK: Duration = Duration::from_millis(50);
+
+/// Playback speeds, in steps per second.
+pub const SPEEDS: [f64; 7] = [0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 64.0];
+
+/// The bytes of captured frames, for the hex dump.
+pub trait FrameStore {
+    /// Bytes of frame `number` (1-based, as [`crate::segment::FrameRef`]).
+    fn frame(&self, number: u64) -> Option<&[u8]>;
+}
+
+/// Frames in capture order: element 0 is frame number 1.
+impl FrameStore for Vec<Vec<u8>> {
+    fn frame(&self, number: u64) -> Option<&[u8]> {
+        let i = usize::try_from(number).ok()?.checked_sub(1)?;
+        self.get(i).map(Vec::as_slice)
+    }
+}
+
+/// What has the keyboard: the walk, or an overlay on top of it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// Walking the ladder.
+    Walk,
+    /// Packet details of the current step; the walk keys still work.
+    Details,
+    /// The connection picker.
+    Picker,
+    /// Typing a filter in the connection picker.
+    Filter,
+    /// The help overlay.
+    Help,
+}
+
+/// Whether the state diagram panel is shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DiagramPanel {
+    /// Not shown.
+    Hidden,
+    /// Shown beside (wide) or instead of (narrow) the ladder.
+    Shown,
+}
+
+/// How sequence and acknowledgment numbers are shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Numbers {
+    /// Relative to each side's ISN (ISN = 0), like Wireshark.
+    Relative,
+    /// As on the wire.
+    Absolute,
+}
+
+/// Column the connection picker sorts by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SortKey {
+    /// Capture order.
+    Index,
+    /// Client address.
+    Client,
+    /// Server address.
+    Server,
+    /// Packets, most first.
+    Packets,
+    /// Bytes, most first.
+    Bytes,
+    /// Duration, longest first.
+    Duration,
+}
+
+impl SortKey {
+    fn next(self) -> SortKey {
+        match self {
+            SortKey::Index => SortKey::Client,
+            SortKey::Client => SortKey::Server,
+            SortKey::Server => SortKey::Packets,
+            SortKey::Packets => SortKey::Bytes,
+            SortKey::Bytes => SortKey::Duration,
+            SortKey::Duration => SortKey::Index,
+        }
+    }
+}
+
+/// What the user asked for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    /// Reveal the next step.
+    Next,
+    /// Back one step.
+    Prev,
+    /// Before the first step.
+    First,
+    /// Last step.
+    Last,
+    /// Start or stop playing.
+    TogglePlay,
+    /// Play faster.
+    Faster,
+    /// Play slower.
+    Slower,
+    /// First step of the next phase.
+    NextPhase,
+    /// First step of this (or the previous) phase.
+    PrevPhase,
+    /// Open the connection picker.
+    Connections,
+    /// Relative / absolute numbers.
+    ToggleNumbers,
+    /// Packet details on / off.
+    ToggleDetails,
+    /// State diagram on / off.
+    ToggleDiagram,
+    /// Next theme.
+    CycleTheme,
+    /// Help overlay.
+    Help,
+    /// Close the overlay on top, or quit from the walk.
+    Back,
+    /// Quit.
+    Quit,
+    /// Picker: move up.
+    Up,
+    /// Picker: move down.
+    Down,
+    /// Picker: next sort column.
+    CycleSort,
+    /// Picker: start typing a filter.
+    StartFilter,
+    /// Picker: a typed filter character.
+    FilterChar(char),
+    /// Picker: delete the last filter character.
+    FilterBackspace,
+    /// Picker: walk the highlighted connection.
+    Choose,
+    /// Time passed (one [`TICK`]).
+    Tick,
+    /// Make this step (0-based) the current one.
+    Select(usize),
+    /// Scroll the ladder by this many steps (the details panel by lines
+    /// when it is open).
+    Scroll(i32),
+}
+
+/// The connection picker's state.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Picker {
+    /// Typed filter (address or port substring).
+    pub filter: String,
+    /// Sort column.
+    pub sort: SortKey,
+    /// Highlighted row among the filtered connections.
+    pub row: usize,
+}
+
+/// Where the ladder view is, kept between frames by the renderer.
+#[derive(Debug, Default)]
+pub struct View {
+    /// First step shown.
+    pub top: Cell<usize>,
+    /// The user scrolled away with the wheel: do not follow the cursor.
+    pub pinned: Cell<bool>,
+    /// Screen rows of the last frame that show a step: `(y, step)`.
+    pub rows: RefCell<Vec<(u16, usize)>>,
+    /// Where the ladder was drawn (last frame).
+    pub area: Cell<ratatui::layout::Rect>,
+}
+
+/// The UI state.
+pub struct App {
+    /// The model; grows while shown when fed live segments.
+    pub tracker: Tracker,
+    /// Language.
+    pub lang: Lang,
+    /// Theme.
+    pub theme: ThemeName,
+    /// Capture file name for the header.
+    pub file_name: String,
+    /// Connection walked (index into `tracker.connections()`).
+    pub conn: usize,
+    /// Steps revealed: 0 shows the initial states only, `n` shows all.
+    pub pos: usize,
+    /// Who has the keyboard.
+    pub mode: Mode,
+    /// Mode to return to when the help overlay closes.
+    pub help_return: Mode,
+    /// State diagram panel.
+    pub diagram: DiagramPanel,
+    /// Relative or absolute numbers.
+    pub numbers: Numbers,
+    /// Playing: a step every 1/speed seconds.
+    pub playing: bool,
+    /// Index into [`SPEEDS`].
+    pub speed: usize,
+    /// Connection picker.
+    pub picker: Picker,
+    /// Segments may still arrive (live capture).
+    pub live: bool,
+    /// Last error reported by the source.
+    pub error: Option<String>,
+    /// Set when the user quits.
+    pub quit: bool,
+    /// First line shown in the details panel (PgUp/PgDn, wheel).
+    pub details_scroll: u16,
+    /// Ladder scroll position (renderer-owned).
+    pub view: View,
+    frames: Option<Box<dyn FrameStore>>,
+    play_acc: Duration,
+}
+
+/// Which phase a step belongs to, from its role and the states after it.
+pub fn phase_of(step: &Step) -> Phase {
+    use TcpState::*;
+    match step.role {
+        Role::Syn | Role::SynAck | Role::HandshakeAck => return Phase::Handshake,
+        Role::Fin | Role::AckOfFin | Role::Rst => return Phase::Teardown,
+        Role::Data | Role::Ack => {}
+    }
+    let closing = |s| {
+        matches!(
+            s,
+            FinWait1 | FinWait2 | CloseWait | Closing | LastAck | TimeWait
+        )
+    };
+    if step.states.iter().any(|&s| closing(s)) {
+        Phase::Teardown
+    } else if step
+        .states
+        .iter()
+        .any(|&s| matches!(s, SynSent | SynReceived))
+    {
+        Phase::Handshake
+    } else {
+        Phase::Data
+    }
+}
+
+impl App {
+    /// A new UI state over `tracker`. Opens the picker when the capture
+    /// holds several connections and `opts.conn` is `None`.
+    pub fn new(tracker: Tracker, opts: UiOptions) -> App {
+        let n = tracker.connections().len();
+        let mode = if opts.conn.is_none() && n > 1 {
+            Mode::Picker
+        } else {
+            Mode::Walk
+        };
+        App {
+            conn: opts.conn.unwrap_or(0).min(n.saturating_sub(1)),
+            tracker,
+            lang: opts.lang,
+            theme: opts.theme,
+            file_name: opts.file_name,
+            pos: 0,
+            mode,
+            help_return: Mode::Walk,
+            diagram: DiagramPanel::Hidden,
+            numbers: Numbers::Relative,
+            playing: false,
+            speed: 2,
+            picker: Picker {
+                filter: String::new(),
+                sort: SortKey::Index,
+                row: 0,
+            },
+            live: false,
+            error: None,
+            quit: false,
+            details_scroll: 0,
+            view: View::default(),
+            frames: None,
+            play_acc: Duration::ZERO,
+        }
+    }
+
+    /// Adds the frame bytes used by the hex dump.
+    pub fn with_frames(mut self, frames: Box<dyn FrameStore>) -> App {
+        self.frames = Some(frames);
+        self
+    }
+
+    /// Marks the source as live: playing waits for more segments at the end.
+    pub fn with_live(mut self, live: bool) -> App {
+        self.live = live;
+        self
+    }
+
+    /// Bytes of frame `number`, when a frame store was given.
+    pub fn frame_bytes(&self, number: u64) -> Option<&[u8]> {
+        self.frames.as_ref()?.frame(number)
+    }
+
+    /// The strings of the current language.
+    pub fn s(&self) -> &'static dyn Strings {
+        self.lang.strings()
+    }
+
+    /// A fixed text in the current language.
+    pub fn t(&self, t: Text) -> &'static str {
+        self.s().text(t)
+    }
+
+    /// The current theme's colours.
+    pub fn theme(&self) -> Theme {
+        self.theme.theme()
+    }
+
+    /// The connection walked, if any has been seen.
+    pub fn connection(&self) -> Option<&Connection> {
+        self.tracker.connections().get(self.conn)
+    }
+
+    /// Steps in the walked connection.
+    pub fn len(&self) -> usize {
+        self.connection().map_or(0, |c| c.steps.len())
+    }
+
+    /// Whether the walked connection has no steps yet.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The current step's index (the last revealed), `None` before the first.
+    pub fn current(&self) -> Option<usize> {
+        self.pos.checked_sub(1)
+    }
+
+    /// The current step.
+    pub fn current_step(&self) -> Option<&Step> {
+        self.connection()?.steps.get(self.current()?)
+    }
+
+    /// Feeds a new segment to the model.
+    pub fn ingest(&mut self, seg: Segment) {
+        self.tracker.ingest(seg);
+        if self.conn >= self.tracker.connections().len() {
+            self.conn = 0;
+        }
+    }
+
+    fn go(&mut self, pos: usize) {
+        self.pos = pos.min(self.len());
+        self.view.pinned.set(false);
+    }
+
+    fn phase_at(&self, i: usize) -> Option<Phase> {
+        self.connection()?.steps.get(i).map(phase_of)
+    }
+
+    fn next_phase(&mut self) {
+        let n = self.len();
+        let Some(cur) = self.current() else {
+            self.go(1);
+            return;
+        };
+        let here = self.phase_at(cur);
+        let next = (cur + 1..n).find(|&i| self.phase_at(i) != here);
+        self.go(next.map_or(n, |i| i + 1));
+    }
+
+    fn prev_phase(&mut self) {
+        let Some(cur) = self.current() else { return };
+        let start_of = |app: &App, i: usize| {
+            let p = app.phase_at(i);
+            let mut k = i;
+            while k > 0 && app.phase_at(k - 1) == p {
+                k -= 1;
+            }
+            k
+        };
+        let start = start_of(self, cur);
+        let target = if start < cur {
+            Some(start)
+        } else if start > 0 {
+            Some(start_of(self, start - 1))
+        } else {
+            None
+        };
+        self.go(target.map_or(0, |t| t + 1));
+    }
+
+    /// Connections shown by the picker, filtered and sorted: indices into
+    /// `tracker.connections()`.
+    pub fn picker_rows(&self) -> Vec<usize> {
+        let f = self.picker.filter.to_ascii_lowercase();
+        let conns = self.tracker.connections();
+        let mut rows: Vec<usize> = conns
+            .iter()
+            .filter(|c| {
+                f.is_empty()
+                    || c.client.to_string().to_ascii_lowercase().contains(&f)
+                    || c.server.to_string().to_ascii_lowercase().contains(&f)
+            })
+            .map(|c| c.index)
+            .collect();
+        let key = self.picker.sort;
+        rows.sort_by(|&a, &b| {
+            let (x, y) = (&conns[a], &conns[b]);
+            match key {
+                SortKey::Index => a.cmp(&b),
+                SortKey::Client => x.client.cmp(&y.client),
+                SortKey::Server => x.server.cmp(&y.server),
+                SortKey::Packets => y.packets.cmp(&x.packets),
+                SortKey::Bytes => y.bytes.cmp(&x.bytes),
+                SortKey::Duration => y.duration().cmp(&x.duration()),
+            }
+            .then(a.cmp(&b))
+        });
+        rows
+    }
+
+    fn clamp_picker(&mut self) {
+        let n = self.picker_rows().len();
+        self.picker.row = self.picker.row.min(n.saturating_sub(1));
+    }
+
+    /// Applies one action.
+    pub fn update(&mut self, action: Action) {
+        let n = self.len();
+        match action {
+            Action::Next => self.go(self.pos + 1),
+            Action::Prev => self.go(self.pos.saturating_sub(1)),
+            Action::First => self.go(0),
+            Action::Last => self.go(n),
+            Action::TogglePlay => {
+                self.playing = !self.playing;
+                if self.playing && self.pos >= n && !self.live {
+                    self.go(0);
+                }
+                self.play_acc = Duration::ZERO;
+            }
+            Action::Faster => self.speed = (self.speed + 1).min(SPEEDS.len() - 1),
+            Action::Slower => self.speed = self.speed.saturating_sub(1),
+            Action::NextPhase => self.next_phase(),
+            Action::PrevPhase => self.prev_phase(),
+            Action::Connections => {
+                self.mode = Mode::Picker;
+                let rows = self.picker_rows();
+                self.picker.row = rows.iter().position(|&c| c == self.conn).unwrap_or(0);
+            }
+            Action::ToggleNumbers => {
+                self.numbers = match self.numbers {
+                    Numbers::Relative => Numbers::Absolute,
+                    Numbers::Absolute => Numbers::Relative,
+                }
+            }
+            Action::ToggleDetails => {
+                self.mode = if self.mode == Mode::Details {
+                    Mode::Walk
+                } else {
+                    Mode::Details
+                }
+            }
+            Action::ToggleDiagram => {
+                self.diagram = match self.diagram {
+                    DiagramPanel::Hidden => DiagramPanel::Shown,
+                    DiagramPanel::Shown => DiagramPanel::Hidden,
+                }
+            }
+            Action::CycleTheme => self.theme = self.theme.next(),
+            Action::Help => {
+                if self.mode == Mode::Help {
+                    self.mode = self.help_return;
+                } else {
+                    self.help_return = self.mode;
+                    self.mode = Mode::Help;
+                }
+            }
+            Action::Back => {
+                self.mode = match self.mode {
+                    Mode::Walk => {
+                        self.quit = true;
+                        Mode::Walk
+                    }
+                    Mode::Help => self.help_return,
+                    Mode::Filter => Mode::Picker,
+                    Mode::Details | Mode::Picker => Mode::Walk,
+                }
+            }
+            Action::Quit => self.quit = true,
+            Action::Up => self.picker.row = self.picker.row.saturating_sub(1),
+            Action::Down => {
+                self.picker.row += 1;
+                self.clamp_picker();
+            }
+            Action::CycleSort => {
+                self.picker.sort = self.picker.sort.next();
+                self.picker.row = 0;
+            }
+            Action::StartFilter => self.mode = Mode::Filter,
+            Action::FilterChar(c) => {
+                self.picker.filter.push(c);
+                self.picker.row = 0;
+            }
+            Action::FilterBackspace => {
+                self.picker.filter.pop();
+                self.clamp_picker();
+            }
+            Action::Choose => {
+                if let Some(&c) = self.picker_rows().get(self.picker.row) {
+                    self.conn = c;
+                    self.pos = 0;
+                    self.playing = false;
+                    self.view.top.set(0);
+                    self.view.pinned.set(false);
+                    self.mode = Mode::Walk;
+                }
+            }
+            Action::Tick => self.tick(),
+            Action::Select(i) => {
+                if i < n {
+                    self.go(i + 1);
+                }
+            }
+            Action::Scroll(d) if self.mode == Mode::Details => {
+                let v = i32::from(self.details_scroll) + d;
+                self.details_scroll = u16::try_from(v.max(0)).unwrap_or(u16::MAX);
+            }
+            Action::Scroll(d) => {
+                let top = self.view.top.get();
+                let limit = self.pos.saturating_sub(1);
+                let new = if d < 0 {
+                    top.saturating_sub(d.unsigned_abs() as usize)
+                } else {
+                    (top + d as usize).min(limit)
+                };
+                self.view.top.set(new);
+                self.view.pinned.set(true);
+            }
+        }
+    }
+
+    fn tick(&mut self) {
+        if !self.playing {
+            return;
+        }
+        self.play_acc += TICK;
+        let every = Duration::from_secs_f64(1.0 / SPEEDS[self.speed]);
+        while self.play_acc >= every {
+            self.play_acc -= every;
+            if self.pos < self.len() {
+                self.go(self.pos + 1);
+            } else if !self.live {
+                self.playing = false;
+                self.play_acc = Duration::ZERO;
+                break;
+            }
+        }
+    }
+}

@@ -1,0 +1,186 @@
+//! The packet details panel: every IP and TCP header field of the current
+//! segment, its options and labels, and a hex dump of the frame when the
+//! App was given the frame bytes. Reads the App, changes nothing.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+use unicode_width::UnicodeWidthStr;
+
+use super::app::App;
+use super::theme::Theme;
+use crate::i18n::{Field, Strings, Text};
+use crate::segment::Segment;
+
+/// Lines of a hex dump: offset, 16 bytes in hex, and their ASCII.
+pub fn hex_dump(bytes: &[u8]) -> Vec<String> {
+    bytes
+        .chunks(16)
+        .enumerate()
+        .map(|(i, chunk)| {
+            let hex: Vec<String> = chunk.iter().map(|b| format!("{b:02x}")).collect();
+            let ascii: String = chunk
+                .iter()
+                .map(|&b| {
+                    if b.is_ascii_graphic() || b == b' ' {
+                        b as char
+                    } else {
+                        '.'
+                    }
+                })
+                .collect();
+            format!("{:04x}  {:<47}  {ascii}", i * 16, hex.join(" "))
+        })
+        .collect()
+}
+
+/// `(field, value)` pairs of every header field of `seg`.
+pub fn fields(s: &dyn Strings, seg: &Segment) -> Vec<(Field, String)> {
+    let yes_no = |b: bool| s.text(if b { Text::Yes } else { Text::No }).to_string();
+    let mut v = vec![
+        (Field::Frame, seg.frame.number.to_string()),
+        (Field::Time, format!("{:.6} s", seg.ts.as_secs_f64())),
+        (
+            Field::CapturedLen,
+            format!("{} / {} B", seg.frame.caplen, seg.frame.wire_len),
+        ),
+        (Field::IpVersion, format!("IPv{}", seg.ip.version)),
+        (Field::Source, seg.src.to_string()),
+        (Field::Destination, seg.dst.to_string()),
+        (Field::Ttl, seg.ip.ttl.to_string()),
+        (Field::IpId, format!("{0} (0x{0:04x})", seg.ip.id)),
+        (Field::TotalLen, format!("{} B", seg.ip.total_len)),
+        (Field::DontFragment, yes_no(seg.ip.dont_fragment)),
+    ];
+    if let Some(vlan) = seg.ip.vlan {
+        v.push((Field::Vlan, vlan.to_string()));
+    }
+    v.extend([
+        (Field::Seq, seg.seq.to_string()),
+        (Field::Ack, seg.ack.to_string()),
+        (
+            Field::Flags,
+            format!("{} (0x{:03x})", seg.flags, seg.flags.0),
+        ),
+        (Field::Window, seg.window.to_string()),
+        (Field::Urgent, seg.urgent.to_string()),
+        (Field::HeaderLen, format!("{} B", seg.header_len)),
+        (Field::PayloadLen, format!("{} B", seg.payload_len)),
+    ]);
+    let o = &seg.options;
+    if let Some(m) = o.mss {
+        v.push((Field::Mss, m.to_string()));
+    }
+    if let Some(w) = o.window_scale {
+        v.push((Field::WindowScale, format!("{w} (×{})", 1u32 << w.min(14))));
+    }
+    if o.sack_permitted {
+        v.push((Field::SackPermitted, yes_no(true)));
+    }
+    if !o.sack.is_empty() {
+        let blocks: Vec<String> = o.sack.iter().map(|(l, r)| format!("{l}-{r}")).collect();
+        v.push((Field::Sack, blocks.join(", ")));
+    }
+    if let Some((a, b)) = o.timestamps {
+        v.push((Field::Timestamps, format!("{a}, {b}")));
+    }
+    if !o.other.is_empty() {
+        let kinds: Vec<String> = o.other.iter().map(u8::to_string).collect();
+        v.push((Field::OtherOptions, kinds.join(", ")));
+    }
+    v
+}
+
+/// Draws the details of the current step.
+pub fn render(frame: &mut Frame, app: &App, area: Rect) {
+    let th = app.theme();
+    let s = app.s();
+    let block = Block::new()
+        .borders(Borders::ALL)
+        .border_style(th.border())
+        .title(Span::styled(
+            format!(" {} ", app.t(Text::DetailsTitle)),
+            th.title(),
+        ));
+    let Some(step) = app.current_step() else {
+        frame.render_widget(
+            Paragraph::new(app.t(Text::None))
+                .style(th.dim())
+                .block(block),
+            area,
+        );
+        return;
+    };
+    let seg = &step.segment;
+    let all = fields(s, seg);
+    let w = all
+        .iter()
+        .map(|(f, _)| s.field(*f).width())
+        .max()
+        .unwrap_or(0)
+        + 2;
+    let mut lines: Vec<Line> = Vec::new();
+    let row = |th: &Theme, name: &str, value: String| {
+        let pad = w.saturating_sub(name.width());
+        Line::from(vec![
+            Span::styled(format!("{name}{}", " ".repeat(pad)), th.dim()),
+            Span::styled(value, th.base()),
+        ])
+    };
+    let mut options_started = false;
+    for (f, v) in all {
+        let is_option = matches!(
+            f,
+            Field::Mss
+                | Field::WindowScale
+                | Field::SackPermitted
+                | Field::Sack
+                | Field::Timestamps
+                | Field::OtherOptions
+        );
+        if is_option && !options_started {
+            options_started = true;
+            lines.push(Line::from(Span::styled(app.t(Text::Options), th.accent())));
+        }
+        lines.push(row(&th, s.field(f), v));
+    }
+    if !options_started {
+        lines.push(row(
+            &th,
+            app.t(Text::Options),
+            app.t(Text::None).to_string(),
+        ));
+    }
+    lines.push(row(
+        &th,
+        s.field(Field::Role),
+        s.role(step.role).to_string(),
+    ));
+    let labels: Vec<&str> = step.labels.iter().map(|l| s.label(*l)).collect();
+    let labels = if labels.is_empty() {
+        app.t(Text::None).to_string()
+    } else {
+        labels.join(", ")
+    };
+    lines.push(row(&th, app.t(Text::Labels), labels));
+    lines.push(Line::from(Span::styled(app.t(Text::HexDump), th.accent())));
+    match app.frame_bytes(seg.frame.number) {
+        Some(bytes) => {
+            for l in hex_dump(bytes) {
+                lines.push(Line::from(Span::styled(l, th.base())));
+            }
+        }
+        None => lines.push(Line::from(Span::styled(
+            app.t(Text::HexUnavailable),
+            th.dim(),
+        ))),
+    }
+    frame.render_widget(
+        Paragraph::new(lines)
+            .style(th.base())
+            .block(block)
+            .scroll((app.details_scroll, 0)),
+        area,
+    );
+}

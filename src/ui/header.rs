@@ -1,0 +1,111 @@
+//! The header line (file, connection, step, phase, playback, numbers) and
+//! the footer line of key hints. Reads the App, changes nothing.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Modifier;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::app::{App, Numbers, SPEEDS, phase_of};
+use unicode_width::UnicodeWidthStr;
+
+use crate::i18n::Text;
+
+/// Draws the header line: the parts that fit, most important first
+/// (step and phase, connection, playback, numbers, file).
+pub fn render(frame: &mut Frame, app: &App, area: Rect) {
+    let th = app.theme();
+    let s = app.s();
+    let width = usize::from(area.width);
+    let step = match (app.connection(), app.current_step()) {
+        (None, _) => app.t(Text::Waiting).to_string(),
+        (Some(c), Some(st)) => format!(
+            "{} {}/{} · {}",
+            app.t(Text::Step),
+            app.pos,
+            c.steps.len(),
+            s.phase(phase_of(st))
+        ),
+        (Some(c), None) => format!(
+            "{} 0/{} · {}",
+            app.t(Text::Step),
+            c.steps.len(),
+            app.t(Text::Start)
+        ),
+    };
+    let total = app.tracker.connections().len();
+    let conn_short = format!("{} {}/{}", app.t(Text::Connection), app.conn + 1, total);
+    let conn_long = app.connection().map_or(conn_short.clone(), |c| {
+        format!("{conn_short}: {} → {}", c.client, c.server)
+    });
+    let play = format!(
+        "{} {} {}",
+        app.t(if app.playing {
+            Text::Playing
+        } else {
+            Text::Paused
+        }),
+        SPEEDS[app.speed],
+        app.t(Text::Speed)
+    );
+    let numbers = app
+        .t(match app.numbers {
+            Numbers::Relative => Text::Relative,
+            Numbers::Absolute => Text::Absolute,
+        })
+        .to_string();
+    let file = format!("synack · {}", app.file_name);
+    let theme = app.t(app.theme.text()).to_string();
+    let candidates = [
+        vec![&file, &conn_long, &step, &play, &numbers, &theme],
+        vec![&file, &conn_long, &step, &play, &numbers],
+        vec![&file, &conn_short, &step, &play, &numbers],
+        vec![&conn_short, &step, &play, &numbers],
+        vec![&conn_short, &step, &play],
+        vec![&conn_short, &step],
+        vec![&step],
+    ];
+    let sep = " │ ";
+    let text = candidates
+        .iter()
+        .map(|parts| {
+            parts
+                .iter()
+                .map(|p| p.as_str())
+                .collect::<Vec<_>>()
+                .join(sep)
+        })
+        .find(|t| t.width() < width)
+        .unwrap_or_else(|| step.clone());
+    let pad = width.saturating_sub(text.width());
+    let line = Line::from(Span::styled(
+        format!(" {text}{}", " ".repeat(pad.saturating_sub(1))),
+        th.base().add_modifier(Modifier::BOLD | Modifier::REVERSED),
+    ));
+    frame.render_widget(Paragraph::new(line).style(th.base()), area);
+}
+
+/// Draws the footer line of key hints.
+pub fn render_footer(frame: &mut Frame, app: &App, area: Rect) {
+    let th = app.theme();
+    if let Some(e) = &app.error {
+        let line = format!("{}: {e}", app.t(Text::Error));
+        frame.render_widget(Paragraph::new(line).style(th.accent()), area);
+        return;
+    }
+    if !app.live && app.tracker.connections().is_empty() {
+        frame.render_widget(
+            Paragraph::new(app.t(Text::SourceEnded)).style(th.dim()),
+            area,
+        );
+        return;
+    }
+    let full = app.t(Text::Footer);
+    let text = if full.width() <= usize::from(area.width) {
+        full
+    } else {
+        app.t(Text::FooterShort)
+    };
+    frame.render_widget(Paragraph::new(text).style(th.dim()), area);
+}

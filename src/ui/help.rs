@@ -1,0 +1,55 @@
+//! The help overlay: every key and what it does, in the chosen language.
+//! Reads the App, changes nothing.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+
+use super::app::App;
+use crate::i18n::Text;
+
+/// Every binding: keys (language-free) and the text describing them.
+pub const KEYS: [(&str, Text); 19] = [
+    ("→  l  Space", Text::HelpNext),
+    ("←  h", Text::HelpPrev),
+    ("Home  End", Text::HelpHomeEnd),
+    ("p", Text::HelpPlay),
+    ("+  -", Text::HelpSpeed),
+    ("n  N", Text::HelpPhase),
+    ("c", Text::HelpConnections),
+    ("r", Text::HelpNumbers),
+    ("d", Text::HelpDetails),
+    ("s", Text::HelpDiagram),
+    ("t", Text::HelpTheme),
+    ("?", Text::HelpHelp),
+    ("Esc", Text::HelpEsc),
+    ("q  Ctrl-C", Text::HelpQuit),
+    ("click", Text::HelpClick),
+    ("wheel  PgUp PgDn", Text::HelpWheel),
+    ("/", Text::HelpPickerFilter),
+    ("o", Text::HelpPickerSort),
+    ("Enter", Text::HelpPickerEnter),
+];
+
+/// Draws the help overlay.
+pub fn render(frame: &mut Frame, app: &App, area: Rect) {
+    let th = app.theme();
+    let lines: Vec<Line> = KEYS
+        .iter()
+        .map(|(k, t)| {
+            Line::from(vec![
+                Span::styled(format!(" {k:<18}"), th.accent()),
+                Span::styled(app.t(*t), th.base()),
+            ])
+        })
+        .collect();
+    let block = Block::new()
+        .borders(Borders::ALL)
+        .border_style(th.border())
+        .title(Span::styled(
+            format!(" {} ", app.t(Text::HelpTitle)),
+            th.title(),
+        ));
+    frame.render_widget(Paragraph::new(lines).style(th.base()).block(block), area);
+}

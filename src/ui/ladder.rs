@@ -1,0 +1,315 @@
+//! The ladder diagram: client timeline on the left, server on the right,
+//! one arrow per revealed segment, each endpoint's state beside its
+//! timeline and a row spelling out every state change with its cause. Only
+//! the rows that fit are built, so a million-segment connection draws as
+//! fast as a short one. Reads the model, never changes it.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+use super::app::{App, Numbers};
+use super::theme::Theme;
+use crate::conversation::{Connection, Side, Step};
+use crate::i18n::{Strings, Text};
+
+/// Cuts `s` to at most `w` columns (with `…` when cut) and pads it to `w`.
+pub(crate) fn fit(s: &str, w: usize) -> String {
+    if s.width() <= w {
+        return format!("{s}{}", " ".repeat(w - s.width()));
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let cw = c.width().unwrap_or(0);
+        if used + cw + 1 > w {
+            break;
+        }
+        out.push(c);
+        used += cw;
+    }
+    if w > 0 {
+        out.push('…');
+        used += 1;
+    }
+    out + &" ".repeat(w.saturating_sub(used))
+}
+
+/// Pads `s` on the left to `w` columns (cutting it when longer).
+fn fit_right(s: &str, w: usize) -> String {
+    if s.width() >= w {
+        return fit(s, w);
+    }
+    format!("{}{s}", " ".repeat(w - s.width()))
+}
+
+/// The arrow's text: flags, numbers, length and labels.
+/// When it is wider than `width`, `len=0` is left out.
+pub(crate) fn arrow_label(s: &dyn Strings, step: &Step, numbers: Numbers, width: usize) -> String {
+    let seg = &step.segment;
+    let (seq, ack) = match numbers {
+        Numbers::Relative => (step.rel_seq, step.rel_ack),
+        Numbers::Absolute => (seg.seq, seg.ack),
+    };
+    let mut t = format!("{} seq={seq}", seg.flags);
+    if seg.flags.ack() {
+        t += &format!(" ack={ack}");
+    }
+    let labels: String = step
+        .labels
+        .iter()
+        .map(|l| format!(" [{}]", s.label(*l)))
+        .collect();
+    let full = format!("{t} len={}{labels}", seg.payload_len);
+    if full.width() <= width || seg.payload_len > 0 {
+        full
+    } else {
+        t + &labels
+    }
+}
+
+/// Column widths of the ladder for an inner width.
+struct Cols {
+    gutter: usize,
+    state: usize,
+    arrow: usize,
+}
+
+impl Cols {
+    fn new(width: u16, steps: usize) -> Cols {
+        let w = usize::from(width);
+        let gutter = steps.max(1).to_string().len() + 2;
+        // A row is gutter, state, "│", arrow, "│ ", state.
+        let state = (w.saturating_sub(gutter + 3) / 5).clamp(12, 22);
+        let arrow = w.saturating_sub(gutter + 3 + 2 * state).max(8);
+        Cols {
+            gutter,
+            state,
+            arrow,
+        }
+    }
+}
+
+/// Screen rows item `k` takes: item 0 is the initial states, item `i + 1`
+/// is step `i` plus one row per state change at it.
+fn item_height(conn: &Connection, k: usize) -> usize {
+    match k {
+        0 => 1,
+        _ => 1 + conn.transitions_at(k - 1).count(),
+    }
+}
+
+/// First item to show so the current one (`pos`) is visible in `avail`
+/// rows, starting from the previous `top`.
+fn scroll_top(conn: &Connection, top: usize, pos: usize, avail: usize, pinned: bool) -> usize {
+    if pinned {
+        return top.min(pos);
+    }
+    let avail = avail.max(1);
+    let mut top = top.min(pos);
+    if pos - top >= avail {
+        top = pos + 1 - avail;
+    }
+    let mut used: usize = (top..=pos).map(|k| item_height(conn, k)).sum();
+    while used > avail && top < pos {
+        used -= item_height(conn, top);
+        top += 1;
+    }
+    top
+}
+
+/// Draws the ladder of the walked connection.
+pub fn render(frame: &mut Frame, app: &App, area: Rect) {
+    let th = app.theme();
+    let s = app.s();
+    let block = Block::new()
+        .borders(Borders::ALL)
+        .border_style(th.border())
+        .title(Span::styled(
+            format!(" {} ", app.t(Text::LadderTitle)),
+            th.title(),
+        ));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    app.view.area.set(inner);
+    app.view.rows.borrow_mut().clear();
+    let Some(conn) = app.connection() else {
+        frame.render_widget(Paragraph::new(app.t(Text::Waiting)).style(th.dim()), inner);
+        return;
+    };
+    if inner.height < 3 || inner.width < 20 {
+        return;
+    }
+    let n = conn.steps.len();
+    let pos = app.pos.min(n);
+    let cols = Cols::new(inner.width, n);
+    let avail = usize::from(inner.height) - 2;
+    let top = scroll_top(conn, app.view.top.get(), pos, avail, app.view.pinned.get());
+    app.view.top.set(top);
+
+    let mut lines = Vec::with_capacity(usize::from(inner.height));
+    let mut rows = Vec::new();
+    // Addresses over the timelines.
+    let left = format!("{} {}", s.side(Side::Client), conn.client);
+    let right = format!("{} {}", s.side(Side::Server), conn.server);
+    let lw = cols.gutter + cols.state + 1;
+    let total = usize::from(inner.width);
+    lines.push(Line::from(vec![
+        Span::styled(
+            fit(&left, lw.max(left.width())),
+            th.side(Side::Client).add_modifier(Modifier::BOLD),
+        ),
+        Span::styled(
+            fit_right(&right, total.saturating_sub(lw.max(left.width()))),
+            th.side(Side::Server).add_modifier(Modifier::BOLD),
+        ),
+    ]));
+
+    let mut k = top;
+    while lines.len() < avail + 1 && k <= pos {
+        let current = k == pos;
+        let y = inner.y + lines.len() as u16;
+        if k == 0 {
+            lines.push(state_row(&th, &cols, "", conn.initial, [false; 2], current));
+        } else {
+            let i = k - 1;
+            rows.push((y, i));
+            lines.push(arrow_row(app, &th, &cols, conn, i, current));
+            for t in conn.transitions_at(i) {
+                if lines.len() > avail {
+                    break;
+                }
+                rows.push((inner.y + lines.len() as u16, i));
+                let mut text = s.change(t.endpoint, t.from, t.to, t.cause);
+                if t.segment != t.step {
+                    // First, so that cutting a long row keeps it.
+                    text = format!("{} {text}", s.later(t.segment + 1));
+                }
+                lines.push(change_row(&th, &cols, t.endpoint, &text, current));
+            }
+        }
+        k += 1;
+    }
+    if pos < n {
+        lines.push(Line::from(Span::styled(
+            format!("{}{}", " ".repeat(cols.gutter), s.hidden(n - pos)),
+            th.dim().add_modifier(Modifier::ITALIC),
+        )));
+    }
+    *app.view.rows.borrow_mut() = rows;
+    frame.render_widget(Paragraph::new(lines).style(th.base()), inner);
+}
+
+fn row_style(th: &Theme, current: bool) -> Style {
+    if current {
+        th.base().bg(th.current_bg).add_modifier(Modifier::BOLD)
+    } else {
+        th.base()
+    }
+}
+
+fn gutter(cols: &Cols, label: &str, current: bool) -> String {
+    let mark = if current { "▶" } else { " " };
+    format!("{mark}{}", fit_right(label, cols.gutter - 2)) + " "
+}
+
+fn state_row(
+    th: &Theme,
+    cols: &Cols,
+    label: &str,
+    states: [crate::state::TcpState; 2],
+    changed: [bool; 2],
+    current: bool,
+) -> Line<'static> {
+    let base = row_style(th, current);
+    let st = |side: Side| {
+        let mut st = th
+            .side(side)
+            .patch(Style::new().bg(base.bg.unwrap_or(th.bg)));
+        if changed[side.idx()] {
+            st = st.add_modifier(Modifier::BOLD | Modifier::UNDERLINED);
+        } else {
+            st = st.add_modifier(Modifier::DIM);
+        }
+        st
+    };
+    Line::from(vec![
+        Span::styled(gutter(cols, label, current), base),
+        Span::styled(fit(states[0].name(), cols.state), st(Side::Client)),
+        Span::styled("│", base),
+        Span::styled(" ".repeat(cols.arrow), base),
+        Span::styled("│ ", base),
+        Span::styled(fit(states[1].name(), cols.state), st(Side::Server)),
+    ])
+}
+
+fn arrow_row(
+    app: &App,
+    th: &Theme,
+    cols: &Cols,
+    conn: &Connection,
+    i: usize,
+    current: bool,
+) -> Line<'static> {
+    let step = &conn.steps[i];
+    let base = row_style(th, current);
+    let mut changed = [false; 2];
+    for t in conn.transitions_at(i) {
+        changed[t.endpoint.idx()] = true;
+    }
+    let mut line = state_row(
+        th,
+        cols,
+        &(i + 1).to_string(),
+        step.states,
+        changed,
+        current,
+    );
+    let room = cols.arrow.saturating_sub(4);
+    let label = fit(&arrow_label(app.s(), step, app.numbers, room), room);
+    let label = label.trim_end();
+    let fill = cols.arrow.saturating_sub(label.width() + 3);
+    let text = match step.from {
+        Side::Client => format!("─{label}─{}►", "─".repeat(fill)),
+        Side::Server => format!("◄{}─{label}─", "─".repeat(fill)),
+    };
+    let style = th
+        .side(step.from)
+        .patch(Style::new().bg(base.bg.unwrap_or(th.bg)));
+    let style = if current {
+        style.add_modifier(Modifier::BOLD)
+    } else {
+        style
+    };
+    line.spans[3] = Span::styled(text, style);
+    line
+}
+
+fn change_row(th: &Theme, cols: &Cols, side: Side, text: &str, current: bool) -> Line<'static> {
+    let base = row_style(th, current);
+    let style = th
+        .side(side)
+        .patch(Style::new().bg(base.bg.unwrap_or(th.bg)))
+        .add_modifier(Modifier::ITALIC);
+    let wide = cols.state + 1 + cols.arrow;
+    let mut spans = vec![Span::styled(" ".repeat(cols.gutter), base)];
+    match side {
+        Side::Client => {
+            spans.push(Span::styled(fit(&format!("  {text}"), wide), style));
+            spans.push(Span::styled("│ ", base));
+            spans.push(Span::styled(" ".repeat(cols.state), base));
+        }
+        Side::Server => {
+            spans.push(Span::styled(" ".repeat(cols.state), base));
+            spans.push(Span::styled("│", base));
+            spans.push(Span::styled(
+                fit_right(&format!("{text}  "), wide + 1),
+                style,
+            ));
+        }
+    }
+    Line::from(spans)
+}

@@ -1,0 +1,148 @@
+//! The terminal loop: the only code that owns the terminal. Sets up raw
+//! mode, the alternate screen and mouse capture, turns input into
+//! [`AppEvent`]s on a channel, and always restores the terminal (on quit,
+//! Ctrl-C, error and panic). Holds no UI state of its own.
+
+use std::io::{self, Stdout};
+use std::sync::Once;
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::thread;
+
+use anyhow::Result;
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use ratatui::crossterm::event::{
+    self, DisableMouseCapture, EnableMouseCapture, Event, KeyEvent, MouseEvent,
+};
+use ratatui::crossterm::execute;
+use ratatui::crossterm::terminal::{
+    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
+
+use super::app::{App, TICK};
+use super::{UiOptions, draw};
+use crate::replay::Replay;
+use crate::segment::Segment;
+
+/// Everything that can change the UI, delivered over one channel to the
+/// thread that owns the [`App`] and the terminal.
+#[derive(Clone, Debug)]
+pub enum AppEvent {
+    /// A key press.
+    Key(KeyEvent),
+    /// A mouse click or wheel.
+    Mouse(MouseEvent),
+    /// The terminal was resized (columns, rows).
+    Resize(u16, u16),
+    /// Time passed (one [`TICK`], 50 ms).
+    Tick,
+    /// A new segment for the tracker (live capture).
+    Segment(Segment),
+    /// The source will send no more segments.
+    SourceEnded,
+    /// The source failed; shown in the header.
+    Error(String),
+}
+
+/// Walks a replayed capture in the terminal until the user quits.
+pub fn run(replay: Replay, opts: UiOptions) -> Result<()> {
+    let app = App::new(replay.tracker, opts);
+    let (tx, rx) = channel();
+    spawn_input(tx);
+    run_app(app, rx)
+}
+
+/// Spawns the thread that turns terminal input into [`AppEvent`]s, with a
+/// [`AppEvent::Tick`] every 50 ms. It ends when the receiver is dropped.
+pub fn spawn_input(tx: Sender<AppEvent>) {
+    thread::spawn(move || {
+        loop {
+            let ev = match event::poll(TICK) {
+                Ok(true) => match event::read() {
+                    Ok(Event::Key(k)) => AppEvent::Key(k),
+                    Ok(Event::Mouse(m)) => AppEvent::Mouse(m),
+                    Ok(Event::Resize(w, h)) => AppEvent::Resize(w, h),
+                    Ok(_) => continue,
+                    Err(e) => AppEvent::Error(e.to_string()),
+                },
+                Ok(false) => AppEvent::Tick,
+                Err(e) => AppEvent::Error(e.to_string()),
+            };
+            if tx.send(ev).is_err() {
+                break;
+            }
+        }
+    });
+}
+
+/// Runs `app` in the terminal, fed by `events` (from [`spawn_input`] and,
+/// for a live capture, a thread sending [`AppEvent::Segment`]s), until the
+/// user quits or every sender is gone. The terminal is restored whatever
+/// happens.
+pub fn run_app(mut app: App, events: Receiver<AppEvent>) -> Result<()> {
+    install_panic_hook();
+    let mut guard = Guard::enter()?;
+    guard.term.draw(|f| draw(f, &app))?;
+    while let Ok(ev) = events.recv() {
+        let mut redraw = app.handle(ev);
+        // Drain what is already queued, then draw once.
+        for ev in events.try_iter().take(10_000) {
+            redraw |= app.handle(ev);
+        }
+        if app.quit {
+            break;
+        }
+        if redraw {
+            guard.term.draw(|f| draw(f, &app))?;
+        }
+    }
+    Ok(())
+}
+
+/// Terminal in raw mode on the alternate screen; restored on drop.
+struct Guard {
+    term: Terminal<CrosstermBackend<Stdout>>,
+}
+
+impl Guard {
+    fn enter() -> Result<Guard> {
+        enable_raw_mode()?;
+        let mut out = io::stdout();
+        if let Err(e) = execute!(out, EnterAlternateScreen, EnableMouseCapture) {
+            restore();
+            return Err(e.into());
+        }
+        match Terminal::new(CrosstermBackend::new(out)) {
+            Ok(term) => Ok(Guard { term }),
+            Err(e) => {
+                restore();
+                Err(e.into())
+            }
+        }
+    }
+}
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        restore();
+        let _ = self.term.show_cursor();
+    }
+}
+
+/// Leaves raw mode, mouse capture and the alternate screen (idempotent).
+fn restore() {
+    let _ = disable_raw_mode();
+    let _ = execute!(io::stdout(), DisableMouseCapture, LeaveAlternateScreen);
+}
+
+/// Restores the terminal before the previous panic hook prints.
+fn install_panic_hook() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            restore();
+            previous(info);
+        }));
+    });
+}
