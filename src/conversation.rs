@@ -15,6 +15,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 
+use crate::decode::Decoded;
 use crate::segment::Segment;
 use crate::state::TcpState;
 use endpoint::{Applied, Ctl, Endpoint, Reception};
@@ -412,6 +413,19 @@ impl Tracker {
         } else {
             (seg.dst, seg.src)
         }
+    }
+
+    /// Adds what the decoder made of a frame: a segment is ingested, anything
+    /// else counted as skipped. Returns `(connection, step)` for a segment.
+    pub fn ingest_decoded(&mut self, decoded: Decoded) -> Option<(usize, usize)> {
+        match decoded {
+            Decoded::Tcp(seg) => return Some(self.ingest(seg)),
+            Decoded::NotTcp => self.skipped.not_tcp += 1,
+            Decoded::Fragment => self.skipped.fragments += 1,
+            Decoded::Malformed => self.skipped.malformed += 1,
+            Decoded::UnsupportedLink => self.skipped.unsupported_link += 1,
+        }
+        None
     }
 
     /// Adds a segment. Returns `(connection index, step index)`.

@@ -19,7 +19,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use crate::conversation::Tracker;
-use crate::decode::{Decoded, decode};
+use crate::decode::decode;
 use crate::live::LiveError;
 use crate::live::exchange::{Call, CallOutcome, Exchange, ExchangeConfig, Scenario};
 use crate::live::kernel::{KernelTrace, KernelTransition, timewait_sockets};
@@ -177,15 +177,7 @@ impl Session {
 
     fn ingest(&mut self, frame: OwnedFrame, call: usize) {
         let number = self.frames.len() as u64 + 1;
-        match decode(&frame.as_frame(number)) {
-            Decoded::Tcp(seg) => {
-                self.tracker.ingest(seg);
-            }
-            Decoded::NotTcp => self.tracker.skipped.not_tcp += 1,
-            Decoded::Fragment => self.tracker.skipped.fragments += 1,
-            Decoded::Malformed => self.tracker.skipped.malformed += 1,
-            Decoded::UnsupportedLink => self.tracker.skipped.unsupported_link += 1,
-        }
+        self.tracker.ingest_decoded(decode(&frame.as_frame(number)));
         self.frames.push(frame);
         self.frame_call.push(call);
     }

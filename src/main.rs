@@ -56,6 +56,40 @@ struct ReplayArgs {
     /// Absolute sequence and acknowledgment numbers instead of relative ones.
     #[arg(long)]
     absolute: bool,
+    #[command(flatten)]
+    ui: UiArgs,
+}
+
+/// Options of the terminal UI.
+#[derive(Args, Debug, Default, Clone)]
+struct UiArgs {
+    /// Language of the UI: en or zh (default: from LC_ALL / LANG).
+    #[arg(long, value_parser = ["en", "zh"])]
+    lang: Option<String>,
+    /// Colour theme: dark, light or projector (high contrast).
+    #[arg(long, value_parser = ["dark", "light", "projector"], default_value = "dark")]
+    theme: String,
+}
+
+impl UiArgs {
+    fn options(&self, file_name: String, conn: Option<usize>) -> synack::ui::UiOptions {
+        use synack::i18n::Lang;
+        use synack::ui::ThemeName;
+        synack::ui::UiOptions {
+            lang: match self.lang.as_deref() {
+                Some("zh") => Lang::Zh,
+                Some(_) => Lang::En,
+                None => Lang::from_env(),
+            },
+            theme: match self.theme.as_str() {
+                "light" => ThemeName::Light,
+                "projector" => ThemeName::Projector,
+                _ => ThemeName::Dark,
+            },
+            conn,
+            file_name,
+        }
+    }
 }
 
 #[derive(Args, Debug, Default)]
@@ -205,10 +239,19 @@ fn emit(text: &str) -> Result<()> {
     }
 }
 
-fn replay_cmd(args: ReplayArgs) -> Result<()> {
+fn replay_cmd(mut args: ReplayArgs) -> Result<()> {
     let name = args.file.display().to_string();
+    let walk = !(args.list || args.print || args.json || args.svg);
+    if walk && !std::io::stdout().is_terminal() {
+        eprintln!(
+            "synack: stdout is not a terminal: printing the ladder (--print) instead of the walk-through"
+        );
+        args.print = true;
+    }
     let replay: Replay = if args.list {
         replay::summarize(&args.file)?
+    } else if walk {
+        replay::load_with_frames(&args.file)?
     } else {
         replay::load(&args.file)?
     };
@@ -225,6 +268,20 @@ fn replay_cmd(args: ReplayArgs) -> Result<()> {
             s.fragments,
             s.malformed
         );
+    }
+    if let Some(n) = args.conn
+        && n >= conns.len()
+    {
+        bail!(
+            "--conn {n}: {name} has {} connection{} (0..={}); see --list",
+            conns.len(),
+            if conns.len() == 1 { "" } else { "s" },
+            conns.len() - 1
+        );
+    }
+    if !(args.list || args.print || args.json || args.svg) {
+        let opts = args.ui.options(name, args.conn);
+        return synack::ui::run(replay, opts);
     }
     let chosen: Vec<_> = match args.conn {
         Some(n) if n >= conns.len() => bail!(

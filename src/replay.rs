@@ -5,7 +5,7 @@ use std::path::Path;
 
 use crate::capture::{CaptureError, CaptureReader};
 use crate::conversation::{Connection, Skipped, Tracker};
-use crate::decode::{Decoded, decode};
+use crate::decode::decode;
 
 /// What a replayed capture holds.
 #[derive(Debug)]
@@ -18,11 +18,22 @@ pub struct Replay {
     pub origin: Option<std::time::Duration>,
     /// Non-fatal problems (e.g. a truncated last packet), one line each.
     pub warnings: Vec<String>,
+    /// Every frame's bytes (index 0 is frame 1), when they were kept.
+    pub frame_bytes: Option<Vec<Vec<u8>>>,
 }
+
+/// Frame bytes are kept for hex dumps up to this many bytes in all.
+pub const KEEP_FRAMES_MAX: usize = 64 << 20;
 
 /// Feeds every frame of a capture through `tracker`.
 fn run(path: &Path, tracker: Tracker) -> Result<Replay, CaptureError> {
-    feed(CaptureReader::open(path)?, tracker)
+    feed(CaptureReader::open(path)?, tracker, 0)
+}
+
+/// Reads a capture keeping every step, and the frames' bytes (for the hex
+/// dump) while they total less than [`KEEP_FRAMES_MAX`].
+pub fn load_with_frames(path: &Path) -> Result<Replay, CaptureError> {
+    feed(CaptureReader::open(path)?, Tracker::new(), KEEP_FRAMES_MAX)
 }
 
 /// Reads a capture held in memory (e.g. one built into the binary),
@@ -31,24 +42,33 @@ pub fn load_bytes(name: &str, bytes: &[u8]) -> Result<Replay, CaptureError> {
     feed(
         CaptureReader::from_bytes(name, bytes.to_vec())?,
         Tracker::new(),
+        KEEP_FRAMES_MAX,
     )
 }
 
-fn feed(mut reader: CaptureReader, mut tracker: Tracker) -> Result<Replay, CaptureError> {
+/// Streams every frame of `reader` through `tracker`, keeping frame bytes
+/// while they total at most `keep` bytes (0: none).
+fn feed(
+    mut reader: CaptureReader,
+    mut tracker: Tracker,
+    keep: usize,
+) -> Result<Replay, CaptureError> {
     let mut frames = 0u64;
     let mut origin = None;
+    let mut bytes: Option<Vec<Vec<u8>>> = (keep > 0).then(Vec::new);
+    let mut kept = 0usize;
     while let Some(frame) = reader.next_frame()? {
         frames += 1;
         origin.get_or_insert(frame.ts);
-        match decode(&frame) {
-            Decoded::Tcp(seg) => {
-                tracker.ingest(seg);
+        if let Some(b) = &mut bytes {
+            kept += frame.data.len();
+            if kept > keep {
+                bytes = None;
+            } else {
+                b.push(frame.data.to_vec());
             }
-            Decoded::NotTcp => tracker.skipped.not_tcp += 1,
-            Decoded::Fragment => tracker.skipped.fragments += 1,
-            Decoded::Malformed => tracker.skipped.malformed += 1,
-            Decoded::UnsupportedLink => tracker.skipped.unsupported_link += 1,
         }
+        tracker.ingest_decoded(decode(&frame));
     }
     let warnings = reader.warnings().to_vec();
     Ok(Replay {
@@ -56,6 +76,7 @@ fn feed(mut reader: CaptureReader, mut tracker: Tracker) -> Result<Replay, Captu
         frames,
         origin,
         warnings,
+        frame_bytes: bytes,
     })
 }
 

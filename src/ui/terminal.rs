@@ -46,7 +46,10 @@ pub enum AppEvent {
 
 /// Walks a replayed capture in the terminal until the user quits.
 pub fn run(replay: Replay, opts: UiOptions) -> Result<()> {
-    let app = App::new(replay.tracker, opts);
+    let mut app = App::new(replay.tracker, opts);
+    if let Some(frames) = replay.frame_bytes {
+        app = app.with_frames(Box::new(frames));
+    }
     let (tx, rx) = channel();
     spawn_input(tx);
     run_app(app, rx)
