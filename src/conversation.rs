@@ -8,11 +8,11 @@
 mod analysis;
 mod endpoint;
 
-use std::collections::HashMap;
 use std::fmt;
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::decode::Decoded;
@@ -178,6 +178,7 @@ pub struct Connection {
     pub base: [Option<u32>; 2],
     ends: [endpoint::Endpoint; 2],
     analyzer: analysis::Analyzer,
+    keep_steps: bool,
 }
 
 /// Ports below this are taken as a server's when a capture starts
@@ -186,7 +187,7 @@ const WELL_KNOWN_PORTS: u16 = 1024;
 
 impl Connection {
     /// Starts a connection with `seg`, its first segment.
-    fn new(index: usize, seg: &Segment) -> Connection {
+    fn new(index: usize, seg: &Segment, keep_steps: bool) -> Connection {
         let f = seg.flags;
         let (client, server) = if f.syn() && !f.ack() {
             (seg.src, seg.dst)
@@ -232,6 +233,7 @@ impl Connection {
             base: [None, None],
             ends,
             analyzer: analysis::Analyzer::default(),
+            keep_steps,
         }
     }
 
@@ -264,6 +266,9 @@ impl Connection {
     }
 
     fn record(&mut self, side: Side, changes: Applied, step: usize, event: Event) {
+        if !self.keep_steps {
+            return; // summaries need only the current states
+        }
         for (segment, (from, to, cause)) in changes {
             self.transitions.push(Transition {
                 endpoint: side,
@@ -279,7 +284,7 @@ impl Connection {
 
     /// Adds one segment: updates both endpoints (RFC 9293 §3.10) and, when
     /// `keep_steps`, appends a step to the timeline. Returns the step index.
-    fn push(&mut self, seg: Segment, keep_steps: bool) -> usize {
+    fn push(&mut self, seg: Segment) -> usize {
         let from = self.side_of(&seg);
         let (x, y) = (from.idx(), from.peer().idx());
         let j = self.packets as usize;
@@ -325,7 +330,7 @@ impl Connection {
         self.record(from.peer(), received, j, Event::Receive);
         self.current = [self.ends[0].m.state, self.ends[1].m.state];
 
-        if keep_steps {
+        if self.keep_steps {
             let rel_seq = seg.seq.wrapping_sub(self.base[x].unwrap_or(seg.seq));
             let rel_ack = match (seg.flags.ack(), self.base[y]) {
                 (true, Some(b)) => seg.ack.wrapping_sub(b),
@@ -384,7 +389,7 @@ pub struct Skipped {
 #[derive(Debug, Default)]
 pub struct Tracker {
     conns: Vec<Connection>,
-    by_tuple: HashMap<(SocketAddr, SocketAddr), usize>,
+    by_tuple: FxHashMap<(SocketAddr, SocketAddr), usize>,
     keep_steps: bool,
     /// Frames skipped, by reason.
     pub skipped: Skipped,
@@ -437,12 +442,12 @@ impl Tracker {
             Some(i) if !self.starts_new(&self.conns[i], &seg) => i,
             _ => {
                 let i = self.conns.len();
-                self.conns.push(Connection::new(i, &seg));
+                self.conns.push(Connection::new(i, &seg, self.keep_steps));
                 self.by_tuple.insert(key, i);
                 i
             }
         };
-        let step = self.conns[index].push(seg, self.keep_steps);
+        let step = self.conns[index].push(seg);
         (index, step)
     }
 

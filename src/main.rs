@@ -308,7 +308,7 @@ fn replay_cmd(mut args: ReplayArgs) -> Result<()> {
         return emit(&output::svg(chosen[0], &style));
     }
     let mut text = if args.list {
-        output::list(&chosen.into_iter().cloned().collect::<Vec<_>>(), &style)
+        output::list(&chosen, &style)
     } else {
         let parts: Vec<String> = chosen.iter().map(|c| output::ladder(c, &style)).collect();
         parts.join("\n")

@@ -394,14 +394,17 @@ impl Endpoint {
     /// cover are undone (returned as a [`Rollback`]) and wait as pending;
     /// pending ones it covers are applied now, before the send.
     pub fn reconcile(&mut self, c: Ctl, step: usize) -> (Option<Rollback>, Applied) {
-        let tentative = std::mem::take(&mut self.tentative);
+        if self.tentative.is_empty() && self.pending.is_empty() && !self.assumed_listen {
+            return (None, Vec::new()); // the common case: nothing to check
+        }
         // A RST answering a SYN from an endpoint that never sent a SYN of its
         // own: nobody was listening (§3.10.7.1), the assumed LISTEN was wrong.
         if self.assumed_listen && c.flags.rst() && self.m.isn.is_none() {
             self.assumed_listen = false;
             self.m = Machine::new(TcpState::Closed);
             self.pending.clear();
-            let from_step = tentative.first().map_or(step, |r| r.step);
+            let from_step = self.tentative.first().map_or(step, |r| r.step);
+            self.tentative.clear();
             let rb = Rollback {
                 state: TcpState::Closed,
                 from_step,
@@ -414,21 +417,22 @@ impl Endpoint {
             !(r.ctl.flags.syn() || r.ctl.flags.fin()) || c.acks(r.ctl.seq_end().wrapping_sub(1))
         };
         let mut rollback = None;
-        if let Some(k) = tentative.iter().position(|r| !covered(r)) {
+        if let Some(k) = self.tentative.iter().position(|r| !covered(r)) {
             let mut m = self.checkpoint;
-            for r in &tentative[..k] {
+            for r in &self.tentative[..k] {
                 m.on_receive(r.ctl);
             }
             self.m = m;
             rollback = Some(Rollback {
                 state: m.state,
-                from_step: tentative[k].step,
+                from_step: self.tentative[k].step,
                 no_listener: false,
             });
-            let mut later = tentative[k..].to_vec();
-            later.append(&mut self.pending);
-            self.pending = later;
+            // Receptions wait while this endpoint has tentative ones, so
+            // `pending` is empty here; the undone ones now wait.
+            self.pending.extend(self.tentative.drain(k..));
         }
+        self.tentative.clear();
         let mut applied = Vec::new();
         if self.pending.first().is_some_and(covered) {
             let n = self.pending.iter().take_while(|r| covered(r)).count();

@@ -36,7 +36,7 @@ pub fn seen_summary(seen: &Seen, mid_stream: bool) -> String {
 }
 
 /// The `--list` table.
-pub fn list(conns: &[Connection], style: &Style) -> String {
+pub fn list(conns: &[&Connection], style: &Style) -> String {
     let mut out = String::new();
     let rows: Vec<[String; 8]> = conns
         .iter()
