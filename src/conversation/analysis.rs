@@ -8,7 +8,7 @@ use crate::segment::Segment;
 use crate::seq;
 
 /// An expert-info style label (Wireshark's `tcp.analysis.*`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Label {
     /// Sequence space already sent (a SYN, FIN or data sent again).
@@ -184,21 +184,25 @@ impl Analyzer {
                 me.holes.push((next, s.seq));
             }
         }
-        if !f.rst() && !f.syn() && s.window == 0 {
+        // Wireshark's rules (packet-tcp.c, tcp_analyze_sequence_number):
+        // zero window on any segment without SYN/FIN/RST; window update and
+        // duplicate ACK on an empty segment with the same SEQ/ACK as this
+        // side's previous one and a non-zero window, changed or not.
+        let plain = !f.syn() && !f.fin() && !f.rst();
+        if plain && s.window == 0 {
             labels.push(Label::ZeroWindow);
         }
         if len == 0
-            && f.ack()
-            && !f.rst()
+            && plain
+            && s.window != 0
             && !labels.contains(&Label::KeepAlive)
             && let Some((last_ack, last_win)) = me.last_ack
             && last_ack == s.ack
             && me.next_seq == Some(s.seq)
         {
-            let outstanding = peer.next_seq.is_some_and(|pn| seq::gt(pn, s.ack));
-            if s.window != last_win && s.window != 0 {
+            if s.window != last_win {
                 labels.push(Label::WindowUpdate);
-            } else if outstanding {
+            } else {
                 labels.push(Label::DupAck);
             }
         }
