@@ -1,8 +1,10 @@
 //! The analysis labels against Wireshark's own expert info: for every
 //! capture in `captures/` with a `X.tshark.txt` dump (written by
-//! `captures/make-captures.sh` with tshark 4.0), the frames tshark calls a
-//! retransmission or a duplicate ACK must carry the same label in synack,
-//! and no other frame may.
+//! `captures/make-captures.sh` with tshark 4.0), and for
+//! `tests/data/labels.pcap` (keep-alives, zero window, window update), the
+//! frames tshark calls a retransmission, duplicate ACK, keep-alive, zero
+//! window or window update must carry the same label in synack, and no
+//! other frame may.
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -31,17 +33,35 @@ fn tshark_labels(path: &Path) -> BTreeSet<(u64, Label)> {
         if msg.contains("Duplicate ACK") {
             out.insert((n, Label::DupAck));
         }
+        if msg.contains("TCP keep-alive segment") && !msg.contains("ACK to a TCP keep-alive") {
+            out.insert((n, Label::KeepAlive));
+        }
+        if msg.contains("ACK to a TCP keep-alive") {
+            out.insert((n, Label::KeepAliveAck));
+        }
+        if msg.contains("Zero Window segment") {
+            out.insert((n, Label::ZeroWindow));
+        }
+        if msg.contains("window update") {
+            out.insert((n, Label::WindowUpdate));
+        }
     }
     out
 }
 
 #[test]
-fn retransmissions_and_dup_acks_match_tshark() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("captures");
+fn analysis_labels_match_tshark() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = root.join("captures");
     let mut checked = 0;
     let mut labelled = 0;
-    for entry in fs::read_dir(&dir).unwrap() {
-        let path = entry.unwrap().path();
+    let mut dumps: Vec<_> = fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    dumps.push(root.join("tests/data/labels.tshark.txt"));
+    for path in dumps {
+        let dir = path.parent().unwrap();
         let name = path.file_name().unwrap().to_string_lossy().to_string();
         let Some(cap) = name.strip_suffix(".tshark.txt") else {
             continue;
@@ -58,7 +78,7 @@ fn retransmissions_and_dup_acks_match_tshark() {
         for conn in replay.connections() {
             for step in &conn.steps {
                 for l in &step.labels {
-                    if matches!(l, Label::Retransmission | Label::DupAck) {
+                    if *l != Label::OutOfOrder {
                         got.insert((step.segment.frame.number, *l));
                     }
                 }
@@ -69,5 +89,8 @@ fn retransmissions_and_dup_acks_match_tshark() {
         labelled += want.len();
     }
     assert!(checked >= 15, "only {checked} captures checked");
-    assert!(labelled >= 10, "the captures hold retransmissions to compare");
+    assert!(
+        labelled >= 10,
+        "the captures hold retransmissions to compare"
+    );
 }

@@ -23,6 +23,9 @@ pub enum Label {
     WindowUpdate,
     /// A probe one byte before the next sequence number.
     KeepAlive,
+    /// The acknowledgment of a keep-alive: the same ACK again, answering
+    /// the peer's probe (not a duplicate ACK).
+    KeepAliveAck,
 }
 
 impl Label {
@@ -35,6 +38,7 @@ impl Label {
             Label::ZeroWindow => "zero window",
             Label::WindowUpdate => "window update",
             Label::KeepAlive => "keep-alive",
+            Label::KeepAliveAck => "keep-alive ACK",
         }
     }
 }
@@ -96,6 +100,8 @@ pub(crate) struct Direction {
     /// Whether its SYN / FIN has been acknowledged by the peer.
     syn_acked: bool,
     fin_acked: bool,
+    /// Its last segment was a keep-alive probe.
+    probing: bool,
 }
 
 /// Both directions' analysis state for one connection, indexed like
@@ -202,10 +208,13 @@ impl Analyzer {
         {
             if s.window != last_win {
                 labels.push(Label::WindowUpdate);
+            } else if peer.probing {
+                labels.push(Label::KeepAliveAck);
             } else {
                 labels.push(Label::DupAck);
             }
         }
+        me.probing = labels.contains(&Label::KeepAlive);
 
         if f.syn() {
             me.syn = Some(s.seq);

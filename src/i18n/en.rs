@@ -229,7 +229,11 @@ impl Strings for En {
                     the(from)
                 ),
                 Label::KeepAlive => format!(
-                    "Keep-alive: {} probes whether the peer is still there (SO_KEEPALIVE).",
+                    "Keep-alive: {} probes whether the peer is still there (SO_KEEPALIVE), or whether a zero window has opened again.",
+                    the(from)
+                ),
+                Label::KeepAliveAck => format!(
+                    "Keep-alive ACK: {} answers the probe with its current ACK: it is still there.",
                     the(from)
                 ),
             },

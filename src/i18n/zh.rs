@@ -147,6 +147,7 @@ impl Strings for Zh {
             Label::ZeroWindow => "零窗口",
             Label::WindowUpdate => "窗口更新",
             Label::KeepAlive => "保活",
+            Label::KeepAliveAck => "保活确认",
         }
     }
 
@@ -261,8 +262,15 @@ impl Strings for Zh {
                     format!("零窗口：{}的接收缓冲区已满，对方必须暂停发送。", who(from))
                 }
                 Label::WindowUpdate => format!("窗口更新：{}只是通告新的接收窗口。", who(from)),
-                Label::KeepAlive => {
-                    format!("保活：{}探测对方是否仍然在线（SO_KEEPALIVE）。", who(from))
+                Label::KeepAlive => format!(
+                    "保活：{}探测对方是否仍然在线（SO_KEEPALIVE），或零窗口是否已重新打开。",
+                    who(from)
+                ),
+                Label::KeepAliveAck => {
+                    format!(
+                        "保活确认：{}用当前的确认号回应探测，表示自己仍然在线。",
+                        who(from)
+                    )
                 }
             },
             Note::Change {
