@@ -294,8 +294,16 @@ impl Connection {
         self.bytes += u64::from(seg.ip.total_len);
         self.last_ts = seg.ts;
         self.update_seen(from, &seg);
-        if seg.flags.syn() || self.base[x].is_none() {
+        // Relative numbers as Wireshark shows them: the ISN is 0; caught
+        // mid-stream, the first sequence number seen is 1 (and an ACK for a
+        // side not seen yet sets that side's base).
+        if seg.flags.syn() {
             self.base[x] = Some(seg.seq);
+        } else if self.base[x].is_none() {
+            self.base[x] = Some(seg.seq.wrapping_sub(1));
+        }
+        if seg.flags.ack() && self.base[y].is_none() {
+            self.base[y] = Some(seg.ack.wrapping_sub(1));
         }
         let (role, labels) = self.analyzer.classify(x, &seg);
 

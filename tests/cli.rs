@@ -50,6 +50,7 @@ fn print_ladders_of_every_scenario() {
         "syn-synack-retransmit",
         "fin-retransmit",
         "data-on-fin",
+        "mid-stream",
     ] {
         let text = stdout_of(&["replay", &format!("captures/{name}.pcap"), "--print"]);
         insta::assert_snapshot!(format!("print_{name}"), text);
@@ -81,6 +82,20 @@ fn the_same_connection_in_every_format_prints_the_same_ladder() {
         };
         assert_eq!(strip(&base), strip(&other), "{f}");
     }
+}
+
+#[test]
+fn capture_started_mid_connection_starts_unknown() {
+    let text = stdout_of(&["replay", "captures/mid-stream.pcap", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let c = &v["connections"][0];
+    assert_eq!(c["mid_stream"], true);
+    assert_eq!(c["initial_client_state"], "UNKNOWN");
+    assert_eq!(c["segments"][0]["seq"], 1, "numbered as Wireshark does");
+    assert_eq!(c["segments"][1]["server_state"], "UNKNOWN");
+    assert_eq!(c["segments"][7]["client_state"], "TIME_WAIT");
+    let print = stdout_of(&["replay", "captures/mid-stream.pcap", "--print"]);
+    assert!(print.contains("starts mid-connection"), "{print}");
 }
 
 #[test]
