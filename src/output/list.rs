@@ -37,23 +37,8 @@ pub fn seen_summary(seen: &Seen, mid_stream: bool) -> String {
 
 /// The `--list` table.
 pub fn list(conns: &[&Connection], style: &Style) -> String {
-    let mut out = String::new();
-    let rows: Vec<[String; 8]> = conns
-        .iter()
-        .map(|c| {
-            [
-                c.index.to_string(),
-                c.client.to_string(),
-                c.server.to_string(),
-                c.packets.to_string(),
-                c.bytes.to_string(),
-                format!("{:.6}", c.duration().as_secs_f64()),
-                seen_summary(&c.seen, c.mid_stream),
-                format!("{} / {}", c.current[0], c.current[1]),
-            ]
-        })
-        .collect();
-    let head = [
+    const COLS: usize = 8;
+    let head: [&str; COLS] = [
         "#",
         "client",
         "server",
@@ -63,45 +48,66 @@ pub fn list(conns: &[&Connection], style: &Style) -> String {
         "seen",
         "final client / server",
     ];
-    let mut width: Vec<usize> = head.iter().map(|h| h.chars().count()).collect();
-    for r in &rows {
-        for (w, cell) in width.iter_mut().zip(r) {
-            *w = (*w).max(cell.chars().count());
+    // One string per row with the cells back to back, and their ends: a
+    // table of 100,000 connections costs 100,000 allocations, not 800,000.
+    let mut rows: Vec<(String, [usize; COLS])> = Vec::with_capacity(conns.len());
+    let mut width: [usize; COLS] = head.map(|h| h.chars().count());
+    for c in conns {
+        let mut text = String::with_capacity(96);
+        let mut ends = [0usize; COLS];
+        for (i, end) in ends.iter_mut().enumerate() {
+            let before = text.len();
+            let _ = match i {
+                0 => write!(text, "{}", c.index),
+                1 => write!(text, "{}", c.client),
+                2 => write!(text, "{}", c.server),
+                3 => write!(text, "{}", c.packets),
+                4 => write!(text, "{}", c.bytes),
+                5 => write!(text, "{:.6}", c.duration().as_secs_f64()),
+                6 => write!(text, "{}", seen_summary(&c.seen, c.mid_stream)),
+                _ => write!(text, "{} / {}", c.current[0], c.current[1]),
+            };
+            *end = text.len();
+            width[i] = width[i].max(text[before..].chars().count());
         }
+        rows.push((text, ends));
     }
-    let line = |out: &mut String, cells: &[&str]| {
-        let mut l = String::new();
+    let mut out = String::with_capacity((rows.len() + 1) * (width.iter().sum::<usize>() + 16));
+    let line = |out: &mut String, cells: [&str; COLS]| {
+        let start = out.len();
         for (i, cell) in cells.iter().enumerate() {
             let pad = width[i].saturating_sub(cell.chars().count());
-            let right = matches!(i, 0 | 3 | 4 | 5);
             if i > 0 {
-                l.push_str("  ");
+                out.push_str("  ");
             }
-            if right {
-                l.push_str(&" ".repeat(pad));
-                l.push_str(cell);
+            if matches!(i, 0 | 3 | 4 | 5) {
+                out.extend(std::iter::repeat_n(' ', pad));
+                out.push_str(cell);
             } else {
-                l.push_str(cell);
-                if i + 1 < cells.len() {
-                    l.push_str(&" ".repeat(pad));
-                }
+                out.push_str(cell);
+                out.extend(std::iter::repeat_n(' ', pad));
             }
         }
-        let _ = writeln!(out, "{}", l.trim_end());
-    };
-    let head_line = {
-        let mut s = String::new();
-        line(&mut s, &head);
-        s
+        let trimmed = out[start..].trim_end().len();
+        out.truncate(start + trimmed);
+        out.push('\n');
     };
     if style.color {
-        let _ = writeln!(out, "\x1b[1m{}\x1b[0m", head_line.trim_end());
+        out.push_str("\x1b[1m");
+        line(&mut out, head);
+        out.pop();
+        out.push_str("\x1b[0m\n");
     } else {
-        out.push_str(&head_line);
+        line(&mut out, head);
     }
-    for r in &rows {
-        let cells: Vec<&str> = r.iter().map(String::as_str).collect();
-        line(&mut out, &cells);
+    for (text, ends) in &rows {
+        let mut cells = [""; COLS];
+        let mut start = 0;
+        for (cell, &end) in cells.iter_mut().zip(ends) {
+            *cell = &text[start..end];
+            start = end;
+        }
+        line(&mut out, cells);
     }
     out
 }
