@@ -3,6 +3,9 @@
 //! a FIN teardown.
 //!
 //! `cargo run --release --example gencap -- OUT.pcap [PACKETS] [CONNECTIONS_AT_ONCE]`
+//!
+//! With `CONNECTIONS_AT_ONCE` = 0 it writes ONE connection of `PACKETS`
+//! segments instead (handshake, data, teardown), for the UI benchmark.
 
 use std::fs::File;
 use std::io::BufWriter;
@@ -94,6 +97,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     let mut w = PcapWriter::with_header(BufWriter::new(File::create(&out)?), header)?;
     let server = (Ipv4Addr::new(10, 1, 0, 1), 80);
+    if concurrent == 0 {
+        return one_connection(&mut w, server, packets);
+    }
     let mut written = 0u64;
     let mut ts = Duration::from_secs(1_700_000_000);
     let mut round = 0u32;
@@ -126,5 +132,48 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         round += 1;
     }
     eprintln!("wrote {written} packets in {round} rounds of {concurrent} connections to {out}");
+    Ok(())
+}
+
+/// One long connection: handshake, `packets - 7` data segments from the
+/// client acked by the server every other segment, then the teardown.
+fn one_connection<W: std::io::Write>(
+    w: &mut PcapWriter<W>,
+    server: (Ipv4Addr, u16),
+    packets: u64,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let client = (Ipv4Addr::new(10, 2, 0, 1), 40000);
+    let (c0, s0) = (1_000u32, 5_000u32);
+    let mut ts = Duration::from_secs(1_700_000_000);
+    let mut put = |from_client: bool, seq: u32, ack: u32, flags: u8, len: usize| {
+        let (src, dst) = if from_client {
+            (client, server)
+        } else {
+            (server, client)
+        };
+        let data = frame(src, dst, seq, ack, flags, len);
+        ts += Duration::from_micros(3);
+        w.write_packet(&PcapPacket::new(ts, data.len() as u32, &data)?)
+            .map(|_| ())
+            .map_err(Box::<dyn std::error::Error>::from)
+    };
+    put(true, c0, 0, SYN, 0)?;
+    put(false, s0, c0 + 1, SYN | ACK, 0)?;
+    put(true, c0 + 1, s0 + 1, ACK, 0)?;
+    let mut seq = c0 + 1;
+    let data = packets.saturating_sub(7);
+    for i in 0..data {
+        if i % 2 == 0 {
+            put(true, seq, s0 + 1, PSH | ACK, 100)?;
+            seq = seq.wrapping_add(100);
+        } else {
+            put(false, s0 + 1, seq, ACK, 0)?;
+        }
+    }
+    put(true, seq, s0 + 1, FIN | ACK, 0)?;
+    put(false, s0 + 1, seq + 1, ACK, 0)?;
+    put(false, s0 + 1, seq + 1, FIN | ACK, 0)?;
+    put(true, seq + 1, s0 + 2, ACK, 0)?;
+    eprintln!("wrote one connection of {} packets", data + 7);
     Ok(())
 }

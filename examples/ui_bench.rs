@@ -1,7 +1,12 @@
 //! Speed of the terminal UI on a one-million-segment connection: time to
 //! the first frame and per-frame draw time into a 160×48 `TestBackend`.
-//! Ignored by default; run with
-//! `cargo test --release --test ui_bench -- --ignored --nocapture`.
+//! A bench command, not a test (timings on shared machines are noise):
+//!
+//! `cargo run --release --example ui_bench [CAPTURE]`
+//!
+//! With a capture (e.g. one written by `examples/gencap.rs` with a single
+//! connection: `gencap big.pcap 1000000 1`) it is read and indexed first;
+//! without one a synthetic connection of 1,000,000 segments is built.
 
 use std::time::{Duration, Instant};
 
@@ -9,18 +14,35 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use synack::ui::{self, Action, App, UiOptions, testdata};
 
-#[test]
-#[ignore = "benchmark: run in release with --ignored --nocapture"]
-fn one_million_segments_draw_within_a_frame_budget() {
-    let n = 1_000_000;
+fn main() -> Result<(), Box<dyn std::error::Error>> {
     let t0 = Instant::now();
-    let tracker = testdata::big_tracker(n);
+    let (tracker, frames) = match std::env::args().nth(1) {
+        Some(path) => {
+            let replay = synack::replay::load_with_frames(std::path::Path::new(&path))?;
+            (replay.tracker, replay.frame_bytes)
+        }
+        None => (testdata::big_tracker(1_000_000), None),
+    };
     let load = t0.elapsed();
-    assert_eq!(tracker.connections()[0].steps.len(), n);
+    let n: usize = tracker
+        .connections()
+        .iter()
+        .map(|c| c.steps.len())
+        .max()
+        .unwrap_or(0);
 
-    let mut term = Terminal::new(TestBackend::new(160, 48)).expect("terminal");
+    let mut term = Terminal::new(TestBackend::new(160, 48))?;
     let t1 = Instant::now();
-    let mut app = App::new(tracker, UiOptions::default());
+    let mut app = App::new(
+        tracker,
+        UiOptions {
+            conn: Some(0),
+            ..UiOptions::default()
+        },
+    );
+    if let Some(frames) = frames {
+        app = app.with_frames(Box::new(frames));
+    }
     app.update(Action::Last);
     term.draw(|f| ui::draw(f, &app)).expect("draw");
     let first = t1.elapsed();
@@ -59,12 +81,24 @@ fn one_million_segments_draw_within_a_frame_budget() {
     let mean = times.iter().sum::<Duration>() / times.len() as u32;
     let p50 = times[times.len() / 2];
     let max = *times.last().expect("frames");
-    println!("segments:            {n}");
-    println!("load (ingest):       {load:?}");
+    println!("segments (longest connection): {n}");
+    println!("load (read + index):  {load:?}");
     println!("first frame:         {first:?}");
     println!("frames drawn:        {}", times.len());
     println!("frame mean/p50/max:  {mean:?} / {p50:?} / {max:?}");
     println!("3 phase jumps:       {phase_jumps:?}");
-    assert!(first < Duration::from_secs(1), "first frame {first:?}");
-    assert!(max < Duration::from_millis(16), "slowest frame {max:?}");
+    println!(
+        "targets: first frame < 1 s: {}; every frame < 16 ms: {}",
+        if first < Duration::from_secs(1) {
+            "met"
+        } else {
+            "MISSED"
+        },
+        if max < Duration::from_millis(16) {
+            "met"
+        } else {
+            "MISSED"
+        }
+    );
+    Ok(())
 }
