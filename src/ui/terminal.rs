@@ -42,6 +42,21 @@ pub enum AppEvent {
     SourceEnded,
     /// The source failed; shown in the header.
     Error(String),
+    /// Live demo: a session (re)started.
+    DemoStarted(super::live::DemoStart),
+    /// Live demo: the bytes of the next captured frame (for the hex dump).
+    Frame(Vec<u8>),
+    /// Live demo: a state change the kernel reported.
+    Kernel(crate::live::kernel::KernelTransition),
+    /// Live demo: the sockets /proc lists in TIME_WAIT now.
+    TimeWaitSockets(Vec<(std::net::SocketAddr, std::net::SocketAddr)>),
+    /// Live demo: call `index` returned (after its segments were sent).
+    Call {
+        /// Index of the call in the script.
+        index: usize,
+        /// What it returned, or why it failed.
+        result: Result<crate::live::exchange::CallOutcome, String>,
+    },
 }
 
 /// Walks a replayed capture in the terminal until the user quits.
