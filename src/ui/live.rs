@@ -309,6 +309,18 @@ impl App {
     /// Handles the live demo's events; `None` when `ev` is not one.
     pub(super) fn demo_event(&mut self, ev: &AppEvent) -> Option<bool> {
         let d = self.demo.as_mut()?;
+        let stale = matches!(
+            ev,
+            AppEvent::Segment(_)
+                | AppEvent::Frame(_)
+                | AppEvent::Kernel(_)
+                | AppEvent::TimeWaitSockets(_)
+                | AppEvent::Call { .. }
+        );
+        if d.starting && stale {
+            // Still from the session being replaced.
+            return Some(false);
+        }
         let redraw = match ev {
             AppEvent::Tick => {
                 d.ticks += 1;
@@ -408,12 +420,12 @@ pub fn render_body(frame: &mut Frame, app: &App, body: Rect) {
         }
         code::render(frame, app, bottom);
         let [k, e] =
-            Layout::vertical([Constraint::Length(kernel::height(app)), Constraint::Min(3)])
+            Layout::vertical([Constraint::Length(kernel::height(app, right.width)), Constraint::Min(3)])
                 .areas(right);
         kernel::render(frame, app, k);
         explain::render(frame, app, e);
     } else {
-        let kh = kernel::height(app).min(body.height / 3);
+        let kh = kernel::height(app, body.width).min(body.height / 3);
         let ch = code_h.min(body.height.saturating_sub(kh) / 2);
         let [top, c, k] = Layout::vertical([
             Constraint::Min(4),

@@ -13,7 +13,7 @@ pub fn text(t: DemoText) -> &'static str {
         DemoText::KernelTitle => "Kernel (tracepoint) vs inferred",
         DemoText::Inferred => "inferred",
         DemoText::Kernel => "kernel",
-        DemoText::Agrees => "✓ agrees",
+        DemoText::Agrees => "✓ kernel = inferred:",
         DemoText::Disagrees => "✗ DISAGREES",
         DemoText::Unavailable => "kernel column unavailable",
         DemoText::NeedsRoot => "needs root",

@@ -13,7 +13,7 @@ pub fn text(t: DemoText) -> &'static str {
         DemoText::KernelTitle => "内核（跟踪点）与推断对比",
         DemoText::Inferred => "推断",
         DemoText::Kernel => "内核",
-        DemoText::Agrees => "✓ 一致",
+        DemoText::Agrees => "✓ 内核 = 推断：",
         DemoText::Disagrees => "✗ 不一致",
         DemoText::Unavailable => "内核列不可用",
         DemoText::NeedsRoot => "需要 root 权限",

@@ -16,9 +16,11 @@ use crate::state::TcpState;
 use crate::truth::{Verdict, chain_text};
 use crate::ui::app::App;
 
-/// Rows the panel wants (borders included).
-pub fn height(app: &App) -> u16 {
-    2 + lines(app).len() as u16 + 2
+/// Rows the panel wants at `width` columns (borders included).
+pub fn height(app: &App, width: u16) -> u16 {
+    let inner = usize::from(width.saturating_sub(2)).max(1);
+    let rows: usize = lines(app).iter().map(|l| l.width().div_ceil(inner).max(1)).sum();
+    2 + rows as u16
 }
 
 fn alert(app: &App) -> Style {
@@ -68,23 +70,13 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
         ))];
     };
     let mut out = Vec::new();
-    let name = |st: Option<&TcpState>| st.map_or("?", |x| x.name());
     for v in &verdicts {
         let side = Span::styled(format!("{:<7}", s.side(v.side)), th.side(v.side));
         if v.agrees() {
             out.push(Line::from(vec![
                 side,
-                Span::styled(
-                    format!("{} {}", s.demo(DemoText::Inferred), name(v.inferred.last())),
-                    th.base(),
-                ),
-                Span::styled(" · ", th.dim()),
-                Span::styled(
-                    format!("{} {}", s.demo(DemoText::Kernel), name(v.kernel.last())),
-                    th.base(),
-                ),
-                Span::styled(format!("  {}", s.demo(DemoText::Agrees)), th.accent()),
-                Span::styled(format!("  ({})", chain_text(&v.kernel)), th.dim()),
+                Span::styled(format!("{} ", s.demo(DemoText::Agrees)), th.accent()),
+                Span::styled(chain_text(&v.kernel), th.base()),
             ]));
         } else {
             out.push(Line::from(vec![
