@@ -406,7 +406,7 @@ impl App {
 /// explanation (the explanation only when there is room).
 pub fn render_body(frame: &mut Frame, app: &App, body: Rect) {
     let Some(d) = app.demo.as_ref() else { return };
-    let code_h = (d.calls.len() as u16 + 4).clamp(7, 13);
+    let code_h = (d.calls.len() as u16 + 7).clamp(9, 13);
     let diagram_on = app.diagram == super::app::DiagramPanel::Shown;
     if body.width >= 120 {
         let [left, right] =

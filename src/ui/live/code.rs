@@ -143,8 +143,9 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
 
     let visible = usize::from(rows.height);
     let cur = current_call(d);
-    let anchor = cur.map_or(0, |c| c + 1).min(d.calls.len().saturating_sub(1));
-    let top = (anchor + 2).saturating_sub(visible);
+    // Keep the current call and the next one in view.
+    let next = cur.map_or(0, |c| c + 1).min(d.calls.len().saturating_sub(1));
+    let top = (next + 1).saturating_sub(visible);
     let colw = usize::from(half.saturating_sub(1));
     let mut lines = Vec::new();
     for (i, call) in d.calls.iter().enumerate().skip(top).take(visible) {

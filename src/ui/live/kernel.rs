@@ -20,7 +20,8 @@ use crate::ui::app::App;
 pub fn height(app: &App, width: u16) -> u16 {
     let inner = usize::from(width.saturating_sub(2)).max(1);
     let rows: usize = lines(app).iter().map(|l| l.width().div_ceil(inner).max(1)).sum();
-    2 + rows as u16
+    // +1: word wrapping may need a row more than the estimate.
+    3 + rows as u16
 }
 
 fn alert(app: &App) -> Style {
