@@ -442,3 +442,6 @@ pub fn render_body(frame: &mut Frame, app: &App, body: Rect) {
         kernel::render(frame, app, k);
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -15,7 +15,7 @@ pub fn text(t: DemoText) -> &'static str {
         DemoText::Kernel => "kernel",
         DemoText::Agrees => "✓ kernel = inferred:",
         DemoText::Disagrees => "✗ DISAGREES",
-        DemoText::Unavailable => "kernel column unavailable",
+        DemoText::Unavailable => "kernel column unavailable: ",
         DemoText::NeedsRoot => "needs root",
         DemoText::NoConnectionYet => "No connection yet: the first segment comes with connect().",
         DemoText::KernelNow => "after the calls so far",

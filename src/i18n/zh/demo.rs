@@ -15,7 +15,7 @@ pub fn text(t: DemoText) -> &'static str {
         DemoText::Kernel => "内核",
         DemoText::Agrees => "✓ 内核 = 推断：",
         DemoText::Disagrees => "✗ 不一致",
-        DemoText::Unavailable => "内核列不可用",
+        DemoText::Unavailable => "内核列不可用：",
         DemoText::NeedsRoot => "需要 root 权限",
         DemoText::NoConnectionYet => "还没有连接：第一个报文段随 connect() 出现。",
         DemoText::KernelNow => "截至目前已执行的调用",

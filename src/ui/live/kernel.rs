@@ -51,7 +51,7 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
     if d.offline.is_some() {
         return vec![Line::from(Span::styled(
             format!(
-                "{}: {}",
+                "{}{}",
                 s.demo(DemoText::Unavailable),
                 s.demo(DemoText::NeedsRoot)
             ),
@@ -61,7 +61,7 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
     let Some(verdicts) = app.demo_verdicts() else {
         if let Some(why) = &d.kernel_unavailable {
             return vec![Line::from(Span::styled(
-                format!("{}: {why}", s.demo(DemoText::Unavailable)),
+                format!("{}{why}", s.demo(DemoText::Unavailable)),
                 alert(app),
             ))];
         }
@@ -132,7 +132,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     frame.render_widget(
         Paragraph::new(lines(app))
             .block(block)
-            .wrap(Wrap { trim: true }),
+            .wrap(Wrap { trim: false }),
         area,
     );
 }
