@@ -184,7 +184,7 @@ fn without_a_trace_the_kernel_column_says_unavailable_and_why() {
 
 #[test]
 fn recv_zero_and_the_time_wait_countdown_after_the_active_close() {
-    let mut l = live(None, Lang::En);
+    let mut l = live(Some("not traced in this test"), Lang::En);
     l.through_accept(Vec::new());
     let rest = l.segs.len();
     for _ in 0..4 {
