@@ -229,7 +229,9 @@ fn demo_tui(
     use synack::live::privilege::drop_keeping_saved_root;
     use synack::ui::{self, App, live::Demo};
 
-    let opts = args.ui.options(scenario_name(scenario).to_string(), Some(0));
+    let opts = args
+        .ui
+        .options(scenario_name(scenario).to_string(), Some(0));
     let (tx, rx) = channel();
     let session = match Session::start(scenario, config.clone()) {
         Ok(s) => s,

@@ -77,7 +77,10 @@ impl Tmux {
             if pred(&s) {
                 return s;
             }
-            assert!(Instant::now() < deadline, "timed out waiting for {what}:\n{s}");
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what}:\n{s}"
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
     }
@@ -112,13 +115,16 @@ fn wait_until(what: &str, pred: impl Fn() -> bool) {
 /// The tracefs instance directories of process `pid`.
 fn instances_of(pid: u32) -> Vec<PathBuf> {
     let prefix = format!("synack-{pid}-");
-    ["/sys/kernel/tracing/instances", "/sys/kernel/debug/tracing/instances"]
-        .iter()
-        .filter_map(|d| std::fs::read_dir(Path::new(d)).ok())
-        .flat_map(|rd| rd.flatten())
-        .filter(|e| e.file_name().to_string_lossy().starts_with(&prefix))
-        .map(|e| e.path())
-        .collect()
+    [
+        "/sys/kernel/tracing/instances",
+        "/sys/kernel/debug/tracing/instances",
+    ]
+    .iter()
+    .filter_map(|d| std::fs::read_dir(Path::new(d)).ok())
+    .flat_map(|rd| rd.flatten())
+    .filter(|e| e.file_name().to_string_lossy().starts_with(&prefix))
+    .map(|e| e.path())
+    .collect()
 }
 
 /// Sends → and waits until call `n` (1-based) is the highlighted one and
@@ -139,7 +145,9 @@ fn live_demo_steps_the_handshake_and_cleans_up_on_quit() {
     let pid = t.pane_pid();
     let privileged = synack::live::privilege::check().raw_socket.is_ok();
     if !privileged {
-        t.wait_for("offline message", |s| s.contains("Live capture unavailable"));
+        t.wait_for("offline message", |s| {
+            s.contains("Live capture unavailable")
+        });
         for _ in 0..3 {
             t.keys(&["Right"]);
         }
@@ -164,7 +172,10 @@ fn live_demo_steps_the_handshake_and_cleans_up_on_quit() {
             s.contains("kernel = inferred: CLOSED → SYN_SENT → ESTABLISHED"),
             "{s}"
         );
-        assert!(!instances_of(pid).is_empty(), "tracefs instance while running");
+        assert!(
+            !instances_of(pid).is_empty(),
+            "tracefs instance while running"
+        );
     }
     perform(&t, 7);
     t.wait_for("accept note", |s| s.contains("BEFORE accept()"));

@@ -2,7 +2,7 @@
 
 mod demo;
 
-use super::{DemoText, Call, Field, Note, Phase, Strings, Text};
+use super::{Call, DemoText, Field, Note, Phase, Strings, Text};
 use crate::conversation::{Cause, Label, Role, Side};
 use crate::live::exchange::Scenario;
 use crate::state::TcpState;

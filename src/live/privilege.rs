@@ -155,7 +155,8 @@ pub fn drop_keeping_saved_root() -> Result<Option<(u32, u32)>, LiveError> {
     if uid == 0 || unsafe { libc::geteuid() } != 0 {
         return Ok(None);
     }
-    let err = |what: &str| LiveError::Privilege(format!("{what}: {}", std::io::Error::last_os_error()));
+    let err =
+        |what: &str| LiveError::Privilege(format!("{what}: {}", std::io::Error::last_os_error()));
     let groups = [gid as libc::gid_t];
     // SAFETY: the pointer/length pair describes a live one-element array.
     if unsafe { libc::setgroups(groups.len(), groups.as_ptr()) } != 0 {

@@ -119,7 +119,10 @@ impl Demo {
             offline: None,
             ticks: 0,
             time_wait: None,
-            pick_row: Scenario::ALL.iter().position(|&s| s == scenario).unwrap_or(0),
+            pick_row: Scenario::ALL
+                .iter()
+                .position(|&s| s == scenario)
+                .unwrap_or(0),
             follow: false,
             cmd,
         }
@@ -419,9 +422,11 @@ pub fn render_body(frame: &mut Frame, app: &App, body: Rect) {
             ladder::render(frame, app, top);
         }
         code::render(frame, app, bottom);
-        let [k, e] =
-            Layout::vertical([Constraint::Length(kernel::height(app, right.width)), Constraint::Min(3)])
-                .areas(right);
+        let [k, e] = Layout::vertical([
+            Constraint::Length(kernel::height(app, right.width)),
+            Constraint::Min(3),
+        ])
+        .areas(right);
         kernel::render(frame, app, k);
         explain::render(frame, app, e);
     } else {

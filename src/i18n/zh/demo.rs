@@ -73,6 +73,8 @@ pub fn time_wait(side: Side, left: u64) -> String {
     if left == 0 {
         format!("{who}的 TIME_WAIT 已结束（2·MSL = 60 秒已过）：套接字已释放。")
     } else {
-        format!("TIME_WAIT：{who}在 Linux 上要等待 2·MSL = 60 秒，地址对才能再次使用：还剩 {left} 秒。")
+        format!(
+            "TIME_WAIT：{who}在 Linux 上要等待 2·MSL = 60 秒，地址对才能再次使用：还剩 {left} 秒。"
+        )
     }
 }

@@ -144,7 +144,9 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     let visible = usize::from(rows.height);
     let cur = current_call(d);
     // Keep the current call and the next one in view.
-    let next = cur.map_or(0, |c| c + 1).min(d.calls.len().saturating_sub(1));
+    let next = cur
+        .map_or(0, |c| c + 1)
+        .min(d.calls.len().saturating_sub(1));
     let top = (next + 1).saturating_sub(visible);
     let colw = usize::from(half.saturating_sub(1));
     let mut lines = Vec::new();
@@ -176,18 +178,13 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
             text.push_str(&format!("  {}", s.demo(DemoText::Running)));
         }
         if cur == Some(i) {
-            style = style
-                .bg(th.current_bg)
-                .add_modifier(Modifier::BOLD);
+            style = style.bg(th.current_bg).add_modifier(Modifier::BOLD);
         }
         let pad = " ".repeat(colw + 1);
         let cell = clip(&text, colw);
         let line = match call.side {
             CallSide::Server => Line::from(Span::styled(cell, style)),
-            CallSide::Client => Line::from(vec![
-                Span::raw(pad),
-                Span::styled(cell, style),
-            ]),
+            CallSide::Client => Line::from(vec![Span::raw(pad), Span::styled(cell, style)]),
         };
         lines.push(line);
     }
@@ -196,8 +193,5 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
         .into_iter()
         .map(|(t, st)| Line::from(Span::styled(t, st)))
         .collect();
-    frame.render_widget(
-        Paragraph::new(note_lines).wrap(Wrap { trim: true }),
-        foot,
-    );
+    frame.render_widget(Paragraph::new(note_lines).wrap(Wrap { trim: true }), foot);
 }

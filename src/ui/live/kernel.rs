@@ -19,7 +19,10 @@ use crate::ui::app::App;
 /// Rows the panel wants at `width` columns (borders included).
 pub fn height(app: &App, width: u16) -> u16 {
     let inner = usize::from(width.saturating_sub(2)).max(1);
-    let rows: usize = lines(app).iter().map(|l| l.width().div_ceil(inner).max(1)).sum();
+    let rows: usize = lines(app)
+        .iter()
+        .map(|l| l.width().div_ceil(inner).max(1))
+        .sum();
     // +1: word wrapping may need a row more than the estimate.
     3 + rows as u16
 }

@@ -32,9 +32,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
             let mark = if i == d.pick_row { "▶" } else { " " };
             let cur = if sc == d.scenario { " •" } else { "" };
             let style = if i == d.pick_row {
-                th.base()
-                    .bg(th.current_bg)
-                    .add_modifier(Modifier::BOLD)
+                th.base().bg(th.current_bg).add_modifier(Modifier::BOLD)
             } else {
                 th.base()
             };

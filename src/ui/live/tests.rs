@@ -106,7 +106,13 @@ impl Live {
     fn call(&mut self, returned: &str, segs: usize, kernel: Vec<AppEvent>) {
         self.app.handle(key(KeyCode::Right));
         assert_eq!(self.cmds.try_recv(), Ok(LiveCmd::Step), "→ asks for a call");
-        let index = self.app.demo.as_ref().unwrap().in_flight.expect("in flight");
+        let index = self
+            .app
+            .demo
+            .as_ref()
+            .unwrap()
+            .in_flight
+            .expect("in flight");
         let take = segs.min(self.segs.len());
         for seg in self.segs.drain(..take) {
             self.app.handle(AppEvent::Segment(seg));
@@ -239,12 +245,12 @@ fn picker_restarts_with_the_chosen_scenario() {
     assert!(text.contains("▶ 2 server-first"), "{text}");
     insta::assert_snapshot!(text);
     l.app.handle(key(KeyCode::Enter));
-    assert_eq!(
-        l.cmds.try_recv(),
-        Ok(LiveCmd::Start(Scenario::ServerFirst))
-    );
+    assert_eq!(l.cmds.try_recv(), Ok(LiveCmd::Start(Scenario::ServerFirst)));
     assert_eq!(l.app.mode, Mode::Walk);
-    assert!(l.app.tracker.connections().is_empty(), "the old walk is gone");
+    assert!(
+        l.app.tracker.connections().is_empty(),
+        "the old walk is gone"
+    );
     // Late events of the old session are ignored until the new one starts.
     let stale = l.segs[0].clone();
     l.app.handle(AppEvent::Segment(stale));
