@@ -232,7 +232,10 @@ fn demo_tui(
     let opts = args
         .ui
         .options(scenario_name(scenario).to_string(), Some(0));
+    // SIGTERM/SIGHUP/SIGINT quit like `q`, so the session is always finished.
+    ui::block_quit_signals();
     let (tx, rx) = channel();
+    ui::quit_on_signals(tx.clone());
     let session = match Session::start(scenario, config.clone()) {
         Ok(s) => s,
         Err(LiveError::NoRawSocket(e)) => {

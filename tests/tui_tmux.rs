@@ -221,3 +221,44 @@ fn replay_tui_walks_and_restores_the_terminal_on_quit() {
     );
     assert!(!s.contains("Ladder"), "alternate screen not left:\n{s}");
 }
+
+#[test]
+fn under_sudo_the_demo_runs_as_the_user_saves_as_them_and_still_cleans_up() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    // SAFETY: geteuid takes no arguments and cannot fail.
+    let root = unsafe { libc::geteuid() } == 0;
+    let p = synack::live::privilege::check();
+    if !root || p.raw_socket.is_err() || p.tracefs.is_err() {
+        eprintln!("needs root with tracefs: skipped");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o777)).unwrap();
+    let save = dir.path().join("x.pcap");
+    // What sudo sets; 65534 is nobody.
+    let cmd = format!(
+        "SUDO_UID=65534 SUDO_GID=65534 exec {BIN} demo --save {}",
+        save.display()
+    );
+    let Some(t) = Tmux::start("sudo", &cmd) else {
+        return;
+    };
+    let pid = t.pane_pid();
+    t.wait_for("the script", |s| s.contains("s.listen(1)"));
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let uids = status.lines().find(|l| l.starts_with("Uid:")).unwrap();
+    let ids: Vec<&str> = uids.split_whitespace().skip(1).collect();
+    assert_eq!(&ids[..3], ["65534", "65534", "0"], "real, effective, saved");
+    for n in 1..=6 {
+        perform(&t, n);
+    }
+    t.wait_for("the handshake", |s| s.contains("SYN-ACK"));
+    assert!(!instances_of(pid).is_empty());
+    t.keys(&["q"]);
+    wait_until("synack to exit", || {
+        !Path::new(&format!("/proc/{pid}")).exists()
+    });
+    assert!(instances_of(pid).is_empty(), "tracefs instance left");
+    let meta = std::fs::metadata(&save).expect("saved pcap");
+    assert_eq!(meta.uid(), 65534, "saved as the sudo user");
+}
