@@ -99,7 +99,8 @@ fn probe_tracefs() -> Result<(), String> {
 ///
 /// Irreversible: afterwards [`super::kernel::KernelTrace::stop`] can no longer
 /// remove its tracefs instance (root-owned), so stop traces before dropping or
-/// accept a leftover `instances/synack-*` directory.
+/// accept a leftover `instances/synack-*` directory. The live demo uses
+/// [`drop_keeping_saved_root`] and [`as_root`] instead.
 pub fn drop_to_sudo_user() -> Result<Option<(u32, u32)>, LiveError> {
     let parse = |name: &str| -> Result<Option<u32>, LiveError> {
         match std::env::var(name) {

@@ -17,6 +17,14 @@ use crate::i18n::DemoText;
 use crate::live::exchange::{CallKind, Side as CallSide};
 use crate::ui::app::App;
 
+/// The model's side of the program making a call.
+fn side_of(s: CallSide) -> Side {
+    match s {
+        CallSide::Client => Side::Client,
+        CallSide::Server => Side::Server,
+    }
+}
+
 /// The call to highlight: the one running, else the last performed.
 pub fn current_call(d: &Demo) -> Option<usize> {
     d.in_flight.or_else(|| d.last_call())
@@ -51,6 +59,20 @@ pub fn notes(app: &App) -> Vec<(String, Style)> {
             Some(Returned::Ok(o)) => Some(o),
             _ => None,
         };
+        // In full: the columns may have clipped it.
+        match &d.returned[i] {
+            Some(Returned::Ok(o)) => out.push((
+                format!(
+                    "{} {} → {}",
+                    s.side(side_of(call.side)),
+                    call.text,
+                    o.returned
+                ),
+                th.accent(),
+            )),
+            Some(Returned::Failed(e)) => out.push((format!("{} ✗ {e}", call.text), alert)),
+            None => {}
+        }
         let note = match call.kind {
             CallKind::Accept if returned.is_some() => Some(DemoText::NoteAccept),
             CallKind::Recv if returned.is_some_and(|o| o.returned.starts_with("b''")) => {
