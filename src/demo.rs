@@ -13,6 +13,7 @@
 
 mod bundled;
 pub mod report;
+pub mod worker;
 
 use std::net::SocketAddr;
 use std::path::Path;
@@ -180,6 +181,23 @@ impl Session {
         self.tracker.ingest_decoded(decode(&frame.as_frame(number)));
         self.frames.push(frame);
         self.frame_call.push(call);
+    }
+
+    /// Waits for kernel transitions still on their way (the trace thread
+    /// polls every 100 ms): until none arrives for `quiet`, at most `max`.
+    pub fn wait_kernel(&mut self, quiet: Duration, max: Duration) {
+        let Some(trace) = &self.trace else { return };
+        let deadline = Instant::now() + max;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                break;
+            }
+            match trace.transitions().recv_timeout(quiet.min(left)) {
+                Ok(k) => self.kernel.push(k),
+                Err(_) => break,
+            }
+        }
     }
 
     fn drain_kernel(&mut self) {

@@ -7,10 +7,14 @@
 //! plus one [`Lang`] variant. This module holds text only: no terminal,
 //! no model logic.
 
+mod demo_text;
 mod en;
 mod zh;
 
+pub use demo_text::DemoText;
+
 use crate::conversation::{Cause, Label, Role, Side};
+use crate::live::exchange::Scenario;
 use crate::state::TcpState;
 
 /// A language of the UI.
@@ -348,6 +352,12 @@ pub trait Strings: Sync {
     /// Marker put before a state change applied later than its segment
     /// (`segment` is 1-based).
     fn later(&self, segment: usize) -> String;
+    /// A fixed text of the live demo.
+    fn demo(&self, t: DemoText) -> &'static str;
+    /// One line describing a scenario of the live demo.
+    fn scenario(&self, s: Scenario) -> &'static str;
+    /// The TIME_WAIT countdown of `side`: `left` whole seconds of 2·MSL.
+    fn time_wait(&self, side: Side, left: u64) -> String;
 }
 
 #[cfg(test)]

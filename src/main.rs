@@ -116,6 +116,8 @@ struct DemoArgs {
     /// Absolute sequence and acknowledgment numbers instead of relative ones.
     #[arg(long)]
     absolute: bool,
+    #[command(flatten)]
+    ui: UiArgs,
 }
 
 fn parse_scenario(s: &str) -> Result<String, String> {
@@ -166,6 +168,9 @@ fn demo_cmd(args: DemoArgs) -> Result<()> {
         color: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
         origin,
     };
+    if !(args.print || args.json) && std::io::stdout().is_terminal() {
+        return demo_tui(scenario, config, &args);
+    }
     let mut session = match Session::start(scenario, config) {
         Ok(s) => s,
         Err(LiveError::NoRawSocket(e)) => {
@@ -205,6 +210,66 @@ fn demo_cmd(args: DemoArgs) -> Result<()> {
         return emit(&text);
     }
     emit(&demo::report::print(&session, &style))
+}
+
+/// The interactive live demo: one socket call per key press in the TUI.
+/// Without CAP_NET_RAW it walks the scenario's bundled capture and says
+/// what is missing. Prints nothing to stdout; reports on stderr after the
+/// terminal is restored.
+fn demo_tui(
+    scenario: synack::live::exchange::Scenario,
+    config: synack::live::exchange::ExchangeConfig,
+    args: &DemoArgs,
+) -> Result<()> {
+    use std::sync::mpsc::channel;
+    use std::time::Duration;
+    use synack::conversation::Tracker;
+    use synack::demo::{Session, scenario_name, worker};
+    use synack::live::LiveError;
+    use synack::live::privilege::drop_keeping_saved_root;
+    use synack::ui::{self, App, live::Demo};
+
+    let opts = args
+        .ui
+        .options(scenario_name(scenario).to_string(), Some(0));
+    // SIGTERM/SIGHUP/SIGINT quit like `q`, so the session is always finished.
+    ui::block_quit_signals();
+    let (tx, rx) = channel();
+    ui::quit_on_signals(tx.clone());
+    let session = match Session::start(scenario, config.clone()) {
+        Ok(s) => s,
+        Err(LiveError::NoRawSocket(e)) => {
+            let why = LiveError::NoRawSocket(e).to_string();
+            let mut app = App::new(Tracker::new(), opts).with_demo(Demo::new(scenario, None));
+            app.go_offline(scenario, why);
+            ui::spawn_input(tx);
+            ui::run_app(app, rx)?;
+            if args.save.is_some() {
+                eprintln!("synack: nothing was captured (no privileges): --save ignored");
+            }
+            return Ok(());
+        }
+        Err(e) => return Err(e.into()),
+    };
+    // The packet socket and the trace pipe are open: from here on the
+    // process runs as the sudo user (root comes back only for cleanup).
+    let dropped = drop_keeping_saved_root();
+    let worker = worker::spawn(session, config, tx.clone(), args.save.clone());
+    let app = App::new(Tracker::new(), opts)
+        .with_live(true)
+        .with_demo(Demo::new(scenario, Some(worker.commands())));
+    ui::spawn_input(tx);
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| ui::run_app(app, rx)));
+    for line in worker.shutdown(Duration::from_secs(8)) {
+        eprintln!("synack: {line}");
+    }
+    if let Err(e) = dropped {
+        eprintln!("synack: could not switch to the sudo user, ran as root: {e}");
+    }
+    match result {
+        Ok(r) => r,
+        Err(panic) => std::panic::resume_unwind(panic),
+    }
 }
 
 /// Shows a capture held in memory (the bundled scenario captures).

@@ -34,6 +34,7 @@ mod header;
 mod help;
 mod keys;
 mod ladder;
+pub mod live;
 mod picker;
 mod terminal;
 pub mod testdata;
@@ -52,7 +53,7 @@ pub use app::{
 };
 pub use explain::{Notes, notes};
 pub use keys::action_for;
-pub use terminal::{AppEvent, run, run_app, spawn_input};
+pub use terminal::{AppEvent, block_quit_signals, quit_on_signals, run, run_app, spawn_input};
 pub use theme::ThemeName;
 
 use crate::i18n::{Lang, Text};
@@ -101,6 +102,11 @@ pub fn draw(frame: &mut Frame, app: &App) {
     header::render(frame, app, head);
     header::render_footer(frame, app, foot);
 
+    if app.demo.is_some() {
+        live::render_body(frame, app, body);
+        overlays(frame, app, body, body.width >= 120, body);
+        return;
+    }
     let wide = body.width >= 120;
     let diagram_on = app.diagram == app::DiagramPanel::Shown;
     let (main, side) = if wide {
@@ -135,7 +141,13 @@ pub fn draw(frame: &mut Frame, app: &App) {
         explain::render(frame, app, side);
     }
 
+    overlays(frame, app, body, wide, side);
+}
+
+/// Draws the overlay of the current mode, if any.
+fn overlays(frame: &mut Frame, app: &App, body: Rect, wide: bool, side: Rect) {
     match app.mode {
+        Mode::Scenarios => live::render_scenarios(frame, app, body),
         Mode::Details => {
             let r = if wide { side } else { body };
             frame.render_widget(Clear, r);

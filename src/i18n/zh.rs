@@ -1,7 +1,10 @@
 //! 简体中文 strings of the UI. Text only: no terminal, no model logic.
 
-use super::{Call, Field, Note, Phase, Strings, Text};
+mod demo;
+
+use super::{Call, DemoText, Field, Note, Phase, Strings, Text};
 use crate::conversation::{Cause, Label, Role, Side};
+use crate::live::exchange::Scenario;
 use crate::state::TcpState;
 
 /// Simplified Chinese.
@@ -363,5 +366,17 @@ impl Strings for Zh {
 
     fn later(&self, segment: usize) -> String {
         format!("⟲ 第 {segment} 个报文段，稍后处理：")
+    }
+
+    fn demo(&self, t: DemoText) -> &'static str {
+        demo::text(t)
+    }
+
+    fn scenario(&self, s: Scenario) -> &'static str {
+        demo::scenario(s)
+    }
+
+    fn time_wait(&self, side: Side, left: u64) -> String {
+        demo::time_wait(side, left)
     }
 }

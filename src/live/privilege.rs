@@ -99,7 +99,8 @@ fn probe_tracefs() -> Result<(), String> {
 ///
 /// Irreversible: afterwards [`super::kernel::KernelTrace::stop`] can no longer
 /// remove its tracefs instance (root-owned), so stop traces before dropping or
-/// accept a leftover `instances/synack-*` directory.
+/// accept a leftover `instances/synack-*` directory. The live demo uses
+/// [`drop_keeping_saved_root`] and [`as_root`] instead.
 pub fn drop_to_sudo_user() -> Result<Option<(u32, u32)>, LiveError> {
     let parse = |name: &str| -> Result<Option<u32>, LiveError> {
         match std::env::var(name) {
@@ -118,6 +119,82 @@ pub fn drop_to_sudo_user() -> Result<Option<(u32, u32)>, LiveError> {
     }
     set_ids(uid, gid).map_err(|e| LiveError::Privilege(e.to_string()))?;
     Ok(Some((uid, gid)))
+}
+
+/// The uid [`drop_keeping_saved_root`] switched to (`u32::MAX`: none).
+static DROPPED_UID: AtomicU32 = AtomicU32::new(u32::MAX);
+
+/// `(uid_t)-1`: "leave this id unchanged" for `setresuid`/`setresgid`.
+const KEEP: u32 = u32::MAX;
+
+/// When run under sudo, makes the invoking user the real and effective
+/// user (and group) of the whole process while keeping the *saved*
+/// set-user-ID 0: the UI runs and `--save` files are written as that user,
+/// and [`as_root`] can take effective root back for a moment, which the
+/// live demo needs to remove its root-owned tracefs instance (and to start
+/// a new session when the teacher picks another scenario). Call it after
+/// the capture socket and the trace pipe are open. Returns the ids
+/// switched to, or `None` when not under sudo.
+///
+/// The trade-off against [`drop_to_sudo_user`]: this is a drop of the
+/// effective ids, not an irreversible one; code in this process could
+/// regain root. synack only does so inside [`as_root`].
+pub fn drop_keeping_saved_root() -> Result<Option<(u32, u32)>, LiveError> {
+    let parse = |name: &str| -> Result<Option<u32>, LiveError> {
+        match std::env::var(name) {
+            Ok(v) => v
+                .parse()
+                .map(Some)
+                .map_err(|_| LiveError::Privilege(format!("{name}={v:?} is not a number"))),
+            Err(_) => Ok(None),
+        }
+    };
+    let (Some(uid), Some(gid)) = (parse("SUDO_UID")?, parse("SUDO_GID")?) else {
+        return Ok(None);
+    };
+    // SAFETY: geteuid takes no arguments and cannot fail.
+    if uid == 0 || unsafe { libc::geteuid() } != 0 {
+        return Ok(None);
+    }
+    let err =
+        |what: &str| LiveError::Privilege(format!("{what}: {}", std::io::Error::last_os_error()));
+    let groups = [gid as libc::gid_t];
+    // SAFETY: the pointer/length pair describes a live one-element array.
+    if unsafe { libc::setgroups(groups.len(), groups.as_ptr()) } != 0 {
+        return Err(err("setgroups"));
+    }
+    // SAFETY: plain integer arguments; glibc applies them to every thread.
+    if unsafe { libc::setresgid(gid, gid, 0) } != 0 {
+        return Err(err("setresgid"));
+    }
+    // SAFETY: as above.
+    if unsafe { libc::setresuid(uid, uid, 0) } != 0 {
+        return Err(err("setresuid"));
+    }
+    DROPPED_UID.store(uid, Ordering::SeqCst);
+    Ok(Some((uid, gid)))
+}
+
+/// Runs `f` with effective uid 0 when [`drop_keeping_saved_root`] dropped
+/// to a user (otherwise just runs it), then switches back to that user.
+/// Effective capabilities come back with euid 0 (they are the permitted
+/// set, kept because the saved uid is 0) and go again after.
+pub fn as_root<T>(f: impl FnOnce() -> T) -> T {
+    let uid = DROPPED_UID.load(Ordering::SeqCst);
+    if uid == u32::MAX {
+        return f();
+    }
+    // SAFETY: plain integer arguments; only the effective uid changes.
+    let raised = unsafe { libc::setresuid(KEEP, 0, KEEP) } == 0;
+    let out = f();
+    // SAFETY: as above.
+    if raised && unsafe { libc::setresuid(KEEP, uid, KEEP) } != 0 {
+        panic!(
+            "cannot switch back to uid {uid}: {}",
+            std::io::Error::last_os_error()
+        );
+    }
+    out
 }
 
 fn set_ids(uid: u32, gid: u32) -> std::io::Result<()> {

@@ -47,6 +47,8 @@ pub enum Mode {
     Filter,
     /// The help overlay.
     Help,
+    /// The live demo's scenario picker.
+    Scenarios,
 }
 
 /// Whether the state diagram panel is shown.
@@ -150,7 +152,10 @@ pub enum Action {
     Choose,
     /// Time passed (one [`TICK`]).
     Tick,
-    /// Make this step (0-based) the current one.
+    /// Live demo: open the scenario picker.
+    Scenarios,
+    /// Make this step (0-based) the current one (in the scenario picker:
+    /// start scenario `i`).
     Select(usize),
     /// Scroll the ladder by this many steps (the details panel by lines
     /// when it is open).
@@ -219,6 +224,8 @@ pub struct App {
     pub details_scroll: u16,
     /// Ladder scroll position (renderer-owned).
     pub view: View,
+    /// The live demo, when this App runs it.
+    pub demo: Option<super::live::Demo>,
     frames: Option<Box<dyn FrameStore>>,
     play_acc: Duration,
 }
@@ -283,6 +290,7 @@ impl App {
             quit: false,
             details_scroll: 0,
             view: View::default(),
+            demo: None,
             frames: None,
             play_acc: Duration::ZERO,
         }
@@ -302,6 +310,9 @@ impl App {
 
     /// Bytes of frame `number`, when a frame store was given.
     pub fn frame_bytes(&self, number: u64) -> Option<&[u8]> {
+        if let Some(d) = &self.demo {
+            return d.frames.frame(number);
+        }
         self.frames.as_ref()?.frame(number)
     }
 
@@ -431,6 +442,14 @@ impl App {
 
     /// Applies one action.
     pub fn update(&mut self, action: Action) {
+        if self.demo_update(action) {
+            return;
+        }
+        self.update_walk(action);
+        self.check_time_wait();
+    }
+
+    fn update_walk(&mut self, action: Action) {
         let n = self.len();
         match action {
             Action::Next => self.go(self.pos + 1),
@@ -489,10 +508,11 @@ impl App {
                     }
                     Mode::Help => self.help_return,
                     Mode::Filter => Mode::Picker,
-                    Mode::Details | Mode::Picker => Mode::Walk,
+                    Mode::Details | Mode::Picker | Mode::Scenarios => Mode::Walk,
                 }
             }
             Action::Quit => self.quit = true,
+            Action::Scenarios => {}
             Action::Up => self.picker.row = self.picker.row.saturating_sub(1),
             Action::Down => {
                 self.picker.row += 1;

@@ -101,11 +101,19 @@ pub fn render_footer(frame: &mut Frame, app: &App, area: Rect) {
         );
         return;
     }
-    let full = app.t(Text::Footer);
+    let (full, short) = if app.demo.is_some() {
+        let s = app.s();
+        (
+            s.demo(crate::i18n::DemoText::Footer),
+            s.demo(crate::i18n::DemoText::FooterShort),
+        )
+    } else {
+        (app.t(Text::Footer), app.t(Text::FooterShort))
+    };
     let text = if full.width() <= usize::from(area.width) {
         full
     } else {
-        app.t(Text::FooterShort)
+        short
     };
     frame.render_widget(Paragraph::new(text).style(th.dim()), area);
 }

@@ -35,15 +35,19 @@ pub const KEYS: [(&str, Text); 19] = [
 /// Draws the help overlay.
 pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     let th = app.theme();
-    let lines: Vec<Line> = KEYS
-        .iter()
-        .map(|(k, t)| {
-            Line::from(vec![
-                Span::styled(format!(" {k:<18}"), th.accent()),
-                Span::styled(app.t(*t), th.base()),
-            ])
-        })
-        .collect();
+    let line = |k: &str, text: &'static str| {
+        Line::from(vec![
+            Span::styled(format!(" {k:<18}"), th.accent()),
+            Span::styled(text, th.base()),
+        ])
+    };
+    let mut lines: Vec<Line> = KEYS.iter().map(|(k, t)| line(k, app.t(*t))).collect();
+    if app.demo.is_some() {
+        lines.insert(
+            1,
+            line("m", app.s().demo(crate::i18n::DemoText::HelpScenarios)),
+        );
+    }
     let block = Block::new()
         .borders(Borders::ALL)
         .border_style(th.border())

@@ -41,6 +41,16 @@ pub fn action_for(key: KeyEvent, mode: &Mode) -> Option<Action> {
             KeyCode::Char('q') => Action::Quit,
             _ => return None,
         },
+        Mode::Scenarios => match key.code {
+            KeyCode::Esc | KeyCode::Char('m') => Action::Back,
+            KeyCode::Up | KeyCode::Char('k') => Action::Up,
+            KeyCode::Down | KeyCode::Char('j') => Action::Down,
+            KeyCode::Enter | KeyCode::Char(' ') => Action::Choose,
+            KeyCode::Char(c @ '1'..='9') => Action::Select(c as usize - '1' as usize),
+            KeyCode::Char('?') => Action::Help,
+            KeyCode::Char('q') => Action::Quit,
+            _ => return None,
+        },
         Mode::Help => match key.code {
             KeyCode::Char('q') => Action::Quit,
             _ => Action::Back,
@@ -60,6 +70,7 @@ pub fn action_for(key: KeyEvent, mode: &Mode) -> Option<Action> {
             KeyCode::Char('n') => Action::NextPhase,
             KeyCode::Char('N') => Action::PrevPhase,
             KeyCode::Char('c') => Action::Connections,
+            KeyCode::Char('m') => Action::Scenarios,
             KeyCode::Char('r') => Action::ToggleNumbers,
             KeyCode::Char('d') => Action::ToggleDetails,
             KeyCode::Char('s') => Action::ToggleDiagram,
@@ -76,6 +87,14 @@ pub fn action_for(key: KeyEvent, mode: &Mode) -> Option<Action> {
 impl App {
     /// Applies one event; returns whether the screen must be redrawn.
     pub fn handle(&mut self, ev: AppEvent) -> bool {
+        if let Some(redraw) = self.demo_event(&ev) {
+            if !matches!(ev, AppEvent::Tick) {
+                return redraw;
+            }
+            let before = self.pos;
+            self.update(Action::Tick);
+            return redraw || self.pos != before;
+        }
         match ev {
             AppEvent::Key(k) => {
                 if let Some(a) = action_for(k, &self.mode) {
@@ -111,6 +130,7 @@ impl App {
             AppEvent::Segment(seg) => {
                 let shown = self.conn;
                 self.ingest(seg);
+                self.check_time_wait();
                 shown == self.conn
             }
             AppEvent::SourceEnded => {
@@ -121,6 +141,11 @@ impl App {
                 self.error = Some(e);
                 true
             }
+            AppEvent::DemoStarted(_)
+            | AppEvent::Frame(_)
+            | AppEvent::Kernel(_)
+            | AppEvent::TimeWaitSockets(_)
+            | AppEvent::Call { .. } => false,
         }
     }
 

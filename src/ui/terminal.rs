@@ -42,6 +42,21 @@ pub enum AppEvent {
     SourceEnded,
     /// The source failed; shown in the header.
     Error(String),
+    /// Live demo: a session (re)started.
+    DemoStarted(super::live::DemoStart),
+    /// Live demo: the bytes of the next captured frame (for the hex dump).
+    Frame(Vec<u8>),
+    /// Live demo: a state change the kernel reported.
+    Kernel(crate::live::kernel::KernelTransition),
+    /// Live demo: the sockets /proc lists in TIME_WAIT now.
+    TimeWaitSockets(Vec<(std::net::SocketAddr, std::net::SocketAddr)>),
+    /// Live demo: call `index` returned (after its segments were sent).
+    Call {
+        /// Index of the call in the script.
+        index: usize,
+        /// What it returned, or why it failed.
+        result: Result<crate::live::exchange::CallOutcome, String>,
+    },
 }
 
 /// Walks a replayed capture in the terminal until the user quits.
@@ -74,6 +89,52 @@ pub fn spawn_input(tx: Sender<AppEvent>) {
             if tx.send(ev).is_err() {
                 break;
             }
+        }
+    });
+}
+
+/// The signals that end the UI like `q` does (terminal closed, `kill`,
+/// Ctrl-C outside raw mode).
+const QUIT_SIGNALS: [libc::c_int; 3] = [libc::SIGINT, libc::SIGTERM, libc::SIGHUP];
+
+/// Blocks [`QUIT_SIGNALS`] in the calling thread and every thread it spawns
+/// afterwards, so [`quit_on_signals`] can turn them into a normal quit
+/// (with the live demo's cleanup) instead of killing the process. Call it
+/// before any other thread is started.
+pub fn block_quit_signals() {
+    // SAFETY: `set` is a local sigset_t initialised by sigemptyset before
+    // use; pthread_sigmask only changes this thread's mask.
+    unsafe {
+        let mut set: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut set);
+        for s in QUIT_SIGNALS {
+            libc::sigaddset(&mut set, s);
+        }
+        libc::pthread_sigmask(libc::SIG_BLOCK, &set, std::ptr::null_mut());
+    }
+}
+
+/// Spawns a thread that waits for one of the signals blocked by
+/// [`block_quit_signals`] and sends a Ctrl-C key, which quits the UI.
+pub fn quit_on_signals(tx: Sender<AppEvent>) {
+    thread::spawn(move || {
+        // SAFETY: as in `block_quit_signals`; sigwait writes the signal
+        // number into a local.
+        let got = unsafe {
+            let mut set: libc::sigset_t = std::mem::zeroed();
+            libc::sigemptyset(&mut set);
+            for s in QUIT_SIGNALS {
+                libc::sigaddset(&mut set, s);
+            }
+            let mut sig = 0;
+            libc::sigwait(&set, &mut sig) == 0
+        };
+        if got {
+            let ctrl_c = KeyEvent::new(
+                ratatui::crossterm::event::KeyCode::Char('c'),
+                ratatui::crossterm::event::KeyModifiers::CONTROL,
+            );
+            let _ = tx.send(AppEvent::Key(ctrl_c));
         }
     });
 }

@@ -1,0 +1,82 @@
+//! English texts of the live demo.
+
+use crate::conversation::Side;
+use crate::i18n::DemoText;
+use crate::live::exchange::Scenario;
+
+/// A fixed text.
+pub fn text(t: DemoText) -> &'static str {
+    match t {
+        DemoText::CodeTitle => "Socket calls (Python)",
+        DemoText::ServerScript => "server.py",
+        DemoText::ClientScript => "client.py",
+        DemoText::KernelTitle => "Kernel (tracepoint) vs inferred",
+        DemoText::Inferred => "inferred",
+        DemoText::Kernel => "kernel",
+        DemoText::Agrees => "✓ kernel = inferred:",
+        DemoText::Disagrees => "✗ DISAGREES",
+        DemoText::Unavailable => "kernel column unavailable: ",
+        DemoText::NeedsRoot => "needs root",
+        DemoText::NoConnectionYet => "No connection yet: the first segment comes with connect().",
+        DemoText::KernelNow => "after the calls so far",
+        DemoText::NoteTimeWaitSocket => {
+            "Linux hands the closing socket to a separate time-wait socket, so the tracepoint shows → CLOSE; /proc lists it in TIME_WAIT, so that CLOSE counts as TIME_WAIT."
+        }
+        DemoText::NoteRequestSock => {
+            "The server's socket appears in the kernel only at the final ACK (LISTEN → SYN_RECV → ESTABLISHED at once): until then Linux keeps a light request sock."
+        }
+        DemoText::NoteAccept => {
+            "The handshake completed in the kernel BEFORE accept() was called: accept() only hands over a connection the kernel had already finished."
+        }
+        DemoText::NoteRecvEof => {
+            "recv() returned 0 bytes: the peer's FIN arrived. 0 means end of stream, not \"no data yet\"."
+        }
+        DemoText::NoteRefused => {
+            "Nobody listens on that port: the kernel answered the SYN with RST, connect() raised ConnectionRefusedError."
+        }
+        DemoText::AllDone => "All calls done. Press m to pick a scenario (or run this one again).",
+        DemoText::PressNext => "Press → or Space to perform the next call:",
+        DemoText::Running => "running…",
+        DemoText::CallFailed => "failed",
+        DemoText::ScenarioTitle => "Scenarios",
+        DemoText::ScenarioHint => "↑↓ choose · Enter start (ends the current one) · Esc back",
+        DemoText::Offline => "Live capture unavailable:",
+        DemoText::OfflineWalk => {
+            "Showing the bundled capture of this scenario instead: → walks its segments."
+        }
+        DemoText::Footer => {
+            "→/Space next call  ← prev  m scenarios  c connections  d details  s diagram  t theme  ? help  q quit"
+        }
+        DemoText::FooterShort => "→ next call ← prev m scenarios d details ? help q quit",
+        DemoText::HelpScenarios => "pick a scenario (the live demo restarts with it)",
+        DemoText::Starting => "starting…",
+    }
+}
+
+/// One line describing a scenario.
+pub fn scenario(s: Scenario) -> &'static str {
+    match s {
+        Scenario::Normal => "normal: handshake, one echo, the client closes first",
+        Scenario::ServerFirst => "server-first: one echo, the server closes first",
+        Scenario::HalfClose => "half-close: the client shuts down writing, the server still sends",
+        Scenario::Abort => "abort: SO_LINGER 0 and close(): RST instead of FIN",
+        Scenario::Refused => "refused: connect() to a port nobody listens on",
+        Scenario::Backlog => "backlog: three clients connect before the server accepts",
+        Scenario::Chat => "chat: several messages each way, then the client closes",
+    }
+}
+
+/// The TIME_WAIT countdown.
+pub fn time_wait(side: Side, left: u64) -> String {
+    let who = match side {
+        Side::Client => "The client",
+        Side::Server => "The server",
+    };
+    if left == 0 {
+        format!("{who}'s TIME_WAIT is over (2·MSL = 60 s elapsed): the socket is gone.")
+    } else {
+        format!(
+            "TIME_WAIT: {who} waits 2·MSL = 60 s on Linux before the address pair is free: {left} s left."
+        )
+    }
+}

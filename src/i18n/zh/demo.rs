@@ -1,0 +1,80 @@
+//! 实时演示的简体中文文本。
+
+use crate::conversation::Side;
+use crate::i18n::DemoText;
+use crate::live::exchange::Scenario;
+
+/// 固定文本。
+pub fn text(t: DemoText) -> &'static str {
+    match t {
+        DemoText::CodeTitle => "套接字调用（Python）",
+        DemoText::ServerScript => "server.py（服务器）",
+        DemoText::ClientScript => "client.py（客户端）",
+        DemoText::KernelTitle => "内核（跟踪点）与推断对比",
+        DemoText::Inferred => "推断",
+        DemoText::Kernel => "内核",
+        DemoText::Agrees => "✓ 内核 = 推断：",
+        DemoText::Disagrees => "✗ 不一致",
+        DemoText::Unavailable => "内核列不可用：",
+        DemoText::NeedsRoot => "需要 root 权限",
+        DemoText::NoConnectionYet => "还没有连接：第一个报文段随 connect() 出现。",
+        DemoText::KernelNow => "截至目前已执行的调用",
+        DemoText::NoteTimeWaitSocket => {
+            "Linux 把正在关闭的套接字交给一个单独的 time-wait 套接字，所以跟踪点显示 → CLOSE；/proc 中它处于 TIME_WAIT，因此这个 CLOSE 算作 TIME_WAIT。"
+        }
+        DemoText::NoteRequestSock => {
+            "服务器端的套接字直到最后一个 ACK 到达才出现在内核中（LISTEN → SYN_RECV → ESTABLISHED 一次完成）：在此之前 Linux 只保留一个轻量的请求套接字（request sock）。"
+        }
+        DemoText::NoteAccept => {
+            "三次握手在调用 accept() 之前就已在内核中完成：accept() 只是取出内核已经建立好的连接。"
+        }
+        DemoText::NoteRecvEof => {
+            "recv() 返回 0 字节：对端的 FIN 已到达。0 表示数据流结束，而不是“暂时没有数据”。"
+        }
+        DemoText::NoteRefused => {
+            "该端口没有进程监听：内核用 RST 回应 SYN，connect() 抛出 ConnectionRefusedError。"
+        }
+        DemoText::AllDone => "所有调用已完成。按 m 选择场景（或重新运行本场景）。",
+        DemoText::PressNext => "按 → 或空格执行下一个调用：",
+        DemoText::Running => "执行中…",
+        DemoText::CallFailed => "失败",
+        DemoText::ScenarioTitle => "场景",
+        DemoText::ScenarioHint => "↑↓ 选择 · Enter 开始（结束当前场景）· Esc 返回",
+        DemoText::Offline => "无法进行实时抓包：",
+        DemoText::OfflineWalk => "改为显示本场景内置的抓包文件：按 → 逐个查看报文段。",
+        DemoText::Footer => {
+            "→/空格 下一个调用  ← 上一步  m 场景  c 连接  d 详情  s 状态图  t 主题  ? 帮助  q 退出"
+        }
+        DemoText::FooterShort => "→ 下一个调用 ← 上一步 m 场景 d 详情 ? 帮助 q 退出",
+        DemoText::HelpScenarios => "选择场景（实时演示随之重新开始）",
+        DemoText::Starting => "正在启动…",
+    }
+}
+
+/// 一行场景说明。
+pub fn scenario(s: Scenario) -> &'static str {
+    match s {
+        Scenario::Normal => "normal：握手、一次回显，客户端先关闭",
+        Scenario::ServerFirst => "server-first：一次回显，服务器先关闭",
+        Scenario::HalfClose => "half-close：客户端关闭写方向，服务器仍继续发送",
+        Scenario::Abort => "abort：SO_LINGER 设为 0 后 close()：发送 RST 而不是 FIN",
+        Scenario::Refused => "refused：connect() 到无人监听的端口",
+        Scenario::Backlog => "backlog：服务器 accept() 之前三个客户端已连接",
+        Scenario::Chat => "chat：双方各发送多条消息，然后客户端关闭",
+    }
+}
+
+/// TIME_WAIT 倒计时。
+pub fn time_wait(side: Side, left: u64) -> String {
+    let who = match side {
+        Side::Client => "客户端",
+        Side::Server => "服务器",
+    };
+    if left == 0 {
+        format!("{who}的 TIME_WAIT 已结束（2·MSL = 60 秒已过）：套接字已释放。")
+    } else {
+        format!(
+            "TIME_WAIT：{who}在 Linux 上要等待 2·MSL = 60 秒，地址对才能再次使用：还剩 {left} 秒。"
+        )
+    }
+}

@@ -1,0 +1,452 @@
+//! The live demo inside the walk-through: the scenario's socket calls, what
+//! each returned, the kernel's own transitions and the scenario picker.
+//!
+//! Pure state like the rest of [`App`]: a worker thread (see
+//! [`crate::demo::worker`]) owns the sockets and sends [`AppEvent`]s; the
+//! App asks it for the next call through [`LiveCmd`]s on a channel. Without
+//! a worker (no privileges) the App walks the scenario's bundled capture.
+//!
+//! ```text
+//!  key → ─▶ App::update ─ LiveCmd::Step ─▶ worker: Session::step
+//!  App ◀─ AppEvent::{Frame, Segment, Kernel, TimeWaitSockets, Call} ─┘
+//! ```
+
+mod code;
+mod kernel;
+mod scenarios;
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::mpsc::Sender;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+
+use super::app::{Action, App, Mode};
+use super::terminal::AppEvent;
+use super::{diagram, explain, ladder};
+use crate::conversation::Side;
+use crate::live::exchange::{Call, CallOutcome, Exchange, ExchangeConfig, Scenario};
+use crate::live::kernel::KernelTransition;
+use crate::state::TcpState;
+use crate::truth::{self, KernelRecord, Verdict};
+
+pub use scenarios::render as render_scenarios;
+
+/// 2·MSL on Linux (`TCP_TIMEWAIT_LEN`), in ticks of 50 ms.
+pub const TIME_WAIT_TICKS: u64 = 60 * 20;
+
+/// What the App asks the worker that owns the sockets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LiveCmd {
+    /// Perform the next socket call.
+    Step,
+    /// End the current session and start this scenario.
+    Start(Scenario),
+    /// End the session and stop.
+    Quit,
+}
+
+/// A session (re)started: its script and what is available.
+#[derive(Clone, Debug)]
+pub struct DemoStart {
+    /// The scenario.
+    pub scenario: Scenario,
+    /// Its socket calls, in order.
+    pub calls: Vec<Call>,
+    /// Why the kernel column is unavailable, when it is.
+    pub kernel_unavailable: Option<String>,
+    /// Set when no live session could start: why (the bundled capture is
+    /// walked instead).
+    pub offline: Option<String>,
+}
+
+/// The result of one call, as shown in the code panel.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Returned {
+    /// What it returned (Python style).
+    Ok(CallOutcome),
+    /// The call failed unexpectedly.
+    Failed(String),
+}
+
+/// The live demo's state.
+pub struct Demo {
+    /// The scenario.
+    pub scenario: Scenario,
+    /// Its calls.
+    pub calls: Vec<Call>,
+    /// What each performed call returned (`None`: not performed).
+    pub returned: Vec<Option<Returned>>,
+    /// The call being performed.
+    pub in_flight: Option<usize>,
+    /// A session is being started.
+    pub starting: bool,
+    /// Frame bytes of this session (frame 1 first), for the hex dump.
+    pub frames: Vec<Vec<u8>>,
+    /// The kernel's transitions so far.
+    pub kernel: Vec<KernelTransition>,
+    /// Sockets /proc lists in TIME_WAIT.
+    pub timewait: Vec<(SocketAddr, SocketAddr)>,
+    /// Why the kernel column is unavailable.
+    pub kernel_unavailable: Option<String>,
+    /// Why no live session runs (walking the bundled capture).
+    pub offline: Option<String>,
+    /// Ticks since the demo began (50 ms each).
+    pub ticks: u64,
+    /// When (tick) and which side entered TIME_WAIT.
+    pub time_wait: Option<(u64, Side)>,
+    /// Highlighted row of the scenario picker.
+    pub pick_row: usize,
+    /// Walk to the end when the call in flight returns.
+    follow: bool,
+    cmd: Option<Sender<LiveCmd>>,
+}
+
+impl Demo {
+    /// A demo waiting for its first [`AppEvent::DemoStarted`], talking to
+    /// the worker through `cmd` (`None`: no worker, offline only).
+    pub fn new(scenario: Scenario, cmd: Option<Sender<LiveCmd>>) -> Demo {
+        Demo {
+            scenario,
+            calls: Vec::new(),
+            returned: Vec::new(),
+            in_flight: None,
+            starting: cmd.is_some(),
+            frames: Vec::new(),
+            kernel: Vec::new(),
+            timewait: Vec::new(),
+            kernel_unavailable: None,
+            offline: None,
+            ticks: 0,
+            time_wait: None,
+            pick_row: Scenario::ALL
+                .iter()
+                .position(|&s| s == scenario)
+                .unwrap_or(0),
+            follow: false,
+            cmd,
+        }
+    }
+
+    /// Calls performed so far.
+    pub fn performed(&self) -> usize {
+        self.returned.iter().filter(|r| r.is_some()).count()
+    }
+
+    /// The last performed call.
+    pub fn last_call(&self) -> Option<usize> {
+        self.returned.iter().rposition(Option::is_some)
+    }
+
+    /// Whether every call was performed.
+    pub fn done(&self) -> bool {
+        !self.calls.is_empty() && self.performed() == self.calls.len()
+    }
+
+    /// Seconds of TIME_WAIT left, and whose, when it was entered.
+    pub fn time_wait_left(&self) -> Option<(Side, u64)> {
+        let (since, side) = self.time_wait?;
+        let left = TIME_WAIT_TICKS.saturating_sub(self.ticks - since);
+        Some((side, left.div_ceil(20)))
+    }
+
+    /// The kernel's transitions of connected sockets (not the listener).
+    pub fn kernel_records(&self) -> Vec<KernelRecord> {
+        self.kernel
+            .iter()
+            .filter(|k| k.remote.port() != 0)
+            .map(|k| KernelRecord {
+                local: k.local,
+                remote: k.remote,
+                from: k.from,
+                to: k.to,
+            })
+            .collect()
+    }
+
+    fn send(&self, cmd: LiveCmd) -> bool {
+        self.cmd.as_ref().is_some_and(|c| c.send(cmd).is_ok())
+    }
+}
+
+/// The script of `scenario` without opening any socket (addresses fixed),
+/// for showing the calls next to a bundled capture.
+pub fn offline_calls(scenario: Scenario, server: Option<SocketAddr>) -> Vec<Call> {
+    let server = server.unwrap_or(SocketAddr::new(Ipv4Addr::LOCALHOST.into(), 5000));
+    let client: IpAddr = if server.is_ipv6() {
+        server.ip()
+    } else {
+        Ipv4Addr::new(127, 0, 0, 2).into()
+    };
+    let config = ExchangeConfig {
+        ipv6: server.is_ipv6(),
+        port: Some(server.port()),
+        client_addr: Some(client),
+    };
+    Exchange::new(scenario, config)
+        .map(|e| e.calls().to_vec())
+        .unwrap_or_default()
+}
+
+impl App {
+    /// Turns this App into the live demo's.
+    pub fn with_demo(mut self, demo: Demo) -> App {
+        self.demo = Some(demo);
+        self.conn = 0;
+        self
+    }
+
+    /// Starts walking the bundled capture of `scenario` (no live session):
+    /// `why` says what is missing.
+    pub fn go_offline(&mut self, scenario: Scenario, why: String) {
+        let replay = crate::demo::bundled_capture(scenario)
+            .and_then(|(name, bytes)| crate::replay::load_bytes(name, bytes).ok());
+        let (tracker, frames, name) = match replay {
+            Some(r) => (
+                r.tracker,
+                r.frame_bytes.unwrap_or_default(),
+                crate::demo::bundled_capture(scenario).map_or("", |(n, _)| n),
+            ),
+            None => (crate::conversation::Tracker::new(), Vec::new(), ""),
+        };
+        let server = tracker.connections().first().map(|c| c.server);
+        self.reset_walk(tracker);
+        self.file_name = name.to_string();
+        let d = self.demo.get_or_insert_with(|| Demo::new(scenario, None));
+        d.scenario = scenario;
+        d.calls = offline_calls(scenario, server);
+        d.returned = vec![None; d.calls.len()];
+        d.frames = frames;
+        d.kernel.clear();
+        d.timewait.clear();
+        d.in_flight = None;
+        d.starting = false;
+        d.kernel_unavailable = Some(why.clone());
+        d.offline = Some(why);
+        d.time_wait = None;
+    }
+
+    fn reset_walk(&mut self, tracker: crate::conversation::Tracker) {
+        self.tracker = tracker;
+        self.conn = 0;
+        self.pos = 0;
+        self.playing = false;
+        self.view.top.set(0);
+        self.view.pinned.set(false);
+    }
+
+    /// Handles the live demo's share of `action`; `true` when consumed.
+    pub(super) fn demo_update(&mut self, action: Action) -> bool {
+        let n = self.len();
+        let pos = self.pos;
+        let mode = self.mode;
+        let Some(d) = self.demo.as_mut() else {
+            return false;
+        };
+        if mode == Mode::Scenarios {
+            let last = Scenario::ALL.len() - 1;
+            match action {
+                Action::Up => d.pick_row = d.pick_row.saturating_sub(1),
+                Action::Down => d.pick_row = (d.pick_row + 1).min(last),
+                Action::Select(i) if i <= last => {
+                    d.pick_row = i;
+                    self.start_scenario(Scenario::ALL[i]);
+                }
+                Action::Choose => {
+                    let pick = Scenario::ALL[d.pick_row];
+                    self.start_scenario(pick);
+                }
+                Action::Back | Action::Scenarios => self.mode = Mode::Walk,
+                Action::Quit => self.quit = true,
+                Action::Help => return false,
+                _ => {}
+            }
+            return true;
+        }
+        match action {
+            Action::Scenarios => {
+                d.pick_row = Scenario::ALL
+                    .iter()
+                    .position(|&s| s == d.scenario)
+                    .unwrap_or(0);
+                self.mode = Mode::Scenarios;
+                true
+            }
+            Action::Next if pos >= n && d.offline.is_none() => {
+                if d.in_flight.is_none() && !d.starting && !d.done() && d.send(LiveCmd::Step) {
+                    d.in_flight = Some(d.performed());
+                    d.follow = true;
+                }
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Ends the current session and starts `scenario`.
+    pub fn start_scenario(&mut self, scenario: Scenario) {
+        self.mode = Mode::Walk;
+        let Some(d) = self.demo.as_mut() else { return };
+        d.scenario = scenario;
+        if d.send(LiveCmd::Start(scenario)) {
+            d.starting = true;
+            d.calls.clear();
+            d.returned.clear();
+            d.in_flight = None;
+            d.frames.clear();
+            d.kernel.clear();
+            d.timewait.clear();
+            d.time_wait = None;
+            d.offline = None;
+            d.kernel_unavailable = None;
+            self.reset_walk(crate::conversation::Tracker::new());
+        } else {
+            let why = d
+                .offline
+                .clone()
+                .unwrap_or_else(|| crate::live::privilege::HOW_TO.to_string());
+            self.go_offline(scenario, why);
+        }
+    }
+
+    /// Handles the live demo's events; `None` when `ev` is not one.
+    pub(super) fn demo_event(&mut self, ev: &AppEvent) -> Option<bool> {
+        let d = self.demo.as_mut()?;
+        let stale = matches!(
+            ev,
+            AppEvent::Segment(_)
+                | AppEvent::Frame(_)
+                | AppEvent::Kernel(_)
+                | AppEvent::TimeWaitSockets(_)
+                | AppEvent::Call { .. }
+        );
+        if d.starting && stale {
+            // Still from the session being replaced.
+            return Some(false);
+        }
+        let redraw = match ev {
+            AppEvent::Tick => {
+                d.ticks += 1;
+                // Redraw when the countdown's whole seconds change.
+                d.time_wait
+                    .is_some_and(|(since, _)| (d.ticks - since).is_multiple_of(20))
+            }
+            AppEvent::DemoStarted(start) => {
+                if let Some(why) = &start.offline {
+                    let why = why.clone();
+                    self.go_offline(start.scenario, why);
+                    return Some(true);
+                }
+                d.scenario = start.scenario;
+                d.calls = start.calls.clone();
+                d.returned = vec![None; d.calls.len()];
+                d.kernel_unavailable = start.kernel_unavailable.clone();
+                d.starting = false;
+                self.file_name = crate::demo::scenario_name(start.scenario).to_string();
+                true
+            }
+            AppEvent::Frame(bytes) => {
+                d.frames.push(bytes.clone());
+                false
+            }
+            AppEvent::Kernel(k) => {
+                d.kernel.push(k.clone());
+                true
+            }
+            AppEvent::TimeWaitSockets(tw) => {
+                d.timewait = tw.clone();
+                true
+            }
+            AppEvent::Call { index, result } => {
+                if let Some(r) = d.returned.get_mut(*index) {
+                    *r = Some(match result {
+                        Ok(o) => Returned::Ok(o.clone()),
+                        Err(e) => Returned::Failed(e.clone()),
+                    });
+                }
+                d.in_flight = None;
+                if std::mem::take(&mut d.follow) {
+                    self.pos = self.len();
+                    self.view.pinned.set(false);
+                }
+                true
+            }
+            _ => return None,
+        };
+        self.check_time_wait();
+        Some(redraw)
+    }
+
+    /// Starts the countdown when the revealed states reach TIME_WAIT, and
+    /// forgets it when the walk goes back before that.
+    pub(super) fn check_time_wait(&mut self) {
+        let in_tw = self.current_step().and_then(|st| {
+            [Side::Client, Side::Server]
+                .into_iter()
+                .find(|&s| st.state(s) == TcpState::TimeWait)
+        });
+        let Some(d) = self.demo.as_mut() else { return };
+        match (in_tw, d.time_wait) {
+            (Some(side), None) => d.time_wait = Some((d.ticks, side)),
+            (None, Some(_)) if d.offline.is_some() => d.time_wait = None,
+            _ => {}
+        }
+    }
+
+    /// Kernel and model compared for the walked connection; `None` when the
+    /// kernel column is unavailable or there is no connection yet.
+    pub fn demo_verdicts(&self) -> Option<[Verdict; 2]> {
+        let d = self.demo.as_ref()?;
+        if d.offline.is_some() || (d.kernel_unavailable.is_some() && d.kernel.is_empty()) {
+            return None;
+        }
+        let conn = self.connection()?;
+        Some(truth::compare(conn, &d.kernel_records(), &d.timewait))
+    }
+}
+
+/// Draws the live demo's body: ladder, code panel, kernel column and
+/// explanation (the explanation only when there is room).
+pub fn render_body(frame: &mut Frame, app: &App, body: Rect) {
+    let Some(d) = app.demo.as_ref() else { return };
+    let code_h = (d.calls.len() as u16 + 7).clamp(9, 13);
+    let diagram_on = app.diagram == super::app::DiagramPanel::Shown;
+    if body.width >= 120 {
+        let [left, right] =
+            Layout::horizontal([Constraint::Min(60), Constraint::Percentage(42)]).areas(body);
+        let [top, bottom] =
+            Layout::vertical([Constraint::Min(6), Constraint::Length(code_h)]).areas(left);
+        if diagram_on {
+            diagram::render(frame, app, top);
+        } else {
+            ladder::render(frame, app, top);
+        }
+        code::render(frame, app, bottom);
+        let [k, e] = Layout::vertical([
+            Constraint::Length(kernel::height(app, right.width)),
+            Constraint::Min(3),
+        ])
+        .areas(right);
+        kernel::render(frame, app, k);
+        explain::render(frame, app, e);
+    } else {
+        let kh = kernel::height(app, body.width).min(body.height / 3);
+        let ch = code_h.min(body.height.saturating_sub(kh) / 2);
+        let [top, c, k] = Layout::vertical([
+            Constraint::Min(4),
+            Constraint::Length(ch),
+            Constraint::Length(kh),
+        ])
+        .areas(body);
+        if diagram_on {
+            diagram::render(frame, app, top);
+        } else {
+            ladder::render(frame, app, top);
+        }
+        code::render(frame, app, c);
+        kernel::render(frame, app, k);
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,141 @@
+//! The kernel column: for each side, the state synack inferred beside the
+//! Linux kernel's own (tracepoint `sock:inet_sock_set_state`, normalised by
+//! [`crate::truth`]), a loud `DISAGREES` with both chains when they differ,
+//! and why the kernel's view looks the way it does (time-wait socket,
+//! request sock). Says "unavailable" and why when there is no trace.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+
+use crate::conversation::Side;
+use crate::i18n::DemoText;
+use crate::state::TcpState;
+use crate::truth::{Verdict, chain_text};
+use crate::ui::app::App;
+
+/// Rows the panel wants at `width` columns (borders included).
+pub fn height(app: &App, width: u16) -> u16 {
+    let inner = usize::from(width.saturating_sub(2)).max(1);
+    let rows: usize = lines(app)
+        .iter()
+        .map(|l| l.width().div_ceil(inner).max(1))
+        .sum();
+    // +1: word wrapping may need a row more than the estimate.
+    3 + rows as u16
+}
+
+fn alert(app: &App) -> Style {
+    Style::new()
+        .fg(Color::Red)
+        .bg(app.theme().bg)
+        .add_modifier(Modifier::BOLD)
+}
+
+/// Whether the kernel's last `CLOSE` of this side was read as TIME_WAIT.
+fn via_time_wait_socket(v: &Verdict) -> bool {
+    v.kernel.last() == Some(&TcpState::TimeWait)
+}
+
+/// Whether the passive side's socket appeared at the final ACK.
+fn via_request_sock(v: &Verdict) -> bool {
+    v.side == Side::Server && v.kernel.contains(&TcpState::SynReceived)
+}
+
+/// The panel's lines: one per side (three when it disagrees), then notes.
+pub fn lines(app: &App) -> Vec<Line<'static>> {
+    let th = app.theme();
+    let s = app.s();
+    let Some(d) = app.demo.as_ref() else {
+        return Vec::new();
+    };
+    if d.offline.is_some() {
+        return vec![Line::from(Span::styled(
+            format!(
+                "{}{}",
+                s.demo(DemoText::Unavailable),
+                s.demo(DemoText::NeedsRoot)
+            ),
+            alert(app),
+        ))];
+    }
+    let Some(verdicts) = app.demo_verdicts() else {
+        if let Some(why) = &d.kernel_unavailable {
+            return vec![Line::from(Span::styled(
+                format!("{}{why}", s.demo(DemoText::Unavailable)),
+                alert(app),
+            ))];
+        }
+        return vec![Line::from(Span::styled(
+            s.demo(DemoText::NoConnectionYet),
+            th.dim(),
+        ))];
+    };
+    let mut out = Vec::new();
+    for v in &verdicts {
+        let side = Span::styled(format!("{:<7}", s.side(v.side)), th.side(v.side));
+        if v.agrees() {
+            out.push(Line::from(vec![
+                side,
+                Span::styled(format!("{} ", s.demo(DemoText::Agrees)), th.accent()),
+                Span::styled(chain_text(&v.kernel), th.base()),
+            ]));
+        } else {
+            out.push(Line::from(vec![
+                side,
+                Span::styled(
+                    s.demo(DemoText::Disagrees).to_string(),
+                    alert(app).add_modifier(Modifier::REVERSED),
+                ),
+            ]));
+            out.push(Line::from(Span::styled(
+                format!(
+                    "  {:<9}{}",
+                    s.demo(DemoText::Inferred),
+                    chain_text(&v.inferred)
+                ),
+                alert(app),
+            )));
+            out.push(Line::from(Span::styled(
+                format!("  {:<9}{}", s.demo(DemoText::Kernel), chain_text(&v.kernel)),
+                alert(app),
+            )));
+        }
+    }
+    if verdicts.iter().any(via_request_sock) {
+        out.push(Line::from(Span::styled(
+            s.demo(DemoText::NoteRequestSock),
+            th.dim(),
+        )));
+    }
+    if verdicts.iter().any(via_time_wait_socket) {
+        out.push(Line::from(Span::styled(
+            s.demo(DemoText::NoteTimeWaitSocket),
+            th.dim(),
+        )));
+    }
+    out
+}
+
+/// Draws the kernel column.
+pub fn render(frame: &mut Frame, app: &App, area: Rect) {
+    let th = app.theme();
+    let title = format!(
+        " {} · {} ",
+        app.s().demo(DemoText::KernelTitle),
+        app.s().demo(DemoText::KernelNow)
+    );
+    let block = Block::new()
+        .borders(Borders::ALL)
+        .border_style(th.border())
+        .title(Span::styled(title, th.title()))
+        .style(th.base());
+    frame.render_widget(
+        Paragraph::new(lines(app))
+            .block(block)
+            .wrap(Wrap { trim: false }),
+        area,
+    );
+}

@@ -1,0 +1,290 @@
+//! The live demo's screens and behaviour, fed synthetic worker events (no
+//! sockets, no terminal): code panel, kernel column (agreeing, DISAGREES,
+//! unavailable), TIME_WAIT countdown, scenario picker, offline fallback.
+
+use std::net::SocketAddr;
+use std::sync::mpsc::{Receiver, channel};
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use unicode_width::UnicodeWidthStr;
+
+use super::*;
+use crate::conversation::Tracker;
+use crate::i18n::Lang;
+use crate::live::exchange::{CallOutcome, Scenario};
+use crate::segment::Segment;
+use crate::ui::{AppEvent, ThemeName, UiOptions, draw};
+
+fn screen(app: &App, w: u16, h: u16) -> String {
+    let mut term = Terminal::new(TestBackend::new(w, h)).expect("test terminal");
+    term.draw(|f| draw(f, app)).expect("draw");
+    let buf = term.backend().buffer();
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        let mut line = String::new();
+        let mut skip = 0;
+        for x in 0..buf.area.width {
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            let sym = buf[(x, y)].symbol();
+            skip = sym.width().saturating_sub(1);
+            line.push_str(sym);
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+fn key(c: KeyCode) -> AppEvent {
+    AppEvent::Key(KeyEvent::new(c, KeyModifiers::NONE))
+}
+
+/// The bundled normal capture's segments and its addresses.
+fn normal_segments() -> (Vec<Segment>, SocketAddr, SocketAddr) {
+    let (name, bytes) = crate::demo::bundled_capture(Scenario::Normal).expect("bundled");
+    let replay = crate::replay::load_bytes(name, bytes).expect("loads");
+    let conn = &replay.connections()[0];
+    let segs = conn.steps.iter().map(|s| s.segment.clone()).collect();
+    (segs, conn.client, conn.server)
+}
+
+struct Live {
+    app: App,
+    cmds: Receiver<LiveCmd>,
+    segs: Vec<Segment>,
+    client: SocketAddr,
+    server: SocketAddr,
+}
+
+fn live(kernel_unavailable: Option<&str>, lang: Lang) -> Live {
+    let (segs, client, server) = normal_segments();
+    let (tx, cmds) = channel();
+    let opts = UiOptions {
+        lang,
+        theme: ThemeName::Dark,
+        conn: Some(0),
+        file_name: "normal".into(),
+    };
+    let mut app = App::new(Tracker::new(), opts)
+        .with_live(true)
+        .with_demo(Demo::new(Scenario::Normal, Some(tx)));
+    app.handle(AppEvent::DemoStarted(DemoStart {
+        scenario: Scenario::Normal,
+        calls: offline_calls(Scenario::Normal, Some(server)),
+        kernel_unavailable: kernel_unavailable.map(str::to_string),
+        offline: None,
+    }));
+    Live {
+        app,
+        cmds,
+        segs,
+        client,
+        server,
+    }
+}
+
+fn kt(local: SocketAddr, remote: SocketAddr, from: TcpState, to: TcpState) -> AppEvent {
+    AppEvent::Kernel(KernelTransition {
+        ts: 0.0,
+        local,
+        remote,
+        from,
+        to,
+        raw_from: format!("TCP_{}", from.name()),
+        raw_to: format!("TCP_{}", to.name()),
+    })
+}
+
+impl Live {
+    /// Presses → and answers as the worker would: `segs` segments, the
+    /// kernel events, then the call's result.
+    fn call(&mut self, returned: &str, segs: usize, kernel: Vec<AppEvent>) {
+        self.app.handle(key(KeyCode::Right));
+        assert_eq!(self.cmds.try_recv(), Ok(LiveCmd::Step), "→ asks for a call");
+        let index = self
+            .app
+            .demo
+            .as_ref()
+            .unwrap()
+            .in_flight
+            .expect("in flight");
+        let take = segs.min(self.segs.len());
+        for seg in self.segs.drain(..take) {
+            self.app.handle(AppEvent::Segment(seg));
+        }
+        for k in kernel {
+            self.app.handle(k);
+        }
+        self.app.handle(AppEvent::Call {
+            index,
+            result: Ok(CallOutcome {
+                index,
+                returned: returned.into(),
+                error: None,
+            }),
+        });
+    }
+
+    /// Socket, bind, listen, socket, bind, connect (the handshake, with
+    /// the kernel's transitions), accept.
+    fn through_accept(&mut self, server_kernel: Vec<(TcpState, TcpState)>) {
+        use TcpState::*;
+        for _ in 0..5 {
+            self.call("None", 0, Vec::new());
+        }
+        let (c, s) = (self.client, self.server);
+        let traced = self.app.demo.as_ref().unwrap().kernel_unavailable.is_none();
+        let mut k = Vec::new();
+        if traced {
+            k = vec![kt(c, s, Closed, SynSent), kt(c, s, SynSent, Established)];
+        }
+        k.extend(server_kernel.into_iter().map(|(f, t)| kt(s, c, f, t)));
+        self.call("None (connected)", 3, k);
+        self.call("(conn, ('127.0.0.2', 40000))", 0, Vec::new());
+    }
+}
+
+#[test]
+fn code_panel_after_the_handshake_shows_accept_after_the_kernel() {
+    use TcpState::*;
+    let mut l = live(None, Lang::En);
+    l.through_accept(vec![(Listen, SynReceived), (SynReceived, Established)]);
+    let d = l.app.demo.as_ref().unwrap();
+    assert_eq!(d.performed(), 7);
+    assert_eq!(l.app.pos, 3, "the walk follows the call's segments");
+    let text = screen(&l.app, 100, 30);
+    assert!(text.contains("BEFORE accept()"), "{text}");
+    assert!(text.contains("✓ kernel = inferred: LISTEN → SYN_RECV → ESTABLISHED"));
+    assert!(text.contains("request sock"));
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn a_kernel_chain_that_differs_is_flagged_disagrees_with_both_chains() {
+    use TcpState::*;
+    let mut l = live(None, Lang::En);
+    // The kernel says the server went straight to ESTABLISHED.
+    l.through_accept(vec![(Listen, Established)]);
+    let text = screen(&l.app, 100, 30);
+    assert!(text.contains("✗ DISAGREES"), "{text}");
+    assert!(text.contains("inferred LISTEN → SYN_RECV → ESTABLISHED"));
+    assert!(text.contains("kernel   LISTEN → ESTABLISHED"));
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn without_a_trace_the_kernel_column_says_unavailable_and_why() {
+    let mut l = live(Some("tracefs is not mounted"), Lang::En);
+    l.through_accept(Vec::new());
+    let text = screen(&l.app, 100, 30);
+    assert!(
+        text.contains("kernel column unavailable: tracefs is not mounted"),
+        "{text}"
+    );
+}
+
+#[test]
+fn recv_zero_and_the_time_wait_countdown_after_the_active_close() {
+    let mut l = live(Some("not traced in this test"), Lang::En);
+    l.through_accept(Vec::new());
+    let rest = l.segs.len();
+    for _ in 0..4 {
+        l.call("b'hello'", 0, Vec::new());
+    }
+    // c.close(): everything left, the client ends in TIME_WAIT.
+    l.call("None", rest, Vec::new());
+    l.call("b'' — 0 bytes (peer closed)", 0, Vec::new());
+    let text = screen(&l.app, 100, 30);
+    assert!(text.contains("recv() returned 0 bytes"), "{text}");
+    assert!(text.contains("60 s left"), "{text}");
+    for _ in 0..20 * 18 {
+        l.app.handle(AppEvent::Tick);
+    }
+    let text = screen(&l.app, 100, 30);
+    assert!(text.contains("42 s left"), "{text}");
+    insta::assert_snapshot!(text);
+    for _ in 0..20 * 42 {
+        l.app.handle(AppEvent::Tick);
+    }
+    assert!(screen(&l.app, 100, 30).contains("TIME_WAIT is over"));
+}
+
+#[test]
+fn all_calls_done_then_right_asks_nothing_more() {
+    let mut l = live(None, Lang::En);
+    let n = l.app.demo.as_ref().unwrap().calls.len();
+    let rest = l.segs.len();
+    for i in 0..n {
+        l.call("None", if i == 5 { rest } else { 0 }, Vec::new());
+    }
+    assert!(l.app.demo.as_ref().unwrap().done());
+    l.app.handle(key(KeyCode::Right));
+    assert!(l.cmds.try_recv().is_err(), "no call after the last");
+    assert!(screen(&l.app, 100, 30).contains("All calls done"));
+    // ← still walks what was captured.
+    l.app.handle(key(KeyCode::Home));
+    assert_eq!(l.app.pos, 0);
+    l.app.handle(key(KeyCode::Right));
+    assert_eq!(l.app.pos, 1);
+    assert!(l.cmds.try_recv().is_err(), "→ walks captured steps first");
+}
+
+#[test]
+fn picker_restarts_with_the_chosen_scenario() {
+    let mut l = live(None, Lang::En);
+    l.through_accept(Vec::new());
+    l.app.handle(key(KeyCode::Char('m')));
+    assert_eq!(l.app.mode, Mode::Scenarios);
+    l.app.handle(key(KeyCode::Down));
+    let text = screen(&l.app, 100, 30);
+    assert!(text.contains("▶ 2 server-first"), "{text}");
+    insta::assert_snapshot!(text);
+    l.app.handle(key(KeyCode::Enter));
+    assert_eq!(l.cmds.try_recv(), Ok(LiveCmd::Start(Scenario::ServerFirst)));
+    assert_eq!(l.app.mode, Mode::Walk);
+    assert!(
+        l.app.tracker.connections().is_empty(),
+        "the old walk is gone"
+    );
+    // Late events of the old session are ignored until the new one starts.
+    let stale = l.segs[0].clone();
+    l.app.handle(AppEvent::Segment(stale));
+    assert!(l.app.tracker.connections().is_empty());
+    l.app.handle(AppEvent::DemoStarted(DemoStart {
+        scenario: Scenario::ServerFirst,
+        calls: offline_calls(Scenario::ServerFirst, Some(l.server)),
+        kernel_unavailable: None,
+        offline: None,
+    }));
+    assert_eq!(l.app.demo.as_ref().unwrap().scenario, Scenario::ServerFirst);
+    assert!(screen(&l.app, 100, 30).contains("server-first"));
+}
+
+#[test]
+fn offline_walks_the_bundled_capture_and_names_what_is_missing() {
+    let opts = UiOptions {
+        lang: Lang::Zh,
+        conn: Some(0),
+        ..UiOptions::default()
+    };
+    let mut app = App::new(Tracker::new(), opts).with_demo(Demo::new(Scenario::Normal, None));
+    app.go_offline(Scenario::Normal, "no CAP_NET_RAW; run with sudo".into());
+    assert!(app.len() > 5);
+    app.handle(key(KeyCode::Right));
+    assert_eq!(app.pos, 1);
+    let text = screen(&app, 100, 30);
+    assert!(text.contains("no CAP_NET_RAW; run with sudo"), "{text}");
+    assert!(text.contains("内核列不可用：需要 root 权限"), "{text}");
+    insta::assert_snapshot!(text);
+    // Without a worker the picker switches the bundled capture.
+    app.handle(key(KeyCode::Char('m')));
+    app.handle(key(KeyCode::Char('5')));
+    assert_eq!(app.demo.as_ref().unwrap().scenario, Scenario::Refused);
+    assert_eq!(app.pos, 0);
+    assert!(app.len() >= 2);
+}

@@ -1,0 +1,264 @@
+//! End-to-end tests of the terminal UI in a real terminal: `synack demo`
+//! and `synack replay` run in a detached tmux session (100×30) on a private
+//! tmux server, keys are sent with `send-keys` and the screen is read with
+//! `capture-pane -p`. Skipped when tmux is not installed. Every wait polls
+//! with a deadline.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_synack");
+const WAIT: Duration = Duration::from_secs(15);
+
+/// A private tmux server with one session; killed on drop.
+struct Tmux {
+    socket: String,
+    session: String,
+}
+
+impl Tmux {
+    /// Starts `command` (run by sh) in a new detached 100×30 session, or
+    /// `None` when tmux is missing.
+    fn start(name: &str, command: &str) -> Option<Tmux> {
+        let ok = Command::new("tmux")
+            .arg("-V")
+            .output()
+            .is_ok_and(|o| o.status.success());
+        if !ok {
+            eprintln!("tmux not installed: skipped");
+            return None;
+        }
+        let t = Tmux {
+            socket: format!("synack-test-{name}-{}", std::process::id()),
+            session: name.to_string(),
+        };
+        let st = t
+            .cmd()
+            .args(["new-session", "-d", "-s", name, "-x", "100", "-y", "30"])
+            .arg(command)
+            .status()
+            .expect("tmux new-session");
+        assert!(st.success());
+        Some(t)
+    }
+
+    fn cmd(&self) -> Command {
+        let mut c = Command::new("tmux");
+        c.args(["-L", &self.socket]).env_remove("TMUX");
+        c
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let st = self
+            .cmd()
+            .args(["send-keys", "-t", &self.session])
+            .args(keys)
+            .status()
+            .expect("send-keys");
+        assert!(st.success());
+    }
+
+    fn screen(&self) -> String {
+        let out = self
+            .cmd()
+            .args(["capture-pane", "-p", "-t", &self.session])
+            .output()
+            .expect("capture-pane");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Polls the screen until `pred` holds; panics with the screen after
+    /// [`WAIT`].
+    fn wait_for(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let s = self.screen();
+            if pred(&s) {
+                return s;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what}:\n{s}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn pane_pid(&self) -> u32 {
+        let out = self
+            .cmd()
+            .args(["list-panes", "-t", &self.session, "-F", "#{pane_pid}"])
+            .output()
+            .expect("list-panes");
+        String::from_utf8_lossy(&out.stdout)
+            .trim()
+            .parse()
+            .expect("pane pid")
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.cmd().arg("kill-server").status();
+    }
+}
+
+fn wait_until(what: &str, pred: impl Fn() -> bool) {
+    let deadline = Instant::now() + WAIT;
+    while !pred() {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// The tracefs instance directories of process `pid`.
+fn instances_of(pid: u32) -> Vec<PathBuf> {
+    let prefix = format!("synack-{pid}-");
+    [
+        "/sys/kernel/tracing/instances",
+        "/sys/kernel/debug/tracing/instances",
+    ]
+    .iter()
+    .filter_map(|d| std::fs::read_dir(Path::new(d)).ok())
+    .flat_map(|rd| rd.flatten())
+    .filter(|e| e.file_name().to_string_lossy().starts_with(&prefix))
+    .map(|e| e.path())
+    .collect()
+}
+
+/// Sends → and waits until call `n` (1-based) is the highlighted one and
+/// has returned (a key pressed while a call runs is ignored).
+fn perform(t: &Tmux, n: usize) {
+    t.keys(&["Right"]);
+    let mark = format!("▶{n:>2} ");
+    t.wait_for(&format!("call {n}"), |s| {
+        s.contains(&mark) && !s.contains("running…")
+    });
+}
+
+#[test]
+fn live_demo_steps_the_handshake_and_cleans_up_on_quit() {
+    let Some(t) = Tmux::start("demo", &format!("exec {BIN} demo")) else {
+        return;
+    };
+    let pid = t.pane_pid();
+    let privileged = synack::live::privilege::check().raw_socket.is_ok();
+    if !privileged {
+        t.wait_for("offline message", |s| {
+            s.contains("Live capture unavailable")
+        });
+        for _ in 0..3 {
+            t.keys(&["Right"]);
+        }
+        let s = t.wait_for("bundled handshake", |s| s.contains("SYN-ACK"));
+        assert!(s.contains("needs root"), "{s}");
+        t.keys(&["q"]);
+        wait_until("exit", || !Path::new(&format!("/proc/{pid}")).exists());
+        return;
+    }
+    t.wait_for("the script", |s| s.contains("s.listen(1)"));
+    // socket, bind, listen, socket, bind, connect: the handshake.
+    for n in 1..=6 {
+        perform(&t, n);
+    }
+    let s = t.wait_for("the handshake", |s| {
+        s.contains("SYN seq=0") && s.contains("SYN-ACK") && s.contains("ESTABLISHED")
+    });
+    assert!(s.contains("Kernel (tracepoint)"), "{s}");
+    let traced = synack::live::privilege::check().tracefs.is_ok();
+    if traced {
+        assert!(
+            s.contains("kernel = inferred: CLOSED → SYN_SENT → ESTABLISHED"),
+            "{s}"
+        );
+        assert!(
+            !instances_of(pid).is_empty(),
+            "tracefs instance while running"
+        );
+    }
+    perform(&t, 7);
+    t.wait_for("accept note", |s| s.contains("BEFORE accept()"));
+    t.keys(&["q"]);
+    wait_until("synack to exit", || {
+        !Path::new(&format!("/proc/{pid}")).exists()
+    });
+    assert!(
+        instances_of(pid).is_empty(),
+        "tracefs instance left: {:?}",
+        instances_of(pid)
+    );
+}
+
+#[test]
+fn replay_tui_walks_and_restores_the_terminal_on_quit() {
+    let capture = concat!(env!("CARGO_MANIFEST_DIR"), "/captures/normal.pcap");
+    let script = format!(
+        "{BIN} replay {capture}; echo EXITED=$?; echo MODES: $(stty -a | tr ' ;' '\\n\\n' | grep -x -e icanon -e -icanon -e echo -e -echo) :END; sleep 30"
+    );
+    let Some(t) = Tmux::start("replay", &script) else {
+        return;
+    };
+    t.wait_for("the ladder", |s| s.contains("Ladder"));
+    for _ in 0..3 {
+        t.keys(&["Right"]);
+    }
+    t.wait_for("three steps", |s| {
+        s.contains("SYN-ACK") && s.contains("step 3/")
+    });
+    t.keys(&["q"]);
+    let s = t.wait_for("exit", |s| s.contains(":END"));
+    assert!(s.contains("EXITED=0"), "{s}");
+    let modes = s
+        .lines()
+        .find(|l| l.contains("MODES:"))
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        modes.split_whitespace().any(|w| w == "icanon")
+            && modes.split_whitespace().any(|w| w == "echo"),
+        "terminal left in raw mode: {modes:?}\n{s}"
+    );
+    assert!(!s.contains("Ladder"), "alternate screen not left:\n{s}");
+}
+
+#[test]
+fn under_sudo_the_demo_runs_as_the_user_saves_as_them_and_still_cleans_up() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    // SAFETY: geteuid takes no arguments and cannot fail.
+    let root = unsafe { libc::geteuid() } == 0;
+    let p = synack::live::privilege::check();
+    if !root || p.raw_socket.is_err() || p.tracefs.is_err() {
+        eprintln!("needs root with tracefs: skipped");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o777)).unwrap();
+    let save = dir.path().join("x.pcap");
+    // What sudo sets; 65534 is nobody.
+    let cmd = format!(
+        "SUDO_UID=65534 SUDO_GID=65534 exec {BIN} demo --save {}",
+        save.display()
+    );
+    let Some(t) = Tmux::start("sudo", &cmd) else {
+        return;
+    };
+    let pid = t.pane_pid();
+    t.wait_for("the script", |s| s.contains("s.listen(1)"));
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let uids = status.lines().find(|l| l.starts_with("Uid:")).unwrap();
+    let ids: Vec<&str> = uids.split_whitespace().skip(1).collect();
+    assert_eq!(&ids[..3], ["65534", "65534", "0"], "real, effective, saved");
+    for n in 1..=6 {
+        perform(&t, n);
+    }
+    t.wait_for("the handshake", |s| s.contains("SYN-ACK"));
+    assert!(!instances_of(pid).is_empty());
+    t.keys(&["q"]);
+    wait_until("synack to exit", || {
+        !Path::new(&format!("/proc/{pid}")).exists()
+    });
+    assert!(instances_of(pid).is_empty(), "tracefs instance left");
+    let meta = std::fs::metadata(&save).expect("saved pcap");
+    assert_eq!(meta.uid(), 65534, "saved as the sudo user");
+}
