@@ -265,11 +265,11 @@ impl Connection {
             || (self.packets > 0 && over(self.current[0]) && over(self.current[1]))
     }
 
-    fn record(&mut self, side: Side, changes: Applied, step: usize, event: Event) {
+    fn record(&mut self, side: Side, changes: &Applied, step: usize, event: Event) {
         if !self.keep_steps {
             return; // summaries need only the current states
         }
-        for (segment, (from, to, cause)) in changes {
+        for &(segment, (from, to, cause)) in changes {
             self.transitions.push(Transition {
                 endpoint: side,
                 from,
@@ -284,7 +284,7 @@ impl Connection {
 
     /// Adds one segment: updates both endpoints (RFC 9293 §3.10) and, when
     /// `keep_steps`, appends a step to the timeline. Returns the step index.
-    fn push(&mut self, seg: Segment) -> usize {
+    fn push(&mut self, seg: Segment, scratch: &mut Applied) -> usize {
         let from = self.side_of(&seg);
         let (x, y) = (from.idx(), from.peer().idx());
         let j = self.packets as usize;
@@ -310,8 +310,8 @@ impl Connection {
         // The sender's own segment tells what it had received: undo
         // receptions its ACK shows it had not processed yet, apply those it
         // shows it had.
-        let (rollback, before) = self.ends[x].reconcile(c, j);
-        if let Some(rb) = rollback {
+        scratch.clear();
+        if let Some(rb) = self.ends[x].reconcile(c, j, scratch) {
             if rb.no_listener {
                 self.initial[x] = TcpState::Closed;
             }
@@ -322,20 +322,26 @@ impl Connection {
                 step.states[x] = rb.state;
             }
         }
-        self.record(from, before, j, Event::Receive);
-        let sent = self.ends[x].m.on_send(c);
-        self.record(
-            from,
-            sent.into_iter().map(|ch| (j, ch)).collect(),
-            j,
-            Event::Send,
+        self.record(from, scratch, j, Event::Receive);
+        scratch.clear();
+        self.ends[x].m.on_send(
+            c,
+            &mut endpoint::Sink {
+                segment: j,
+                changes: scratch,
+            },
         );
-        let received = self.ends[y].receive(Reception {
-            segment: j,
-            step: j,
-            ctl: c,
-        });
-        self.record(from.peer(), received, j, Event::Receive);
+        self.record(from, scratch, j, Event::Send);
+        scratch.clear();
+        self.ends[y].receive(
+            Reception {
+                segment: j,
+                step: j,
+                ctl: c,
+            },
+            scratch,
+        );
+        self.record(from.peer(), scratch, j, Event::Receive);
         self.current = [self.ends[0].m.state, self.ends[1].m.state];
 
         if self.keep_steps {
@@ -403,6 +409,8 @@ pub struct Tracker {
     pub skipped: Skipped,
     /// Timestamp of the first segment seen.
     pub first_ts: Option<Duration>,
+    /// Reused buffer for the state changes of one segment.
+    scratch: Applied,
 }
 
 impl Tracker {
@@ -455,7 +463,7 @@ impl Tracker {
                 i
             }
         };
-        let step = self.conns[index].push(seg);
+        let step = self.conns[index].push(seg, &mut self.scratch);
         (index, step)
     }
 

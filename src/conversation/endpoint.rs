@@ -136,6 +136,12 @@ pub(crate) struct Machine {
 /// A state change produced by one event, before it is placed on the timeline.
 pub(crate) type Change = (TcpState, TcpState, Cause);
 
+/// Where a machine writes its changes, each attributed to `segment`.
+pub(crate) struct Sink<'a> {
+    pub segment: usize,
+    pub changes: &'a mut Applied,
+}
+
 impl Machine {
     pub fn new(state: TcpState) -> Machine {
         Machine {
@@ -147,36 +153,35 @@ impl Machine {
         }
     }
 
-    fn go(&mut self, to: TcpState, cause: Cause, out: &mut Vec<Change>) {
+    fn go(&mut self, to: TcpState, cause: Cause, out: &mut Sink<'_>) {
         if self.state != to {
-            out.push((self.state, to, cause));
+            out.changes.push((out.segment, (self.state, to, cause)));
             self.state = to;
         }
     }
 
     /// The endpoint sends `c` (RFC 9293 §3.10.1–3.10.5: user calls that emit
     /// segments).
-    pub fn on_send(&mut self, c: Ctl) -> Vec<Change> {
+    pub fn on_send(&mut self, c: Ctl, out: &mut Sink<'_>) {
         use TcpState::*;
-        let mut out = Vec::new();
         let f = c.flags;
         if f.rst() {
             // §3.10.5 ABORT: a RST from a synchronized or opening state
             // destroys the connection. A RST sent from CLOSED or LISTEN
             // answers a segment for which there is no connection.
             if !matches!(self.state, Closed | Listen) {
-                self.go(Closed, Cause::SndRst, &mut out);
+                self.go(Closed, Cause::SndRst, out);
             }
-            return out;
+            return;
         }
         if f.syn() {
             self.isn.get_or_insert(c.seq);
             match (self.state, f.ack()) {
                 // §3.10.1 OPEN (active): connect() sends SYN, enter SYN-SENT.
-                (Closed | Unknown, false) => self.go(SynSent, Cause::SndSyn, &mut out),
+                (Closed | Unknown, false) => self.go(SynSent, Cause::SndSyn, out),
                 // §3.10.7.2: the SYN was received but not by us on the wire
                 // (the capture missed it): LISTEN answers with SYN-ACK.
-                (Listen | Unknown, true) => self.go(SynReceived, Cause::RcvSyn, &mut out),
+                (Listen | Unknown, true) => self.go(SynReceived, Cause::RcvSyn, out),
                 // Retransmitted SYN or SYN-ACK: no new transition.
                 _ => {}
             }
@@ -195,55 +200,53 @@ impl Machine {
                     _ => None,
                 };
                 if let Some(to) = to {
-                    self.go(to, Cause::SndFin, &mut out);
+                    self.go(to, Cause::SndFin, out);
                 }
             }
         } else if self.state == Unknown && c.payload_len > 0 && !f.syn() {
             // Only a synchronized endpoint sends data; without a FIN seen
             // either way ESTABLISHED is the state that explains it.
             if self.peer_fin.is_none() {
-                self.go(Established, Cause::MidStream, &mut out);
+                self.go(Established, Cause::MidStream, out);
             } else {
-                self.go(CloseWait, Cause::MidStream, &mut out);
+                self.go(CloseWait, Cause::MidStream, out);
             }
         }
-        out
     }
 
     /// The endpoint receives `c` from its peer (RFC 9293 §3.10.7 SEGMENT
     /// ARRIVES).
-    pub fn on_receive(&mut self, c: Ctl) -> Vec<Change> {
+    pub fn on_receive(&mut self, c: Ctl, out: &mut Sink<'_>) {
         use TcpState::*;
-        let mut out = Vec::new();
         let f = c.flags;
         match self.state {
             // §3.10.7.1 CLOSED: everything is answered by RST or dropped.
-            Closed => return out,
+            Closed => return,
             // §3.10.7.2 LISTEN: RST ignored, ACK answered by RST, SYN opens.
             Listen => {
                 if f.syn() && !f.ack() && !f.rst() {
-                    self.go(SynReceived, Cause::RcvSyn, &mut out);
+                    self.go(SynReceived, Cause::RcvSyn, out);
                 }
-                return out;
+                return;
             }
             // §3.10.7.3 SYN-SENT.
             SynSent => {
                 let acceptable = self.isn.is_some_and(|isn| c.acks(isn));
                 if f.rst() {
                     if acceptable {
-                        self.go(Closed, Cause::RcvRstRefused, &mut out);
+                        self.go(Closed, Cause::RcvRstRefused, out);
                     }
-                    return out;
+                    return;
                 }
                 if f.syn() {
                     if f.ack() && acceptable {
-                        self.go(Established, Cause::RcvSynAck, &mut out);
+                        self.go(Established, Cause::RcvSynAck, out);
                     } else if !f.ack() {
-                        self.go(SynReceived, Cause::RcvSynSimultaneous, &mut out);
+                        self.go(SynReceived, Cause::RcvSynSimultaneous, out);
                     }
                 }
                 if !f.fin() || self.state != Established {
-                    return out;
+                    return;
                 }
             }
             _ => {}
@@ -252,13 +255,13 @@ impl Machine {
         if f.rst() {
             // In TIME-WAIT Linux lets a RST end the wait (RFC 1337's
             // protection is off by default: net.ipv4.tcp_rfc1337 = 0).
-            self.go(Closed, Cause::RcvRst, &mut out);
-            return out;
+            self.go(Closed, Cause::RcvRst, out);
+            return;
         }
         // Fifth check: the ACK field.
         if f.ack() {
             if self.state == SynReceived && self.isn.is_some_and(|isn| c.acks(isn)) {
-                self.go(Established, Cause::RcvAckOfSyn, &mut out);
+                self.go(Established, Cause::RcvAckOfSyn, out);
             }
             if let Some(fs) = self.fin_seq
                 && !self.fin_acked
@@ -267,11 +270,11 @@ impl Machine {
                 self.fin_acked = true;
                 match self.state {
                     // FIN-WAIT-1: our FIN is acknowledged → FIN-WAIT-2.
-                    FinWait1 => self.go(FinWait2, Cause::RcvAckOfFin, &mut out),
+                    FinWait1 => self.go(FinWait2, Cause::RcvAckOfFin, out),
                     // CLOSING: our FIN is acknowledged → TIME-WAIT.
-                    Closing => self.go(TimeWait, Cause::RcvAckOfFin, &mut out),
+                    Closing => self.go(TimeWait, Cause::RcvAckOfFin, out),
                     // LAST-ACK: our FIN is acknowledged → CLOSED.
-                    LastAck => self.go(Closed, Cause::RcvAckOfFin, &mut out),
+                    LastAck => self.go(Closed, Cause::RcvAckOfFin, out),
                     _ => {}
                 }
             }
@@ -280,21 +283,20 @@ impl Machine {
         if f.fin() {
             let fs = c.fin_seq();
             if self.peer_fin.is_some_and(|p| p == fs) {
-                return out; // retransmitted FIN: no new transition
+                return; // retransmitted FIN: no new transition
             }
             self.peer_fin = Some(fs);
             match self.state {
                 // SYN-RECEIVED, ESTABLISHED: enter CLOSE-WAIT.
-                SynReceived | Established | Unknown => self.go(CloseWait, Cause::RcvFin, &mut out),
+                SynReceived | Established | Unknown => self.go(CloseWait, Cause::RcvFin, out),
                 // FIN-WAIT-1: our FIN not yet acked → CLOSING (simultaneous
                 // close); acked → TIME-WAIT (handled via FIN-WAIT-2 above).
-                FinWait1 => self.go(Closing, Cause::RcvFin, &mut out),
+                FinWait1 => self.go(Closing, Cause::RcvFin, out),
                 // FIN-WAIT-2: enter TIME-WAIT.
-                FinWait2 => self.go(TimeWait, Cause::RcvFin, &mut out),
+                FinWait2 => self.go(TimeWait, Cause::RcvFin, out),
                 _ => {}
             }
         }
-        out
     }
 }
 
@@ -364,38 +366,38 @@ impl Endpoint {
         }
     }
 
-    fn apply_tentative(&mut self, r: Reception) -> Applied {
+    fn apply_tentative(&mut self, r: Reception, out: &mut Applied) {
         if self.tentative.is_empty() {
             self.checkpoint = self.m;
         }
         self.tentative.push(r);
-        self.m
-            .on_receive(r.ctl)
-            .into_iter()
-            .map(|c| (r.segment, c))
-            .collect()
+        self.m.on_receive(
+            r.ctl,
+            &mut Sink {
+                segment: r.segment,
+                changes: out,
+            },
+        );
     }
 
     /// Applies a segment received at step `r.step`, tentatively. Pending
     /// receptions go first (they were sent before it), except those it is
     /// a copy of: the first copy was lost.
-    pub fn receive(&mut self, r: Reception) -> Applied {
+    pub fn receive(&mut self, r: Reception, out: &mut Applied) {
         self.pending.retain(|p| !p.is_copy_of(&r));
-        let mut out = Vec::new();
         for p in std::mem::take(&mut self.pending) {
-            out.extend(self.apply_tentative(Reception { step: r.step, ..p }));
+            self.apply_tentative(Reception { step: r.step, ..p }, out);
         }
-        out.extend(self.apply_tentative(r));
-        out
+        self.apply_tentative(r, out);
     }
 
     /// Before this endpoint sends `c` at `step`: checks its receptions
     /// against `c`'s acknowledgment number. Tentative receptions it does not
     /// cover are undone (returned as a [`Rollback`]) and wait as pending;
     /// pending ones it covers are applied now, before the send.
-    pub fn reconcile(&mut self, c: Ctl, step: usize) -> (Option<Rollback>, Applied) {
+    pub fn reconcile(&mut self, c: Ctl, step: usize, out: &mut Applied) -> Option<Rollback> {
         if self.tentative.is_empty() && self.pending.is_empty() && !self.assumed_listen {
-            return (None, Vec::new()); // the common case: nothing to check
+            return None; // the common case: nothing to check
         }
         // A RST answering a SYN from an endpoint that never sent a SYN of its
         // own: nobody was listening (§3.10.7.1), the assumed LISTEN was wrong.
@@ -410,7 +412,7 @@ impl Endpoint {
                 from_step,
                 no_listener: true,
             };
-            return (Some(rb), Vec::new());
+            return Some(rb);
         }
         // Only a SYN or FIN can be shown unprocessed by an ack number.
         let covered = |r: &Reception| {
@@ -419,8 +421,15 @@ impl Endpoint {
         let mut rollback = None;
         if let Some(k) = self.tentative.iter().position(|r| !covered(r)) {
             let mut m = self.checkpoint;
+            let mut replayed = Vec::new(); // already on the timeline
             for r in &self.tentative[..k] {
-                m.on_receive(r.ctl);
+                m.on_receive(
+                    r.ctl,
+                    &mut Sink {
+                        segment: r.segment,
+                        changes: &mut replayed,
+                    },
+                );
             }
             self.m = m;
             rollback = Some(Rollback {
@@ -433,14 +442,18 @@ impl Endpoint {
             self.pending.extend(self.tentative.drain(k..));
         }
         self.tentative.clear();
-        let mut applied = Vec::new();
         if self.pending.first().is_some_and(covered) {
             let n = self.pending.iter().take_while(|r| covered(r)).count();
-            for r in self.pending.drain(..n).collect::<Vec<_>>() {
-                let changes = self.m.on_receive(r.ctl);
-                applied.extend(changes.into_iter().map(|ch| (r.segment, ch)));
+            for r in self.pending.drain(..n) {
+                self.m.on_receive(
+                    r.ctl,
+                    &mut Sink {
+                        segment: r.segment,
+                        changes: out,
+                    },
+                );
             }
         }
-        (rollback, applied)
+        rollback
     }
 }
