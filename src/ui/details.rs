@@ -5,7 +5,7 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
 use super::app::App;
@@ -96,13 +96,7 @@ pub fn fields(s: &dyn Strings, seg: &Segment) -> Vec<(Field, String)> {
 pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     let th = app.theme();
     let s = app.s();
-    let block = Block::new()
-        .borders(Borders::ALL)
-        .border_style(th.border())
-        .title(Span::styled(
-            format!(" {} ", app.t(Text::DetailsTitle)),
-            th.title(),
-        ));
+    let block = th.panel(app.t(Text::DetailsTitle));
     let Some(step) = app.current_step() else {
         frame.render_widget(
             Paragraph::new(app.t(Text::None))

@@ -12,7 +12,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::widgets::Paragraph;
 
 use super::app::App;
 use crate::conversation::{Connection, Side};
@@ -175,13 +175,7 @@ fn has_moved(conn: &Connection, side: Side, cur: Option<usize>) -> bool {
 /// Draws the state diagram with both endpoints' current states.
 pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     let th = app.theme();
-    let block = Block::new()
-        .borders(Borders::ALL)
-        .border_style(th.border())
-        .title(Span::styled(
-            format!(" {} ", app.t(Text::DiagramTitle)),
-            th.title(),
-        ));
+    let block = th.panel(app.t(Text::DiagramTitle));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let mut g = grid();

@@ -7,7 +7,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui::widgets::{Paragraph, Wrap};
 
 use super::app::{App, Numbers};
 use crate::conversation::{Cause, Connection, Label, Role, Side};
@@ -154,13 +154,7 @@ pub fn notes(conn: &Connection, pos: usize, numbers: Numbers) -> Notes {
 pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     let th = app.theme();
     let s = app.s();
-    let block = Block::new()
-        .borders(Borders::ALL)
-        .border_style(th.border())
-        .title(Span::styled(
-            format!(" {} ", app.t(Text::ExplainTitle)),
-            th.title(),
-        ));
+    let block = th.panel(app.t(Text::ExplainTitle));
     let Some(conn) = app.connection() else {
         frame.render_widget(
             Paragraph::new(app.t(Text::Waiting))

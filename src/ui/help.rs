@@ -4,7 +4,7 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::widgets::Paragraph;
 
 use super::app::App;
 use crate::i18n::Text;
@@ -48,12 +48,6 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
             line("m", app.s().demo(crate::i18n::DemoText::HelpScenarios)),
         );
     }
-    let block = Block::new()
-        .borders(Borders::ALL)
-        .border_style(th.border())
-        .title(Span::styled(
-            format!(" {} ", app.t(Text::HelpTitle)),
-            th.title(),
-        ));
+    let block = th.panel(app.t(Text::HelpTitle));
     frame.render_widget(Paragraph::new(lines).style(th.base()).block(block), area);
 }

@@ -8,7 +8,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::widgets::Paragraph;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use super::app::{App, Numbers};
@@ -125,13 +125,7 @@ fn scroll_top(conn: &Connection, top: usize, pos: usize, avail: usize, pinned: b
 pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     let th = app.theme();
     let s = app.s();
-    let block = Block::new()
-        .borders(Borders::ALL)
-        .border_style(th.border())
-        .title(Span::styled(
-            format!(" {} ", app.t(Text::LadderTitle)),
-            th.title(),
-        ));
+    let block = th.panel(app.t(Text::LadderTitle));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     app.view.area.set(inner);

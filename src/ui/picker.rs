@@ -6,7 +6,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState};
+use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
 
 use super::app::{App, Mode, SortKey};
 use crate::conversation::Connection;
@@ -39,13 +39,7 @@ fn seen(app: &App, c: &Connection) -> String {
 /// Draws the picker.
 pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     let th = app.theme();
-    let block = Block::new()
-        .borders(Borders::ALL)
-        .border_style(th.border())
-        .title(Span::styled(
-            format!(" {} ", app.t(Text::PickerTitle)),
-            th.title(),
-        ));
+    let block = th.panel(app.t(Text::PickerTitle));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let [top, table_area, hints] = Layout::vertical([

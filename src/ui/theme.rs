@@ -3,6 +3,8 @@
 //! markers). Styles only: no layout, no text.
 
 use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::Span;
+use ratatui::widgets::{Block, Borders};
 
 use crate::i18n::Text;
 
@@ -101,6 +103,14 @@ pub struct Theme {
 }
 
 impl Theme {
+    /// The bordered block every panel is drawn in, titled ` title `.
+    pub fn panel(&self, title: &str) -> Block<'static> {
+        Block::new()
+            .borders(Borders::ALL)
+            .border_style(self.border())
+            .title(Span::styled(format!(" {title} "), self.title()))
+    }
+
     fn b(&self, s: Style) -> Style {
         if self.bold {
             s.add_modifier(Modifier::BOLD)

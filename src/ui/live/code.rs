@@ -8,7 +8,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui::widgets::{Paragraph, Wrap};
 use unicode_width::UnicodeWidthStr;
 
 use super::{Demo, Returned};
@@ -123,15 +123,11 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     let s = app.s();
     let Some(d) = app.demo.as_ref() else { return };
     let title = format!(
-        " {} · {} ",
+        "{} · {}",
         s.demo(DemoText::CodeTitle),
         crate::demo::scenario_name(d.scenario)
     );
-    let block = Block::new()
-        .borders(Borders::ALL)
-        .border_style(th.border())
-        .title(Span::styled(title, th.title()))
-        .style(th.base());
+    let block = th.panel(&title).style(th.base());
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if inner.height < 2 {

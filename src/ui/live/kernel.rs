@@ -8,7 +8,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::conversation::Side;
 use crate::i18n::DemoText;
@@ -123,15 +123,11 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
 pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     let th = app.theme();
     let title = format!(
-        " {} · {} ",
+        "{} · {}",
         app.s().demo(DemoText::KernelTitle),
         app.s().demo(DemoText::KernelNow)
     );
-    let block = Block::new()
-        .borders(Borders::ALL)
-        .border_style(th.border())
-        .title(Span::styled(title, th.title()))
-        .style(th.base());
+    let block = th.panel(&title).style(th.base());
     frame.render_widget(
         Paragraph::new(lines(app))
             .block(block)

@@ -5,7 +5,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::{Clear, Paragraph};
 
 use crate::i18n::DemoText;
 use crate::live::exchange::Scenario;
@@ -47,13 +47,6 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
         s.demo(DemoText::ScenarioHint),
         th.dim(),
     )));
-    let block = Block::new()
-        .borders(Borders::ALL)
-        .border_style(th.border())
-        .title(Span::styled(
-            format!(" {} ", s.demo(DemoText::ScenarioTitle)),
-            th.title(),
-        ))
-        .style(th.base());
+    let block = th.panel(s.demo(DemoText::ScenarioTitle)).style(th.base());
     frame.render_widget(Paragraph::new(lines).block(block), r);
 }
