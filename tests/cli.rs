@@ -229,3 +229,16 @@ fn closed_pipe_is_not_an_error() {
     let out = child.wait_with_output().unwrap();
     assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
 }
+
+#[test]
+fn walk_without_a_terminal_falls_back_to_print_with_a_note() {
+    let out = synack()
+        .args(["replay", "captures/normal.pcap"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("not a terminal") && err.contains("--print"), "{err}");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(text, stdout_of(&["replay", "captures/normal.pcap", "--print"]));
+}
