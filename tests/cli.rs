@@ -238,7 +238,13 @@ fn walk_without_a_terminal_falls_back_to_print_with_a_note() {
         .unwrap();
     assert!(out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("not a terminal") && err.contains("--print"), "{err}");
+    assert!(
+        err.contains("not a terminal") && err.contains("--print"),
+        "{err}"
+    );
     let text = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(text, stdout_of(&["replay", "captures/normal.pcap", "--print"]));
+    assert_eq!(
+        text,
+        stdout_of(&["replay", "captures/normal.pcap", "--print"])
+    );
 }

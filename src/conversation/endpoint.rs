@@ -321,6 +321,11 @@ impl Reception {
     }
 }
 
+/// Most receptions an endpoint holds as tentative or pending: the lists stay
+/// bounded whatever the capture (memory grows with connections, not
+/// packets).
+const MAX_HELD: usize = 32;
+
 /// State changes each attributed to the segment that caused it.
 pub(crate) type Applied = Vec<(usize, Change)>;
 
@@ -366,11 +371,13 @@ impl Endpoint {
         }
     }
 
+    /// Receptions held as tentative or pending (bounded by `MAX_HELD` each).
+    pub fn held(&self) -> usize {
+        self.tentative.len() + self.pending.len()
+    }
+
     fn apply_tentative(&mut self, r: Reception, out: &mut Applied) {
-        if self.tentative.is_empty() {
-            self.checkpoint = self.m;
-        }
-        self.tentative.push(r);
+        let before = self.m;
         self.m.on_receive(
             r.ctl,
             &mut Sink {
@@ -378,6 +385,30 @@ impl Endpoint {
                 changes: out,
             },
         );
+        // Only a SYN, FIN or RST can be contradicted later, and only a
+        // reception that changed the machine must be replayed after a
+        // rollback: the others need no record (so a capture that sees one
+        // direction only does not grow this list with every segment).
+        let control = r.ctl.flags.0 & (TcpFlags::SYN | TcpFlags::FIN | TcpFlags::RST) != 0;
+        if !control && self.m == before {
+            return;
+        }
+        if self.tentative.is_empty() {
+            self.checkpoint = before;
+        }
+        if self.tentative.len() == MAX_HELD {
+            // Pathological (endless unanswered FINs): take the oldest as
+            // confirmed.
+            let oldest = self.tentative.remove(0);
+            self.checkpoint.on_receive(
+                oldest.ctl,
+                &mut Sink {
+                    segment: oldest.segment,
+                    changes: &mut Vec::new(),
+                },
+            );
+        }
+        self.tentative.push(r);
     }
 
     /// Applies a segment received at step `r.step`, tentatively. Pending
@@ -385,6 +416,9 @@ impl Endpoint {
     /// a copy of: the first copy was lost.
     pub fn receive(&mut self, r: Reception, out: &mut Applied) {
         self.pending.retain(|p| !p.is_copy_of(&r));
+        if self.pending.len() > MAX_HELD {
+            self.pending.drain(..self.pending.len() - MAX_HELD);
+        }
         for p in std::mem::take(&mut self.pending) {
             self.apply_tentative(Reception { step: r.step, ..p }, out);
         }

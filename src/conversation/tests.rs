@@ -536,3 +536,21 @@ fn fin_wait1_lost_fins_cross_again_after_retransmission() {
     assert_eq!(s[7], (Closing, TimeWait));
     assert_eq!(s[8], (TimeWait, TimeWait));
 }
+
+#[test]
+fn established_one_direction_only_holds_bounded_state() {
+    // A capture that sees only the client's side (asymmetric routing): the
+    // server never answers in it, so nothing is ever confirmed. What the
+    // model holds must not grow with the packets.
+    let mut w = Wire::new();
+    w.handshake();
+    for i in 0..10_000u32 {
+        w.c(ACK, C + 1 + i * 10, S + 1, 10);
+    }
+    for _ in 0..200 {
+        w.c(FIN | ACK, C + 100_001, S + 1, 0); // unanswered FIN retransmissions
+    }
+    let conn = w.conn();
+    assert!(conn.ends[1].held() <= 64, "{}", conn.ends[1].held());
+    assert_eq!(w.last(), (FinWait1, CloseWait));
+}
