@@ -372,6 +372,7 @@ impl Endpoint {
     }
 
     /// Receptions held as tentative or pending (bounded by `MAX_HELD` each).
+    #[cfg(test)]
     pub fn held(&self) -> usize {
         self.tentative.len() + self.pending.len()
     }
