@@ -46,6 +46,10 @@ pub enum Cause {
     /// The capture began mid-stream: the state is inferred from a segment
     /// only a synchronized endpoint sends.
     MidStream,
+    /// The endpoint's own segment shows it received a segment the capture
+    /// does not hold (e.g. an ACK sent in SYN-SENT: the SYN-ACK went by
+    /// another path).
+    Unseen,
 }
 
 impl Cause {
@@ -65,6 +69,7 @@ impl Cause {
             Cause::RcvRst => "rcv RST",
             Cause::RcvRstRefused => "rcv RST acking our SYN (connection refused)",
             Cause::MidStream => "sends data: synchronized (capture began mid-stream)",
+            Cause::Unseen => "its own ACK shows it got the peer's SYN-ACK, which the capture lacks",
         }
     }
 
@@ -77,7 +82,7 @@ impl Cause {
             Cause::SndFin => "3.10.4",
             Cause::SndRst => "3.10.5",
             Cause::RcvAckOfSyn | Cause::RcvFin | Cause::RcvAckOfFin | Cause::RcvRst => "3.10.7.4",
-            Cause::MidStream => "3.3.2",
+            Cause::MidStream | Cause::Unseen => "3.3.2",
         }
     }
 }
@@ -203,6 +208,10 @@ impl Machine {
                     self.go(to, Cause::SndFin, out);
                 }
             }
+        } else if self.state == SynSent && f.ack() && !f.syn() {
+            // Only an endpoint that processed the peer's SYN-ACK acks it:
+            // the capture missed the SYN-ACK (asymmetric path).
+            self.go(Established, Cause::Unseen, out);
         } else if self.state == Unknown && c.payload_len > 0 && !f.syn() {
             // Only a synchronized endpoint sends data; without a FIN seen
             // either way ESTABLISHED is the state that explains it.

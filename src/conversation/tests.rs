@@ -554,3 +554,24 @@ fn established_one_direction_only_holds_bounded_state() {
     assert!(conn.ends[1].held() <= 64, "{}", conn.ends[1].held());
     assert_eq!(w.last(), (FinWait1, CloseWait));
 }
+
+#[test]
+fn syn_sent_snd_ack_without_seen_syn_ack_is_established() {
+    // Only the client's direction was captured: its ACK shows it got the
+    // SYN-ACK the capture does not hold.
+    let mut w = Wire::new();
+    w.c(SYN, C, 0, 0)
+        .c(ACK, C + 1, S + 1, 0)
+        .c(PSH | ACK, C + 1, S + 1, 10);
+    assert_eq!(w.states()[1].0, Established);
+    let t = w
+        .conn()
+        .transitions
+        .iter()
+        .find(|t| t.to == Established)
+        .unwrap();
+    assert_eq!(
+        (t.cause, t.event, t.segment),
+        (Cause::Unseen, Event::Send, 1)
+    );
+}

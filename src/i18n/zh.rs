@@ -168,6 +168,7 @@ impl Strings for Zh {
             Cause::RcvRst => "收到 RST",
             Cause::RcvRstRefused => "收到确认己方 SYN 的 RST（连接被拒绝）",
             Cause::MidStream => "正在发送数据：已同步（抓包从连接中途开始）",
+            Cause::Unseen => "它自己的 ACK 表明它已收到对方的 SYN-ACK，但抓包中没有这个报文段",
         }
     }
 
