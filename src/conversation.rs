@@ -398,6 +398,22 @@ pub struct Skipped {
     pub unsupported_link: u64,
 }
 
+impl fmt::Display for Skipped {
+    /// `3 not TCP, 0 IP fragments, 0 malformed` (and the frames of
+    /// unsupported link types when there were any).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} not TCP, {} IP fragments, {} malformed",
+            self.not_tcp, self.fragments, self.malformed
+        )?;
+        if self.unsupported_link > 0 {
+            write!(f, ", {} of unsupported link types", self.unsupported_link)?;
+        }
+        Ok(())
+    }
+}
+
 /// Groups segments into connections by 4-tuple and runs their state
 /// machines: the model's entry point, fed by replays and live captures.
 #[derive(Debug, Default)]

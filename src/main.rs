@@ -165,7 +165,7 @@ fn demo_cmd(args: DemoArgs) -> Result<()> {
     };
     let style = |origin| Style {
         relative: !args.absolute,
-        color: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        color: color_wanted(),
         origin,
     };
     if !(args.print || args.json) && std::io::stdout().is_terminal() {
@@ -204,10 +204,7 @@ fn demo_cmd(args: DemoArgs) -> Result<()> {
     let origin = session.frames.first().map(|f| f.ts).unwrap_or_default();
     let style = style(origin);
     if args.json {
-        let mut text = serde_json::to_string_pretty(&demo::report::json(&session, &style))
-            .context("encoding JSON")?;
-        text.push('\n');
-        return emit(&text);
+        return emit_json(&demo::report::json(&session, &style));
     }
     emit(&demo::report::print(&session, &style))
 }
@@ -282,10 +279,12 @@ fn replay_bytes(
     let replay = replay::load_bytes(name, bytes)?;
     let style = style(replay.origin.unwrap_or_default());
     if json {
-        let doc = output::document(name, replay.connections(), replay.skipped(), &style);
-        let mut text = serde_json::to_string_pretty(&doc).context("encoding JSON")?;
-        text.push('\n');
-        return emit(&text);
+        return emit_json(&output::document(
+            name,
+            replay.connections(),
+            replay.skipped(),
+            &style,
+        ));
     }
     let parts: Vec<String> = replay
         .connections()
@@ -293,6 +292,18 @@ fn replay_bytes(
         .map(|c| output::ladder(c, &style))
         .collect();
     emit(&parts.join("\n"))
+}
+
+/// ANSI colours only on a terminal, and not when NO_COLOR is set.
+fn color_wanted() -> bool {
+    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
+/// Writes a JSON document, pretty-printed, to stdout.
+fn emit_json(doc: &serde_json::Value) -> Result<()> {
+    let mut text = serde_json::to_string_pretty(doc).context("encoding JSON")?;
+    text.push('\n');
+    emit(&text)
 }
 
 /// Writes `text` to stdout; a closed pipe (`| head`) is not an error.
@@ -325,13 +336,10 @@ fn replay_cmd(mut args: ReplayArgs) -> Result<()> {
     }
     let conns = replay.connections();
     if conns.is_empty() {
-        let s = replay.skipped();
         bail!(
-            "{name}: no TCP segments in {} frames ({} not TCP, {} IP fragments, {} malformed)",
+            "{name}: no TCP segments in {} frames ({})",
             replay.frames,
-            s.not_tcp,
-            s.fragments,
-            s.malformed
+            replay.skipped()
         );
     }
     if let Some(n) = args.conn
@@ -349,25 +357,16 @@ fn replay_cmd(mut args: ReplayArgs) -> Result<()> {
         return synack::ui::run(replay, opts);
     }
     let chosen: Vec<_> = match args.conn {
-        Some(n) if n >= conns.len() => bail!(
-            "--conn {n}: {name} has {} connection{} (0..={}); see --list",
-            conns.len(),
-            if conns.len() == 1 { "" } else { "s" },
-            conns.len() - 1
-        ),
         Some(n) => vec![&conns[n]],
         None => conns.iter().collect(),
     };
     let style = Style {
         relative: !args.absolute,
-        color: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        color: color_wanted(),
         origin: replay.origin.unwrap_or_default(),
     };
     if args.json {
-        let doc = output::document(&name, chosen, replay.skipped(), &style);
-        let mut text = serde_json::to_string_pretty(&doc).context("encoding JSON")?;
-        text.push('\n');
-        return emit(&text);
+        return emit_json(&output::document(&name, chosen, replay.skipped(), &style));
     }
     if args.svg {
         return emit(&output::svg(chosen[0], &style));
@@ -378,15 +377,12 @@ fn replay_cmd(mut args: ReplayArgs) -> Result<()> {
         let parts: Vec<String> = chosen.iter().map(|c| output::ladder(c, &style)).collect();
         parts.join("\n")
     };
-    let s = replay.skipped();
     text.push_str(&format!(
-        "\n{} connection{}, {} frames; skipped {} not TCP, {} IP fragments, {} malformed\n",
+        "\n{} connection{}, {} frames; skipped {}\n",
         conns.len(),
         if conns.len() == 1 { "" } else { "s" },
         replay.frames,
-        s.not_tcp,
-        s.fragments,
-        s.malformed
+        replay.skipped()
     ));
     emit(&text)
 }
