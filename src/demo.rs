@@ -231,16 +231,7 @@ impl Session {
 
     /// The kernel's transitions of connected sockets (not the listener).
     pub fn kernel_records(&self) -> Vec<KernelRecord> {
-        self.kernel
-            .iter()
-            .filter(|k| k.remote.port() != 0)
-            .map(|k| KernelRecord {
-                local: k.local,
-                remote: k.remote,
-                from: k.from,
-                to: k.to,
-            })
-            .collect()
+        crate::live::kernel::connection_records(&self.kernel)
     }
 
     /// Kernel and model compared, per connection; `None` without a trace.

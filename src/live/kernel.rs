@@ -52,6 +52,21 @@ pub struct KernelTransition {
     pub raw_to: String,
 }
 
+/// The transitions of connected sockets (not listeners), as the records
+/// [`crate::truth`] compares with the inferred states.
+pub fn connection_records(transitions: &[KernelTransition]) -> Vec<crate::truth::KernelRecord> {
+    transitions
+        .iter()
+        .filter(|k| k.remote.port() != 0)
+        .map(|k| crate::truth::KernelRecord {
+            local: k.local,
+            remote: k.remote,
+            from: k.from,
+            to: k.to,
+        })
+        .collect()
+}
+
 /// Parses one `trace_pipe` line of `inet_sock_set_state` (TCP only).
 pub fn parse_line(line: &str) -> Option<KernelTransition> {
     let (head, body) = line.split_once(" inet_sock_set_state: ")?;

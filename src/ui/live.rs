@@ -152,16 +152,7 @@ impl Demo {
 
     /// The kernel's transitions of connected sockets (not the listener).
     pub fn kernel_records(&self) -> Vec<KernelRecord> {
-        self.kernel
-            .iter()
-            .filter(|k| k.remote.port() != 0)
-            .map(|k| KernelRecord {
-                local: k.local,
-                remote: k.remote,
-                from: k.from,
-                to: k.to,
-            })
-            .collect()
+        crate::live::kernel::connection_records(&self.kernel)
     }
 
     fn send(&self, cmd: LiveCmd) -> bool {
