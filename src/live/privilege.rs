@@ -92,16 +92,8 @@ fn probe_tracefs() -> Result<(), String> {
     res
 }
 
-/// When run under sudo (`SUDO_UID`/`SUDO_GID` set), switches the whole
-/// process to that user: supplementary groups, gid, then uid. Call it after
-/// the capture socket and the trace pipe are open. Returns the ids switched
-/// to, or `None` when not under sudo.
-///
-/// Irreversible: afterwards [`super::kernel::KernelTrace::stop`] can no longer
-/// remove its tracefs instance (root-owned), so stop traces before dropping or
-/// accept a leftover `instances/synack-*` directory. The live demo uses
-/// [`drop_keeping_saved_root`] and [`as_root`] instead.
-pub fn drop_to_sudo_user() -> Result<Option<(u32, u32)>, LiveError> {
+/// `SUDO_UID`/`SUDO_GID` when started through sudo.
+fn sudo_ids() -> Result<Option<(u32, u32)>, LiveError> {
     let parse = |name: &str| -> Result<Option<u32>, LiveError> {
         match std::env::var(name) {
             Ok(v) => v
@@ -111,14 +103,10 @@ pub fn drop_to_sudo_user() -> Result<Option<(u32, u32)>, LiveError> {
             Err(_) => Ok(None),
         }
     };
-    let (Some(uid), Some(gid)) = (parse("SUDO_UID")?, parse("SUDO_GID")?) else {
-        return Ok(None);
-    };
-    if uid == 0 {
-        return Ok(None);
+    match (parse("SUDO_UID")?, parse("SUDO_GID")?) {
+        (Some(uid), Some(gid)) => Ok(Some((uid, gid))),
+        _ => Ok(None),
     }
-    set_ids(uid, gid).map_err(|e| LiveError::Privilege(e.to_string()))?;
-    Ok(Some((uid, gid)))
 }
 
 /// The uid [`drop_keeping_saved_root`] switched to (`u32::MAX`: none).
@@ -136,20 +124,12 @@ const KEEP: u32 = u32::MAX;
 /// the capture socket and the trace pipe are open. Returns the ids
 /// switched to, or `None` when not under sudo.
 ///
-/// The trade-off against [`drop_to_sudo_user`]: this is a drop of the
-/// effective ids, not an irreversible one; code in this process could
-/// regain root. synack only does so inside [`as_root`].
+/// The trade-off: this is a drop of the effective ids, not an irreversible
+/// one (an irreversible `setuid` would leave the root-owned tracefs
+/// instance behind); code in this process could regain root. synack only
+/// does so inside [`as_root`].
 pub fn drop_keeping_saved_root() -> Result<Option<(u32, u32)>, LiveError> {
-    let parse = |name: &str| -> Result<Option<u32>, LiveError> {
-        match std::env::var(name) {
-            Ok(v) => v
-                .parse()
-                .map(Some)
-                .map_err(|_| LiveError::Privilege(format!("{name}={v:?} is not a number"))),
-            Err(_) => Ok(None),
-        }
-    };
-    let (Some(uid), Some(gid)) = (parse("SUDO_UID")?, parse("SUDO_GID")?) else {
+    let Some((uid, gid)) = sudo_ids()? else {
         return Ok(None);
     };
     // SAFETY: geteuid takes no arguments and cannot fail.
@@ -197,28 +177,6 @@ pub fn as_root<T>(f: impl FnOnce() -> T) -> T {
     out
 }
 
-fn set_ids(uid: u32, gid: u32) -> std::io::Result<()> {
-    let groups = [gid as libc::gid_t];
-    // SAFETY: the pointer/length pair describes a live one-element array.
-    if unsafe { libc::setgroups(groups.len(), groups.as_ptr()) } != 0 {
-        return Err(std::io::Error::last_os_error());
-    }
-    // SAFETY: plain integer arguments; affects this process's credentials only.
-    if unsafe { libc::setgid(gid) } != 0 {
-        return Err(std::io::Error::last_os_error());
-    }
-    // SAFETY: as above.
-    if unsafe { libc::setuid(uid) } != 0 {
-        return Err(std::io::Error::last_os_error());
-    }
-    // SAFETY: getuid/getgid cannot fail and take no arguments.
-    let (now_uid, now_gid) = unsafe { (libc::getuid(), libc::getgid()) };
-    if now_uid != uid || now_gid != gid {
-        return Err(std::io::Error::other("ids did not change"));
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -234,7 +192,7 @@ mod tests {
             return;
         };
         if mode == "drop" {
-            let r = drop_to_sudo_user();
+            let r = drop_keeping_saved_root();
             // SAFETY: getuid cannot fail.
             println!("DROP: {r:?} uid={}", unsafe { libc::getuid() });
         }
@@ -311,7 +269,7 @@ mod tests {
     }
 
     #[test]
-    fn drop_to_sudo_user_really_drops() {
+    fn sudo_drop_leaves_no_effective_privileges() {
         if !have("setpriv") {
             eprintln!("note: setpriv not installed; skipped");
             return;
