@@ -21,6 +21,11 @@ impl Tmux {
     /// Starts `command` (run by sh) in a new detached 100×30 session, or
     /// `None` when tmux is missing.
     fn start(name: &str, command: &str) -> Option<Tmux> {
+        Tmux::start_sized(name, command, 100, 30)
+    }
+
+    /// As [`Tmux::start`], in a `w`×`h` window.
+    fn start_sized(name: &str, command: &str, w: u16, h: u16) -> Option<Tmux> {
         let ok = Command::new("tmux")
             .arg("-V")
             .output()
@@ -35,7 +40,8 @@ impl Tmux {
         };
         let st = t
             .cmd()
-            .args(["new-session", "-d", "-s", name, "-x", "100", "-y", "30"])
+            .args(["new-session", "-d", "-s", name])
+            .args(["-x", &w.to_string(), "-y", &h.to_string()])
             .arg(command)
             .status()
             .expect("tmux new-session");
@@ -188,6 +194,33 @@ fn live_demo_steps_the_handshake_and_cleans_up_on_quit() {
         "tracefs instance left: {:?}",
         instances_of(pid)
     );
+}
+
+/// Chinese text is wide: after walking several steps every panel row must
+/// still end with its right border (an incremental redraw once left cells
+/// erased next to wide characters).
+#[test]
+fn replay_tui_in_chinese_keeps_every_border_while_walking() {
+    let capture = concat!(env!("CARGO_MANIFEST_DIR"), "/captures/demo-backlog.pcap");
+    let script = format!("{BIN} replay {capture} --lang zh --conn 0; sleep 30");
+    let Some(t) = Tmux::start_sized("zh", &script, 120, 34) else {
+        return;
+    };
+    t.wait_for("the ladder", |s| s.contains("时序图"));
+    for n in 1..=8 {
+        t.keys(&["Right"]);
+        t.wait_for(&format!("step {n}"), |s| s.contains(&format!("步骤 {n}/")));
+    }
+    let s = t.screen();
+    let body: Vec<&str> = s.lines().skip(1).take(32).collect();
+    for line in &body {
+        let end = line.trim_end().chars().last();
+        assert!(
+            matches!(end, Some('│' | '┐' | '┘')),
+            "a row lost its right border: {line:?}\n{s}"
+        );
+    }
+    t.keys(&["q"]);
 }
 
 #[test]

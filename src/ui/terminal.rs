@@ -147,6 +147,7 @@ pub fn run_app(mut app: App, events: Receiver<AppEvent>) -> Result<()> {
     install_panic_hook();
     let mut guard = Guard::enter()?;
     guard.term.draw(|f| draw(f, &app))?;
+    let mut shown = (app.conn, app.pos);
     while let Ok(ev) = events.recv() {
         let mut redraw = app.handle(ev);
         // Drain what is already queued, then draw once.
@@ -157,6 +158,14 @@ pub fn run_app(mut app: App, events: Receiver<AppEvent>) -> Result<()> {
             break;
         }
         if redraw {
+            // With CJK text, an incremental redraw over a changed step can
+            // leave terminals (tmux among them) with erased cells next to
+            // wide characters; repaint the whole screen when the step
+            // changes (a key press, not a 60 fps animation).
+            if app.lang == crate::i18n::Lang::Zh && (app.conn, app.pos) != shown {
+                guard.term.clear()?;
+            }
+            shown = (app.conn, app.pos);
             guard.term.draw(|f| draw(f, &app))?;
         }
     }
