@@ -74,7 +74,7 @@ pub struct Session {
     pub kernel: Vec<KernelTransition>,
     /// The outcome of every call performed.
     pub outcomes: Vec<CallOutcome>,
-    /// Sockets in TIME_WAIT at the end (from /proc/net/tcp[6]).
+    /// Sockets in TIME_WAIT at the end (from `/proc/net/tcp[6]`).
     pub timewait: Vec<(SocketAddr, SocketAddr)>,
 }
 

@@ -97,7 +97,7 @@ pub fn spawn_input(tx: Sender<AppEvent>) {
 /// Ctrl-C outside raw mode).
 const QUIT_SIGNALS: [libc::c_int; 3] = [libc::SIGINT, libc::SIGTERM, libc::SIGHUP];
 
-/// Blocks [`QUIT_SIGNALS`] in the calling thread and every thread it spawns
+/// Blocks the quit signals (SIGINT, SIGTERM, SIGHUP) in the calling thread and every thread it spawns
 /// afterwards, so [`quit_on_signals`] can turn them into a normal quit
 /// (with the live demo's cleanup) instead of killing the process. Call it
 /// before any other thread is started.
