@@ -15,6 +15,31 @@ const FIN: u16 = TcpFlags::FIN;
 const RST: u16 = TcpFlags::RST;
 const PSH: u16 = TcpFlags::PSH;
 
+/// The chains of states the common closes go through.
+const CLIENT_CLOSES_FIRST: [TcpState; 6] =
+    [Closed, SynSent, Established, FinWait1, FinWait2, TimeWait];
+const PASSIVE_CLIENT: [TcpState; 6] = [Closed, SynSent, Established, CloseWait, LastAck, Closed];
+const SERVER_CLOSES_SECOND: [TcpState; 6] =
+    [Listen, SynReceived, Established, CloseWait, LastAck, Closed];
+const SERVER_CLOSES_FIRST: [TcpState; 6] = [
+    Listen,
+    SynReceived,
+    Established,
+    FinWait1,
+    FinWait2,
+    TimeWait,
+];
+const CLIENT_SIMULTANEOUS: [TcpState; 6] =
+    [Closed, SynSent, Established, FinWait1, Closing, TimeWait];
+const SERVER_SIMULTANEOUS: [TcpState; 6] = [
+    Listen,
+    SynReceived,
+    Established,
+    FinWait1,
+    Closing,
+    TimeWait,
+];
+
 /// Client ISN and server ISN used by every scenario.
 const C: u32 = 1000;
 const S: u32 = 5000;
@@ -141,14 +166,8 @@ fn established_client_closes_first_four_way_teardown() {
         .s(ACK, S + 1, C + 7, 0)
         .s(FIN | ACK, S + 1, C + 7, 0)
         .c(ACK, C + 7, S + 2, 0);
-    assert_eq!(
-        w.chain(Side::Client),
-        vec![Closed, SynSent, Established, FinWait1, FinWait2, TimeWait]
-    );
-    assert_eq!(
-        w.chain(Side::Server),
-        vec![Listen, SynReceived, Established, CloseWait, LastAck, Closed]
-    );
+    assert_eq!(w.chain(Side::Client), CLIENT_CLOSES_FIRST);
+    assert_eq!(w.chain(Side::Server), SERVER_CLOSES_SECOND);
     let s = w.states();
     assert_eq!(s[5], (FinWait1, CloseWait));
     assert_eq!(s[6], (FinWait2, CloseWait));
@@ -173,10 +192,7 @@ fn last_ack_rcv_ack_of_fin_is_closed() {
     assert_eq!(w.states()[3], (FinWait1, CloseWait));
     assert_eq!(w.states()[4], (TimeWait, LastAck));
     assert_eq!(w.last(), (TimeWait, Closed));
-    assert_eq!(
-        w.chain(Side::Client),
-        vec![Closed, SynSent, Established, FinWait1, FinWait2, TimeWait]
-    );
+    assert_eq!(w.chain(Side::Client), CLIENT_CLOSES_FIRST);
 }
 
 #[test]
@@ -187,21 +203,8 @@ fn established_server_closes_first() {
         .c(ACK, C + 1, S + 2, 0)
         .c(FIN | ACK, C + 1, S + 2, 0)
         .s(ACK, S + 2, C + 2, 0);
-    assert_eq!(
-        w.chain(Side::Server),
-        vec![
-            Listen,
-            SynReceived,
-            Established,
-            FinWait1,
-            FinWait2,
-            TimeWait
-        ]
-    );
-    assert_eq!(
-        w.chain(Side::Client),
-        vec![Closed, SynSent, Established, CloseWait, LastAck, Closed]
-    );
+    assert_eq!(w.chain(Side::Server), SERVER_CLOSES_FIRST);
+    assert_eq!(w.chain(Side::Client), PASSIVE_CLIENT);
 }
 
 #[test]
@@ -230,21 +233,8 @@ fn fin_wait1_rcv_fin_is_closing_when_fins_cross() {
         .s(FIN | ACK, S + 1, C + 1, 0)
         .c(ACK, C + 2, S + 2, 0)
         .s(ACK, S + 2, C + 2, 0);
-    assert_eq!(
-        w.chain(Side::Client),
-        vec![Closed, SynSent, Established, FinWait1, Closing, TimeWait]
-    );
-    assert_eq!(
-        w.chain(Side::Server),
-        vec![
-            Listen,
-            SynReceived,
-            Established,
-            FinWait1,
-            Closing,
-            TimeWait
-        ]
-    );
+    assert_eq!(w.chain(Side::Client), CLIENT_SIMULTANEOUS);
+    assert_eq!(w.chain(Side::Server), SERVER_SIMULTANEOUS);
     let s = w.states();
     // The server had not processed the client's FIN when it sent its own;
     // it processes it just before the client's next segment, the ACK.
@@ -348,10 +338,7 @@ fn fin_wait2_rcv_retransmitted_fin_no_new_transition() {
     let conn = w.conn();
     assert_eq!(conn.steps[4].labels, vec![Label::Retransmission]);
     assert_eq!(conn.steps[6].labels, vec![Label::Retransmission]);
-    assert_eq!(
-        w.chain(Side::Client),
-        vec![Closed, SynSent, Established, FinWait1, FinWait2, TimeWait]
-    );
+    assert_eq!(w.chain(Side::Client), CLIENT_CLOSES_FIRST);
     assert_eq!(w.last(), (TimeWait, Closed));
 }
 
@@ -515,21 +502,8 @@ fn fin_wait1_lost_fins_cross_again_after_retransmission() {
         .s(FIN | ACK, S + 1, C + 1, 0)
         .c(ACK, C + 2, S + 2, 0)
         .s(ACK, S + 2, C + 2, 0);
-    assert_eq!(
-        w.chain(Side::Client),
-        vec![Closed, SynSent, Established, FinWait1, Closing, TimeWait]
-    );
-    assert_eq!(
-        w.chain(Side::Server),
-        vec![
-            Listen,
-            SynReceived,
-            Established,
-            FinWait1,
-            Closing,
-            TimeWait
-        ]
-    );
+    assert_eq!(w.chain(Side::Client), CLIENT_SIMULTANEOUS);
+    assert_eq!(w.chain(Side::Server), SERVER_SIMULTANEOUS);
     let s = w.states();
     assert_eq!(s[4], (FinWait1, FinWait1));
     assert_eq!(s[6], (Closing, FinWait1));
