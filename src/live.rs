@@ -85,6 +85,23 @@ pub enum LiveError {
     Privilege(String),
 }
 
+/// Test helper: one tutorial exchange over an accepted pair — "hello" each
+/// way, then the client closes first and the server sees EOF.
+#[cfg(test)]
+pub(crate) fn echo_and_close(mut c: std::net::TcpStream, mut s: std::net::TcpStream) {
+    use std::io::{Read, Write};
+    let t = Some(std::time::Duration::from_secs(2));
+    c.set_read_timeout(t).unwrap();
+    s.set_read_timeout(t).unwrap();
+    c.write_all(b"hello").unwrap();
+    let mut buf = [0u8; 16];
+    assert_eq!(s.read(&mut buf).unwrap(), 5);
+    s.write_all(b"hello").unwrap();
+    assert_eq!(c.read(&mut buf).unwrap(), 5);
+    drop(c);
+    assert_eq!(s.read(&mut buf).unwrap(), 0);
+}
+
 #[cfg(test)]
 mod tests {
     use super::exchange::{Exchange, ExchangeConfig, Scenario};

@@ -420,8 +420,8 @@ pub fn parse_proc_addr(s: &str) -> Option<SocketAddr> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::io::{Read, Write};
-    use std::net::{TcpListener, TcpStream};
+
+    use std::net::TcpListener;
 
     #[test]
     fn parses_trace_lines() {
@@ -514,18 +514,8 @@ mod tests {
                 Duration::from_secs(2),
             )
             .unwrap();
-        let mut c: TcpStream = client.into();
-        c.set_read_timeout(Some(Duration::from_secs(2))).unwrap();
-        let (mut s, _) = listener.accept().unwrap();
-        s.set_read_timeout(Some(Duration::from_secs(2))).unwrap();
-        c.write_all(b"hello").unwrap();
-        let mut buf = [0u8; 8];
-        assert_eq!(s.read(&mut buf).unwrap(), 5);
-        s.write_all(b"hello").unwrap();
-        assert_eq!(c.read(&mut buf).unwrap(), 5);
-        drop(c);
-        assert_eq!(s.read(&mut buf).unwrap(), 0);
-        drop(s);
+        let (s, _) = listener.accept().unwrap();
+        crate::live::echo_and_close(client.into(), s);
         drop(listener);
         let tw = timewait_sockets(listener_port);
         std::thread::sleep(Duration::from_millis(200));
