@@ -33,8 +33,6 @@ use std::io::{self, Read};
 use std::path::Path;
 use std::time::Duration;
 
-use pcap_file::Endianness;
-
 use pcap_file::pcap::{PcapParseError, PcapParser, PcapTsResolution};
 use pcap_file::pcapng::{PcapNgParseError, PcapNgParser};
 use records::{Step, pcap_step, pcapng_step};
@@ -129,26 +127,11 @@ pub struct Frame<'a> {
     pub wire_len: u32,
 }
 
-/// Byte order of a capture file's headers.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum ByteOrder {
-    /// Little-endian (what x86 and most ARM machines write).
-    Little,
-    /// Big-endian.
-    Big,
-}
-
-impl From<Endianness> for ByteOrder {
-    fn from(e: Endianness) -> Self {
-        match e {
-            Endianness::Big => Self::Big,
-            Endianness::Little => Self::Little,
-        }
-    }
-}
+/// Byte order of a capture file's headers (pcap-file's own type).
+pub use pcap_file::Endianness as ByteOrder;
 
 /// The container format of a capture file, detected from its magic number.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
     /// Classic libpcap format.
     Pcap {
@@ -523,7 +506,7 @@ impl CaptureReader {
                 parser, nanosecond, ..
             } => Format::Pcap {
                 nanosecond: *nanosecond,
-                byte_order: parser.header().endianness.into(),
+                byte_order: parser.header().endianness,
             },
             Parser::PcapNg { parser, .. } => Format::PcapNg {
                 byte_order: parser.state().endianness().into(),
