@@ -509,7 +509,7 @@ impl CaptureReader {
                 byte_order: parser.header().endianness,
             },
             Parser::PcapNg { parser, .. } => Format::PcapNg {
-                byte_order: parser.state().endianness().into(),
+                byte_order: parser.state().endianness(),
             },
         }
     }
