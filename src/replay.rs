@@ -53,12 +53,10 @@ fn feed(
     mut tracker: Tracker,
     keep: usize,
 ) -> Result<Replay, CaptureError> {
-    let mut frames = 0u64;
     let mut origin = None;
     let mut bytes: Option<Vec<Vec<u8>>> = (keep > 0).then(Vec::new);
     let mut kept = 0usize;
     while let Some(frame) = reader.next_frame()? {
-        frames += 1;
         origin.get_or_insert(frame.ts);
         if let Some(b) = &mut bytes {
             kept += frame.data.len();
@@ -73,7 +71,7 @@ fn feed(
     let warnings = reader.warnings().to_vec();
     Ok(Replay {
         tracker,
-        frames,
+        frames: reader.frames_read(),
         origin,
         warnings,
         frame_bytes: bytes,
