@@ -103,10 +103,19 @@ fn run(s: Scenario) -> Option<Session> {
     for v in verdicts.iter().flatten() {
         assert!(
             v.agrees(),
-            "{name} {}: kernel {:?} synack {:?}",
+            "{name} {}: kernel {:?} synack {:?}\nkernel records: {:#?}\n{}",
             v.side,
             v.kernel,
-            v.inferred
+            v.inferred,
+            session.kernel,
+            synack::demo::report::print(
+                &session,
+                &synack::output::Style {
+                    relative: true,
+                    color: false,
+                    origin: session.frames.first().map(|f| f.ts).unwrap_or_default(),
+                }
+            )
         );
     }
 
