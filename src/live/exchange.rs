@@ -26,6 +26,10 @@ use std::time::{Duration, Instant};
 
 use socket2::{Domain, Protocol, SockAddr, Socket, Type};
 
+mod port;
+
+use port::free_port;
+
 use super::LiveError;
 use super::pytext::{py_addr, py_bytes, python_error};
 
@@ -614,12 +618,6 @@ fn local(s: &Socket) -> String {
         .and_then(|a: SockAddr| a.as_socket())
         .map(|a| a.to_string())
         .unwrap_or_else(|| "?".into())
-}
-
-/// A free TCP port on `ip` (bound once, then released).
-fn free_port(ip: IpAddr) -> io::Result<u16> {
-    let l = std::net::TcpListener::bind(SocketAddr::new(ip, 0))?;
-    Ok(l.local_addr()?.port())
 }
 
 #[cfg(test)]
