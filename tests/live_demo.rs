@@ -72,10 +72,14 @@ fn run(s: Scenario) -> Option<Session> {
     // Only this exchange's frames, each once.
     let mut seen = std::collections::HashSet::new();
     for conn in session.tracker.connections() {
-        assert!(
-            conn.server.port() == port || conn.client.port() == port,
-            "{name}: foreign {conn:?}"
+        assert_eq!(
+            conn.server,
+            session.server_addr(),
+            "{name}: a foreign connection leaked in: {} → {}",
+            conn.client,
+            conn.server
         );
+        assert_ne!(conn.client.port(), port, "{name}: foreign client port");
         for step in &conn.steps {
             let g = &step.segment;
             let key = (g.src, g.dst, g.seq, g.ack, g.flags, g.payload_len, g.window);
