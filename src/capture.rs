@@ -26,6 +26,7 @@
 
 mod records;
 mod sniff;
+mod tsresol;
 
 use std::fmt;
 use std::fs::File;
@@ -35,7 +36,7 @@ use std::time::Duration;
 
 use pcap_file::pcap::{PcapParseError, PcapParser, PcapTsResolution};
 use pcap_file::pcapng::{PcapNgParseError, PcapNgParser};
-use records::{Step, pcap_step, pcapng_step};
+use records::{NgInterfaces, Step, pcap_step, pcapng_step};
 
 pub use sniff::linktype_name;
 
@@ -252,9 +253,8 @@ enum Parser {
     /// pcapng: the parser tracks sections and interfaces.
     PcapNg {
         parser: Box<PcapNgParser>,
-        /// Interfaces of the current section whose unsupported link type we
-        /// already warned about.
-        warned: Vec<u32>,
+        /// What we keep about the current section's interfaces.
+        ifaces: NgInterfaces,
     },
 }
 
@@ -402,7 +402,7 @@ impl Input {
                     self.start += used;
                     return Ok(Parser::PcapNg {
                         parser: Box::new(parser),
-                        warned: Vec::new(),
+                        ifaces: NgInterfaces::default(),
                     });
                 }
                 Err(PcapNgParseError::IncompleteBuffer(need, _)) if self.eof => {
@@ -536,7 +536,7 @@ impl CaptureReader {
                 return Ok(None);
             }
             let input = &mut self.input;
-            let avail = &input.buf[input.start..input.end];
+            let avail = &mut input.buf[input.start..input.end];
             if avail.is_empty() && input.eof {
                 self.done = true;
                 return Ok(None);
@@ -547,8 +547,8 @@ impl CaptureReader {
                     link,
                     nanosecond,
                 } => pcap_step(parser, *link, *nanosecond, avail),
-                Parser::PcapNg { parser, warned } => {
-                    pcapng_step(parser, warned, &mut self.warnings, &input.name, avail)
+                Parser::PcapNg { parser, ifaces } => {
+                    pcapng_step(parser, ifaces, &mut self.warnings, &input.name, avail)
                 }
             };
             match step {

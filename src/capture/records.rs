@@ -9,11 +9,24 @@ use std::time::Duration;
 use pcap_file::Endianness;
 use pcap_file::pcap::{PcapParseError, PcapParser};
 use pcap_file::pcapng::blocks::{
-    ENHANCED_PACKET_BLOCK, PACKET_BLOCK, SECTION_HEADER_BLOCK, SIMPLE_PACKET_BLOCK,
+    ENHANCED_PACKET_BLOCK, INTERFACE_DESCRIPTION_BLOCK, PACKET_BLOCK, SECTION_HEADER_BLOCK,
+    SIMPLE_PACKET_BLOCK,
 };
 use pcap_file::pcapng::{PcapNgParseError, PcapNgParser};
 
+use super::tsresol::{Resolution, patch_idb};
 use super::{LinkType, MAX_RECORD, error_chain};
+
+/// What the reader keeps about the current pcapng section's interfaces,
+/// beside pcap-file's own state.
+#[derive(Debug, Default)]
+pub(super) struct NgInterfaces {
+    /// Interfaces whose unsupported link type we already warned about.
+    warned: Vec<u32>,
+    /// Per interface, in order: the real timestamp resolution and offset
+    /// when pcap-file was handed a patched `if_tsresol` (see `tsresol`).
+    own_ts: Vec<Option<(Resolution, i64)>>,
+}
 
 /// What parsing the front of the buffer produced.
 pub(super) enum Step {
@@ -93,11 +106,20 @@ fn read_u32(body: &[u8], at: usize, order: Endianness) -> Option<u32> {
 /// Parses one pcapng block at the front of `avail`.
 pub(super) fn pcapng_step(
     parser: &mut PcapNgParser,
-    warned: &mut Vec<u32>,
+    ifaces: &mut NgInterfaces,
     warnings: &mut Vec<String>,
     name: &str,
-    avail: &[u8],
+    avail: &mut [u8],
 ) -> Step {
+    let order = parser.state().endianness();
+    let mut own_resolution = None;
+    if read_u32(avail, 0, order) == Some(INTERFACE_DESCRIPTION_BLOCK)
+        && let Some(len) = read_u32(avail, 4, order)
+        && let Some(block) = avail.get_mut(..len as usize)
+    {
+        own_resolution = patch_idb(block, order);
+    }
+    let avail = &*avail;
     let (rest, raw) = match parser.next_raw_block(avail) {
         Ok(ok) => ok,
         Err(PcapNgParseError::IncompleteBuffer(need, _)) => {
@@ -134,9 +156,22 @@ pub(super) fn pcapng_step(
             } else {
                 w0
             };
-            let ts = match parser.state().decode_timestamp(iface, hi, lo) {
-                Ok(ts) => ts,
-                Err(e) => return Step::Corrupt(format!("packet block: {e}")),
+            let ts = match ifaces.own_ts.get(iface as usize) {
+                Some(Some((resolution, offset))) => {
+                    let raw = (u64::from(hi) << 32) | u64::from(lo);
+                    match resolution.decode(raw, *offset) {
+                        Some(ts) => ts,
+                        None => {
+                            return Step::Corrupt(format!(
+                                "packet block: timestamp {raw} does not fit in time"
+                            ));
+                        }
+                    }
+                }
+                _ => match parser.state().decode_timestamp(iface, hi, lo) {
+                    Ok(ts) => ts,
+                    Err(e) => return Step::Corrupt(format!("packet block: {e}")),
+                },
             };
             (iface, ts, cap as usize, orig, 20)
         }
@@ -157,7 +192,15 @@ pub(super) fn pcapng_step(
         }
         SECTION_HEADER_BLOCK => {
             // A new section forgets the previous section's interfaces.
-            warned.clear();
+            ifaces.warned.clear();
+            ifaces.own_ts.clear();
+            return Step::Skip { used };
+        }
+        INTERFACE_DESCRIPTION_BLOCK => {
+            let offset = parser.interfaces().last().map_or(0, |idb| idb.ts_offset());
+            ifaces
+                .own_ts
+                .push(own_resolution.map(|resolution| (resolution, offset)));
             return Step::Skip { used };
         }
         _ => return Step::Skip { used },
@@ -174,8 +217,8 @@ pub(super) fn pcapng_step(
         ));
     }
     let link = LinkType::from_linktype(u32::from(idb.linktype));
-    if !link.is_supported() && !warned.contains(&iface) {
-        warned.push(iface);
+    if !link.is_supported() && !ifaces.warned.contains(&iface) {
+        ifaces.warned.push(iface);
         warnings.push(format!(
             "{name}: interface {iface} has unsupported link type {link}; its packets are skipped"
         ));

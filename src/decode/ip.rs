@@ -6,7 +6,8 @@
 //! back to the captured length, as Wireshark does.
 //!
 //! IPv6: hop-by-hop, routing, destination-options, fragment and AH
-//! extension headers are skipped. A fragment header makes the packet a
+//! extension headers are skipped, however many the packet holds (a loop,
+//! no recursion, bounded by [`MAX_EXT_HEADERS`] and by the packet). A fragment header makes the packet a
 //! [`Decoded::Fragment`] unless it is an atomic fragment (offset 0, M clear,
 //! RFC 6946). A payload length of 0 (jumbogram or offload) falls back to the
 //! captured length.
@@ -28,8 +29,10 @@ const TCP: u8 = 6;
 const MORE_FRAGMENTS: u8 = 0b001;
 /// IPv4 "don't fragment" bit.
 const DONT_FRAGMENT: u8 = 0b010;
-/// Most IPv6 extension headers we walk before giving up.
-const MAX_EXT_HEADERS: usize = 16;
+/// Most IPv6 extension headers we walk: as many as a 64 KiB payload can
+/// hold (8 bytes each). Linux and tshark walk the chain as long as the
+/// packet holds it; so do we, with this fixed bound besides the packet's.
+const MAX_EXT_HEADERS: usize = 65536 / 8;
 
 /// Decodes the network packet of `link` down to a TCP segment.
 pub(crate) fn decode(link: Link<'_>, frame: &Frame<'_>) -> Decoded {

@@ -70,6 +70,9 @@ python3 pcaptool.py relink lo-ipv6.pcap loop.pcap loop
 python3 pcaptool.py vlan lo-ipv4.pcap vlan.pcap 0x8100:10
 python3 pcaptool.py vlan lo-ipv6.pcap qinq.pcap 0x88a8:100,0x8100:20
 python3 pcaptool.py tsresol lo-nano.pcap tsresol-bin20.pcapng 0x94 3600
+python3 ext-chain.py 16 | text2pcap -q -F pcap -l 229 - ipv6-ext16.pcap  # 16 IPv6 ext headers
+python3 pcaptool.py tsresol lo-nano.pcap tsresol-bin30.pcapng 0x9e 0   # 2^-30 s
+python3 pcaptool.py tsresol lo-nano.pcap tsresol-ps12.pcapng 0x0c 1795600000  # ps
 
 # Error fixtures.
 printf 'these are my notes, not a capture\n' > not-a-capture.txt

@@ -78,8 +78,10 @@ def tsresol(src, dst, resol, offset):
         ns = (sec - offset) * 10**9 + (frac if nano else frac * 1000)
         if resol & 0x80:
             ticks = (ns << (resol & 0x7F)) // 10**9
-        else:
+        elif resol <= 9:
             ticks = ns // 10 ** (9 - resol)
+        else:
+            ticks = ns * 10 ** (resol - 9)
         body = struct.pack("<IIIII", 0, ticks >> 32, ticks & 0xFFFFFFFF, len(d), orig) + d
         out.append(block(6, body))
     open(dst, "wb").write(b"".join(out))

@@ -135,6 +135,23 @@ fn ipv6_with_extension_headers() {
     );
 }
 
+/// Linux and tshark walk any chain the packet holds: 16 destination
+/// options headers (one more than the old limit walked) and 1,000.
+#[test]
+fn ipv6_long_extension_header_chains() {
+    for n in [15, 16, 17, 1000] {
+        let mut body = Vec::new();
+        for i in 0..n {
+            let next = if i + 1 == n { 6 } else { 60 };
+            body.extend_from_slice(&[next, 0, 1, 4, 0, 0, 0, 0]);
+        }
+        body.extend_from_slice(&tcp(0x10, &[], b"data"));
+        let s = seg(LinkType::Ipv6, &ipv6(60, &body));
+        assert_eq!(s.payload_len, 4, "{n} headers");
+        assert_eq!(s.ip.total_len as usize, 40 + n * 8 + 20 + 4);
+    }
+}
+
 #[test]
 fn every_prefix_of_real_frames_is_safe() {
     let t = tcp(0x12, &SYN_OPTIONS, b"payload");
