@@ -483,15 +483,22 @@ impl Tracker {
         (index, step)
     }
 
-    /// A SYN with a new ISN after the connection on this 4-tuple ended
-    /// starts a new connection (port reuse).
+    /// Whether `seg` starts a new connection on `conn`'s 4-tuple (port
+    /// reuse), as Wireshark's `tcp.stream` decides: a SYN (without ACK)
+    /// from a side whose first sequence number is known and differs from
+    /// it. Besides, once the connection is over (a RST, both FINs, both
+    /// sides CLOSED or in TIME-WAIT) any new SYN is a new connection: a
+    /// connect() retried after a refusal or an abort, even with the same
+    /// ISN (RFC 9293 §3.10.7.1: the first attempt left nothing behind).
+    /// A SYN from the side that has sent nothing yet, while the connection
+    /// is open, is a simultaneous open (§3.5 Figure 8): the same connection.
     fn starts_new(&self, conn: &Connection, seg: &Segment) -> bool {
         let f = seg.flags;
         if !f.syn() || f.ack() || f.rst() {
             return false;
         }
-        let same_isn = conn.side_of(seg) == Side::Client && conn.base[0] == Some(seg.seq);
-        !same_isn && (conn.finished() || conn.seen.syn)
+        let x = conn.side_of(seg).idx();
+        conn.finished() || conn.base[x].is_some_and(|isn| isn != seg.seq)
     }
 
     /// The connections, in order of their first segment.

@@ -205,6 +205,8 @@ pub enum Call {
     Reset(Side),
     /// Both FINs crossed: simultaneous close.
     Simultaneous(Side),
+    /// Both SYNs crossed: simultaneous open (RFC 9293 §3.5 Figure 8).
+    SimultaneousOpen(Side),
 }
 
 /// One sentence of the explanation panel, with this capture's numbers.

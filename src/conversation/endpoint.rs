@@ -321,9 +321,10 @@ pub(crate) struct Reception {
 
 impl Reception {
     /// Whether `other` is a copy of this segment (a retransmission of the
-    /// same SYN, FIN or data).
+    /// same SYN, FIN or data). A SYN-ACK is no copy of a SYN with the same
+    /// sequence number: in a simultaneous open it follows it.
     fn is_copy_of(&self, other: &Reception) -> bool {
-        let ctl = TcpFlags::SYN | TcpFlags::FIN | TcpFlags::RST;
+        let ctl = TcpFlags::SYN | TcpFlags::FIN | TcpFlags::RST | TcpFlags::ACK;
         self.ctl.seq == other.ctl.seq
             && self.ctl.flags.0 & ctl == other.ctl.flags.0 & ctl
             && self.ctl.payload_len == other.ctl.payload_len
@@ -364,7 +365,8 @@ pub(crate) struct Rollback {
     pub state: TcpState,
     /// First step whose state is rewritten.
     pub from_step: usize,
-    /// The initial state turned out to be CLOSED, not LISTEN (refused).
+    /// The initial state turned out to be CLOSED, not LISTEN (nobody was
+    /// listening, or the endpoint opened actively too).
     pub no_listener: bool,
 }
 
@@ -457,6 +459,24 @@ impl Endpoint {
                 no_listener: true,
             };
             return Some(rb);
+        }
+        // A SYN without ACK from an endpoint taken to be LISTENing that has
+        // sent no SYN before: it was not listening but connecting too, a
+        // simultaneous open (RFC 9293 §3.5 Figure 8). It was CLOSED; the
+        // peer's SYN it was credited with waits until it processes it
+        // (SYN-SENT → SYN-RECEIVED, §3.10.7.3).
+        if self.assumed_listen && c.flags.syn() && !c.flags.ack() && self.m.isn.is_none() {
+            self.assumed_listen = false;
+            self.m = Machine::new(TcpState::Closed);
+            let from_step = self.tentative.first().map_or(step, |r| r.step);
+            let mut held = std::mem::take(&mut self.tentative);
+            held.append(&mut self.pending);
+            self.pending = held;
+            return Some(Rollback {
+                state: TcpState::Closed,
+                from_step,
+                no_listener: true,
+            });
         }
         // Only a SYN or FIN can be shown unprocessed by an ack number.
         let covered = |r: &Reception| {

@@ -549,3 +549,64 @@ fn syn_sent_snd_ack_without_seen_syn_ack_is_established() {
         (Cause::Unseen, Event::Send, 1)
     );
 }
+
+#[test]
+fn closed_after_refusal_rcv_syn_with_same_isn_is_a_fresh_handshake() {
+    // A connect() retried after ECONNREFUSED may reuse its ISN: the first
+    // attempt left no connection behind, so the retry is a new one.
+    let mut w = Wire::new();
+    w.c(SYN, C, 0, 0).s(RST | ACK, 0, C + 1, 0).handshake();
+    w.c(ACK | PSH, C + 1, S + 1, 100);
+    let conns = w.tracker.connections();
+    assert_eq!(conns.len(), 2);
+    assert_eq!(conns[0].steps.len(), 2);
+    assert_eq!(conns[1].initial, [Closed, Listen]);
+    assert_eq!(
+        conns[1].steps.iter().map(|s| s.states).collect::<Vec<_>>(),
+        vec![
+            [SynSent, SynReceived],
+            [Established, SynReceived],
+            [Established, Established],
+            [Established, Established],
+        ]
+    );
+}
+
+#[test]
+fn syn_sent_rcv_syn_is_a_simultaneous_open_not_a_second_connection() {
+    // RFC 9293 §3.5 Figure 8: both SYNs cross, each side answers the other's
+    // SYN with a SYN-ACK. Either order of the SYN-ACKs on the wire.
+    for client_syn_ack_first in [true, false] {
+        let mut w = Wire::new();
+        w.c(SYN, C, 0, 0).s(SYN, S, 0, 0);
+        if client_syn_ack_first {
+            w.c(SYN | ACK, C, S + 1, 0).s(SYN | ACK, S, C + 1, 0);
+        } else {
+            w.s(SYN | ACK, S, C + 1, 0).c(SYN | ACK, C, S + 1, 0);
+        }
+        w.c(ACK | PSH, C + 1, S + 1, 10).s(ACK, S + 1, C + 11, 0);
+        assert_eq!(w.tracker.connections().len(), 1);
+        assert_eq!(w.conn().initial, [Closed, Closed]);
+        let both = vec![Closed, SynSent, SynReceived, Established];
+        assert_eq!(w.chain(Side::Client), both);
+        assert_eq!(w.chain(Side::Server), both);
+        let simultaneous = w
+            .conn()
+            .transitions
+            .iter()
+            .filter(|t| t.cause == Cause::RcvSynSimultaneous)
+            .count();
+        assert_eq!(simultaneous, 2);
+        assert_eq!(w.last(), (Established, Established));
+    }
+}
+
+#[test]
+fn established_rcv_syn_with_other_isn_from_server_side_starts_new_connection() {
+    // Wireshark's rule: a SYN from a side whose ISN is known and differs.
+    let mut w = Wire::new();
+    w.handshake().s(SYN, S + 7_000, 0, 0);
+    let conns = w.tracker.connections();
+    assert_eq!(conns.len(), 2);
+    assert_eq!(conns[1].client, addr("10.0.0.2:80"));
+}

@@ -2,6 +2,8 @@
 //! from the IP length fields, and sets fragments aside.
 //!
 //! IPv4: any fragment (MF set or a non-zero offset) is [`Decoded::Fragment`].
+//! A source-routed datagram (LSRR/SSRR) is addressed to its route's final
+//! hop, not to the next hop in its header (`ip/source_route.rs`).
 //! A total length of 0 (TCP segmentation offload seen on the sender) falls
 //! back to the captured length, as Wireshark does.
 //!
@@ -18,6 +20,8 @@ use std::net::IpAddr;
 
 use pnet::packet::ipv4::Ipv4Packet;
 use pnet::packet::ipv6::Ipv6Packet;
+
+mod source_route;
 
 use super::{Decoded, Link, Network, tcp};
 use crate::capture::Frame;
@@ -74,11 +78,13 @@ fn ipv4(data: &[u8], vlan: Option<u16>, frame: &Frame<'_>) -> Decoded {
         vlan,
     };
     let captured_end = total_len.min(data.len());
+    let destination =
+        source_route::final_hop(&data[20..header_len]).unwrap_or(ip.get_destination());
     tcp::segment(
         &data[header_len..captured_end],
         total_len - header_len,
         IpAddr::V4(ip.get_source()),
-        IpAddr::V4(ip.get_destination()),
+        IpAddr::V4(destination),
         info,
         frame,
     )

@@ -317,6 +317,10 @@ impl Strings for En {
                 "{}: it received the peer's FIN while its own FIN was unacknowledged: simultaneous close, CLOSING.",
                 self.side(s)
             ),
+            Call::SimultaneousOpen(s) => format!(
+                "{}: its connect() is still waiting when the peer's SYN arrives: both sides connected at once (simultaneous open, RFC 9293 §3.5 Figure 8). It answers with a SYN-ACK and waits in SYN_RECV; the peer's SYN-ACK completes the handshake — one connection, no listener.",
+                self.side(s)
+            ),
         }
     }
 

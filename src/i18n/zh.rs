@@ -354,6 +354,10 @@ impl Strings for Zh {
                 "{}：自己的 FIN 尚未被确认时收到了对方的 FIN：同时关闭，进入 CLOSING。",
                 who(s)
             ),
+            Call::SimultaneousOpen(s) => format!(
+                "{}：它的 connect() 还在等待时收到了对方的 SYN：双方同时发起连接（同时打开，RFC 9293 §3.5 图 8）。它回以 SYN-ACK 并在 SYN_RECV 中等待；对方的 SYN-ACK 完成握手——只有一条连接，没有监听方。",
+                who(s)
+            ),
         }
     }
 

@@ -137,6 +137,7 @@ pub fn notes(conn: &Connection, pos: usize, numbers: Numbers) -> Notes {
             (Cause::SndFin, _) => Some(Call::Close(s)),
             (Cause::RcvFin, TcpState::CloseWait) => Some(Call::RecvEof(s)),
             (Cause::RcvFin, TcpState::Closing) => Some(Call::Simultaneous(s)),
+            (Cause::RcvSynSimultaneous, _) => Some(Call::SimultaneousOpen(s)),
             (Cause::RcvFin | Cause::RcvAckOfFin, TcpState::TimeWait) => Some(Call::TimeWait(s)),
             (Cause::RcvAckOfFin, TcpState::FinWait2) => Some(Call::HalfClosed(s)),
             (Cause::RcvAckOfFin, TcpState::Closed) => Some(Call::Closed(s)),
