@@ -1,0 +1,163 @@
+//! Every scenario run for real on loopback (no capture needed).
+
+use super::*;
+
+fn run(scenario: Scenario, ipv6: bool) -> (Exchange, Vec<CallOutcome>) {
+    let mut ex = Exchange::new(
+        scenario,
+        ExchangeConfig {
+            ipv6,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let n = ex.calls().len();
+    let mut outs = Vec::new();
+    for r in ex.run_all() {
+        match r {
+            Ok(o) => outs.push(o),
+            Err(e) => panic!("{scenario:?}: {e}"),
+        }
+    }
+    assert_eq!(outs.len(), n);
+    assert!(ex.next().is_none());
+    (ex, outs)
+}
+
+/// The outcome of the `nth` call whose text is `text`.
+fn out<'a>(ex: &Exchange, outs: &'a [CallOutcome], text: &str, nth: usize) -> &'a str {
+    let idx = ex
+        .calls()
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.text == text)
+        .nth(nth)
+        .unwrap_or_else(|| panic!("no call {text}"))
+        .0;
+    &outs[idx].returned
+}
+
+const PEER_CLOSED: &str = "b'' — 0 bytes (peer closed)";
+
+#[test]
+fn normal() {
+    let (ex, outs) = run(Scenario::Normal, false);
+    assert_eq!(out(&ex, &outs, "data = conn.recv(1024)", 0), "b'hello'");
+    assert_eq!(out(&ex, &outs, "data = c.recv(1024)", 0), "b'hello'");
+    assert_eq!(out(&ex, &outs, "data = conn.recv(1024)", 1), PEER_CLOSED);
+    assert!(out(&ex, &outs, "conn, addr = s.accept()", 0).starts_with("(conn, ('127.0.0."));
+    let c = &ex.calls()[0];
+    assert_eq!((c.side, c.kind), (Side::Server, CallKind::Socket));
+    assert_eq!(
+        c.text,
+        "s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)"
+    );
+    assert_eq!(ex.ports(), vec![ex.server_addr().port()]);
+}
+
+#[test]
+fn normal_ipv6() {
+    if std::net::TcpListener::bind("[::1]:0").is_err() {
+        eprintln!("skipped: no IPv6 loopback");
+        return;
+    }
+    let (ex, outs) = run(Scenario::Normal, true);
+    assert!(ex.calls()[0].text.contains("AF_INET6"));
+    assert_eq!(out(&ex, &outs, "data = conn.recv(1024)", 1), PEER_CLOSED);
+}
+
+#[test]
+fn server_first() {
+    let (ex, outs) = run(Scenario::ServerFirst, false);
+    assert_eq!(out(&ex, &outs, "data = c.recv(1024)", 1), PEER_CLOSED);
+}
+
+#[test]
+fn half_close() {
+    let (ex, outs) = run(Scenario::HalfClose, false);
+    assert_eq!(out(&ex, &outs, "data = conn.recv(1024)", 0), "b'hello'");
+    assert_eq!(out(&ex, &outs, "data = conn.recv(1024)", 1), PEER_CLOSED);
+    assert_eq!(out(&ex, &outs, "data = c.recv(1024)", 0), "b'still here'");
+    assert_eq!(out(&ex, &outs, "data = c.recv(1024)", 1), PEER_CLOSED);
+}
+
+#[test]
+fn abort() {
+    let (ex, outs) = run(Scenario::Abort, false);
+    let idx = ex
+        .calls()
+        .iter()
+        .rposition(|c| c.kind == CallKind::Recv)
+        .unwrap();
+    assert_eq!(outs[idx].error, Some(io::ErrorKind::ConnectionReset));
+    assert!(
+        outs[idx]
+            .returned
+            .starts_with("ConnectionResetError: [Errno 104]")
+    );
+}
+
+#[test]
+fn refused() {
+    let (ex, outs) = run(Scenario::Refused, false);
+    let idx = ex
+        .calls()
+        .iter()
+        .position(|c| c.kind == CallKind::Connect)
+        .unwrap();
+    assert_eq!(outs[idx].error, Some(io::ErrorKind::ConnectionRefused));
+    assert!(
+        outs[idx]
+            .returned
+            .starts_with("ConnectionRefusedError: [Errno 111]")
+    );
+    assert!(ex.calls().iter().all(|c| c.side == Side::Client));
+}
+
+#[test]
+fn backlog() {
+    let (ex, outs) = run(Scenario::Backlog, false);
+    // All three connects complete before the first accept.
+    let first_accept = ex
+        .calls()
+        .iter()
+        .position(|c| c.kind == CallKind::Accept)
+        .unwrap();
+    let connects: Vec<usize> = ex
+        .calls()
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.kind == CallKind::Connect)
+        .map(|(i, _)| i)
+        .collect();
+    assert_eq!(connects.len(), 3);
+    assert!(connects.iter().all(|&i| i < first_accept));
+    assert_eq!(
+        out(&ex, &outs, "data = conn2.recv(1024)", 0),
+        "b'hello from c2'"
+    );
+    assert_eq!(out(&ex, &outs, "data = conn3.recv(1024)", 1), PEER_CLOSED);
+}
+
+#[test]
+fn chat() {
+    let (ex, outs) = run(Scenario::Chat, false);
+    assert_eq!(out(&ex, &outs, "data = c.recv(1024)", 1), "b'how are you?'");
+    assert_eq!(out(&ex, &outs, "data = conn.recv(1024)", 3), PEER_CLOSED);
+}
+
+#[test]
+fn fixed_port_and_bytes() {
+    let port = free_port(Ipv4Addr::LOCALHOST.into()).unwrap();
+    let ex = Exchange::new(
+        Scenario::Normal,
+        ExchangeConfig {
+            port: Some(port),
+            client_addr: Some(Ipv4Addr::LOCALHOST.into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(ex.ports(), vec![port]);
+    assert_eq!(ex.calls()[1].text, format!("s.bind(('127.0.0.1', {port}))"));
+}
