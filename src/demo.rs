@@ -47,6 +47,8 @@ pub fn scenario_name(s: Scenario) -> &'static str {
         Scenario::Refused => "refused",
         Scenario::Backlog => "backlog",
         Scenario::Chat => "chat",
+        Scenario::ReuseAddr => "reuseaddr",
+        Scenario::SecondClient => "second-client",
     }
 }
 

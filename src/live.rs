@@ -29,6 +29,7 @@ pub mod exchange;
 pub mod kernel;
 pub mod pcap_out;
 pub mod privilege;
+pub mod proc_net;
 pub mod pytext;
 pub mod sniffer;
 
@@ -192,8 +193,12 @@ mod tests {
                         .count();
                     assert_eq!(n, 3, "{client:?}");
                 }
-                Scenario::ServerFirst => {
+                Scenario::ServerFirst | Scenario::ReuseAddr => {
                     assert!(client.contains(&(CloseWait, LastAck)), "{client:?}");
+                }
+                Scenario::SecondClient => {
+                    let n = client.iter().filter(|&&t| t == (FinWait2, Closed)).count();
+                    assert_eq!(n, 2, "{client:?}");
                 }
                 _ => {
                     assert!(client.contains(&(FinWait2, Closed)), "{client:?}");

@@ -94,7 +94,8 @@ impl UiArgs {
 
 #[derive(Args, Debug, Default)]
 struct DemoArgs {
-    /// normal, server-first, half-close, abort, refused, backlog or chat.
+    /// normal, server-first, half-close, abort, refused, backlog, chat,
+    /// reuseaddr or second-client.
     #[arg(long, default_value = "normal", value_parser = parse_scenario)]
     scenario: String,
     /// Run the whole scenario without pauses and print the ladder.
@@ -123,9 +124,16 @@ struct DemoArgs {
 fn parse_scenario(s: &str) -> Result<String, String> {
     match synack::demo::scenario_from_name(s) {
         Some(_) => Ok(s.to_string()),
-        None => Err(format!(
-            "unknown scenario {s:?}; choose one of: normal, server-first, half-close, abort, refused, backlog, chat"
-        )),
+        None => {
+            let names: Vec<&str> = synack::live::exchange::Scenario::ALL
+                .into_iter()
+                .map(synack::demo::scenario_name)
+                .collect();
+            Err(format!(
+                "unknown scenario {s:?}; choose one of: {}",
+                names.join(", ")
+            ))
+        }
     }
 }
 

@@ -247,6 +247,65 @@ fn live_chat_several_messages_each_way() {
     assert!(data(synack::conversation::Side::Server) >= 3);
 }
 
+#[test]
+fn live_reuseaddr_bind_fails_during_time_wait_then_succeeds() {
+    let Some(s) = run(Scenario::ReuseAddr) else {
+        return;
+    };
+    // One connection; its server side ends in TIME_WAIT (the server
+    // closed first), as the kernel says.
+    let conns = s.tracker.connections();
+    assert_eq!(conns.len(), 1);
+    assert_eq!(
+        conns[0].steps.last().unwrap().states[synack::conversation::Side::Server.idx()],
+        synack::state::TcpState::TimeWait
+    );
+    let binds: Vec<_> = s
+        .outcomes
+        .iter()
+        .filter(|o| s.calls()[o.index].kind == synack::live::exchange::CallKind::Bind)
+        .filter(|o| s.calls()[o.index].side == synack::live::exchange::Side::Server)
+        .collect();
+    assert_eq!(binds.len(), 3);
+    assert_eq!(binds[1].error, Some(std::io::ErrorKind::AddrInUse));
+    assert!(binds[1].returned.contains("TIME_WAIT"), "{}", binds[1].returned);
+    assert_eq!(binds[2].error, None);
+    // The restarted listeners send nothing: no segment after the teardown.
+    assert_eq!(s.frames.len(), conns[0].steps.len());
+}
+
+#[test]
+fn live_second_client_waits_in_the_accept_queue() {
+    let Some(s) = run(Scenario::SecondClient) else {
+        return;
+    };
+    let conns = s.tracker.connections();
+    assert_eq!(conns.len(), 2);
+    // The second handshake and the second client's data are on the wire
+    // (and ACKed) before the server's second accept() ...
+    let accept2 = s
+        .calls()
+        .iter()
+        .position(|c| c.text == "conn2, addr = s.accept()")
+        .unwrap();
+    let second = &conns[1];
+    let before: Vec<_> = second
+        .steps
+        .iter()
+        .filter(|st| s.call_of_frame(st.segment.frame.number).unwrap() < accept2)
+        .map(|st| st.segment.flags.to_string())
+        .collect();
+    assert_eq!(before[..3], ["SYN", "SYN-ACK", "ACK"], "{before:?}");
+    assert!(before.len() >= 5, "data and its ACK before accept(): {before:?}");
+    // ... and the unread bytes were in the kernel's receive queue.
+    let send2 = s
+        .outcomes
+        .iter()
+        .find(|o| s.calls()[o.index].text == "c2.sendall(b'hello from c2')")
+        .unwrap();
+    assert!(send2.returned.contains("Recv-Q 13"), "{}", send2.returned);
+}
+
 /// Without CAP_NET_RAW the demo names what is missing and shows the bundled
 /// capture instead: run the real binary with the capability dropped.
 #[test]

@@ -22,5 +22,7 @@ pub fn bundled_capture(s: Scenario) -> Option<(&'static str, &'static [u8])> {
         Scenario::Refused => cap!("demo-refused.pcap"),
         Scenario::Backlog => cap!("demo-backlog.pcap"),
         Scenario::Chat => cap!("demo-chat.pcap"),
+        Scenario::ReuseAddr => cap!("demo-reuseaddr.pcap"),
+        Scenario::SecondClient => cap!("demo-second-client.pcap"),
     })
 }

@@ -26,6 +26,7 @@ use std::time::{Duration, Instant};
 
 use socket2::{Domain, Protocol, SockAddr, Socket, Type};
 
+mod observe;
 mod port;
 mod script;
 
@@ -78,6 +79,8 @@ pub enum CallKind {
     Close,
     /// `setsockopt(SO_LINGER, on, 0s)`.
     SetLinger,
+    /// `setsockopt(SO_REUSEADDR, 1)`.
+    SetReuseAddr,
 }
 
 /// One step of the script.
@@ -121,11 +124,20 @@ pub enum Scenario {
     Backlog,
     /// Several messages each way (an echo loop), then the client closes.
     Chat,
+    /// The server closes first and is restarted on the same port: `bind()`
+    /// fails with `EADDRINUSE` while the old connection is in TIME_WAIT,
+    /// and succeeds once the new socket sets `SO_REUSEADDR`.
+    ReuseAddr,
+    /// The tutorials' "only the first client can talk": a second client
+    /// connects while the server serves the first; the kernel completes its
+    /// handshake and ACKs its data, but nobody `recv()`s it until the first
+    /// client leaves.
+    SecondClient,
 }
 
 impl Scenario {
     /// Every scenario, in menu order.
-    pub const ALL: [Scenario; 7] = [
+    pub const ALL: [Scenario; 9] = [
         Scenario::Normal,
         Scenario::ServerFirst,
         Scenario::HalfClose,
@@ -133,6 +145,8 @@ impl Scenario {
         Scenario::Refused,
         Scenario::Backlog,
         Scenario::Chat,
+        Scenario::ReuseAddr,
+        Scenario::SecondClient,
     ];
 }
 
@@ -168,6 +182,7 @@ enum Op {
     Shutdown(Sock),
     Close(Sock),
     SetLinger(Sock),
+    SetReuseAddr(Sock),
 }
 
 /// A scenario in progress: its script and its sockets. Dropping it closes
@@ -239,6 +254,16 @@ impl Exchange {
         self.client_ip
     }
 
+    /// The local address of client `i`'s socket while it is open.
+    fn client_addr(&self, i: usize) -> Option<SocketAddr> {
+        self.clients
+            .get(i)?
+            .as_ref()?
+            .local_addr()
+            .ok()?
+            .as_socket()
+    }
+
     /// The full script.
     pub fn calls(&self) -> &[Call] {
         &self.calls
@@ -267,12 +292,12 @@ impl Exchange {
         let result = match self.perform(&op) {
             Ok(returned) => Ok(CallOutcome {
                 index,
-                returned,
+                returned: self.annotate(&op, returned),
                 error: None,
             }),
             Err(e) if Some(e.kind()) == expect => Ok(CallOutcome {
                 index,
-                returned: python_error(&e),
+                returned: self.annotate(&op, python_error(&e)),
                 error: Some(e.kind()),
             }),
             Err(e) => Err(LiveError::Call {
@@ -315,7 +340,8 @@ impl Exchange {
             | Op::Recv(s)
             | Op::Shutdown(s)
             | Op::Close(s)
-            | Op::SetLinger(s) => side_of(s),
+            | Op::SetLinger(s)
+            | Op::SetReuseAddr(s) => side_of(s),
             Op::Listen(_) | Op::Accept(_) => Side::Server,
             Op::Connect(_) => Side::Client,
         };
@@ -366,6 +392,13 @@ impl Exchange {
                 format!("{}.shutdown(socket.SHUT_WR)", self.name(*s)),
             ),
             Op::Close(s) => (CallKind::Close, format!("{}.close()", self.name(*s))),
+            Op::SetReuseAddr(s) => (
+                CallKind::SetReuseAddr,
+                format!(
+                    "{}.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)",
+                    self.name(*s)
+                ),
+            ),
             Op::SetLinger(s) => (
                 CallKind::SetLinger,
                 format!(
@@ -399,7 +432,9 @@ impl Exchange {
         match op {
             Op::Socket(s) => {
                 let sock = Socket::new(domain, Type::STREAM, Some(Protocol::TCP))?;
-                if *s == Sock::Listener {
+                // The classic scenarios set SO_REUSEADDR quietly (a fixed
+                // --port can then be reused at once); `reuseaddr` shows it.
+                if *s == Sock::Listener && self.scenario != Scenario::ReuseAddr {
                     sock.set_reuse_address(true)?;
                 }
                 let fd = {
@@ -494,6 +529,10 @@ impl Exchange {
             Op::Close(s) => {
                 self.slot(*s).take();
                 Ok("None".into())
+            }
+            Op::SetReuseAddr(s) => {
+                self.sock(*s)?.set_reuse_address(true)?;
+                Ok("None (SO_REUSEADDR on)".into())
             }
             Op::SetLinger(s) => {
                 self.sock(*s)?.set_linger(Some(Duration::ZERO))?;

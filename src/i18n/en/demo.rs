@@ -34,6 +34,18 @@ pub fn text(t: DemoText) -> &'static str {
         DemoText::NoteRefused => {
             "Nobody listens on that port: the kernel answered the SYN with RST, connect() raised ConnectionRefusedError."
         }
+        DemoText::NoteAddrInUse => {
+            "bind() failed: the old connection's server side is still in TIME_WAIT on this address (up to 60 s on Linux). TIME_WAIT keeps the address pair so that old duplicate segments of that connection die out, and so the last ACK can be sent again if the peer's FIN is retransmitted."
+        }
+        DemoText::NoteReuseAddr => {
+            "SO_REUSEADDR lets a listening socket bind while connections on its port linger in TIME_WAIT (on Linux the old socket must have set it too). Safe for a server: TIME_WAIT still guards the old address pair, the new listener only accepts new connections. Killing TIME_WAIT with SO_LINGER 0 (a RST instead of the FIN exchange) drops that protection and unsent data; net.ipv4.tcp_tw_reuse only concerns outgoing connect()s."
+        }
+        DemoText::NoteQueued => {
+            "connect() returned although the server has not called accept() for it: the kernel completed the handshake and put the connection in the listener's accept queue."
+        }
+        DemoText::NoteUnread => {
+            "The kernel ACKed these bytes and holds them in the connection's receive queue (Recv-Q in ss): no program has recv()'d them, the server is still busy with the first client."
+        }
         DemoText::AllDone => "All calls done. Press m to pick a scenario (or run this one again).",
         DemoText::PressNext => "Press → or Space to perform the next call:",
         DemoText::Running => "running…",
@@ -63,6 +75,10 @@ pub fn scenario(s: Scenario) -> &'static str {
         Scenario::Refused => "refused: connect() to a port nobody listens on",
         Scenario::Backlog => "backlog: three clients connect before the server accepts",
         Scenario::Chat => "chat: several messages each way, then the client closes",
+        Scenario::ReuseAddr => {
+            "reuseaddr: restart the server: Errno 98 (TIME_WAIT), then SO_REUSEADDR"
+        }
+        Scenario::SecondClient => "second-client: a second client waits in the accept queue",
     }
 }
 

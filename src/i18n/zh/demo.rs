@@ -34,6 +34,18 @@ pub fn text(t: DemoText) -> &'static str {
         DemoText::NoteRefused => {
             "该端口没有进程监听：内核用 RST 回应 SYN，connect() 抛出 ConnectionRefusedError。"
         }
+        DemoText::NoteAddrInUse => {
+            "bind() 失败：旧连接的服务器端仍以 TIME_WAIT 占用这个地址（Linux 上最长 60 秒）。TIME_WAIT 保留这对地址，让旧连接中迟到的重复报文段自然消失，并在对端重传 FIN 时能再次发送最后的 ACK。"
+        }
+        DemoText::NoteReuseAddr => {
+            "SO_REUSEADDR 让监听套接字在其端口上仍有 TIME_WAIT 连接时也能 bind()（在 Linux 上旧套接字也必须设置过它）。对服务器来说它是安全的：TIME_WAIT 仍然保护旧的地址对，新的监听套接字只接受新连接。用 SO_LINGER 0（以 RST 代替 FIN 交换）消灭 TIME_WAIT 会失去这种保护并丢弃未发送的数据；net.ipv4.tcp_tw_reuse 只影响主动 connect()。"
+        }
+        DemoText::NoteQueued => {
+            "服务器还没有为它调用 accept()，connect() 却已返回：内核完成了三次握手，把连接放进了监听套接字的 accept 队列。"
+        }
+        DemoText::NoteUnread => {
+            "内核已对这些字节回复 ACK，并把它们放在连接的接收队列中（ss 中的 Recv-Q）：还没有程序 recv() 它们，服务器仍在忙于第一个客户端。"
+        }
         DemoText::AllDone => "所有调用已完成。按 m 选择场景（或重新运行本场景）。",
         DemoText::PressNext => "按 → 或空格执行下一个调用：",
         DemoText::Running => "执行中…",
@@ -60,6 +72,8 @@ pub fn scenario(s: Scenario) -> &'static str {
         Scenario::Abort => "abort：SO_LINGER 设为 0 后 close()：发送 RST 而不是 FIN",
         Scenario::Refused => "refused：connect() 到无人监听的端口",
         Scenario::Backlog => "backlog：服务器 accept() 之前三个客户端已连接",
+        Scenario::ReuseAddr => "reuseaddr：重启服务器：TIME_WAIT 导致 Errno 98，再用 SO_REUSEADDR",
+        Scenario::SecondClient => "second-client：第二个客户端在 accept 队列中等待",
         Scenario::Chat => "chat：双方各发送多条消息，然后客户端关闭",
     }
 }

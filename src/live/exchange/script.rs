@@ -8,10 +8,10 @@ impl Exchange {
     pub(super) fn build(&mut self) {
         use Op::*;
         use Sock::*;
-        let n_clients = if self.scenario == Scenario::Backlog {
-            3
-        } else {
-            1
+        let n_clients = match self.scenario {
+            Scenario::Backlog => 3,
+            Scenario::SecondClient => 2,
+            _ => 1,
         };
         self.clients = (0..n_clients).map(|_| None).collect();
         self.conns = (0..n_clients).map(|_| None).collect();
@@ -23,7 +23,14 @@ impl Exchange {
             self.push(Close(c));
             return;
         }
+        if self.scenario == Scenario::SecondClient {
+            self.second_client();
+            return;
+        }
         self.push(Socket(Listener));
+        if self.scenario == Scenario::ReuseAddr {
+            self.push(SetReuseAddr(Listener));
+        }
         self.push(Bind(Listener));
         self.push(Listen(if n_clients > 1 { 3 } else { 1 }));
         if self.scenario == Scenario::Backlog {
@@ -98,9 +105,61 @@ impl Exchange {
                 self.push(Recv(conn));
                 self.push(Close(conn));
             }
-            Scenario::Refused | Scenario::Backlog => unreachable!("handled above"),
+            Scenario::ReuseAddr => {
+                echo(self, b"hello");
+                // The server closes first: its side ends in TIME_WAIT.
+                self.push(Close(conn));
+                self.push(Recv(c));
+                self.push(Close(c));
+                self.push(Close(Listener));
+                // The restarted server, first as most tutorials write it ...
+                self.push(Socket(Listener));
+                self.push_expect(Bind(Listener), Some(io::ErrorKind::AddrInUse));
+                self.push(Close(Listener));
+                // ... then with SO_REUSEADDR before bind().
+                self.push(Socket(Listener));
+                self.push(SetReuseAddr(Listener));
+                self.push(Bind(Listener));
+                self.push(Listen(1));
+            }
+            Scenario::Refused | Scenario::Backlog | Scenario::SecondClient => {
+                unreachable!("handled above")
+            }
         }
         self.push(Close(Listener));
     }
 
+    /// A server that serves one client at a time; the second client's
+    /// handshake and data wait in the kernel until the first one leaves.
+    fn second_client(&mut self) {
+        use Op::*;
+        use Sock::*;
+        self.push(Socket(Listener));
+        self.push(Bind(Listener));
+        self.push(Listen(1));
+        for i in 0..2 {
+            self.push(Socket(Client(i)));
+            self.push(Bind(Client(i)));
+        }
+        self.push(Connect(0));
+        self.push(Accept(0));
+        self.push(Connect(1));
+        self.push(Send(Client(0), b"hello from c1".to_vec()));
+        self.push(Recv(Conn(0)));
+        self.push(Send(Conn(0), b"hello from c1".to_vec()));
+        self.push(Recv(Client(0)));
+        self.push(Send(Client(1), b"hello from c2".to_vec()));
+        self.push(Close(Client(0)));
+        self.push(Recv(Conn(0)));
+        self.push(Close(Conn(0)));
+        // Only now does the server loop come back to accept().
+        self.push(Accept(1));
+        self.push(Recv(Conn(1)));
+        self.push(Send(Conn(1), b"hello from c2".to_vec()));
+        self.push(Recv(Client(1)));
+        self.push(Close(Client(1)));
+        self.push(Recv(Conn(1)));
+        self.push(Close(Conn(1)));
+        self.push(Close(Listener));
+    }
 }

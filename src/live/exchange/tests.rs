@@ -161,3 +161,80 @@ fn fixed_port_and_bytes() {
     assert_eq!(ex.ports(), vec![port]);
     assert_eq!(ex.calls()[1].text, format!("s.bind(('127.0.0.1', {port}))"));
 }
+
+#[test]
+fn reuseaddr() {
+    let (ex, outs) = run(Scenario::ReuseAddr, false);
+    let binds: Vec<usize> = ex
+        .calls()
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.kind == CallKind::Bind && c.side == Side::Server)
+        .map(|(i, _)| i)
+        .collect();
+    assert_eq!(binds.len(), 3, "{:?}", ex.calls());
+    // The first server binds; the restart without SO_REUSEADDR fails
+    // because the old connection's server side is in TIME_WAIT ...
+    assert!(outs[binds[0]].returned.starts_with("None (bound to"));
+    let failed = &outs[binds[1]];
+    assert_eq!(failed.error, Some(io::ErrorKind::AddrInUse));
+    assert!(
+        failed
+            .returned
+            .starts_with("OSError: [Errno 98] Address already in use  # /proc/net/tcp: "),
+        "{}",
+        failed.returned
+    );
+    assert!(
+        failed.returned.contains("TIME_WAIT, "),
+        "{}",
+        failed.returned
+    );
+    // ... and the one that sets SO_REUSEADDR first succeeds while the
+    // TIME_WAIT socket is still there.
+    let ok = &outs[binds[2]].returned;
+    assert!(ok.starts_with("None (bound to"), "{ok}");
+    assert!(ok.contains("still in TIME_WAIT"), "{ok}");
+    assert_eq!(ex.calls()[binds[2] - 1].kind, CallKind::SetReuseAddr);
+    assert_eq!(
+        ex.calls()[binds[2] - 1].text,
+        "s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)"
+    );
+}
+
+#[test]
+fn second_client() {
+    let (ex, outs) = run(Scenario::SecondClient, false);
+    // c2's connect() completes before any accept() for it ...
+    let connect2 = ex
+        .calls()
+        .iter()
+        .position(|c| c.text.starts_with("c2.connect("))
+        .unwrap();
+    let accept2 = ex
+        .calls()
+        .iter()
+        .position(|c| c.text == "conn2, addr = s.accept()")
+        .unwrap();
+    assert!(connect2 < accept2);
+    assert!(outs[connect2].returned.starts_with("None (connected"));
+    // ... its bytes wait in the kernel, unread ...
+    let send2 = ex
+        .calls()
+        .iter()
+        .position(|c| c.text == "c2.sendall(b'hello from c2')")
+        .unwrap();
+    assert!(send2 < accept2);
+    assert!(
+        outs[send2].returned.contains("Recv-Q 13 at "),
+        "{}",
+        outs[send2].returned
+    );
+    // ... and are recv()'d once the first client has left.
+    assert_eq!(
+        out(&ex, &outs, "data = conn2.recv(1024)", 0),
+        "b'hello from c2'"
+    );
+    assert_eq!(out(&ex, &outs, "data = conn1.recv(1024)", 1), PEER_CLOSED);
+    assert_eq!(out(&ex, &outs, "data = conn2.recv(1024)", 1), PEER_CLOSED);
+}

@@ -14,7 +14,7 @@ use unicode_width::UnicodeWidthStr;
 use super::{Demo, Returned};
 use crate::conversation::Side;
 use crate::i18n::DemoText;
-use crate::live::exchange::{CallKind, Side as CallSide};
+use crate::live::exchange::{CallKind, Scenario, Side as CallSide};
 use crate::ui::app::App;
 
 /// The model's side of the program making a call.
@@ -81,6 +81,21 @@ pub fn notes(app: &App) -> Vec<(String, Style)> {
             CallKind::Connect if returned.is_some_and(|o| o.error.is_some()) => {
                 Some(DemoText::NoteRefused)
             }
+            // The second client's connect() (second-client): no accept() yet.
+            CallKind::Connect
+                if returned.is_some()
+                    && d.scenario == Scenario::SecondClient
+                    && d.calls[..i].iter().any(|c| c.kind == CallKind::Connect) =>
+            {
+                Some(DemoText::NoteQueued)
+            }
+            CallKind::Send if returned.is_some_and(|o| o.returned.contains("Recv-Q")) => {
+                Some(DemoText::NoteUnread)
+            }
+            CallKind::Bind if returned.is_some_and(|o| o.error.is_some()) => {
+                Some(DemoText::NoteAddrInUse)
+            }
+            CallKind::SetReuseAddr if returned.is_some() => Some(DemoText::NoteReuseAddr),
             _ => None,
         };
         if let Some(n) = note {
