@@ -268,7 +268,11 @@ fn live_reuseaddr_bind_fails_during_time_wait_then_succeeds() {
         .collect();
     assert_eq!(binds.len(), 3);
     assert_eq!(binds[1].error, Some(std::io::ErrorKind::AddrInUse));
-    assert!(binds[1].returned.contains("TIME_WAIT"), "{}", binds[1].returned);
+    assert!(
+        binds[1].returned.contains("TIME_WAIT"),
+        "{}",
+        binds[1].returned
+    );
     assert_eq!(binds[2].error, None);
     // The restarted listeners send nothing: no segment after the teardown.
     assert_eq!(s.frames.len(), conns[0].steps.len());
@@ -296,7 +300,10 @@ fn live_second_client_waits_in_the_accept_queue() {
         .map(|st| st.segment.flags.to_string())
         .collect();
     assert_eq!(before[..3], ["SYN", "SYN-ACK", "ACK"], "{before:?}");
-    assert!(before.len() >= 5, "data and its ACK before accept(): {before:?}");
+    assert!(
+        before.len() >= 5,
+        "data and its ACK before accept(): {before:?}"
+    );
     // ... and the unread bytes were in the kernel's receive queue.
     let send2 = s
         .outcomes
