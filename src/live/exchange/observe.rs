@@ -24,13 +24,13 @@ impl Exchange {
                         "{returned}; still in TIME_WAIT: {} ↔ {}, {} s left",
                         tw.local,
                         tw.remote,
-                        secs(&tw)
+                        secs(tw)
                     ),
                     Some(tw) => format!(
                         "{returned}  # /proc/net/tcp: {} ↔ {} TIME_WAIT, {} s left",
                         tw.local,
                         tw.remote,
-                        secs(&tw)
+                        secs(tw)
                     ),
                     None => returned,
                 }
