@@ -224,14 +224,14 @@ pub enum CaptureError {
         /// What is wrong.
         problem: String,
     },
-    /// The operating system could not open or read the file.
-    #[error("{path}: cannot read the file: {source}")]
+    /// The operating system could not open or read the file. The OS error
+    /// is part of the message, not a `source` (or `{:#}` prints it twice).
+    #[error("{path}: cannot read the file: {error}")]
     Io {
         /// File name.
         path: String,
         /// The underlying error.
-        #[source]
-        source: io::Error,
+        error: io::Error,
     },
 }
 
@@ -312,10 +312,10 @@ impl Input {
                     return Ok(());
                 }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(source) => {
+                Err(error) => {
                     return Err(CaptureError::Io {
                         path: self.name.clone(),
-                        source,
+                        error,
                     });
                 }
             }
@@ -454,9 +454,9 @@ impl CaptureReader {
     /// Opens a capture file and reads its file header.
     pub fn open(path: &Path) -> Result<Self, CaptureError> {
         let name = path.display().to_string();
-        let file = File::open(path).map_err(|source| CaptureError::Io {
+        let file = File::open(path).map_err(|error| CaptureError::Io {
             path: name.clone(),
-            source,
+            error,
         })?;
         Self::from_reader(name, file)
     }

@@ -24,8 +24,9 @@ use crate::decode::decode;
 use crate::live::LiveError;
 use crate::live::exchange::{Call, CallOutcome, Exchange, ExchangeConfig, Scenario};
 use crate::live::kernel::{KernelTrace, KernelTransition, timewait_sockets};
-use crate::live::pcap_out::save_pcap;
+use crate::live::pcap_out::write_pcap;
 use crate::live::sniffer::{Filter, OwnedFrame, Sniffer};
+use crate::save::{SaveError, SaveSet, SaveTarget};
 use crate::truth::{self, KernelRecord, Verdict};
 
 pub use bundled::bundled_capture;
@@ -257,14 +258,23 @@ impl Session {
         self.frame_call.get(i).copied()
     }
 
-    /// Writes the captured frames as a pcap (atomically), and beside it the
-    /// kernel's transitions (`STEM.kernel.tsv`) and TIME_WAIT sockets
-    /// (`STEM.timewait.txt`) in the format of `captures/`.
-    pub fn save(&self, path: &Path) -> Result<(), LiveError> {
-        save_pcap(path, &self.frames)?;
-        if self.kernel.is_empty() {
-            return Ok(());
+    /// Writes the captured frames as a pcap, and beside it the kernel's
+    /// transitions (`STEM.kernel.tsv`) and TIME_WAIT sockets
+    /// (`STEM.timewait.txt`) in the format of `captures/`: all of them or
+    /// none ([`SaveSet`]).
+    pub fn save(&self, plan: &SavePlan) -> Result<(), SaveError> {
+        let mut set = SaveSet::new();
+        set.stage(&plan.pcap, |w| write_pcap(w, &self.frames))?;
+        if !self.kernel.is_empty() {
+            let (tsv, tw) = self.kernel_texts();
+            set.stage(&plan.kernel, |w| w.write_all(tsv.as_bytes()))?;
+            set.stage(&plan.timewait, |w| w.write_all(tw.as_bytes()))?;
         }
+        set.commit()
+    }
+
+    /// The texts of `STEM.kernel.tsv` and `STEM.timewait.txt`.
+    fn kernel_texts(&self) -> (String, String) {
         let server = self.server_addr();
         let mut tsv = String::from("time_s\tside\tlocal\tremote\toldstate\tnewstate\tkind\n");
         for k in &self.kernel {
@@ -292,14 +302,31 @@ impl Session {
         for (l, r) in &self.timewait {
             tw.push_str(&format!("0      0      {l} {r}\n"));
         }
-        let write = |p: std::path::PathBuf, text: &str| {
-            std::fs::write(&p, text).map_err(|e| LiveError::Pcap {
-                path: p.display().to_string(),
-                reason: e.to_string(),
-            })
-        };
-        write(path.with_extension("kernel.tsv"), &tsv)?;
-        write(path.with_extension("timewait.txt"), &tw)
+        (tsv, tw)
+    }
+}
+
+/// The files `--save FILE` writes, checked before the demo starts
+/// ([`SaveTarget::check`]): FILE, `STEM.kernel.tsv`, `STEM.timewait.txt`.
+#[derive(Clone, Debug)]
+pub struct SavePlan {
+    /// The pcap.
+    pub pcap: SaveTarget,
+    /// The kernel's transitions.
+    pub kernel: SaveTarget,
+    /// The TIME_WAIT sockets.
+    pub timewait: SaveTarget,
+}
+
+impl SavePlan {
+    /// Checks the three targets of `--save path`.
+    pub fn check(path: &Path) -> Result<SavePlan, SaveError> {
+        let pcap = SaveTarget::check(path)?;
+        Ok(SavePlan {
+            kernel: pcap.with_extension("kernel.tsv")?,
+            timewait: pcap.with_extension("timewait.txt")?,
+            pcap,
+        })
     }
 }
 

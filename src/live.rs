@@ -25,6 +25,7 @@
 //! [`exchange::Exchange::ports`], then run the calls with
 //! [`exchange::Exchange::next`].
 
+pub mod broker;
 pub mod exchange;
 pub mod kernel;
 pub mod pcap_out;
@@ -40,7 +41,7 @@ use std::io;
 pub enum LiveError {
     /// Opening the AF_PACKET capture socket was refused.
     #[error(
-        "cannot capture on loopback: no CAP_NET_RAW ({0}); run with sudo or `sudo setcap cap_net_raw,cap_dac_override+ep $(which synack)`"
+        "cannot capture on loopback: no CAP_NET_RAW ({0}); run with sudo or `sudo setcap cap_net_raw,cap_dac_override+p $(which synack)`"
     )]
     NoRawSocket(io::Error),
     /// Another failure while setting up or running the capture.
@@ -79,10 +80,8 @@ pub enum LiveError {
         /// What went wrong.
         reason: String,
     },
-    /// Dropping privileges to the sudo user failed.
-    #[error(
-        "cannot drop privileges to SUDO_UID/SUDO_GID: {0}; run without sudo or check those variables"
-    )]
+    /// Splitting or dropping privileges failed (nothing runs then).
+    #[error("cannot drop privileges: {0}; run without sudo/setcap or check SUDO_UID/SUDO_GID")]
     Privilege(String),
 }
 

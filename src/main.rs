@@ -139,12 +139,32 @@ fn parse_scenario(s: &str) -> Result<String, String> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match run(cli) {
+    // Least privilege first, while the process has one thread: the live
+    // demo's privileges go to a broker process, this one keeps none
+    // (live/privilege.rs). Then one signal path for every mode (shutdown.rs).
+    let live = !matches!(cli.command, Some(Command::Replay(_)));
+    let result = synack::live::privilege::split(live)
+        .map_err(anyhow::Error::from)
+        .and_then(|split| {
+            for name in &split.stale_removed {
+                eprintln!(
+                    "synack: removed the stale tracefs instance {name} (its synack process was killed)"
+                );
+            }
+            synack::shutdown::install();
+            run(cli)
+        });
+    synack::live::broker::stop(std::time::Duration::from_secs(3));
+    let code = match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("synack: {err:#}");
             ExitCode::FAILURE
         }
+    };
+    match synack::shutdown::received() {
+        Some(sig) => ExitCode::from(synack::shutdown::exit_status(sig)),
+        None => code,
     }
 }
 
@@ -176,8 +196,13 @@ fn demo_cmd(args: DemoArgs) -> Result<()> {
         color: color_wanted(),
         origin,
     };
+    // Every --save problem before anything starts.
+    let save = match &args.save {
+        Some(path) => Some(demo::SavePlan::check(path).context("--save")?),
+        None => None,
+    };
     if !(args.print || args.json) && std::io::stdout().is_terminal() {
-        return demo_tui(scenario, config, &args);
+        return demo_tui(scenario, config, &args, save);
     }
     let mut session = match Session::start(scenario, config) {
         Ok(s) => s,
@@ -199,14 +224,12 @@ fn demo_cmd(args: DemoArgs) -> Result<()> {
     if let Some(why) = &session.kernel_unavailable {
         eprintln!("synack: kernel column unavailable: {why}");
     }
-    if let Some(path) = &args.save {
-        session
-            .save(path)
-            .with_context(|| format!("--save {}", path.display()))?;
+    if let Some(plan) = &save {
+        session.save(plan).context("--save")?;
         eprintln!(
             "synack: saved {} frames to {}",
             session.frames.len(),
-            path.display()
+            plan.pcap.path().display()
         );
     }
     let origin = session.frames.first().map(|f| f.ts).unwrap_or_default();
@@ -225,20 +248,19 @@ fn demo_tui(
     scenario: synack::live::exchange::Scenario,
     config: synack::live::exchange::ExchangeConfig,
     args: &DemoArgs,
+    save: Option<synack::demo::SavePlan>,
 ) -> Result<()> {
     use std::sync::mpsc::channel;
     use std::time::Duration;
     use synack::conversation::Tracker;
     use synack::demo::{Session, scenario_name, worker};
     use synack::live::LiveError;
-    use synack::live::privilege::drop_keeping_saved_root;
     use synack::ui::{self, App, live::Demo};
 
     let opts = args
         .ui
         .options(scenario_name(scenario).to_string(), Some(0));
     // SIGTERM/SIGHUP/SIGINT quit like `q`, so the session is always finished.
-    ui::block_quit_signals();
     let (tx, rx) = channel();
     ui::quit_on_signals(tx.clone());
     let session = match Session::start(scenario, config.clone()) {
@@ -256,10 +278,7 @@ fn demo_tui(
         }
         Err(e) => return Err(e.into()),
     };
-    // The packet socket and the trace pipe are open: from here on the
-    // process runs as the sudo user (root comes back only for cleanup).
-    let dropped = drop_keeping_saved_root();
-    let worker = worker::spawn(session, config, tx.clone(), args.save.clone());
+    let worker = worker::spawn(session, config, tx.clone(), save);
     let app = App::new(Tracker::new(), opts)
         .with_live(true)
         .with_demo(Demo::new(scenario, Some(worker.commands())));
@@ -267,9 +286,6 @@ fn demo_tui(
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| ui::run_app(app, rx)));
     for line in worker.shutdown(Duration::from_secs(8)) {
         eprintln!("synack: {line}");
-    }
-    if let Err(e) = dropped {
-        eprintln!("synack: could not switch to the sudo user, ran as root: {e}");
     }
     match result {
         Ok(r) => r,

@@ -53,7 +53,7 @@ pub use app::{
 };
 pub use explain::{Notes, notes};
 pub use keys::action_for;
-pub use terminal::{AppEvent, block_quit_signals, quit_on_signals, run, run_app, spawn_input};
+pub use terminal::{AppEvent, quit_on_signals, run, run_app, spawn_input};
 pub use theme::ThemeName;
 
 use crate::i18n::{Lang, Text};

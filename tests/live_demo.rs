@@ -126,7 +126,9 @@ fn run(s: Scenario) -> Option<Session> {
     // The saved pcap replays to the same walk.
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("x.pcap");
-    session.save(&path).unwrap();
+    session
+        .save(&synack::demo::SavePlan::check(&path).unwrap())
+        .unwrap();
     let replay = synack::replay::load(&path).unwrap();
     assert_eq!(
         replay.connections().len(),

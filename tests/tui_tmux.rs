@@ -119,8 +119,10 @@ fn wait_until(what: &str, pred: impl Fn() -> bool) {
 }
 
 /// The tracefs instance directories of process `pid`.
+/// The tracefs instances of synack process `pid` or of its privileged
+/// helper (a child of `pid`, which owns them).
 fn instances_of(pid: u32) -> Vec<PathBuf> {
-    let prefix = format!("synack-{pid}-");
+    let ours = |owner: u32| owner == pid || parent_of(owner) == Some(pid);
     [
         "/sys/kernel/tracing/instances",
         "/sys/kernel/debug/tracing/instances",
@@ -128,9 +130,22 @@ fn instances_of(pid: u32) -> Vec<PathBuf> {
     .iter()
     .filter_map(|d| std::fs::read_dir(Path::new(d)).ok())
     .flat_map(|rd| rd.flatten())
-    .filter(|e| e.file_name().to_string_lossy().starts_with(&prefix))
+    .filter(|e| {
+        synack::live::kernel::instance_owner(&e.file_name().to_string_lossy()).is_some_and(ours)
+    })
     .map(|e| e.path())
     .collect()
+}
+
+/// The parent PID of `pid` (from /proc/PID/status).
+fn parent_of(pid: u32) -> Option<u32> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("PPid:"))?
+        .trim()
+        .parse()
+        .ok()
 }
 
 /// Sends → and waits until call `n` (1-based) is the highlighted one and
@@ -178,22 +193,21 @@ fn live_demo_steps_the_handshake_and_cleans_up_on_quit() {
             s.contains("kernel = inferred: CLOSED → SYN_SENT → ESTABLISHED"),
             "{s}"
         );
-        assert!(
-            !instances_of(pid).is_empty(),
-            "tracefs instance while running"
-        );
     }
+    let running = instances_of(pid);
+    assert_eq!(
+        !running.is_empty(),
+        traced,
+        "tracefs instance while running"
+    );
     perform(&t, 7);
     t.wait_for("accept note", |s| s.contains("BEFORE accept()"));
     t.keys(&["q"]);
     wait_until("synack to exit", || {
         !Path::new(&format!("/proc/{pid}")).exists()
     });
-    assert!(
-        instances_of(pid).is_empty(),
-        "tracefs instance left: {:?}",
-        instances_of(pid)
-    );
+    let left: Vec<_> = running.iter().filter(|p| p.exists()).collect();
+    assert!(left.is_empty(), "tracefs instance left: {left:?}");
 }
 
 /// Chinese text is wide: after walking several steps every panel row must
@@ -279,19 +293,22 @@ fn under_sudo_the_demo_runs_as_the_user_saves_as_them_and_still_cleans_up() {
     let pid = t.pane_pid();
     t.wait_for("the script", |s| s.contains("s.listen(1)"));
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
-    let uids = status.lines().find(|l| l.starts_with("Uid:")).unwrap();
-    let ids: Vec<&str> = uids.split_whitespace().skip(1).collect();
-    assert_eq!(&ids[..3], ["65534", "65534", "0"], "real, effective, saved");
+    let creds = synack::live::privilege::Creds::parse(&status).unwrap();
+    assert_eq!(creds.uids, [65534; 3], "real, effective, saved uid");
+    assert_eq!(creds.gids, [65534; 3], "real, effective, saved gid");
+    assert!(creds.no_capabilities() && creds.no_new_privs, "{creds:?}");
     for n in 1..=6 {
         perform(&t, n);
     }
     t.wait_for("the handshake", |s| s.contains("SYN-ACK"));
-    assert!(!instances_of(pid).is_empty());
+    let running = instances_of(pid);
+    assert!(!running.is_empty());
     t.keys(&["q"]);
     wait_until("synack to exit", || {
         !Path::new(&format!("/proc/{pid}")).exists()
     });
-    assert!(instances_of(pid).is_empty(), "tracefs instance left");
+    let left: Vec<_> = running.iter().filter(|p| p.exists()).collect();
+    assert!(left.is_empty(), "tracefs instance left: {left:?}");
     let meta = std::fs::metadata(&save).expect("saved pcap");
     assert_eq!(meta.uid(), 65534, "saved as the sudo user");
 }

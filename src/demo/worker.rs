@@ -8,22 +8,19 @@
 //! session (tracefs instance removed, sockets closed), saves it when asked
 //! and reports.
 //!
-//! Every privileged step (finish: removing the root-owned tracefs
-//! instance; start: a new packet socket and instance) runs inside
-//! [`as_root`], which is a no-op unless the process dropped to the sudo
-//! user with [`crate::live::privilege::drop_keeping_saved_root`]. Saving
-//! runs as the user.
+//! The worker holds no privilege: a new packet socket and tracefs
+//! instance come from the broker ([`crate::live::broker`]), which also
+//! removes the instance when the session finishes. Saving runs as the user
+//! into targets checked before the demo started.
 
-use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
-use super::Session;
+use super::{SavePlan, Session};
 use crate::decode::{Decoded, decode};
 use crate::live::exchange::ExchangeConfig;
 use crate::live::kernel::timewait_sockets;
-use crate::live::privilege::as_root;
 use crate::ui::AppEvent;
 use crate::ui::live::{DemoStart, LiveCmd};
 
@@ -55,7 +52,7 @@ pub fn spawn(
     session: Session,
     config: ExchangeConfig,
     events: Sender<AppEvent>,
-    save: Option<PathBuf>,
+    save: Option<SavePlan>,
 ) -> Worker {
     let (cmd, cmds) = channel();
     let (done_tx, done) = channel();
@@ -74,7 +71,7 @@ fn run(
     config: &ExchangeConfig,
     events: &Sender<AppEvent>,
     cmds: &Receiver<LiveCmd>,
-    save: Option<PathBuf>,
+    save: Option<SavePlan>,
 ) -> Vec<String> {
     let mut session = Some(session);
     if let Some(s) = &session {
@@ -89,10 +86,10 @@ fn run(
             }
             LiveCmd::Start(scenario) => {
                 if let Some(mut old) = session.take() {
-                    as_root(|| old.finish());
+                    old.finish();
                     drop(old);
                 }
-                let ev = match as_root(|| Session::start(scenario, config.clone())) {
+                let ev = match Session::start(scenario, config.clone()) {
                     Ok(new) => {
                         let ev = started(&new);
                         session = Some(new);
@@ -114,15 +111,15 @@ fn run(
     let Some(mut s) = session else {
         return report;
     };
-    as_root(|| s.finish());
-    if let Some(path) = save {
-        match s.save(&path) {
+    s.finish();
+    if let Some(plan) = save {
+        match s.save(&plan) {
             Ok(()) => report.push(format!(
                 "saved {} frames to {}",
                 s.frames.len(),
-                path.display()
+                plan.pcap.path().display()
             )),
-            Err(e) => report.push(format!("--save {}: {e}", path.display())),
+            Err(e) => report.push(format!("--save: {e}")),
         }
     }
     report

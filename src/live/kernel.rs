@@ -6,7 +6,8 @@
 //! TCP and the exchange's ports, and reads `trace_pipe` on a thread with a
 //! bounded poll, so [`KernelTrace::stop`] cannot hang. Stopping (also on drop,
 //! also during a panic's unwinding) disables the event and removes the
-//! instance.
+//! instance. With the broker ([`super::broker`]), the broker owns the
+//! instance and this process only reads the `trace_pipe` it was handed.
 //!
 //! Linux hands an actively closed socket to a separate, light time-wait
 //! socket: the tracepoint shows `FIN_WAIT2 → CLOSE` for the active closer,
@@ -170,6 +171,8 @@ fn mount_tracefs(target: &Path) -> io::Result<()> {
 /// A running kernel trace of TCP state changes on some ports.
 pub struct KernelTrace {
     instance: PathBuf,
+    /// Whether the broker ([`super::broker`]) owns the instance.
+    brokered: bool,
     transitions: Receiver<KernelTransition>,
     raw: Arc<std::sync::Mutex<Vec<String>>>,
     stop: Arc<AtomicBool>,
@@ -191,24 +194,125 @@ pub fn filter_expr(ports: &[u16]) -> String {
     }
 }
 
+/// Creates the instance `synack-PID-N` (PID: this process, which removes
+/// it), filters `sock:inet_sock_set_state` to TCP on `ports`, opens its
+/// `trace_pipe` (non-blocking) and enables the event. On failure nothing
+/// is left behind.
+pub fn create_instance(ports: &[u16]) -> Result<(PathBuf, File), LiveError> {
+    let root = tracefs_root()?;
+    let n = INSTANCE_COUNTER.fetch_add(1, Ordering::SeqCst);
+    let instance = root
+        .join("instances")
+        .join(format!("synack-{}-{n}", std::process::id()));
+    fs::create_dir(&instance)
+        .map_err(|e| LiveError::Tracefs(format!("cannot create {}: {e}", instance.display())))?;
+    let ev = instance.join(EVENT);
+    let write = |file: &str, text: &str| {
+        fs::write(ev.join(file), text)
+            .map_err(|e| LiveError::Tracefs(format!("cannot write {}/{file}: {e}", ev.display())))
+    };
+    let opened = write("filter", &filter_expr(ports)).and_then(|()| {
+        let pipe = OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NONBLOCK | libc::O_CLOEXEC)
+            .open(instance.join("trace_pipe"))
+            .map_err(|e| LiveError::Tracefs(format!("cannot open trace_pipe: {e}")))?;
+        write("enable", "1")?;
+        Ok(pipe)
+    });
+    match opened {
+        Ok(pipe) => Ok((instance, pipe)),
+        Err(e) => {
+            let _ = remove_instance(&instance);
+            Err(e)
+        }
+    }
+}
+
+/// Disables the event and removes the instance directory (retrying
+/// briefly while a `trace_pipe` reader is still closing). Gone already is
+/// not an error. Bounded: about 1 s.
+pub fn remove_instance(instance: &Path) -> Result<(), LiveError> {
+    let _ = fs::write(instance.join(EVENT).join("enable"), "0");
+    // rmdir fails with EBUSY while trace_pipe is still open; retry briefly.
+    let mut last = Ok(());
+    for _ in 0..20 {
+        last = fs::remove_dir(instance);
+        match &last {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+            Ok(()) => return Ok(()),
+            Err(_) => std::thread::sleep(Duration::from_millis(50)),
+        }
+    }
+    last.map_err(|e| LiveError::Tracefs(format!("cannot remove {}: {e}", instance.display())))
+}
+
+/// The PID in an instance name `synack-PID-N` or `synack-probe-PID-N`.
+pub fn instance_owner(name: &str) -> Option<u32> {
+    let rest = name.strip_prefix("synack-")?;
+    let rest = rest.strip_prefix("probe-").unwrap_or(rest);
+    let (pid, n) = rest.split_once('-')?;
+    n.parse::<u32>().ok()?;
+    pid.parse().ok()
+}
+
+/// Removes the instances left by synack processes that no longer exist
+/// (killed with SIGKILL before they could clean up) and returns their
+/// names. A live PID's instances are never touched.
+pub fn remove_stale_instances() -> Vec<String> {
+    let Ok(root) = tracefs_root() else {
+        return Vec::new();
+    };
+    let Ok(dir) = fs::read_dir(root.join("instances")) else {
+        return Vec::new();
+    };
+    let mut removed = Vec::new();
+    for entry in dir.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(pid) = instance_owner(&name) else {
+            continue;
+        };
+        if pid_alive(pid) {
+            continue;
+        }
+        if remove_instance(&entry.path()).is_ok() {
+            removed.push(name);
+        }
+    }
+    removed
+}
+
+/// Whether a process with this PID exists (EPERM: it does, as another user).
+fn pid_alive(pid: u32) -> bool {
+    let Ok(pid) = i32::try_from(pid) else {
+        return false;
+    };
+    // SAFETY: kill with signal 0 only checks for existence.
+    let rc = unsafe { libc::kill(pid, 0) };
+    rc == 0 || io::Error::last_os_error().raw_os_error() != Some(libc::ESRCH)
+}
+
 impl KernelTrace {
-    /// Creates a private tracefs instance, enables `sock:inet_sock_set_state`
-    /// for TCP on `ports` and starts reading it. Transitions made after this
-    /// returns are reported.
+    /// Creates a private tracefs instance (through the broker when there
+    /// is one), enables `sock:inet_sock_set_state` for TCP on `ports` and
+    /// starts reading it. Transitions made after this returns are reported.
     pub fn start(ports: &[u16]) -> Result<KernelTrace, LiveError> {
-        let root = tracefs_root()?;
-        let n = INSTANCE_COUNTER.fetch_add(1, Ordering::SeqCst);
-        let instance = root
-            .join("instances")
-            .join(format!("synack-{}-{n}", std::process::id()));
-        fs::create_dir(&instance).map_err(|e| {
-            LiveError::Tracefs(format!("cannot create {}: {e}", instance.display()))
-        })?;
+        let (instance, pipe, brokered) = match super::broker::start_trace(ports) {
+            Some(r) => {
+                let (name, pipe) = r?;
+                (PathBuf::from(name), pipe, true)
+            }
+            None => {
+                let (dir, pipe) = create_instance(ports)?;
+                (dir, pipe, false)
+            }
+        };
         // From here on, cleanup must run: build the value first.
         let (tx, transitions) = mpsc::channel();
         let (done_tx, done) = mpsc::channel();
         let mut trace = KernelTrace {
             instance,
+            brokered,
             transitions,
             raw: Arc::default(),
             stop: Arc::new(AtomicBool::new(false)),
@@ -216,19 +320,6 @@ impl KernelTrace {
             thread: None,
             cleaned: false,
         };
-        let ev = trace.instance.join(EVENT);
-        let write = |file: &str, text: &str| {
-            fs::write(ev.join(file), text).map_err(|e| {
-                LiveError::Tracefs(format!("cannot write {}/{file}: {e}", ev.display()))
-            })
-        };
-        write("filter", &filter_expr(ports))?;
-        let pipe = OpenOptions::new()
-            .read(true)
-            .custom_flags(libc::O_NONBLOCK)
-            .open(trace.instance.join("trace_pipe"))
-            .map_err(|e| LiveError::Tracefs(format!("cannot open trace_pipe: {e}")))?;
-        write("enable", "1")?;
         let stop = Arc::clone(&trace.stop);
         let raw = Arc::clone(&trace.raw);
         let thread = std::thread::Builder::new()
@@ -252,7 +343,8 @@ impl KernelTrace {
         self.raw.lock().map(|v| v.clone()).unwrap_or_default()
     }
 
-    /// The instance directory this trace uses.
+    /// The instance directory this trace uses (its name only when the
+    /// broker owns it).
     pub fn instance_dir(&self) -> &Path {
         &self.instance
     }
@@ -277,20 +369,11 @@ impl KernelTrace {
             }
         }
         self.cleaned = true;
-        let _ = fs::write(self.instance.join(EVENT).join("enable"), "0");
-        // rmdir fails with EBUSY while trace_pipe is still open; retry briefly.
-        let mut last = Ok(());
-        for _ in 0..20 {
-            last = fs::remove_dir(&self.instance);
-            match &last {
-                Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
-                Ok(()) => return Ok(()),
-                Err(_) => std::thread::sleep(Duration::from_millis(50)),
-            }
+        if self.brokered {
+            let name = self.instance.to_string_lossy();
+            return super::broker::stop_trace(&name).unwrap_or(Ok(()));
         }
-        last.map_err(|e| {
-            LiveError::Tracefs(format!("cannot remove {}: {e}", self.instance.display()))
-        })
+        remove_instance(&self.instance)
     }
 }
 

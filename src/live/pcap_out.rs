@@ -1,74 +1,64 @@
 //! Saving captured frames as a classic pcap file (LINKTYPE_ETHERNET, which
-//! Linux loopback uses), atomically: written to a temporary file in the same
-//! directory, then renamed over the target, so a crash never leaves half a
-//! file behind.
+//! Linux loopback uses). The file itself is written through
+//! [`crate::save`]: an unpredictable temporary file renamed into place, so
+//! a failure never leaves half a file and never replaces what it must not.
 
-use std::fs::{self, File};
-use std::io::{BufWriter, Write};
+use std::io::{self, Write};
 use std::path::Path;
 
 use pcap_file::DataLink;
 use pcap_file::pcap::{PcapHeader, PcapPacket, PcapWriter};
 
-use super::LiveError;
 use super::sniffer::OwnedFrame;
 use crate::capture::LinkType;
+use crate::save::{SaveError, SaveSet, SaveTarget};
 
-/// Writes `frames` to `path` as a pcap with nanosecond timestamps.
-/// Every frame must be Ethernet (what the loopback sniffer produces).
-pub fn save_pcap(path: &Path, frames: &[OwnedFrame]) -> Result<(), LiveError> {
-    let err = |reason: String| LiveError::Pcap {
-        path: path.display().to_string(),
-        reason,
-    };
+/// Writes `frames` as a pcap with nanosecond timestamps to `out`. Every
+/// frame must be Ethernet (what the loopback sniffer produces).
+pub fn write_pcap(out: &mut dyn Write, frames: &[OwnedFrame]) -> io::Result<()> {
     if let Some(f) = frames.iter().find(|f| f.link != LinkType::Ethernet) {
-        return Err(err(format!(
+        return Err(io::Error::other(format!(
             "frame with link type {:?}, only Ethernet is supported",
             f.link
         )));
     }
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let name = path
-        .file_name()
-        .ok_or_else(|| err("the path has no file name".into()))?
-        .to_string_lossy();
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = write_file(&tmp, frames);
-    let result = result.and_then(|()| fs::rename(&tmp, path).map_err(|e| format!("rename: {e}")));
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result.map_err(err)
-}
-
-fn write_file(tmp: &Path, frames: &[OwnedFrame]) -> Result<(), String> {
-    let file = File::create(tmp).map_err(|e| format!("create {}: {e}", tmp.display()))?;
     let header = PcapHeader {
         datalink: DataLink::ETHERNET,
         snaplen: 262_144,
         ts_resolution: pcap_file::pcap::PcapTsResolution::NanoSecond,
         ..PcapHeader::default()
     };
-    let mut w = PcapWriter::with_header(BufWriter::new(file), header).map_err(|e| e.to_string())?;
+    let mut w = PcapWriter::with_header(out, header).map_err(pcap_io)?;
     for f in frames {
-        let pkt =
-            PcapPacket::new(f.ts, f.data.len() as u32, &f.data[..]).map_err(|e| e.to_string())?;
-        w.write_packet(&pkt).map_err(|e| e.to_string())?;
+        let pkt = PcapPacket::new(f.ts, f.data.len() as u32, &f.data[..]).map_err(pcap_io)?;
+        w.write_packet(&pkt).map_err(pcap_io)?;
     }
-    let buf = w.into_inner();
-    let file = buf.into_inner().map_err(|e| e.to_string())?;
-    file.sync_all().map_err(|e| e.to_string())?;
-    let mut file = file;
-    file.flush().map_err(|e| e.to_string())
+    Ok(())
+}
+
+/// pcap-file's error as an I/O error, keeping the OS error when it is one
+/// (a full disk must read "no space left on device").
+fn pcap_io(e: impl Into<pcap_file::pcap::PcapWriteError>) -> io::Error {
+    use pcap_file::pcap::PcapWriteError;
+    match e.into() {
+        PcapWriteError::Io(e) | PcapWriteError::FieldWriteFailed(_, e) => e,
+        other => io::Error::other(other.to_string()),
+    }
+}
+
+/// Checks `path` ([`SaveTarget::check`]) and writes `frames` there.
+pub fn save_pcap(path: &Path, frames: &[OwnedFrame]) -> Result<(), SaveError> {
+    let target = SaveTarget::check(path)?;
+    let mut set = SaveSet::new();
+    set.stage(&target, |w| write_pcap(w, frames))?;
+    set.commit()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use pcap_file::pcap::PcapReader;
+    use std::fs::{self, File};
     use std::time::Duration;
 
     fn frames() -> Vec<OwnedFrame> {
@@ -144,7 +134,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("missing").join("out.pcap");
         let e = save_pcap(&path, &frames()).unwrap_err();
-        assert!(e.to_string().contains("cannot write pcap file"), "{e}");
+        assert!(e.to_string().contains("directory does not exist"), "{e}");
         assert!(!path.exists());
     }
 }

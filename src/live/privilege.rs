@@ -1,5 +1,5 @@
-//! What the live demo needs from the system, checked by really trying, and
-//! dropping root once the privileged descriptors are open.
+//! Least privilege: what the live demo needs from the system, who holds it,
+//! and the irreversible drop of everything else.
 //!
 //! Measured on Linux 6.18 (see the tests):
 //! - capture: an AF_PACKET socket needs **CAP_NET_RAW** (root without it gets
@@ -9,12 +9,31 @@
 //!   instance, write its filter/enable files and read `trace_pipe`;
 //!   **CAP_SYS_ADMIN** is only needed to mount tracefs when nobody has.
 //!
-//! So `sudo synack` works, and so does
-//! `sudo setcap cap_net_raw,cap_dac_override+ep $(which synack)`
-//! (add `cap_sys_admin` if tracefs is not mounted at boot).
+//! The split ([`split`], called first thing in `main`, while the process has
+//! a single thread):
+//!
+//! ```text
+//!   synack (sudo: root, or setcap: user + cap_net_raw,cap_dac_override in P)
+//!     │ fork ─────────────▶ broker (live/broker.rs): keeps CAP_NET_RAW and
+//!     │                      CAP_DAC_OVERRIDE only (sudo: as the invoking
+//!     │                      user); opens packet sockets, creates and
+//!     │                      removes its own tracefs instances, nothing else
+//!     ▼ drop_all
+//!   synack: every capability gone (effective, permitted, inheritable,
+//!   ambient; bounding too when allowed), PR_SET_NO_NEW_PRIVS; under sudo
+//!   real, effective and saved uid/gid all the invoking user's.
+//!   Only now are user-named paths (captures, --save) opened.
+//! ```
+//!
+//! The broker never opens a path the user names: it takes port numbers and
+//! the names of instances it made itself. When the main process ends in
+//! any way (even SIGKILL), the broker sees its socket close, removes its
+//! instances and exits.
 
 use std::fs;
 use std::sync::atomic::{AtomicU32, Ordering};
+
+use caps::{CapSet, Capability, CapsHashSet};
 
 use super::LiveError;
 use super::kernel::tracefs_root;
@@ -22,7 +41,7 @@ use super::sniffer::open_packet_socket;
 
 /// How to get the missing privileges, for the messages below.
 pub const HOW_TO: &str =
-    "run with sudo, or `sudo setcap cap_net_raw,cap_dac_override+ep $(which synack)`";
+    "run with sudo, or `sudo setcap cap_net_raw,cap_dac_override+p $(which synack)`";
 
 static PROBE: AtomicU32 = AtomicU32::new(0);
 
@@ -52,7 +71,8 @@ impl Privileges {
 }
 
 /// Really tries to open a packet socket and to create (and remove) a tracefs
-/// instance. Mounts tracefs if it is not mounted and that is allowed.
+/// instance, in this process (no broker). Mounts tracefs if it is not
+/// mounted and that is allowed.
 pub fn check() -> Privileges {
     let raw_socket = match open_packet_socket() {
         Ok(_fd) => Ok(()),
@@ -92,8 +112,10 @@ fn probe_tracefs() -> Result<(), String> {
     res
 }
 
-/// `SUDO_UID`/`SUDO_GID` when started through sudo.
-fn sudo_ids() -> Result<Option<(u32, u32)>, LiveError> {
+/// The invoking user's `SUDO_UID`/`SUDO_GID`, honoured only when the real
+/// uid is 0 (anyone can set those variables; only root started by sudo
+/// has a reason to) and the user is not root.
+pub fn sudo_user() -> Result<Option<(u32, u32)>, LiveError> {
     let parse = |name: &str| -> Result<Option<u32>, LiveError> {
         match std::env::var(name) {
             Ok(v) => v
@@ -103,229 +125,183 @@ fn sudo_ids() -> Result<Option<(u32, u32)>, LiveError> {
             Err(_) => Ok(None),
         }
     };
+    // SAFETY: getuid takes no arguments and cannot fail.
+    if unsafe { libc::getuid() } != 0 {
+        return Ok(None);
+    }
     match (parse("SUDO_UID")?, parse("SUDO_GID")?) {
-        (Some(uid), Some(gid)) => Ok(Some((uid, gid))),
+        (Some(uid), Some(gid)) if uid != 0 => Ok(Some((uid, gid))),
         _ => Ok(None),
     }
 }
 
-/// The uid [`drop_keeping_saved_root`] switched to (`u32::MAX`: none).
-static DROPPED_UID: AtomicU32 = AtomicU32::new(u32::MAX);
+/// What [`split`] did.
+#[derive(Debug, Default)]
+pub struct Split {
+    /// The user the process now runs as, when it switched from root (sudo).
+    pub user: Option<(u32, u32)>,
+    /// Whether a broker process holds the live demo's privileges.
+    pub broker: bool,
+    /// Stale tracefs instances (of dead synack processes) the broker removed.
+    pub stale_removed: Vec<String>,
+}
 
-/// `(uid_t)-1`: "leave this id unchanged" for `setresuid`/`setresgid`.
-const KEEP: u32 = u32::MAX;
-
-/// When run under sudo, makes the invoking user the real and effective
-/// user (and group) of the whole process while keeping the *saved*
-/// set-user-ID 0: the UI runs and `--save` files are written as that user,
-/// and [`as_root`] can take effective root back for a moment, which the
-/// live demo needs to remove its root-owned tracefs instance (and to start
-/// a new session when the teacher picks another scenario). Call it after
-/// the capture socket and the trace pipe are open. Returns the ids
-/// switched to, or `None` when not under sudo.
-///
-/// The trade-off: this is a drop of the effective ids, not an irreversible
-/// one (an irreversible `setuid` would leave the root-owned tracefs
-/// instance behind); code in this process could regain root. synack only
-/// does so inside [`as_root`].
-pub fn drop_keeping_saved_root() -> Result<Option<(u32, u32)>, LiveError> {
-    let Some((uid, gid)) = sudo_ids()? else {
-        return Ok(None);
+/// Splits the process: with `live`, forks the privileged broker
+/// ([`super::broker`]) first; then drops every privilege of this process
+/// ([`drop_all`], to the sudo user when started by sudo). Must be called
+/// while the process has one thread (capabilities are per thread), before
+/// any user-named path is opened.
+pub fn split(live: bool) -> Result<Split, LiveError> {
+    let user = sudo_user()?;
+    let mut out = Split {
+        user,
+        ..Split::default()
     };
-    // SAFETY: geteuid takes no arguments and cannot fail.
-    if uid == 0 || unsafe { libc::geteuid() } != 0 {
-        return Ok(None);
+    if live {
+        out.stale_removed = super::broker::spawn(user)?;
+        out.broker = true;
     }
-    let err =
-        |what: &str| LiveError::Privilege(format!("{what}: {}", std::io::Error::last_os_error()));
+    drop_all(user)?;
+    Ok(out)
+}
+
+/// Drops every privilege of the calling thread, irreversibly: the bounding
+/// set (when CAP_SETPCAP allows), supplementary groups and all uids/gids
+/// (to `to` when given: real, effective and saved), then the inheritable,
+/// ambient, effective and permitted capability sets, and sets
+/// `PR_SET_NO_NEW_PRIVS`. Checks the result in `/proc/thread-self/status`.
+/// Capabilities belong to threads: call it before spawning any.
+pub fn drop_all(to: Option<(u32, u32)>) -> Result<(), LiveError> {
+    let err = |what: &str, e: &dyn std::fmt::Display| LiveError::Privilege(format!("{what}: {e}"));
+    if caps::has_cap(None, CapSet::Effective, Capability::CAP_SETPCAP).unwrap_or(false) {
+        caps::clear(None, CapSet::Bounding).map_err(|e| err("clearing the bounding set", &e))?;
+    }
+    if let Some((uid, gid)) = to {
+        switch_user(uid, gid).map_err(|e| err("switching to the sudo user", &e))?;
+    }
+    for set in [
+        CapSet::Inheritable,
+        CapSet::Ambient,
+        CapSet::Effective,
+        CapSet::Permitted,
+    ] {
+        caps::clear(None, set).map_err(|e| err(&format!("clearing {set:?}"), &e))?;
+    }
+    // SAFETY: prctl with integer arguments only.
+    if unsafe { libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) } != 0 {
+        return Err(err("PR_SET_NO_NEW_PRIVS", &std::io::Error::last_os_error()));
+    }
+    let now = Creds::current().map_err(|e| err("reading /proc/thread-self/status", &e))?;
+    if !now.no_capabilities() || !now.no_new_privs {
+        return Err(LiveError::Privilege(format!(
+            "privileges remain after dropping: {now:?}"
+        )));
+    }
+    if let Some((uid, _)) = to
+        && now.uids != [uid; 3]
+    {
+        return Err(LiveError::Privilege(format!(
+            "uids are {:?} after switching to {uid}",
+            now.uids
+        )));
+    }
+    Ok(())
+}
+
+/// Sets the supplementary groups to `[gid]` and every gid and uid (real,
+/// effective, saved) to `gid`/`uid`. glibc applies it to every thread.
+pub(crate) fn switch_user(uid: u32, gid: u32) -> std::io::Result<()> {
     let groups = [gid as libc::gid_t];
     // SAFETY: the pointer/length pair describes a live one-element array.
     if unsafe { libc::setgroups(groups.len(), groups.as_ptr()) } != 0 {
-        return Err(err("setgroups"));
+        return Err(std::io::Error::last_os_error());
     }
-    // SAFETY: plain integer arguments; glibc applies them to every thread.
-    if unsafe { libc::setresgid(gid, gid, 0) } != 0 {
-        return Err(err("setresgid"));
+    // SAFETY: plain integer arguments.
+    if unsafe { libc::setresgid(gid, gid, gid) } != 0 {
+        return Err(std::io::Error::last_os_error());
     }
-    // SAFETY: as above.
-    if unsafe { libc::setresuid(uid, uid, 0) } != 0 {
-        return Err(err("setresuid"));
+    // SAFETY: plain integer arguments.
+    if unsafe { libc::setresuid(uid, uid, uid) } != 0 {
+        return Err(std::io::Error::last_os_error());
     }
-    DROPPED_UID.store(uid, Ordering::SeqCst);
-    Ok(Some((uid, gid)))
+    Ok(())
 }
 
-/// Runs `f` with effective uid 0 when [`drop_keeping_saved_root`] dropped
-/// to a user (otherwise just runs it), then switches back to that user.
-/// Effective capabilities come back with euid 0 (they are the permitted
-/// set, kept because the saved uid is 0) and go again after.
-pub fn as_root<T>(f: impl FnOnce() -> T) -> T {
-    let uid = DROPPED_UID.load(Ordering::SeqCst);
-    if uid == u32::MAX {
-        return f();
+/// Keeps exactly `keep` (intersected with what is permitted) as the
+/// permitted and effective capabilities of the calling thread; clears the
+/// inheritable and ambient sets.
+pub(crate) fn narrow_to(keep: &[Capability]) -> Result<(), caps::errors::CapsError> {
+    let permitted = caps::read(None, CapSet::Permitted)?;
+    let set: CapsHashSet = keep
+        .iter()
+        .copied()
+        .filter(|c| permitted.contains(c))
+        .collect();
+    caps::clear(None, CapSet::Inheritable)?;
+    caps::clear(None, CapSet::Ambient)?;
+    caps::set(None, CapSet::Effective, &set)?;
+    caps::set(None, CapSet::Permitted, &set)
+}
+
+/// A process's credentials as `/proc/PID/status` shows them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Creds {
+    /// Real, effective, saved uid.
+    pub uids: [u32; 3],
+    /// Real, effective, saved gid.
+    pub gids: [u32; 3],
+    /// CapInh, CapPrm, CapEff, CapAmb (bit masks).
+    pub caps: [u64; 4],
+    /// CapBnd.
+    pub bounding: u64,
+    /// `NoNewPrivs: 1`.
+    pub no_new_privs: bool,
+}
+
+impl Creds {
+    /// The calling thread's credentials (capabilities are per thread).
+    pub fn current() -> std::io::Result<Creds> {
+        Creds::parse(&fs::read_to_string("/proc/thread-self/status")?)
+            .ok_or_else(|| std::io::Error::other("unexpected /proc/thread-self/status"))
     }
-    // SAFETY: plain integer arguments; only the effective uid changes.
-    let raised = unsafe { libc::setresuid(KEEP, 0, KEEP) } == 0;
-    let out = f();
-    // SAFETY: as above.
-    if raised && unsafe { libc::setresuid(KEEP, uid, KEEP) } != 0 {
-        panic!(
-            "cannot switch back to uid {uid}: {}",
-            std::io::Error::last_os_error()
-        );
+
+    /// Parses the text of `/proc/PID/status`.
+    pub fn parse(status: &str) -> Option<Creds> {
+        let field = |name: &str| {
+            status
+                .lines()
+                .find_map(|l| l.strip_prefix(name)?.strip_prefix(':'))
+                .map(str::trim)
+        };
+        let ids = |name: &str| -> Option<[u32; 3]> {
+            let v: Vec<u32> = field(name)?
+                .split_whitespace()
+                .take(3)
+                .map(|s| s.parse().ok())
+                .collect::<Option<_>>()?;
+            v.try_into().ok()
+        };
+        let mask = |name: &str| u64::from_str_radix(field(name)?, 16).ok();
+        Some(Creds {
+            uids: ids("Uid")?,
+            gids: ids("Gid")?,
+            caps: [
+                mask("CapInh")?,
+                mask("CapPrm")?,
+                mask("CapEff")?,
+                mask("CapAmb").unwrap_or(0),
+            ],
+            bounding: mask("CapBnd")?,
+            no_new_privs: field("NoNewPrivs") == Some("1"),
+        })
     }
-    out
+
+    /// Whether the inheritable, permitted, effective and ambient sets are empty.
+    pub fn no_capabilities(&self) -> bool {
+        self.caps == [0; 4]
+    }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use std::process::Command;
-
-    const CHILD_ENV: &str = "SYNACK_LIVE_PRIV_CHILD";
-
-    /// Not a test by itself: the body the parent tests run in a child
-    /// process with fewer privileges. Without the env variable it does nothing.
-    #[test]
-    fn child_probe() {
-        let Ok(mode) = std::env::var(CHILD_ENV) else {
-            return;
-        };
-        if mode == "drop" {
-            let r = drop_keeping_saved_root();
-            // SAFETY: getuid cannot fail.
-            println!("DROP: {r:?} uid={}", unsafe { libc::getuid() });
-        }
-        let p = check();
-        println!("RAW: {:?}", p.raw_socket);
-        println!("TRACEFS: {:?}", p.tracefs);
-    }
-
-    /// Runs `child_probe` under `wrapper` (setpriv or capsh arguments).
-    fn run_child(wrapper: &[&str], mode: &str, envs: &[(&str, &str)]) -> Option<String> {
-        let exe = std::env::current_exe().unwrap();
-        let args = [
-            "--exact",
-            "live::privilege::tests::child_probe",
-            "--nocapture",
-            "--test-threads=1",
-        ];
-        let mut cmd = if wrapper[0] == "capsh" {
-            let line = format!("{} {}", exe.display(), args.join(" "));
-            let mut c = Command::new("capsh");
-            c.args(&wrapper[1..]).args(["--", "-c", &line]);
-            c
-        } else {
-            let mut c = Command::new(wrapper[0]);
-            c.args(&wrapper[1..]).arg("--").arg(&exe).args(args);
-            c
-        };
-        cmd.env(CHILD_ENV, mode).envs(envs.iter().copied());
-        let out = cmd.output().ok()?;
-        Some(
-            String::from_utf8_lossy(&out.stdout).into_owned()
-                + &String::from_utf8_lossy(&out.stderr),
-        )
-    }
-
-    /// The text after `marker` on the first line containing it.
-    fn field<'a>(out: &'a str, marker: &str) -> Option<&'a str> {
-        out.lines().find_map(|l| l.find(marker).map(|i| &l[i..]))
-    }
-
-    fn have(tool: &str) -> bool {
-        Command::new(tool).arg("--help").output().is_ok()
-    }
-
-    #[test]
-    fn without_cap_net_raw_the_message_names_it() {
-        let wrapper: &[&str] = if have("setpriv") {
-            &["setpriv", "--inh-caps=-all", "--bounding-set=-net_raw"]
-        } else if have("capsh") {
-            &["capsh", "--drop=cap_net_raw"]
-        } else {
-            eprintln!("note: neither setpriv nor capsh installed; skipped the no-privilege test");
-            return;
-        };
-        let out = run_child(wrapper, "check", &[]).expect("child ran");
-        let raw = field(&out, "RAW:").unwrap_or_else(|| panic!("{out}"));
-        assert!(raw.contains("Err(") && raw.contains("CAP_NET_RAW"), "{out}");
-        assert!(raw.contains("setcap"), "{out}");
-        // Root without CAP_NET_RAW still owns tracefs: that part works.
-        let tr = field(&out, "TRACEFS:").unwrap();
-        eprintln!("child (no CAP_NET_RAW): {raw} / {tr}");
-    }
-
-    #[test]
-    fn check_succeeds_with_full_privileges() {
-        let p = check();
-        // SAFETY: geteuid cannot fail.
-        if unsafe { libc::geteuid() } != 0 {
-            eprintln!("skipped: not root ({:?})", p.problems());
-            return;
-        }
-        assert!(p.all_ok(), "{:?}", p.problems());
-        assert!(p.problems().is_empty());
-    }
-
-    #[test]
-    fn sudo_drop_leaves_no_effective_privileges() {
-        if !have("setpriv") {
-            eprintln!("note: setpriv not installed; skipped");
-            return;
-        }
-        // setpriv with no change: just a way to run the child.
-        let out = run_child(
-            &["setpriv"],
-            "drop",
-            &[("SUDO_UID", "65534"), ("SUDO_GID", "65534")],
-        )
-        .expect("child ran");
-        if out.contains("Permission denied") && !out.contains("DROP:") {
-            eprintln!("skipped: child cannot run: {out}");
-            return;
-        }
-        let drop = field(&out, "DROP:").unwrap_or_else(|| panic!("{out}"));
-        assert!(drop.contains("Ok(Some((65534, 65534))) uid=65534"), "{out}");
-        let raw = field(&out, "RAW:").unwrap();
-        assert!(raw.contains("CAP_NET_RAW"), "{out}");
-        let tr = field(&out, "TRACEFS:").unwrap();
-        assert!(tr.contains("Err("), "{out}");
-    }
-
-    #[test]
-    fn non_root_with_net_raw_and_dac_override_is_enough() {
-        // SAFETY: geteuid cannot fail.
-        if !have("setpriv") || unsafe { libc::geteuid() } != 0 {
-            eprintln!("note: needs root and setpriv; skipped");
-            return;
-        }
-        let user = ["--reuid=65534", "--regid=65534", "--clear-groups"];
-        let both = [
-            "--inh-caps=+net_raw,+dac_override",
-            "--ambient-caps=+net_raw,+dac_override",
-        ];
-        let mut w = vec!["setpriv"];
-        w.extend(user);
-        w.extend(both);
-        let out = run_child(&w, "check", &[]).expect("child ran");
-        if !out.contains("RAW:") {
-            eprintln!("skipped: child cannot run as nobody: {out}");
-            return;
-        }
-        assert!(field(&out, "RAW:").unwrap().contains("Ok(())"), "{out}");
-        assert!(field(&out, "TRACEFS:").unwrap().contains("Ok(())"), "{out}");
-        // Without CAP_DAC_OVERRIDE, tracefs is closed to a non-root user.
-        let mut w = vec!["setpriv"];
-        w.extend(user);
-        w.extend(["--inh-caps=+net_raw", "--ambient-caps=+net_raw"]);
-        let out = run_child(&w, "check", &[]).expect("child ran");
-        assert!(field(&out, "RAW:").unwrap().contains("Ok(())"), "{out}");
-        assert!(
-            field(&out, "TRACEFS:")
-                .unwrap()
-                .contains("CAP_DAC_OVERRIDE"),
-            "{out}"
-        );
-    }
-}
+#[path = "privilege/tests.rs"]
+mod tests;

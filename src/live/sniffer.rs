@@ -178,13 +178,15 @@ impl Sniffer {
     /// this returns, the socket is bound: every later frame matching `filter`
     /// will be delivered once.
     pub fn start(filter: Filter) -> Result<Sniffer, LiveError> {
-        let fd = open_packet_socket().map_err(|e| match e.raw_os_error() {
-            Some(libc::EPERM) | Some(libc::EACCES) => LiveError::NoRawSocket(e),
-            _ => LiveError::Capture {
-                what: "opening the packet socket",
-                source: e,
-            },
-        })?;
+        let fd = super::broker::packet_socket()
+            .unwrap_or_else(open_packet_socket)
+            .map_err(|e| match e.raw_os_error() {
+                Some(libc::EPERM) | Some(libc::EACCES) => LiveError::NoRawSocket(e),
+                _ => LiveError::Capture {
+                    what: "opening the packet socket",
+                    source: e,
+                },
+            })?;
         let lo = datalink::interfaces()
             .into_iter()
             .find(|i| i.is_loopback() || i.name == "lo")

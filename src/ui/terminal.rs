@@ -66,6 +66,7 @@ pub fn run(replay: Replay, opts: UiOptions) -> Result<()> {
         app = app.with_frames(Box::new(frames));
     }
     let (tx, rx) = channel();
+    quit_on_signals(tx.clone());
     spawn_input(tx);
     run_app(app, rx)
 }
@@ -93,49 +94,16 @@ pub fn spawn_input(tx: Sender<AppEvent>) {
     });
 }
 
-/// The signals that end the UI like `q` does (terminal closed, `kill`,
-/// Ctrl-C outside raw mode).
-const QUIT_SIGNALS: [libc::c_int; 3] = [libc::SIGINT, libc::SIGTERM, libc::SIGHUP];
-
-/// Blocks the quit signals (SIGINT, SIGTERM, SIGHUP) in the calling thread and every thread it spawns
-/// afterwards, so [`quit_on_signals`] can turn them into a normal quit
-/// (with the live demo's cleanup) instead of killing the process. Call it
-/// before any other thread is started.
-pub fn block_quit_signals() {
-    // SAFETY: `set` is a local sigset_t initialised by sigemptyset before
-    // use; pthread_sigmask only changes this thread's mask.
-    unsafe {
-        let mut set: libc::sigset_t = std::mem::zeroed();
-        libc::sigemptyset(&mut set);
-        for s in QUIT_SIGNALS {
-            libc::sigaddset(&mut set, s);
-        }
-        libc::pthread_sigmask(libc::SIG_BLOCK, &set, std::ptr::null_mut());
-    }
-}
-
-/// Spawns a thread that waits for one of the signals blocked by
-/// [`block_quit_signals`] and sends a Ctrl-C key, which quits the UI.
+/// Makes SIGINT, SIGTERM and SIGHUP quit the UI like Ctrl-C (through
+/// [`crate::shutdown`], installed in `main`), so the terminal is restored
+/// and a live session finished.
 pub fn quit_on_signals(tx: Sender<AppEvent>) {
-    thread::spawn(move || {
-        // SAFETY: as in `block_quit_signals`; sigwait writes the signal
-        // number into a local.
-        let got = unsafe {
-            let mut set: libc::sigset_t = std::mem::zeroed();
-            libc::sigemptyset(&mut set);
-            for s in QUIT_SIGNALS {
-                libc::sigaddset(&mut set, s);
-            }
-            let mut sig = 0;
-            libc::sigwait(&set, &mut sig) == 0
-        };
-        if got {
-            let ctrl_c = KeyEvent::new(
-                ratatui::crossterm::event::KeyCode::Char('c'),
-                ratatui::crossterm::event::KeyModifiers::CONTROL,
-            );
-            let _ = tx.send(AppEvent::Key(ctrl_c));
-        }
+    crate::shutdown::set_quit(move || {
+        let ctrl_c = KeyEvent::new(
+            ratatui::crossterm::event::KeyCode::Char('c'),
+            ratatui::crossterm::event::KeyModifiers::CONTROL,
+        );
+        let _ = tx.send(AppEvent::Key(ctrl_c));
     });
 }
 
@@ -172,13 +140,19 @@ pub fn run_app(mut app: App, events: Receiver<AppEvent>) -> Result<()> {
     Ok(())
 }
 
-/// Terminal in raw mode on the alternate screen; restored on drop.
+/// Terminal in raw mode on the alternate screen; restored on drop (and by
+/// [`crate::shutdown`] if a signal's grace runs out).
 struct Guard {
     term: Terminal<CrosstermBackend<Stdout>>,
+    _on_exit: crate::shutdown::ExitAction,
 }
 
 impl Guard {
     fn enter() -> Result<Guard> {
+        let on_exit = crate::shutdown::on_exit(|| {
+            restore();
+            let _ = execute!(io::stdout(), ratatui::crossterm::cursor::Show);
+        });
         enable_raw_mode()?;
         let mut out = io::stdout();
         if let Err(e) = execute!(out, EnterAlternateScreen, EnableMouseCapture) {
@@ -186,7 +160,10 @@ impl Guard {
             return Err(e.into());
         }
         match Terminal::new(CrosstermBackend::new(out)) {
-            Ok(term) => Ok(Guard { term }),
+            Ok(term) => Ok(Guard {
+                term,
+                _on_exit: on_exit,
+            }),
             Err(e) => {
                 restore();
                 Err(e.into())
