@@ -91,6 +91,51 @@ impl Tmux {
         }
     }
 
+    /// A tmux format expanded for the pane (`#{alternate_on}` ...).
+    fn format(&self, f: &str) -> String {
+        let out = self
+            .cmd()
+            .args(["display-message", "-p", "-t", &self.session, f])
+            .output()
+            .expect("display-message");
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    }
+
+    /// The PID of the program the pane's shell runs (its only child).
+    fn program_pid(&self) -> u32 {
+        let shell = self.pane_pid();
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let kids = std::fs::read_to_string(format!("/proc/{shell}/task/{shell}/children"))
+                .unwrap_or_default();
+            if let Some(pid) = kids.split_whitespace().next() {
+                return pid.parse().expect("pid");
+            }
+            assert!(Instant::now() < deadline, "the pane runs no program");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// After the program ended: the terminal is as a shell expects it —
+    /// normal screen, cursor shown, no mouse reporting, cooked mode.
+    fn assert_restored(&self, what: &str) {
+        assert_eq!(
+            self.format("#{alternate_on} #{cursor_flag} #{mouse_any_flag}"),
+            "0 1 0",
+            "{what}: alternate screen, cursor, mouse"
+        );
+        let tty = self.format("#{pane_tty}");
+        let out = Command::new("stty")
+            .args(["-a", "-F", &tty])
+            .output()
+            .expect("stty");
+        let text = String::from_utf8_lossy(&out.stdout);
+        let words: Vec<&str> = text.split([' ', ';', '\n']).collect();
+        for mode in ["icanon", "echo", "isig"] {
+            assert!(words.contains(&mode), "{what}: {mode} off: {text}");
+        }
+    }
+
     fn pane_pid(&self) -> u32 {
         let out = self
             .cmd()
@@ -118,7 +163,6 @@ fn wait_until(what: &str, pred: impl Fn() -> bool) {
     }
 }
 
-/// The tracefs instance directories of process `pid`.
 /// The tracefs instances of synack process `pid` or of its privileged
 /// helper (a child of `pid`, which owns them).
 fn instances_of(pid: u32) -> Vec<PathBuf> {
@@ -311,4 +355,74 @@ fn under_sudo_the_demo_runs_as_the_user_saves_as_them_and_still_cleans_up() {
     assert!(left.is_empty(), "tracefs instance left: {left:?}");
     let meta = std::fs::metadata(&save).expect("saved pcap");
     assert_eq!(meta.uid(), 65534, "saved as the sudo user");
+}
+
+fn kill(pid: u32, sig: i32) {
+    // SAFETY: kill takes plain integers.
+    assert_eq!(unsafe { libc::kill(pid as i32, sig) }, 0, "kill {pid}");
+}
+
+/// SIGTERM, SIGINT and SIGHUP sent to `synack replay` end it like `q`:
+/// exit status 128 + signal, terminal restored.
+#[test]
+fn replay_tui_restores_the_terminal_on_every_quit_signal() {
+    let capture = concat!(env!("CARGO_MANIFEST_DIR"), "/captures/normal.pcap");
+    for (sig, name) in [
+        (libc::SIGTERM, "term"),
+        (libc::SIGINT, "int"),
+        (libc::SIGHUP, "hup"),
+    ] {
+        let script = format!("{BIN} replay {capture}; echo EXITED=$?; sleep 30");
+        let Some(t) = Tmux::start(&format!("sig{name}"), &script) else {
+            return;
+        };
+        t.wait_for("the ladder", |s| s.contains("Ladder"));
+        assert_eq!(t.format("#{alternate_on}"), "1");
+        kill(t.program_pid(), sig);
+        let s = t.wait_for("exit", |s| s.contains("EXITED="));
+        assert!(s.contains(&format!("EXITED={}", 128 + sig)), "{name}: {s}");
+        t.assert_restored(name);
+    }
+}
+
+/// SIGTERM to the live demo's TUI: terminal restored, tracefs instance
+/// removed, exit status 143.
+#[test]
+fn demo_tui_on_sigterm_restores_the_terminal_and_removes_the_instance() {
+    let script = format!("{BIN} demo; echo EXITED=$?; sleep 30");
+    let Some(t) = Tmux::start("demoterm", &script) else {
+        return;
+    };
+    let pid = t.program_pid();
+    t.wait_for("the demo", |s| {
+        s.contains("s.listen(1)") || s.contains("Live capture unavailable")
+    });
+    let running = instances_of(pid);
+    if synack::live::privilege::check().tracefs.is_ok() {
+        assert!(!running.is_empty(), "no tracefs instance while running");
+    }
+    kill(pid, libc::SIGTERM);
+    let s = t.wait_for("exit", |s| s.contains("EXITED="));
+    assert!(s.contains("EXITED=143"), "{s}");
+    t.assert_restored("demo");
+    let left: Vec<_> = running.iter().filter(|p| p.exists()).collect();
+    assert!(left.is_empty(), "tracefs instance left: {left:?}");
+}
+
+/// `--save` into a missing directory: said before the TUI starts, exit 1.
+#[test]
+fn demo_tui_with_save_into_a_missing_directory_fails_before_starting() {
+    let script =
+        format!("{BIN} demo --save /nonexistent-synack-dir/x.pcap; echo EXITED=$?; sleep 30");
+    let Some(t) = Tmux::start("savemissing", &script) else {
+        return;
+    };
+    let s = t.wait_for("exit", |s| s.contains("EXITED="));
+    assert!(s.contains("EXITED=1"), "{s}");
+    assert!(
+        s.contains("synack: --save: /nonexistent-synack-dir: directory does not exist"),
+        "{s}"
+    );
+    assert!(!s.contains("Ladder"), "{s}");
+    t.assert_restored("save");
 }

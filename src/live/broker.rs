@@ -276,7 +276,18 @@ fn serve(sock: OwnedFd, user: Option<(u32, u32)>) -> ! {
             break;
         }
     }
+    // The main process is ending: remove what is left. A `trace_pipe` it
+    // still holds makes rmdir fail (EBUSY) until it has exited: then retry
+    // (bounded) once it is gone.
+    let parent = nix::unistd::getppid();
+    let deadline = Instant::now() + Duration::from_secs(10);
     for dir in mine {
+        while kernel::remove_instance(&dir).is_err()
+            && nix::unistd::getppid() == parent
+            && Instant::now() < deadline
+        {
+            std::thread::sleep(Duration::from_millis(20));
+        }
         let _ = kernel::remove_instance(&dir);
     }
     // SAFETY: ends this forked child at once, without running the parent's

@@ -179,6 +179,32 @@ pub struct KernelTrace {
     done: Option<Receiver<()>>,
     thread: Option<JoinHandle<()>>,
     cleaned: bool,
+    /// If a signal ends the process meanwhile: stop reading, close
+    /// `trace_pipe` (the instance cannot be removed while it is open) and
+    /// remove the instance (the broker removes its own when stopped).
+    _on_exit: crate::shutdown::ExitAction,
+}
+
+/// The [`crate::shutdown::on_exit`] action of a running trace: stops the
+/// reader and waits (at most 1 s) until it has closed `trace_pipe`, then
+/// removes a local instance.
+fn exit_cleanup(
+    instance: &Path,
+    brokered: bool,
+    stop: &Arc<AtomicBool>,
+    closed: &Arc<AtomicBool>,
+) -> crate::shutdown::ExitAction {
+    let (instance, stop, closed) = (instance.to_path_buf(), Arc::clone(stop), Arc::clone(closed));
+    crate::shutdown::on_exit(move || {
+        stop.store(true, Ordering::SeqCst);
+        let deadline = std::time::Instant::now() + Duration::from_secs(1);
+        while !closed.load(Ordering::SeqCst) && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        if !brokered {
+            let _ = remove_instance(&instance);
+        }
+    })
 }
 
 /// The tracefs filter expression for these ports.
@@ -282,14 +308,26 @@ pub fn remove_stale_instances() -> Vec<String> {
     removed
 }
 
-/// Whether a process with this PID exists (EPERM: it does, as another user).
+/// Whether a process with this PID exists (EPERM: it does, as another
+/// user). A zombie — killed, not yet reaped — counts as gone.
 fn pid_alive(pid: u32) -> bool {
-    let Ok(pid) = i32::try_from(pid) else {
+    let Ok(id) = i32::try_from(pid) else {
         return false;
     };
     // SAFETY: kill with signal 0 only checks for existence.
-    let rc = unsafe { libc::kill(pid, 0) };
-    rc == 0 || io::Error::last_os_error().raw_os_error() != Some(libc::ESRCH)
+    let rc = unsafe { libc::kill(id, 0) };
+    if rc != 0 && io::Error::last_os_error().raw_os_error() == Some(libc::ESRCH) {
+        return false;
+    }
+    // `/proc/PID/stat`: "PID (comm) STATE ..."; comm may hold spaces.
+    let state = fs::read_to_string(format!("/proc/{pid}/stat"))
+        .ok()
+        .and_then(|s| {
+            s.rsplit_once(')')
+                .map(|(_, rest)| rest.trim_start().chars().next())
+        })
+        .flatten();
+    !matches!(state, Some('Z' | 'X'))
 }
 
 impl KernelTrace {
@@ -310,15 +348,19 @@ impl KernelTrace {
         // From here on, cleanup must run: build the value first.
         let (tx, transitions) = mpsc::channel();
         let (done_tx, done) = mpsc::channel();
+        let stop = Arc::new(AtomicBool::new(false));
+        let closed = Arc::new(AtomicBool::new(false));
+        let on_exit = exit_cleanup(&instance, brokered, &stop, &closed);
         let mut trace = KernelTrace {
             instance,
             brokered,
             transitions,
             raw: Arc::default(),
-            stop: Arc::new(AtomicBool::new(false)),
+            stop,
             done: Some(done),
             thread: None,
             cleaned: false,
+            _on_exit: on_exit,
         };
         let stop = Arc::clone(&trace.stop);
         let raw = Arc::clone(&trace.raw);
@@ -326,6 +368,7 @@ impl KernelTrace {
             .name("synack-ktrace".into())
             .spawn(move || {
                 read_loop(pipe, &tx, &raw, &stop);
+                closed.store(true, Ordering::SeqCst);
                 let _ = done_tx.send(());
             })
             .map_err(|e| LiveError::Tracefs(format!("cannot start the trace thread: {e}")))?;

@@ -56,55 +56,6 @@ fn missing_directory_is_named() {
 }
 
 #[test]
-fn refuses_symlink_fifo_device_and_directory_untouched() {
-    let dir = tempfile::tempdir().unwrap();
-    let victim = dir.path().join("victim");
-    fs::write(&victim, "keep").unwrap();
-    let link = dir.path().join("link.pcap");
-    symlink(&victim, &link).unwrap();
-    let dangling = dir.path().join("dangling.pcap");
-    symlink(dir.path().join("none"), &dangling).unwrap();
-    let fifo = dir.path().join("fifo.pcap");
-    nix::unistd::mkfifo(&fifo, nix::sys::stat::Mode::from_bits_truncate(0o600)).unwrap();
-    let sub = dir.path().join("sub.pcap");
-    fs::create_dir(&sub).unwrap();
-    for (p, what) in [
-        (&link, "a symbolic link"),
-        (&dangling, "a symbolic link"),
-        (&fifo, "a FIFO"),
-        (&sub, "a directory"),
-        (&PathBuf::from("/dev/null"), "a device"),
-    ] {
-        let e = save_text(p, "new").unwrap_err();
-        assert_eq!(e.path, *p);
-        assert!(
-            e.to_string().contains(&format!("is {what}; refusing")),
-            "{e}"
-        );
-    }
-    assert_eq!(fs::read_to_string(&victim).unwrap(), "keep");
-    assert!(
-        fs::symlink_metadata(&link)
-            .unwrap()
-            .file_type()
-            .is_symlink()
-    );
-    assert!(fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
-    assert!(fs::metadata(&sub).unwrap().is_dir());
-    assert!(!dir.path().join("none").exists());
-    assert_eq!(
-        names(dir.path()),
-        [
-            "dangling.pcap",
-            "fifo.pcap",
-            "link.pcap",
-            "sub.pcap",
-            "victim"
-        ]
-    );
-}
-
-#[test]
 fn target_changed_into_a_symlink_before_commit_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let victim = dir.path().join("victim");
