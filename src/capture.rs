@@ -59,6 +59,30 @@ pub enum LinkType {
     Null,
     /// LINKTYPE_LOOP (108): OpenBSD loopback, network-order family.
     Loop,
+    /// LINKTYPE_PPP (9): PPP, with or without HDLC-like framing.
+    Ppp,
+    /// LINKTYPE_PPP_HDLC (50): PPP (or Cisco PPP) in HDLC framing.
+    PppHdlc,
+    /// LINKTYPE_PPP_ETHER (51): PPPoE session header, then PPP.
+    PppEther,
+    /// LINKTYPE_C_HDLC (104): Cisco HDLC.
+    CiscoHdlc,
+    /// LINKTYPE_IEEE802_11 (105): 802.11 frames without radio header.
+    Ieee80211,
+    /// LINKTYPE_IEEE802_11_RADIOTAP (127): radiotap header, then 802.11.
+    Radiotap,
+    /// LINKTYPE_ARCNET_LINUX (129): ARCNET with Linux's header.
+    ArcnetLinux,
+    /// LINKTYPE_JUNIPER_ETHER (178): Juniper's header, then Ethernet.
+    JuniperEther,
+    /// LINKTYPE_PPI (192): Per-Packet Information header, then its link type.
+    Ppi,
+    /// LINKTYPE_PPP_WITH_DIR (204): a direction byte, then PPP.
+    PppWithDir,
+    /// LINKTYPE_C_HDLC_WITH_DIR (205): a direction byte, then Cisco HDLC.
+    CiscoHdlcWithDir,
+    /// LINKTYPE_IPOIB (242): IP over InfiniBand (RFC 4391).
+    Ipoib,
     /// Anything else, by number.
     Other(u32),
 }
@@ -71,8 +95,20 @@ impl LinkType {
         match number {
             0 => Self::Null,
             1 => Self::Ethernet,
+            9 => Self::Ppp,
             12 | 14 | 101 => Self::Raw,
+            50 => Self::PppHdlc,
+            51 => Self::PppEther,
+            104 => Self::CiscoHdlc,
+            105 => Self::Ieee80211,
             108 => Self::Loop,
+            127 => Self::Radiotap,
+            129 => Self::ArcnetLinux,
+            178 => Self::JuniperEther,
+            192 => Self::Ppi,
+            204 => Self::PppWithDir,
+            205 => Self::CiscoHdlcWithDir,
+            242 => Self::Ipoib,
             113 => Self::LinuxSll,
             228 => Self::Ipv4,
             229 => Self::Ipv6,
@@ -86,8 +122,20 @@ impl LinkType {
         match self {
             Self::Null => 0,
             Self::Ethernet => 1,
+            Self::Ppp => 9,
+            Self::PppHdlc => 50,
+            Self::PppEther => 51,
             Self::Raw => 101,
+            Self::CiscoHdlc => 104,
+            Self::Ieee80211 => 105,
             Self::Loop => 108,
+            Self::Radiotap => 127,
+            Self::ArcnetLinux => 129,
+            Self::JuniperEther => 178,
+            Self::Ppi => 192,
+            Self::PppWithDir => 204,
+            Self::CiscoHdlcWithDir => 205,
+            Self::Ipoib => 242,
             Self::LinuxSll => 113,
             Self::Ipv4 => 228,
             Self::Ipv6 => 229,

@@ -7,6 +7,7 @@
 
 mod analysis;
 mod endpoint;
+mod icmp;
 
 use std::fmt;
 use std::net::SocketAddr;
@@ -22,6 +23,7 @@ use endpoint::{Applied, Ctl, Endpoint, Reception};
 
 pub use analysis::{Label, Role};
 pub use endpoint::Cause;
+pub use icmp::IcmpEvent;
 
 /// Which end of a connection: the client sent the first SYN.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
@@ -173,6 +175,8 @@ pub struct Connection {
     pub seen: Seen,
     /// Each side's current state.
     pub current: [TcpState; 2],
+    /// ICMP errors quoting this connection's segments (not segments).
+    pub icmp: Vec<IcmpEvent>,
     /// Each side's ISN (or, mid-stream, first sequence number seen): the
     /// base of relative numbers.
     pub base: [Option<u32>; 2],
@@ -230,6 +234,7 @@ impl Connection {
             last_ts: seg.ts,
             seen: Seen::default(),
             current: initial,
+            icmp: Vec::new(),
             base: [None, None],
             ends,
             analyzer: analysis::Analyzer::default(),
@@ -457,7 +462,10 @@ impl Tracker {
     pub fn ingest_decoded(&mut self, decoded: Decoded) -> Option<(usize, usize)> {
         match decoded {
             Decoded::Tcp(seg) => return Some(self.ingest(seg)),
-            Decoded::NotTcp => self.skipped.not_tcp += 1,
+            Decoded::IcmpError(e) => {
+                self.ingest_icmp(*e);
+            }
+            Decoded::NotTcp | Decoded::Datagram(_) => self.skipped.not_tcp += 1,
             Decoded::Fragment => self.skipped.fragments += 1,
             Decoded::Malformed => self.skipped.malformed += 1,
             Decoded::UnsupportedLink => self.skipped.unsupported_link += 1,

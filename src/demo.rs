@@ -20,7 +20,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use crate::conversation::Tracker;
-use crate::decode::decode;
+use crate::decode::Decoder;
 use crate::live::LiveError;
 use crate::live::exchange::{Call, CallOutcome, Exchange, ExchangeConfig, Scenario};
 use crate::live::kernel::{KernelTrace, KernelTransition, timewait_sockets};
@@ -69,6 +69,8 @@ pub struct Session {
     pub kernel_unavailable: Option<String>,
     /// The model, fed with every captured segment.
     pub tracker: Tracker,
+    /// Decodes the captured frames (one decoder per frame source).
+    decoder: Decoder,
     /// Every captured frame, in order (for `--save` and hex dumps).
     pub frames: Vec<OwnedFrame>,
     /// For each frame, the index of the call after which it was captured.
@@ -102,6 +104,7 @@ impl Session {
             trace,
             kernel_unavailable,
             tracker: Tracker::new(),
+            decoder: Decoder::new(),
             frames: Vec::new(),
             frame_call: Vec::new(),
             kernel: Vec::new(),
@@ -181,7 +184,8 @@ impl Session {
 
     fn ingest(&mut self, frame: OwnedFrame, call: usize) {
         let number = self.frames.len() as u64 + 1;
-        self.tracker.ingest_decoded(decode(&frame.as_frame(number)));
+        let decoded = self.decoder.decode(&frame.as_frame(number));
+        self.tracker.ingest_decoded(decoded);
         self.frames.push(frame);
         self.frame_call.push(call);
     }

@@ -56,6 +56,11 @@ struct ReplayArgs {
     /// Absolute sequence and acknowledgment numbers instead of relative ones.
     #[arg(long)]
     absolute: bool,
+    /// Also decode this UDP port as a tunnel, besides the standard ones
+    /// (VXLAN 4789, Geneve 6081, GTP-U 2152): KIND:PORT with KIND vxlan,
+    /// geneve or gtpu, e.g. vxlan:8472 (Linux's old default). Repeatable.
+    #[arg(long, value_name = "KIND:PORT")]
+    tunnel_port: Vec<synack::decode::TunnelPort>,
     #[command(flatten)]
     ui: UiArgs,
 }
@@ -348,13 +353,18 @@ fn replay_cmd(mut args: ReplayArgs) -> Result<()> {
         );
         args.print = true;
     }
-    let replay: Replay = if args.list {
-        replay::summarize(&args.file)?
+    let mut ports = synack::decode::TunnelPorts::default();
+    for p in &args.tunnel_port {
+        ports.add(p.0, p.1);
+    }
+    let keep = if args.list {
+        replay::Keep::Summaries
     } else if walk {
-        replay::load_with_frames(&args.file)?
+        replay::Keep::StepsAndFrames
     } else {
-        replay::load(&args.file)?
+        replay::Keep::Steps
     };
+    let replay: Replay = replay::read(&args.file, keep, ports)?;
     for w in &replay.warnings {
         eprintln!("synack: warning: {w}");
     }

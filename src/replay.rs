@@ -5,7 +5,7 @@ use std::path::Path;
 
 use crate::capture::{CaptureError, CaptureReader};
 use crate::conversation::{Connection, Skipped, Tracker};
-use crate::decode::decode;
+use crate::decode::{Decoder, TunnelPorts};
 
 /// What a replayed capture holds.
 #[derive(Debug)]
@@ -27,13 +27,40 @@ pub const KEEP_FRAMES_MAX: usize = 64 << 20;
 
 /// Feeds every frame of a capture through `tracker`.
 fn run(path: &Path, tracker: Tracker) -> Result<Replay, CaptureError> {
-    feed(CaptureReader::open(path)?, tracker, 0)
+    feed(CaptureReader::open(path)?, tracker, 0, Decoder::new())
+}
+
+/// How much of a capture [`read`] keeps.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Keep {
+    /// Per-connection summaries only ([`summarize`]).
+    Summaries,
+    /// Every step ([`load`]).
+    Steps,
+    /// Every step and the frames' bytes ([`load_with_frames`]).
+    StepsAndFrames,
+}
+
+/// Reads a capture, opening UDP tunnels on `ports` besides the standard
+/// ones.
+pub fn read(path: &Path, keep: Keep, ports: TunnelPorts) -> Result<Replay, CaptureError> {
+    let (tracker, bytes) = match keep {
+        Keep::Summaries => (Tracker::summaries_only(), 0),
+        Keep::Steps => (Tracker::new(), 0),
+        Keep::StepsAndFrames => (Tracker::new(), KEEP_FRAMES_MAX),
+    };
+    feed(
+        CaptureReader::open(path)?,
+        tracker,
+        bytes,
+        Decoder::with_ports(ports),
+    )
 }
 
 /// Reads a capture keeping every step, and the frames' bytes (for the hex
 /// dump) while they total less than [`KEEP_FRAMES_MAX`].
 pub fn load_with_frames(path: &Path) -> Result<Replay, CaptureError> {
-    feed(CaptureReader::open(path)?, Tracker::new(), KEEP_FRAMES_MAX)
+    read(path, Keep::StepsAndFrames, TunnelPorts::default())
 }
 
 /// Reads a capture held in memory (e.g. one built into the binary),
@@ -43,15 +70,17 @@ pub fn load_bytes(name: &str, bytes: &[u8]) -> Result<Replay, CaptureError> {
         CaptureReader::from_bytes(name, bytes.to_vec())?,
         Tracker::new(),
         KEEP_FRAMES_MAX,
+        Decoder::new(),
     )
 }
 
-/// Streams every frame of `reader` through `tracker`, keeping frame bytes
-/// while they total at most `keep` bytes (0: none).
+/// Streams every frame of `reader` through `decoder` into `tracker`,
+/// keeping frame bytes while they total at most `keep` bytes (0: none).
 fn feed(
     mut reader: CaptureReader,
     mut tracker: Tracker,
     keep: usize,
+    mut decoder: Decoder,
 ) -> Result<Replay, CaptureError> {
     let mut origin = None;
     let mut bytes: Option<Vec<Vec<u8>>> = (keep > 0).then(Vec::new);
@@ -66,9 +95,10 @@ fn feed(
                 b.push(frame.data.to_vec());
             }
         }
-        tracker.ingest_decoded(decode(&frame));
+        tracker.ingest_decoded(decoder.decode(&frame));
     }
-    let warnings = reader.warnings().to_vec();
+    let mut warnings = reader.warnings().to_vec();
+    warnings.extend(decoder.warnings());
     Ok(Replay {
         tracker,
         frames: reader.frames_read(),

@@ -10,6 +10,12 @@ use std::time::Duration;
 
 use serde::Serialize;
 
+mod carried;
+mod icmp;
+
+pub use carried::{Carried, Tunnel, TunnelKind};
+pub use icmp::{IcmpError, IcmpKind};
+
 /// TCP header control bits (RFC 9293 §3.1), kept as the 8 low bits of the
 /// flags byte plus NS.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
@@ -124,6 +130,10 @@ pub struct IpInfo {
     pub dont_fragment: bool,
     /// 802.1Q VLAN id, when the frame had a tag.
     pub vlan: Option<u16>,
+    /// Tunnels the packet travelled in and the fragments it was
+    /// reassembled from; `None` for a plain packet (no allocation).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub carried: Option<Box<Carried>>,
 }
 
 /// Where a segment came from in its capture.

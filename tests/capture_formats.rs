@@ -317,3 +317,28 @@ fn error_missing_file() {
     let (err, _) = open_err("no-such-file.pcap");
     assert!(matches!(err, CaptureError::Io { .. }));
 }
+
+#[test]
+fn ppp_hdlc_arcnet_juniper_ipoib_link_types() {
+    check("link-ppp.pcap", LE_US, &[LinkType::Ppp]);
+    check("link-ppp-hdlc.pcap", LE_US, &[LinkType::PppHdlc]);
+    check("link-chdlc.pcap", LE_US, &[LinkType::CiscoHdlc]);
+    check("link-arcnet.pcap", LE_US, &[LinkType::ArcnetLinux]);
+    check("link-juniper.pcap", LE_US, &[LinkType::JuniperEther]);
+    check("link-ipoib.pcap", LE_US, &[LinkType::Ipoib]);
+}
+
+#[test]
+fn wifi_with_and_without_radiotap() {
+    check("link-wlan.pcap", LE_US, &[LinkType::Ieee80211]);
+    check("link-radiotap.pcap", LE_US, &[LinkType::Radiotap]);
+}
+
+#[test]
+fn pcapng_link_type_per_interface() {
+    check(
+        "link-mixed.pcapng",
+        NG,
+        &[LinkType::Ipoib, LinkType::Ppp, LinkType::Ethernet],
+    );
+}

@@ -321,7 +321,10 @@ fn no_panic_on_any_prefix_or_byte_flip() {
 
 #[test]
 fn link_type_numbers_round_trip() {
-    for n in [0, 1, 101, 108, 113, 228, 229, 276, 147] {
+    for n in [
+        0, 1, 9, 50, 51, 101, 104, 105, 108, 113, 127, 129, 178, 192, 204, 205, 228, 229, 242, 276,
+        147,
+    ] {
         assert_eq!(LinkType::from_linktype(n).number(), n);
     }
     assert_eq!(LinkType::from_linktype(12), LinkType::Raw);

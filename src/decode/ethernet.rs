@@ -1,5 +1,6 @@
 //! Ethernet II (LINKTYPE_ETHERNET, 1), including 802.1Q and 802.1ad
-//! (QinQ) VLAN tags.
+//! (QinQ) VLAN tags and 802.1BR E-tags (EtherType 0x893f, 6 bytes of
+//! E-TCI before the next EtherType).
 //!
 //! Pure functions over byte slices: no files, terminal, clock or network.
 
@@ -10,6 +11,10 @@ use super::{Link, Network, by_ethertype};
 
 /// Most VLAN tags we unwrap before giving up (QinQ uses two).
 const MAX_TAGS: usize = 4;
+/// 802.1BR E-tag EtherType.
+const ETAG: u16 = 0x893f;
+/// E-TCI length (the tag is 8 bytes with its EtherType).
+const ETCI_LEN: usize = 6;
 
 /// Finds the network packet in an Ethernet frame; `None` when the frame is
 /// too short for its headers.
@@ -19,6 +24,12 @@ pub(crate) fn parse(data: &[u8]) -> Option<Link<'_>> {
     let mut rest = &data[EthernetPacket::minimum_packet_size()..];
     let mut vlan = None;
     for _ in 0..MAX_TAGS {
+        if ethertype.0 == ETAG {
+            let next = rest.get(ETCI_LEN..ETCI_LEN + 2)?;
+            ethertype = pnet::packet::ethernet::EtherType(u16::from_be_bytes([next[0], next[1]]));
+            rest = &rest[ETCI_LEN + 2..];
+            continue;
+        }
         if ![EtherTypes::Vlan, EtherTypes::PBridge, EtherTypes::QinQ].contains(&ethertype) {
             break;
         }
@@ -31,6 +42,7 @@ pub(crate) fn parse(data: &[u8]) -> Option<Link<'_>> {
     }
     let network = match ethertype {
         EtherTypes::Vlan | EtherTypes::PBridge | EtherTypes::QinQ => Network::Other,
+        t if t.0 == ETAG => Network::Other,
         _ => by_ethertype(ethertype.0, rest),
     };
     Some(Link { network, vlan })
@@ -73,6 +85,21 @@ mod tests {
         );
         let f = frame(&[], 0x0806, b"arp");
         assert_eq!(parse(&f), Some(Link::plain(Network::Other)));
+    }
+
+    #[test]
+    fn etag_then_vlan() {
+        let mut f = vec![0u8; 12];
+        f.extend_from_slice(&[0x89, 0x3f, 0, 0, 0, 5, 0, 0]);
+        f.extend_from_slice(&[0x81, 0x00, 0, 30, 0x08, 0x00, b'x']);
+        assert_eq!(
+            parse(&f),
+            Some(Link {
+                network: Network::Ipv4(b"x"),
+                vlan: Some(30)
+            })
+        );
+        assert_eq!(parse(&f[..19]), None);
     }
 
     #[test]

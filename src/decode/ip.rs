@@ -1,18 +1,26 @@
-//! IPv4 and IPv6: finds the TCP header, works out the TCP segment length
-//! from the IP length fields, and sets fragments aside.
+//! IPv4 and IPv6: finds the transport header, works out its length from the
+//! IP length fields, and hands fragments to the reassembly queues.
 //!
-//! IPv4: any fragment (MF set or a non-zero offset) is [`Decoded::Fragment`].
-//! A source-routed datagram (LSRR/SSRR) is addressed to its route's final
-//! hop, not to the next hop in its header (`ip/source_route.rs`).
-//! A total length of 0 (TCP segmentation offload seen on the sender) falls
-//! back to the captured length, as Wireshark does.
+//! IPv4: a fragment (MF set or a non-zero offset) goes to the
+//! [`Defragmenter`](super::defrag::Defragmenter) when decoding a stream
+//! and is [`Decoded::Fragment`] until its datagram is complete. A
+//! source-routed datagram (LSRR/SSRR) is addressed to its route's final
+//! hop, not to the next hop in its header (`ip/source_route.rs`). A total
+//! length of 0 (TCP segmentation offload seen on the sender) falls back to
+//! the captured length, as Wireshark does.
 //!
 //! IPv6: hop-by-hop, routing, destination-options, fragment and AH
 //! extension headers are skipped, however many the packet holds (a loop,
-//! no recursion, bounded by [`MAX_EXT_HEADERS`] and by the packet). A fragment header makes the packet a
-//! [`Decoded::Fragment`] unless it is an atomic fragment (offset 0, M clear,
-//! RFC 6946). A payload length of 0 (jumbogram or offload) falls back to the
+//! no recursion, bounded by [`MAX_EXT_HEADERS`] and by the packet). A
+//! fragment header sends the packet to
+//! reassembly unless it is an atomic fragment (offset 0, M clear, RFC
+//! 6946). A payload length of 0 (jumbogram or offload) falls back to the
 //! captured length.
+//!
+//! Then the transport: TCP is decoded; IP-in-IP, GRE and UDP tunnels are
+//! opened (decoding starts again inside, and the tunnel is noted); ICMP
+//! errors quoting TCP become [`Decoded::IcmpError`]; the rest is a
+//! [`Datagram`].
 //!
 //! Pure functions over byte slices: no files, terminal, clock or network.
 
@@ -23,9 +31,10 @@ use pnet::packet::ipv6::Ipv6Packet;
 
 mod source_route;
 
-use super::{Decoded, Link, Network, tcp};
+use super::defrag::{Fragment, Key};
+use super::{Cx, Datagram, Decoded, Network, gre, icmp, tcp, udp, walk};
 use crate::capture::Frame;
-use crate::segment::IpInfo;
+use crate::segment::{IpInfo, Tunnel, TunnelKind};
 
 /// IP protocol number of TCP.
 const TCP: u8 = 6;
@@ -37,17 +46,10 @@ const DONT_FRAGMENT: u8 = 0b010;
 /// hold (8 bytes each). Linux and tshark walk the chain as long as the
 /// packet holds it; so do we, with this fixed bound besides the packet's.
 const MAX_EXT_HEADERS: usize = 65536 / 8;
+/// Length of the fixed IPv6 header.
+const IPV6_FIXED: usize = 40;
 
-/// Decodes the network packet of `link` down to a TCP segment.
-pub(crate) fn decode(link: Link<'_>, frame: &Frame<'_>) -> Decoded {
-    match link.network {
-        Network::Ipv4(data) => ipv4(data, link.vlan, frame),
-        Network::Ipv6(data) => ipv6(data, link.vlan, frame),
-        Network::Other => Decoded::NotTcp,
-    }
-}
-
-fn ipv4(data: &[u8], vlan: Option<u16>, frame: &Frame<'_>) -> Decoded {
+pub(crate) fn ipv4(data: &[u8], vlan: Option<u16>, frame: &Frame<'_>, cx: &mut Cx<'_>) -> Decoded {
     let Some(ip) = Ipv4Packet::new(data) else {
         return Decoded::Malformed;
     };
@@ -63,56 +65,90 @@ fn ipv4(data: &[u8], vlan: Option<u16>, frame: &Frame<'_>) -> Decoded {
         return Decoded::Malformed;
     }
     let flags = ip.get_flags();
-    if flags & MORE_FRAGMENTS != 0 || ip.get_fragment_offset() != 0 {
-        return Decoded::Fragment;
-    }
-    if ip.get_next_level_protocol().0 != TCP {
-        return Decoded::NotTcp;
-    }
-    let info = IpInfo {
-        version: 4,
-        ttl: ip.get_ttl(),
-        id: ip.get_identification(),
-        total_len: total_len as u32,
-        dont_fragment: flags & DONT_FRAGMENT != 0,
-        vlan,
-    };
     let captured_end = total_len.min(data.len());
-    let destination =
-        source_route::final_hop(&data[20..header_len]).unwrap_or(ip.get_destination());
-    tcp::segment(
-        &data[header_len..captured_end],
-        total_len - header_len,
+    let (src, dst) = (
         IpAddr::V4(ip.get_source()),
-        IpAddr::V4(destination),
-        info,
-        frame,
-    )
-    .map_or(Decoded::Malformed, Decoded::Tcp)
+        IpAddr::V4(ip.get_destination()),
+    );
+    if flags & MORE_FRAGMENTS != 0 || ip.get_fragment_offset() != 0 {
+        let Some(defrag) = cx.defrag.as_deref_mut() else {
+            return Decoded::Fragment;
+        };
+        let fragment = Fragment {
+            key: Key {
+                src,
+                dst,
+                id: u32::from(ip.get_identification()),
+                protocol: ip.get_next_level_protocol().0,
+            },
+            offset: usize::from(ip.get_fragment_offset()) * 8,
+            more: flags & MORE_FRAGMENTS != 0,
+            data: &data[header_len..captured_end],
+            len: total_len - header_len,
+            ts: frame.ts,
+            frame: frame.number,
+            header: &data[..header_len],
+        };
+        let Some(whole) = defrag.push(fragment) else {
+            return Decoded::Fragment;
+        };
+        // The first fragment's header, with the whole length and no
+        // fragment fields.
+        let mut packet = whole.header;
+        let total = packet.len() + whole.payload.len();
+        let Ok(total) = u16::try_from(total) else {
+            return Decoded::Malformed;
+        };
+        packet[2..4].copy_from_slice(&total.to_be_bytes());
+        packet[6] &= 0x40; // keep DF, clear MF and the offset
+        packet[7] = 0;
+        packet.extend_from_slice(&whole.payload);
+        cx.reassembled = whole.frames;
+        return walk(Network::Ipv4(&packet), vlan, frame, cx);
+    }
+    // Keyed like tshark's ip.dst: the final hop of a source route.
+    let dst = IpAddr::V4(
+        source_route::final_hop(&data[20..header_len]).unwrap_or(ip.get_destination()),
+    );
+    let protocol = ip.get_next_level_protocol().0;
+    let payload = &data[header_len..captured_end];
+    let len = total_len - header_len;
+    if protocol == TCP {
+        let info = IpInfo {
+            version: 4,
+            ttl: ip.get_ttl(),
+            id: ip.get_identification(),
+            total_len: total_len as u32,
+            dont_fragment: flags & DONT_FRAGMENT != 0,
+            vlan,
+            carried: cx.carried(),
+        };
+        return tcp::segment(payload, len, src, dst, info, frame)
+            .map_or(Decoded::Malformed, Decoded::Tcp);
+    }
+    transport(protocol, payload, len, (src, dst), vlan, frame, cx)
 }
 
-fn ipv6(data: &[u8], vlan: Option<u16>, frame: &Frame<'_>) -> Decoded {
+pub(crate) fn ipv6(data: &[u8], vlan: Option<u16>, frame: &Frame<'_>, cx: &mut Cx<'_>) -> Decoded {
     let Some(ip) = Ipv6Packet::new(data) else {
         return Decoded::Malformed;
     };
     if ip.get_version() != 6 {
         return Decoded::Malformed;
     }
-    const FIXED: usize = 40;
     let payload_len = match usize::from(ip.get_payload_length()) {
-        0 => data.len() - FIXED,
+        0 => data.len() - IPV6_FIXED,
         n => n,
     };
-    let end = FIXED + payload_len;
+    let end = IPV6_FIXED + payload_len;
     let mut next = ip.get_next_header().0;
-    let mut at = FIXED;
-    let mut found_tcp = false;
+    let mut at = IPV6_FIXED;
+    let (src, dst) = (
+        IpAddr::V6(ip.get_source()),
+        IpAddr::V6(ip.get_destination()),
+    );
     for _ in 0..MAX_EXT_HEADERS {
         let ext_len = match next {
-            TCP => {
-                found_tcp = true;
-                break;
-            }
             // Hop-by-hop, routing, destination options: (len + 1) * 8.
             0 | 43 | 60 => match data.get(at + 1) {
                 Some(&len) => (usize::from(len) + 1) * 8,
@@ -124,9 +160,10 @@ fn ipv6(data: &[u8], vlan: Option<u16>, frame: &Frame<'_>) -> Decoded {
                 let Some(h) = data.get(at..at + 8) else {
                     return Decoded::Malformed;
                 };
-                let offset = u16::from_be_bytes([h[2], h[3]]) >> 3;
-                if offset != 0 || h[3] & 1 != 0 {
-                    return Decoded::Fragment;
+                let offset = usize::from(u16::from_be_bytes([h[2], h[3]]) >> 3) * 8;
+                let more = h[3] & 1 != 0;
+                if offset != 0 || more {
+                    return ipv6_fragment(data, (at, end), offset, more, vlan, frame, cx);
                 }
                 8
             }
@@ -135,8 +172,8 @@ fn ipv6(data: &[u8], vlan: Option<u16>, frame: &Frame<'_>) -> Decoded {
                 Some(&len) => (usize::from(len) + 2) * 4,
                 None => return Decoded::Malformed,
             },
-            // No next header, ESP, ICMPv6, UDP ...
-            _ => return Decoded::NotTcp,
+            // TCP, no next header, ESP, ICMPv6, UDP ...
+            _ => break,
         };
         next = data[at];
         at += ext_len;
@@ -144,27 +181,137 @@ fn ipv6(data: &[u8], vlan: Option<u16>, frame: &Frame<'_>) -> Decoded {
             return Decoded::Malformed;
         }
     }
-    if !found_tcp {
+    let captured_end = end.min(data.len());
+    if at > captured_end {
         return Decoded::Malformed;
     }
-    let info = IpInfo {
-        version: 6,
-        ttl: ip.get_hop_limit(),
-        id: 0,
-        total_len: end as u32,
-        dont_fragment: false,
-        vlan,
+    let payload = &data[at..captured_end];
+    if next == TCP {
+        let info = IpInfo {
+            version: 6,
+            ttl: ip.get_hop_limit(),
+            id: 0,
+            total_len: end as u32,
+            dont_fragment: false,
+            vlan,
+            carried: cx.carried(),
+        };
+        return tcp::segment(payload, end - at, src, dst, info, frame)
+            .map_or(Decoded::Malformed, Decoded::Tcp);
+    }
+    if matches!(next, 0 | 43 | 44 | 51 | 60) {
+        return Decoded::Malformed; // more extension headers than we walk
+    }
+    transport(next, payload, end - at, (src, dst), vlan, frame, cx)
+}
+
+/// An IPv6 fragment whose fragment header is at `at`; `end` is where the
+/// packet ends by its payload length.
+fn ipv6_fragment(
+    data: &[u8],
+    (at, end): (usize, usize),
+    offset: usize,
+    more: bool,
+    vlan: Option<u16>,
+    frame: &Frame<'_>,
+    cx: &mut Cx<'_>,
+) -> Decoded {
+    let Some(defrag) = cx.defrag.as_deref_mut() else {
+        return Decoded::Fragment;
     };
-    let captured_end = end.min(data.len());
-    tcp::segment(
-        &data[at..captured_end],
-        end - at,
-        IpAddr::V6(ip.get_source()),
-        IpAddr::V6(ip.get_destination()),
-        info,
-        frame,
-    )
-    .map_or(Decoded::Malformed, Decoded::Tcp)
+    let h = &data[at..at + 8];
+    let next = h[0];
+    let start = at + 8;
+    if start > end {
+        return Decoded::Malformed;
+    }
+    let captured_end = end.min(data.len()).max(start);
+    // The reassembled packet gets the fixed header only, with the
+    // fragment's next header (the extension headers before the fragment
+    // header matter to routers, not to the transport).
+    let mut header = data[..IPV6_FIXED].to_vec();
+    header[6] = next;
+    let fragment = Fragment {
+        key: Key {
+            src: ipv6_addr(&data[8..24]),
+            dst: ipv6_addr(&data[24..40]),
+            id: u32::from_be_bytes([h[4], h[5], h[6], h[7]]),
+            protocol: next,
+        },
+        offset,
+        more,
+        data: &data[start..captured_end],
+        len: end - start,
+        ts: frame.ts,
+        frame: frame.number,
+        header: &header,
+    };
+    let Some(whole) = defrag.push(fragment) else {
+        return Decoded::Fragment;
+    };
+    let mut packet = whole.header;
+    let Ok(len) = u16::try_from(whole.payload.len()) else {
+        return Decoded::Malformed;
+    };
+    packet[4..6].copy_from_slice(&len.to_be_bytes());
+    packet.extend_from_slice(&whole.payload);
+    cx.reassembled = whole.frames;
+    walk(Network::Ipv6(&packet), vlan, frame, cx)
+}
+
+fn ipv6_addr(b: &[u8]) -> IpAddr {
+    let mut a = [0u8; 16];
+    a.copy_from_slice(b);
+    IpAddr::from(a)
+}
+
+/// Everything but TCP: tunnels are opened, ICMP errors read, the rest
+/// summarised. `payload` is what was captured of the `len` transport bytes.
+fn transport(
+    protocol: u8,
+    payload: &[u8],
+    len: usize,
+    (src, dst): (IpAddr, IpAddr),
+    vlan: Option<u16>,
+    frame: &Frame<'_>,
+    cx: &mut Cx<'_>,
+) -> Decoded {
+    let mut datagram = Datagram {
+        protocol,
+        src,
+        dst,
+        ports: None,
+        icmp: None,
+        len: len as u32,
+    };
+    let (kind, inner) = match protocol {
+        // IPIP (RFC 2003) and IPv6 in IP (RFC 4213 6in4, RFC 2473).
+        4 => (TunnelKind::Ip { inner: 4 }, Network::Ipv4(payload)),
+        41 => (TunnelKind::Ip { inner: 6 }, Network::Ipv6(payload)),
+        47 => match gre::parse(payload) {
+            Some(found) => found,
+            None => return Decoded::Datagram(datagram),
+        },
+        17 => match udp::parse(payload, cx.ports) {
+            udp::Udp::Tunnel(kind, inner) => (kind, inner),
+            udp::Udp::Plain(ports) => {
+                datagram.ports = ports;
+                return Decoded::Datagram(datagram);
+            }
+        },
+        1 | 58 => {
+            return match icmp::parse(protocol, payload, src, frame, cx) {
+                icmp::Icmp::Error(e) => Decoded::IcmpError(e),
+                icmp::Icmp::Other(t) => {
+                    datagram.icmp = t;
+                    Decoded::Datagram(datagram)
+                }
+            };
+        }
+        _ => return Decoded::Datagram(datagram),
+    };
+    cx.tunnels.push(Tunnel { kind, src, dst });
+    walk(inner, vlan, frame, cx)
 }
 
 #[cfg(test)]

@@ -50,6 +50,7 @@ fn seg(n: u64, src: &str, dst: &str, flags: u16, seq: u32, ack: u32, len: u32, m
             total_len,
             dont_fragment: true,
             vlan: None,
+            carried: None,
         },
         frame: FrameRef {
             number: n,

@@ -74,6 +74,22 @@ python3 ext-chain.py 16 | text2pcap -q -F pcap -l 229 - ipv6-ext16.pcap  # 16 IP
 python3 pcaptool.py tsresol lo-nano.pcap tsresol-bin30.pcapng 0x9e 0   # 2^-30 s
 python3 pcaptool.py tsresol lo-nano.pcap tsresol-ps12.pcapng 0x0c 1795600000  # ps
 
+# Link types no interface here has: the same real packets under another
+# link-layer header. linkhdr.py prints text2pcap input (the header bytes of
+# that link type before each IP packet, and its timestamp); text2pcap sets
+# the link type. One pcapng then mixes three of them, one per interface.
+for spec in "ppp lo-ipv4 9" "ppp-hdlc lo-ipv6 50" "chdlc lo-ipv4 104" \
+        "wlan lo-ipv4 105" "radiotap lo-ipv6 127" "arcnet lo-ipv4 129" \
+        "juniper lo-ipv6 178" "ipoib lo-ipv4 242"; do
+    set -- $spec
+    python3 linkhdr.py "$2.pcap" "$1" |
+        TZ=UTC text2pcap -q -F pcap -l "$3" -t '%Y-%m-%d %H:%M:%S.%f' - "link-$1.pcap"
+done
+# Wiretap writes 50 as 9 (one encapsulation for both): set the file
+# header's link type (byte 20, little-endian) back to LINKTYPE_PPP_HDLC.
+printf '\x32' | dd of=link-ppp-hdlc.pcap bs=1 seek=20 conv=notrunc status=none
+mergecap -F pcapng -w link-mixed.pcapng link-ppp.pcap link-ipoib.pcap lo-ipv6.pcap
+
 # Error fixtures.
 printf 'these are my notes, not a capture\n' > not-a-capture.txt
 : > empty.pcap
