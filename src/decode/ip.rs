@@ -107,9 +107,8 @@ pub(crate) fn ipv4(data: &[u8], vlan: Option<u16>, frame: &Frame<'_>, cx: &mut C
         return walk(Network::Ipv4(&packet), vlan, frame, cx);
     }
     // Keyed like tshark's ip.dst: the final hop of a source route.
-    let dst = IpAddr::V4(
-        source_route::final_hop(&data[20..header_len]).unwrap_or(ip.get_destination()),
-    );
+    let dst =
+        IpAddr::V4(source_route::final_hop(&data[20..header_len]).unwrap_or(ip.get_destination()));
     let protocol = ip.get_next_level_protocol().0;
     let payload = &data[header_len..captured_end];
     let len = total_len - header_len;
