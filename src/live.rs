@@ -1,6 +1,7 @@
 //! The live demo's building blocks: a real TCP exchange on loopback, a
 //! packet sniffer that keeps exactly that exchange's frames, the kernel's own
-//! view of the socket state changes, pcap export and privilege handling.
+//! view of the socket state changes, pcap export and privilege handling
+//! (the privileged broker process and the drop of everything else).
 //!
 //! ```text
 //!  exchange (socket calls, step by step)
@@ -72,14 +73,6 @@ pub enum LiveError {
     /// No free port or address could be found for the exchange.
     #[error("no usable loopback address/port: {0}; pass another port or check loopback")]
     Setup(io::Error),
-    /// Writing a pcap file failed.
-    #[error("cannot write pcap file {path}: {reason}; check the directory exists and is writable")]
-    Pcap {
-        /// The target path.
-        path: String,
-        /// What went wrong.
-        reason: String,
-    },
     /// Splitting or dropping privileges failed (nothing runs then).
     #[error("cannot drop privileges: {0}; run without sudo/setcap or check SUDO_UID/SUDO_GID")]
     Privilege(String),
