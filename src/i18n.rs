@@ -9,9 +9,11 @@
 
 mod demo_text;
 mod en;
+mod figure_text;
 mod zh;
 
 pub use demo_text::DemoText;
+pub use figure_text::{FigureText, figure_text};
 
 use crate::conversation::{Cause, Label, Role, Side};
 use crate::live::exchange::Scenario;

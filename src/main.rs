@@ -50,9 +50,15 @@ struct ReplayArgs {
     /// unless --conn).
     #[arg(long, group = "mode")]
     svg: bool,
+    /// Write the walk as one self-contained HTML page (ladder, explanation,
+    /// state diagram; English and Chinese; works offline and on a phone).
+    #[arg(long, group = "mode", value_name = "FILE")]
+    html: Option<PathBuf>,
     /// Only connection N (its index in --list).
     #[arg(long, value_name = "N")]
     conn: Option<usize>,
+    #[command(flatten)]
+    figure: FigureArgs,
     /// Absolute sequence and acknowledgment numbers instead of relative ones.
     #[arg(long)]
     absolute: bool,
@@ -63,6 +69,14 @@ struct ReplayArgs {
     tunnel_port: Vec<synack::decode::TunnelPort>,
     #[command(flatten)]
     ui: UiArgs,
+}
+
+/// Options of the --svg picture.
+#[derive(Args, Debug, Default, Clone)]
+struct FigureArgs {
+    /// With --svg: space the arrows by capture time instead of evenly.
+    #[arg(long)]
+    time_scale: bool,
 }
 
 /// Options of the terminal UI.
@@ -77,15 +91,19 @@ struct UiArgs {
 }
 
 impl UiArgs {
-    fn options(&self, file_name: String, conn: Option<usize>) -> synack::ui::UiOptions {
+    fn lang(&self) -> synack::i18n::Lang {
         use synack::i18n::Lang;
+        match self.lang.as_deref() {
+            Some("zh") => Lang::Zh,
+            Some(_) => Lang::En,
+            None => Lang::from_env(),
+        }
+    }
+
+    fn options(&self, file_name: String, conn: Option<usize>) -> synack::ui::UiOptions {
         use synack::ui::ThemeName;
         synack::ui::UiOptions {
-            lang: match self.lang.as_deref() {
-                Some("zh") => Lang::Zh,
-                Some(_) => Lang::En,
-                None => Lang::from_env(),
-            },
+            lang: self.lang(),
             theme: match self.theme.as_str() {
                 "light" => ThemeName::Light,
                 "projector" => ThemeName::Projector,
@@ -109,6 +127,16 @@ struct DemoArgs {
     /// Run the whole scenario without pauses and print one JSON document.
     #[arg(long, group = "demo_mode")]
     json: bool,
+    /// Run the whole scenario without pauses and print its ladder as an SVG
+    /// picture, with the socket calls and the kernel's verdict.
+    #[arg(long, group = "demo_mode")]
+    svg: bool,
+    /// Run the whole scenario without pauses and write the walk as one
+    /// self-contained HTML page.
+    #[arg(long, group = "demo_mode", value_name = "FILE")]
+    html: Option<PathBuf>,
+    #[command(flatten)]
+    figure: FigureArgs,
     /// Save the captured exchange as a pcap (plus STEM.kernel.tsv and
     /// STEM.timewait.txt with the kernel's view).
     #[arg(long, value_name = "FILE")]
@@ -206,7 +234,8 @@ fn demo_cmd(args: DemoArgs) -> Result<()> {
         Some(path) => Some(demo::SavePlan::check(path).context("--save")?),
         None => None,
     };
-    if !(args.print || args.json) && std::io::stdout().is_terminal() {
+    let batch = args.print || args.json || args.svg || args.html.is_some();
+    if !batch && std::io::stdout().is_terminal() {
         return demo_tui(scenario, config, &args, save);
     }
     let mut session = match Session::start(scenario, config) {
@@ -220,7 +249,7 @@ fn demo_cmd(args: DemoArgs) -> Result<()> {
             eprintln!(
                 "synack: showing the bundled capture {name} instead; the kernel column is unavailable without privileges"
             );
-            return replay_bytes(name, bytes, args.json, style);
+            return replay_bytes(name, bytes, &args, style);
         }
         Err(e) => return Err(e.into()),
     };
@@ -241,6 +270,17 @@ fn demo_cmd(args: DemoArgs) -> Result<()> {
     let style = style(origin);
     if args.json {
         return emit_json(&demo::report::json(&session, &style));
+    }
+    let figure = figure_options(&args.ui, &args.figure, &style);
+    if args.svg {
+        let Some(svg) = demo::report::svg(&session, &figure) else {
+            bail!("--svg: no TCP segment was captured");
+        };
+        return emit(&svg);
+    }
+    if let Some(path) = &args.html {
+        let page = demo::report::html(&session, &style, args.ui.lang());
+        return write_html(path, &page);
     }
     emit(&demo::report::print(&session, &style))
 }
@@ -298,16 +338,52 @@ fn demo_tui(
     }
 }
 
+/// The --svg options from the command line.
+fn figure_options<'a>(ui: &UiArgs, fig: &FigureArgs, style: &Style) -> output::SvgOptions<'a> {
+    output::SvgOptions {
+        lang: ui.lang(),
+        relative: style.relative,
+        time_scale: fig.time_scale,
+        ..output::SvgOptions::default()
+    }
+}
+
+/// Writes the --html page to `path`.
+fn write_html(path: &std::path::Path, page: &str) -> Result<()> {
+    std::fs::write(path, page).with_context(|| format!("--html {}", path.display()))?;
+    eprintln!("synack: wrote {} ({} bytes)", path.display(), page.len());
+    Ok(())
+}
+
 /// Shows a capture held in memory (the bundled scenario captures).
 fn replay_bytes(
     name: &str,
     bytes: &'static [u8],
-    json: bool,
+    args: &DemoArgs,
     style: impl Fn(std::time::Duration) -> Style,
 ) -> Result<()> {
     let replay = replay::load_bytes(name, bytes)?;
     let style = style(replay.origin.unwrap_or_default());
-    if json {
+    if let Some(conn) = replay.connections().first()
+        && args.svg
+    {
+        return emit(&output::svg(
+            conn,
+            &figure_options(&args.ui, &args.figure, &style),
+        ));
+    }
+    if let Some(path) = &args.html {
+        let page = output::html::page(
+            name,
+            &replay.connections().iter().collect::<Vec<_>>(),
+            replay.skipped(),
+            &style,
+            args.ui.lang(),
+            None,
+        );
+        return write_html(path, &page);
+    }
+    if args.json {
         return emit_json(&output::document(
             name,
             replay.connections(),
@@ -330,9 +406,7 @@ fn color_wanted() -> bool {
 
 /// Writes a JSON document, pretty-printed, to stdout.
 fn emit_json(doc: &serde_json::Value) -> Result<()> {
-    let mut text = serde_json::to_string_pretty(doc).context("encoding JSON")?;
-    text.push('\n');
-    emit(&text)
+    emit(&output::json_text(doc))
 }
 
 /// Writes `text` to stdout; a closed pipe (`| head`) is not an error.
@@ -346,7 +420,7 @@ fn emit(text: &str) -> Result<()> {
 
 fn replay_cmd(mut args: ReplayArgs) -> Result<()> {
     let name = args.file.display().to_string();
-    let walk = !(args.list || args.print || args.json || args.svg);
+    let walk = !(args.list || args.print || args.json || args.svg || args.html.is_some());
     if walk && !std::io::stdout().is_terminal() {
         eprintln!(
             "synack: stdout is not a terminal: printing the ladder (--print) instead of the walk-through"
@@ -386,7 +460,7 @@ fn replay_cmd(mut args: ReplayArgs) -> Result<()> {
             conns.len() - 1
         );
     }
-    if !(args.list || args.print || args.json || args.svg) {
+    if !(args.list || args.print || args.json || args.svg || args.html.is_some()) {
         let opts = args.ui.options(name, args.conn);
         return synack::ui::run(replay, opts);
     }
@@ -403,7 +477,19 @@ fn replay_cmd(mut args: ReplayArgs) -> Result<()> {
         return emit_json(&output::document(&name, chosen, replay.skipped(), &style));
     }
     if args.svg {
-        return emit(&output::svg(chosen[0], &style));
+        let figure = figure_options(&args.ui, &args.figure, &style);
+        return emit(&output::svg(chosen[0], &figure));
+    }
+    if let Some(path) = &args.html {
+        let page = output::html::page(
+            &name,
+            &chosen,
+            replay.skipped(),
+            &style,
+            args.ui.lang(),
+            None,
+        );
+        return write_html(path, &page);
     }
     let mut text = if args.list {
         output::list(&chosen, &style)

@@ -1,8 +1,10 @@
 //! Exports of the model without a terminal UI: the `--list` table, the
-//! `--print` text ladder and the `--json` document and the `--svg` picture. Each renders into a
+//! `--print` text ladder and the `--json` document, the `--svg` picture and the `--html` page. Each renders into a
 //! `String` (or a `serde_json::Value`) so output is byte-stable and tested
 //! by snapshots; writing to stdout is the caller's job.
 
+pub mod figure;
+pub mod html;
 mod json;
 mod ladder;
 mod list;
@@ -10,10 +12,10 @@ mod svg;
 
 use std::time::Duration;
 
-pub use json::{ConnectionJson, document};
+pub use json::{ConnectionJson, document, json_text};
 pub use ladder::{ladder, ladder_with};
 pub use list::{list, seen_summary};
-pub use svg::svg;
+pub use svg::{SvgOptions, svg};
 
 /// How to print numbers and whether to colour.
 #[derive(Clone, Copy, Debug)]

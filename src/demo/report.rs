@@ -168,3 +168,103 @@ pub fn json(session: &Session, style: &Style) -> Value {
     doc["kernel_unavailable"] = json!(session.kernel_unavailable);
     doc
 }
+
+/// The short form of call `index` for a figure's lane: `connect()`,
+/// `sendall(b'hello')`, `recv() → b''`, `connect() → ConnectionRefusedError`.
+fn short_call(session: &Session, index: usize) -> String {
+    use crate::live::exchange::CallKind;
+    let call = &session.calls()[index];
+    let outcome = session.outcomes.iter().find(|o| o.index == index);
+    // `conn, addr = s.accept()` → `accept()`; `c.sendall(b'hi')` → `sendall(b'hi')`.
+    let method = call.text.rsplit(" = ").next().unwrap_or(&call.text);
+    let method = method.split_once('.').map_or(method, |(_, m)| m);
+    let name = method.split('(').next().unwrap_or(method);
+    let mut text = match call.kind {
+        CallKind::Send | CallKind::Shutdown => method.to_string(),
+        CallKind::SetLinger => "setsockopt(SO_LINGER, 0)".to_string(),
+        _ => format!("{name}()"),
+    };
+    if let Some(o) = outcome {
+        let returned = o.returned.split(" — ").next().unwrap_or(&o.returned);
+        if o.error.is_some() || returned.contains("Error") {
+            let _ = write!(
+                text,
+                " → {}",
+                returned.split(':').next().unwrap_or(returned)
+            );
+        } else if call.kind == CallKind::Recv {
+            let _ = write!(text, " → {returned}");
+        }
+    }
+    text
+}
+
+/// The socket calls and kernel verdict drawn beside connection `conn`: the
+/// calls from the one that opened it (from the first call for the first
+/// connection) to the one that caused its last segment (to the end for the
+/// last connection), each placed before the first segment captured after it.
+pub fn marks(session: &Session, conn: &Connection) -> output::figure::Marks {
+    use output::figure::FigCall;
+    let conns = session.tracker.connections();
+    let n = conn.steps.len();
+    let of: Vec<Option<usize>> = (0..n).map(|i| call_of_step(session, conn, i)).collect();
+    let from = if conn.index == 0 {
+        0
+    } else {
+        of.first().copied().flatten().unwrap_or(0)
+    };
+    let to = if conn.index + 1 >= conns.len() {
+        session.position()
+    } else {
+        of.last().copied().flatten().map_or(from, |c| c + 1)
+    };
+    let calls = (from..to.min(session.position()))
+        .map(|c| {
+            let first = of.iter().position(|&k| k == Some(c));
+            let before = first.unwrap_or_else(|| {
+                of.iter()
+                    .position(|&k| k.is_some_and(|k| k > c))
+                    .unwrap_or(n)
+            });
+            FigCall {
+                side: match session.calls()[c].side {
+                    crate::live::exchange::Side::Client => crate::conversation::Side::Client,
+                    crate::live::exchange::Side::Server => crate::conversation::Side::Server,
+                },
+                text: short_call(session, c),
+                before,
+                caused: first.is_some(),
+            }
+        })
+        .collect();
+    let kernel = session.verdicts().and_then(|v| {
+        let vs = v.get(conn.index)?;
+        let mut agree = [false; 2];
+        for v in vs {
+            agree[v.side.idx()] = v.agrees();
+        }
+        Some(agree)
+    });
+    output::figure::Marks { calls, kernel }
+}
+
+/// `synack demo --svg`: the first connection's picture with the calls and
+/// the kernel's verdict; `None` when nothing was captured.
+pub fn svg(session: &Session, opt: &output::SvgOptions) -> Option<String> {
+    let conn = session.tracker.connections().first()?;
+    let marks = marks(session, conn);
+    Some(output::svg(
+        conn,
+        &output::SvgOptions {
+            marks: Some(&marks),
+            ..*opt
+        },
+    ))
+}
+
+/// `synack demo --html FILE`: the page, embedding [`json`]'s document.
+pub fn html(session: &Session, style: &Style, lang: crate::i18n::Lang) -> String {
+    let conns: Vec<&Connection> = session.tracker.connections().iter().collect();
+    let marks: Vec<output::figure::Marks> = conns.iter().map(|c| marks(session, c)).collect();
+    output::html::page_with(&json(session, style), &conns, style, lang, Some(&marks))
+}

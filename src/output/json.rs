@@ -164,3 +164,11 @@ pub fn document<'a>(
     };
     serde_json::to_value(doc).unwrap_or(serde_json::Value::Null)
 }
+
+/// The document as `--json` prints it: pretty-printed, one final newline.
+/// The `--html` page embeds exactly this text.
+pub fn json_text(doc: &serde_json::Value) -> String {
+    let mut text = serde_json::to_string_pretty(doc).unwrap_or_else(|_| "null".into());
+    text.push('\n');
+    text
+}

@@ -1,0 +1,214 @@
+//! What the exported figures (`--svg`, `--html`) draw beyond the model's
+//! own fields, decided once for both: the phase bands, which segments were
+//! lost before their retransmission, the short arrow label, and for a demo
+//! capture the socket calls and the kernel's verdict ([`Marks`]).
+//! Language-free and pure: it reads a [`Connection`], never changes it.
+
+use std::fmt::Write;
+
+use crate::conversation::{Connection, Label, Side, Step};
+use crate::i18n::Phase;
+
+/// One phase band: consecutive steps of the same [`Phase`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Band {
+    /// What the band is called.
+    pub kind: BandKind,
+    /// Index of its first step.
+    pub first: usize,
+    /// Index of its last step.
+    pub last: usize,
+}
+
+/// The name of a band: the teardown is named after what it contains.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BandKind {
+    /// SYN, SYN-ACK, ACK (RFC 9293 §3.5).
+    Handshake,
+    /// Data and acknowledgments.
+    Data,
+    /// Both sides sent a FIN: the four-way teardown (RFC 9293 §3.6).
+    FourWay,
+    /// Both FINs crossed (a side went through CLOSING, RFC 9293 §3.6 case 2).
+    Simultaneous,
+    /// A teardown with one FIN (the capture ends before the other).
+    Teardown,
+    /// A RST ends the connection (RFC 9293 §3.5.2).
+    Reset,
+}
+
+/// The phase bands of `conn`, in order.
+pub fn bands(conn: &Connection) -> Vec<Band> {
+    let mut out: Vec<(Phase, Band)> = Vec::new();
+    for (i, step) in conn.steps.iter().enumerate() {
+        let phase = crate::ui::phase_of(step);
+        match out.last_mut() {
+            Some((p, band)) if *p == phase => band.last = i,
+            _ => out.push((
+                phase,
+                Band {
+                    kind: BandKind::Data,
+                    first: i,
+                    last: i,
+                },
+            )),
+        }
+    }
+    out.into_iter()
+        .map(|(phase, mut band)| {
+            let steps = &conn.steps[band.first..=band.last];
+            band.kind = match phase {
+                Phase::Handshake => BandKind::Handshake,
+                Phase::Data => BandKind::Data,
+                Phase::Teardown if steps.iter().any(|s| s.segment.flags.rst()) => BandKind::Reset,
+                Phase::Teardown => {
+                    let fin = |side: Side| {
+                        steps
+                            .iter()
+                            .any(|s| s.from == side && s.segment.flags.fin())
+                    };
+                    let closing = steps
+                        .iter()
+                        .any(|s| s.states.contains(&crate::state::TcpState::Closing));
+                    if closing {
+                        BandKind::Simultaneous
+                    } else if fin(Side::Client) && fin(Side::Server) {
+                        BandKind::FourWay
+                    } else {
+                        BandKind::Teardown
+                    }
+                }
+            };
+            band
+        })
+        .collect()
+}
+
+/// Sequence space a step occupies: payload plus one for SYN and FIN.
+fn seq_len(step: &Step) -> u32 {
+    let f = step.segment.flags;
+    step.segment.payload_len + u32::from(f.syn()) + u32::from(f.fin())
+}
+
+/// For each step, whether it was lost: a later segment of the same sender
+/// is a retransmission of it (same first sequence number) and nothing the
+/// peer sent in between acknowledged any of it (RFC 9293 §3.8.1: the
+/// retransmission timer ran out). A capture cannot tell a lost segment
+/// from a lost acknowledgment; the figure draws what the sender concluded.
+pub fn lost(conn: &Connection) -> Vec<bool> {
+    let steps = &conn.steps;
+    let mut out = vec![false; steps.len()];
+    for (i, re) in steps.iter().enumerate() {
+        if !re.labels.contains(&Label::Retransmission) {
+            continue;
+        }
+        let Some(j) = (0..i).rev().find(|&j| {
+            let s = &steps[j];
+            s.from == re.from && s.rel_seq == re.rel_seq && seq_len(s) > 0
+        }) else {
+            continue;
+        };
+        let first = steps[j].rel_seq;
+        let acked = steps[j + 1..i].iter().any(|s| {
+            s.from != re.from && s.segment.flags.ack() && (s.rel_ack.wrapping_sub(first) as i32) > 0
+        });
+        out[j] = !acked;
+    }
+    out
+}
+
+/// The text above an arrow: flags, seq, ack when set, len when not zero.
+pub fn arrow_text(step: &Step, relative: bool) -> String {
+    let seg = &step.segment;
+    let (seq, ack) = if relative {
+        (step.rel_seq, step.rel_ack)
+    } else {
+        (seg.seq, seg.ack)
+    };
+    let mut s = format!("{} seq={seq}", seg.flags);
+    if seg.flags.ack() {
+        let _ = write!(s, " ack={ack}");
+    }
+    if seg.payload_len > 0 {
+        let _ = write!(s, " len={}", seg.payload_len);
+    }
+    s
+}
+
+/// A socket call drawn in its side's lane.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FigCall {
+    /// Who called it.
+    pub side: Side,
+    /// Short form: `connect()`, `recv() → b''`.
+    pub text: String,
+    /// The step it is drawn before (`steps.len()`: after the last).
+    pub before: usize,
+    /// Whether step `before` is the first segment it caused (drawn on the
+    /// same row, where the segment leaves).
+    pub caused: bool,
+}
+
+/// What a demo capture adds to a figure.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Marks {
+    /// The calls, in the order they were made.
+    pub calls: Vec<FigCall>,
+    /// Per side (client, server): whether the kernel's chain of states
+    /// agreed with the inferred one; `None` without a kernel trace.
+    pub kernel: Option<[bool; 2]>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::replay;
+
+    fn conn(name: &str) -> Connection {
+        let r = replay::load(std::path::Path::new(&format!("captures/{name}"))).unwrap();
+        r.connections()[0].clone()
+    }
+
+    #[test]
+    fn normal_close_has_three_bands_ending_in_four_way_teardown() {
+        let b = bands(&conn("normal.pcap"));
+        let kinds: Vec<_> = b.iter().map(|b| b.kind).collect();
+        assert_eq!(
+            kinds,
+            [BandKind::Handshake, BandKind::Data, BandKind::FourWay]
+        );
+        assert_eq!((b[0].first, b[0].last), (0, 2));
+        assert_eq!((b[2].first, b[2].last), (7, 10));
+    }
+
+    #[test]
+    fn abort_ends_in_a_reset_band() {
+        let b = bands(&conn("abort.pcap"));
+        assert_eq!(b.last().map(|b| b.kind), Some(BandKind::Reset));
+    }
+
+    #[test]
+    fn unacknowledged_data_before_its_retransmission_is_lost() {
+        let c = conn("fin-retransmit.pcap");
+        let lost: Vec<usize> = lost(&c)
+            .iter()
+            .enumerate()
+            .filter_map(|(i, &l)| l.then_some(i + 1))
+            .collect();
+        // Segments 4 (data) and 9 (FIN) were each sent again at 5 and 10
+        // with no acknowledgment in between.
+        assert_eq!(lost, [4, 9]);
+    }
+
+    #[test]
+    fn nothing_is_lost_in_a_clean_exchange() {
+        assert!(lost(&conn("normal.pcap")).iter().all(|l| !l));
+    }
+
+    #[test]
+    fn arrow_text_omits_zero_length_and_absent_ack() {
+        let c = conn("normal.pcap");
+        assert_eq!(arrow_text(&c.steps[0], true), "SYN seq=0");
+        assert_eq!(arrow_text(&c.steps[3], true), "PSH-ACK seq=1 ack=1 len=5");
+    }
+}
