@@ -64,13 +64,18 @@ pub fn page_with(
     let mut templates = String::new();
     let mut views = Vec::new();
     for (k, conn) in conns.iter().enumerate() {
-        let m = marks.and_then(|m| m.get(k));
+        // The page lists the calls in their own panel: the ladder keeps
+        // only the kernel's verdict, and stays narrow enough to read.
+        let m = marks.and_then(|m| m.get(k)).map(|m| Marks {
+            calls: Vec::new(),
+            kernel: m.kernel,
+        });
         for l in langs {
             let opt = SvgOptions {
                 lang: l,
                 relative: style.relative,
                 time_scale: false,
-                marks: m,
+                marks: m.as_ref(),
                 steps: true,
             };
             let _ = writeln!(

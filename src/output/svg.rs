@@ -216,11 +216,12 @@ pub fn svg(conn: &Connection, opt: &SvgOptions) -> String {
             y,
             state: t.to,
             title: format!(
-                "{}: {} → {} · {}",
+                "{}: {} → {} · {} (RFC 9293 §{})",
                 s.side(t.endpoint),
                 t.from,
                 t.to,
-                s.cause(t.cause)
+                s.cause(t.cause),
+                t.cause.rfc_section()
             ),
             step: t.step + 1,
         });
@@ -387,9 +388,12 @@ fn call_text(o: &mut String, cols: &Columns, opt: &SvgOptions, pc: &layout::Plac
         Side::Client => (cols.client - STATE_W - 10.0, "end"),
         Side::Server => (cols.server + STATE_W + 10.0, "start"),
     };
+    // Monospace glyphs are 0.6 em wide: long calls shrink to fit the lane.
+    let wide = call.text.chars().count() as f64 * 0.6 * 15.0;
+    let size = (15.0 * (layout::LANE_W - 16.0) / wide).clamp(10.0, 15.0);
     let _ = writeln!(
         o,
-        r##"<text class="call" x="{x:.1}" y="{:.1}" text-anchor="{anchor}" font-family="{MONO}" font-size="15" fill="#222">{}</text>"##,
+        r##"<text class="call" x="{x:.1}" y="{:.1}" text-anchor="{anchor}" font-family="{MONO}" font-size="{size:.1}" fill="#222">{}</text>"##,
         pc.y + 5.0,
         esc(&call.text)
     );
@@ -450,7 +454,7 @@ fn time_axis(o: &mut String, conn: &Connection, rows: &Rows, per_sec: f64, x: f6
         let y = y_first + t * per_sec;
         let _ = writeln!(
             o,
-            r#"<line x1="{:.1}" y1="{y:.1}" x2="{x:.1}" y2="{y:.1}" stroke="{MUTED}"/><text x="{:.1}" y="{:.1}" text-anchor="end" font-size="12" fill="{MUTED}">{} {unit}</text>"#,
+            r#"<line x1="{:.1}" y1="{y:.1}" x2="{x:.1}" y2="{y:.1}" stroke="{MUTED}"/><text x="{:.1}" y="{:.1}" text-anchor="end" font-size="14" fill="{MUTED}">{} {unit}</text>"#,
             x - 5.0,
             x - 7.0,
             y + 4.0,

@@ -1,0 +1,323 @@
+//! The `--html` page: it embeds exactly the `--json` document, stays small,
+//! and works in a real browser. Headless Chromium (skipped when not
+//! installed) loads the page from `file://` with `--dump-dom` at a position
+//! given in the URL (`#step=8`, `&lang=zh`), and the test reads the
+//! rendered DOM: the ids `client-state` / `server-state`, the explanation,
+//! the Chinese texts. Chromium's log (`--enable-logging=stderr`) must show
+//! no console message (errors, uncaught exceptions, failed loads).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use assert_cmd::Command as Cmd;
+use serde_json::Value;
+
+fn synack(args: &[&str]) -> String {
+    let out = Cmd::cargo_bin("synack")
+        .unwrap()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_remove("LANG")
+        .env_remove("LC_ALL")
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Writes the page of `capture` into `dir` and returns its path and text.
+fn page(capture: &str, dir: &Path) -> (PathBuf, String) {
+    let path = dir.join("walk.html");
+    synack(&["replay", capture, "--html", path.to_str().unwrap()]);
+    let text = std::fs::read_to_string(&path).unwrap();
+    (path, text)
+}
+
+/// The text of `<script ... id="ID">` in `html`.
+fn script(html: &str, id: &str) -> String {
+    let open = format!(r#"<script type="application/json" id="{id}">"#);
+    let start = html.find(&open).expect("script element") + open.len();
+    let len = html[start..].find("</script>").unwrap();
+    html[start..start + len].to_string()
+}
+
+#[test]
+fn the_page_embeds_exactly_the_json_document() {
+    let dir = tempfile::tempdir().unwrap();
+    for capture in ["captures/normal.pcap", "captures/demo-backlog.pcap"] {
+        let (_, html) = page(capture, dir.path());
+        let json = synack(&["replay", capture, "--json"]);
+        assert_eq!(script(&html, "synack-doc"), json, "{capture}");
+    }
+}
+
+#[test]
+fn a_twenty_segment_walk_stays_under_150_kb() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, normal) = page("captures/normal.pcap", dir.path());
+    let (_, chat) = page("captures/demo-chat.pcap", dir.path());
+    let doc: Value =
+        serde_json::from_str(&synack(&["replay", "captures/demo-chat.pcap", "--json"])).unwrap();
+    let segments = doc["connections"][0]["segments"].as_array().unwrap().len();
+    assert!(segments >= 19, "{segments}");
+    eprintln!(
+        "normal.pcap (11 segments): {} bytes; demo-chat.pcap ({segments} segments): {} bytes",
+        normal.len(),
+        chat.len()
+    );
+    assert!(chat.len() < 150_000, "{} bytes", chat.len());
+    for (name, html) in [("normal", &normal), ("chat", &chat)] {
+        for needle in ["http://", "https://"] {
+            // The only URL allowed is the SVG namespace, which loads nothing.
+            let other = html
+                .match_indices(needle)
+                .filter(|(i, _)| !html[*i..].starts_with("http://www.w3.org/2000/svg"))
+                .count();
+            assert_eq!(other, 0, "{name}: the page must not reference the network");
+        }
+        assert!(!html.contains("<script src") && !html.contains("<link rel=\"stylesheet\""));
+    }
+}
+
+/// Runs headless Chromium on `url` with `--dump-dom`; returns the DOM and
+/// the console lines of its log, or `None` when Chromium is not installed.
+fn chromium(url: &str) -> Option<(String, Vec<String>)> {
+    let bin = ["chromium", "chromium-browser", "google-chrome"]
+        .into_iter()
+        .find(|b| {
+            Command::new(b)
+                .arg("--version")
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()
+                .is_ok_and(|s| s.success())
+        });
+    let Some(bin) = bin else {
+        eprintln!("chromium not installed: browser test skipped");
+        return None;
+    };
+    let profile = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (out_path, err_path) = (dir.path().join("dom"), dir.path().join("log"));
+    let mut child = Command::new(bin)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--enable-logging=stderr",
+            "--v=0",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg("--dump-dom")
+        .arg(url)
+        .stdout(std::fs::File::create(&out_path).unwrap())
+        .stderr(std::fs::File::create(&err_path).unwrap())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        if let Some(st) = child.try_wait().unwrap() {
+            assert!(st.success(), "chromium failed on {url}");
+            break;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("chromium did not finish within 60 s on {url}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let dom = std::fs::read_to_string(&out_path).unwrap();
+    let log = std::fs::read_to_string(&err_path).unwrap();
+    let console = log
+        .lines()
+        .filter(|l| l.contains("CONSOLE") || l.contains("Uncaught"))
+        .map(str::to_string)
+        .collect();
+    Some((dom, console))
+}
+
+/// The text content of the element with `id` in the dumped DOM (tags
+/// inside it dropped).
+fn by_id(dom: &str, id: &str) -> String {
+    let at = dom
+        .find(&format!(r#"id="{id}""#))
+        .unwrap_or_else(|| panic!("no element #{id}"));
+    let open = at + dom[at..].find('>').unwrap() + 1;
+    let tag_start = dom[..at].rfind('<').unwrap() + 1;
+    let tag: String = dom[tag_start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .collect();
+    // Find the matching close tag, counting nested elements of the same name.
+    let (mut depth, mut i) = (1, open);
+    let (o, c) = (format!("<{tag}"), format!("</{tag}>"));
+    while depth > 0 {
+        let next_c = dom[i..].find(&c).map(|k| k + i).expect("closing tag");
+        match dom[i..].find(&o).map(|k| k + i) {
+            Some(k) if k < next_c => {
+                depth += 1;
+                i = k + o.len();
+            }
+            _ => {
+                depth -= 1;
+                i = next_c + c.len();
+            }
+        }
+    }
+    let inner = &dom[open..i - c.len()];
+    let mut text = String::new();
+    let mut in_tag = false;
+    for ch in inner.chars() {
+        match ch {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                text.push(' ');
+            }
+            _ if !in_tag => text.push(ch),
+            _ => {}
+        }
+    }
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn chromium_walks_the_normal_capture() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, _) = page("captures/normal.pcap", dir.path());
+    // What the model says (the --json document): position N of the walk is
+    // after segment N, i.e. segments[N-1].
+    let doc: Value =
+        serde_json::from_str(&synack(&["replay", "captures/normal.pcap", "--json"])).unwrap();
+    let seg = |n: usize, k: &str| {
+        doc["connections"][0]["segments"][n - 1][k]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(
+        (seg(8, "client_state"), seg(8, "server_state")),
+        ("FIN_WAIT1".into(), "CLOSE_WAIT".into())
+    );
+    assert_eq!(
+        (seg(2, "client_state"), seg(2, "server_state")),
+        ("ESTABLISHED".into(), "SYN_RECV".into())
+    );
+
+    let url = format!("file://{}", path.display());
+    let Some((dom, console)) = chromium(&format!("{url}#step=8")) else {
+        return;
+    };
+    assert!(console.is_empty(), "console: {console:?}");
+    assert_eq!(by_id(&dom, "client-state"), "FIN_WAIT1");
+    assert_eq!(by_id(&dom, "server-state"), "CLOSE_WAIT");
+    assert_eq!(by_id(&dom, "position"), "step 8/11");
+    let explain = by_id(&dom, "explanation");
+    assert!(
+        explain.contains("The client sends FIN: it will send no more data."),
+        "{explain}"
+    );
+    assert!(explain.contains("ESTABLISHED → CLOSE_WAIT"), "{explain}");
+    // The ladder shows segments 1..=8 and hides the rest.
+    assert_eq!(dom.matches(r#"class="step future""#).count() > 0, true);
+    assert!(!dom.contains(r#"class="step future" data-step="8""#));
+    assert!(dom.contains(r#"class="step future" data-step="9""#));
+    // The diagram lights FIN_WAIT1 for the client and CLOSE_WAIT for the server.
+    assert!(
+        dom.contains(r#"class="dstate c" id="ds-FIN_WAIT1""#),
+        "client not lit"
+    );
+    assert!(
+        dom.contains(r#"class="dstate s" id="ds-CLOSE_WAIT""#),
+        "server not lit"
+    );
+
+    let (dom, console) = chromium(&format!("{url}#step=2")).unwrap();
+    assert!(console.is_empty(), "console: {console:?}");
+    assert_eq!(by_id(&dom, "client-state"), "ESTABLISHED");
+    assert_eq!(by_id(&dom, "server-state"), "SYN_RECV");
+
+    let (dom, console) = chromium(&format!("{url}#step=8&lang=zh")).unwrap();
+    assert!(console.is_empty(), "console: {console:?}");
+    assert_eq!(by_id(&dom, "client-state"), "FIN_WAIT1");
+    let explain = by_id(&dom, "explanation");
+    assert!(explain.contains("讲解"), "{explain}");
+    assert!(
+        explain.contains("客户端发送 FIN：它不再发送数据。"),
+        "{explain}"
+    );
+    assert!(dom.contains(r#"<html lang="zh-Hans""#));
+    assert!(
+        by_id(&dom, "ladder").contains("四次挥手"),
+        "the ladder in Chinese"
+    );
+}
+
+/// Runs `synack demo ARGS`; `None` (skipped) when it fell back to the
+/// bundled capture for lack of privileges.
+fn demo(args: &[&str]) -> Option<String> {
+    let out = Cmd::cargo_bin("synack")
+        .unwrap()
+        .env_remove("LANG")
+        .env_remove("LC_ALL")
+        .arg("demo")
+        .args(args)
+        .timeout(Duration::from_secs(60))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "demo {args:?}: {err}");
+    if err.contains("bundled capture") || err.contains("kernel column unavailable") {
+        eprintln!("needs root (CAP_NET_RAW and tracefs): live part skipped");
+        return None;
+    }
+    Some(String::from_utf8(out.stdout).unwrap())
+}
+
+#[test]
+fn demo_picture_and_page_show_the_calls_and_the_kernel() {
+    let Some(svg) = demo(&["--svg"]) else {
+        return;
+    };
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    let class_texts = |class: &str| -> Vec<String> {
+        doc.descendants()
+            .filter(|n| {
+                n.has_tag_name("text")
+                    && n.ancestors().any(|a| a.attribute("class") == Some(class))
+            })
+            .filter_map(|n| n.text().map(str::to_string))
+            .collect()
+    };
+    let calls = class_texts("call");
+    for call in ["listen()", "connect()", "accept()", "recv() → b''", "close()"] {
+        assert!(calls.iter().any(|c| c == call), "{call} missing from {calls:?}");
+    }
+    assert_eq!(class_texts("kernel"), ["✓ kernel agrees", "✓ kernel agrees"]);
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.html");
+    demo(&["--html", path.to_str().unwrap()]).unwrap();
+    let html = std::fs::read_to_string(&path).unwrap();
+    let doc: Value = serde_json::from_str(&script(&html, "synack-doc")).unwrap();
+    assert_eq!(doc["scenario"], "normal");
+    assert_eq!(doc["connections"][0]["segments"][0]["call"]["call"].as_str().map(|c| c.contains("connect(")), Some(true));
+    let Some((dom, console)) = chromium(&format!("file://{}#step=1", path.display())) else {
+        return;
+    };
+    assert!(console.is_empty(), "console: {console:?}");
+    assert_eq!(by_id(&dom, "client-state"), "SYN_SENT");
+    let now = dom.find(r#"<li class="done now">"#).expect("the current call is marked");
+    assert!(dom[now..now + 200].contains("connect(("), "{}", &dom[now..now + 200]);
+    assert!(by_id(&dom, "kernel").contains("✓ kernel agrees"));
+}
