@@ -301,3 +301,17 @@ fn snapshots_of_the_pictures() {
         svg_of("captures/fin-retransmit.pcap", &["--lang", "zh"])
     );
 }
+
+#[test]
+fn the_readme_picture_is_a_demo_figure_that_renders() {
+    let svg =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/normal.svg")).unwrap();
+    roxmltree::Document::parse(&svg).unwrap();
+    assert!(svg.contains(">connect()</text>") && svg.contains("✓ kernel agrees"));
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    assert!(readme.contains("](docs/normal.svg)"));
+    if let Some(png) = rsvg(&svg) {
+        assert!(png.starts_with(b"\x89PNG"));
+    }
+}

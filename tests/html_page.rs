@@ -293,17 +293,28 @@ fn demo_picture_and_page_show_the_calls_and_the_kernel() {
     let class_texts = |class: &str| -> Vec<String> {
         doc.descendants()
             .filter(|n| {
-                n.has_tag_name("text")
-                    && n.ancestors().any(|a| a.attribute("class") == Some(class))
+                n.has_tag_name("text") && n.ancestors().any(|a| a.attribute("class") == Some(class))
             })
             .filter_map(|n| n.text().map(str::to_string))
             .collect()
     };
     let calls = class_texts("call");
-    for call in ["listen()", "connect()", "accept()", "recv() → b''", "close()"] {
-        assert!(calls.iter().any(|c| c == call), "{call} missing from {calls:?}");
+    for call in [
+        "listen()",
+        "connect()",
+        "accept()",
+        "recv() → b''",
+        "close()",
+    ] {
+        assert!(
+            calls.iter().any(|c| c == call),
+            "{call} missing from {calls:?}"
+        );
     }
-    assert_eq!(class_texts("kernel"), ["✓ kernel agrees", "✓ kernel agrees"]);
+    assert_eq!(
+        class_texts("kernel"),
+        ["✓ kernel agrees", "✓ kernel agrees"]
+    );
 
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("demo.html");
@@ -311,13 +322,24 @@ fn demo_picture_and_page_show_the_calls_and_the_kernel() {
     let html = std::fs::read_to_string(&path).unwrap();
     let doc: Value = serde_json::from_str(&script(&html, "synack-doc")).unwrap();
     assert_eq!(doc["scenario"], "normal");
-    assert_eq!(doc["connections"][0]["segments"][0]["call"]["call"].as_str().map(|c| c.contains("connect(")), Some(true));
+    assert_eq!(
+        doc["connections"][0]["segments"][0]["call"]["call"]
+            .as_str()
+            .map(|c| c.contains("connect(")),
+        Some(true)
+    );
     let Some((dom, console)) = chromium(&format!("file://{}#step=1", path.display())) else {
         return;
     };
     assert!(console.is_empty(), "console: {console:?}");
     assert_eq!(by_id(&dom, "client-state"), "SYN_SENT");
-    let now = dom.find(r#"<li class="done now">"#).expect("the current call is marked");
-    assert!(dom[now..now + 200].contains("connect(("), "{}", &dom[now..now + 200]);
+    let now = dom
+        .find(r#"<li class="done now">"#)
+        .expect("the current call is marked");
+    assert!(
+        dom[now..now + 200].contains("connect(("),
+        "{}",
+        &dom[now..now + 200]
+    );
     assert!(by_id(&dom, "kernel").contains("✓ kernel agrees"));
 }
