@@ -262,7 +262,7 @@ pub fn svg(session: &Session, opt: &output::SvgOptions) -> Option<String> {
     ))
 }
 
-/// `synack demo --html FILE`: the page, embedding [`json`]'s document.
+/// `synack demo --html FILE`: the page, embedding [`json()`]'s document.
 pub fn html(session: &Session, style: &Style, lang: crate::i18n::Lang) -> String {
     let conns: Vec<&Connection> = session.tracker.connections().iter().collect();
     let marks: Vec<output::figure::Marks> = conns.iter().map(|c| marks(session, c)).collect();
