@@ -576,8 +576,12 @@ impl CaptureReader {
     /// Returns the next frame, `Ok(None)` at the end of the capture.
     ///
     /// A record cut short at the end of the file is not an error: it ends the
-    /// stream and adds a warning (see [`CaptureReader::warnings`]). After an
-    /// error the reader returns `Ok(None)`.
+    /// stream and adds a warning (see [`CaptureReader::warnings`]). Nor is a
+    /// damaged record or a read error after the first frame: the frames
+    /// before it stand, the stream ends and the damage (byte offset, frame
+    /// count, what was wrong) becomes a warning. Only damage before any
+    /// frame is an error. After the end or an error the reader returns
+    /// `Ok(None)`.
     pub fn next_frame(&mut self) -> Result<Option<Frame<'_>>, CaptureError> {
         loop {
             if self.done {
@@ -636,20 +640,37 @@ impl CaptureReader {
                 }
                 Step::Incomplete => {
                     if let Err(e) = input.fill() {
-                        self.done = true;
-                        return Err(e);
+                        return self.damaged(e);
                     }
                 }
                 Step::Corrupt(problem) => {
-                    self.done = true;
-                    return Err(CaptureError::Corrupt {
+                    let e = CaptureError::Corrupt {
                         path: input.name.clone(),
                         offset: input.offset(),
                         problem,
-                    });
+                    };
+                    return self.damaged(e);
                 }
             }
         }
+    }
+}
+
+impl CaptureReader {
+    /// Ends the stream at a damaged record or a read error. Once frames
+    /// were read, the damage is a warning (as tshark shows the packets
+    /// before it and then reports it) and the stream ends normally; before
+    /// any frame it is the error.
+    fn damaged(&mut self, e: CaptureError) -> Result<Option<Frame<'_>>, CaptureError> {
+        self.done = true;
+        if self.frames == 0 {
+            return Err(e);
+        }
+        let n = self.frames;
+        self.warnings.push(format!(
+            "{e}; the rest of the file is not read (kept the {n} packets before it, frames 1-{n})"
+        ));
+        Ok(None)
     }
 }
 

@@ -139,6 +139,8 @@ pub enum Text {
     ThemeProjector,
     Speed,
     Error,
+    /// Footer prefix of a warning from the source.
+    Warning,
     Yes,
     No,
 }

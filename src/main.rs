@@ -474,7 +474,9 @@ fn replay_cmd(mut args: ReplayArgs) -> Result<()> {
         origin: replay.origin.unwrap_or_default(),
     };
     if args.json {
-        return emit_json(&output::document(&name, chosen, replay.skipped(), &style));
+        let mut doc = output::document(&name, chosen, replay.skipped(), &style);
+        doc["warnings"] = replay.warnings.clone().into();
+        return emit_json(&doc);
     }
     if args.svg {
         let figure = figure_options(&args.ui, &args.figure, &style);

@@ -136,6 +136,49 @@ pub struct IpInfo {
     pub carried: Option<Box<Carried>>,
 }
 
+/// Why a TCP header could not be read whole although its fixed part (ports,
+/// sequence and acknowledgment numbers, control bits, window) could: the
+/// data offset (RFC 9293 §3.1) is impossible. Wireshark keeps such a
+/// segment in its stream as "Malformed" ("Bogus TCP header length"); so do
+/// we, with no options and no payload.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Malformed {
+    /// The data offset says fewer than the 20 bytes of the fixed header.
+    HeaderTooShort {
+        /// Header length the data offset claims, in bytes.
+        header_len: u8,
+    },
+    /// The data offset runs past the end of the IP packet.
+    HeaderPastEnd {
+        /// Header length the data offset claims, in bytes.
+        header_len: u8,
+        /// Bytes of TCP the IP header announces.
+        available: u32,
+    },
+}
+
+impl fmt::Display for Malformed {
+    /// Wireshark's wording: "bogus TCP header length (12, must be at least 20)".
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::HeaderTooShort { header_len } => {
+                write!(
+                    f,
+                    "bogus TCP header length ({header_len}, must be at least 20)"
+                )
+            }
+            Self::HeaderPastEnd {
+                header_len,
+                available,
+            } => write!(
+                f,
+                "bogus TCP header length ({header_len}, the IP packet holds only {available} bytes of TCP)"
+            ),
+        }
+    }
+}
+
 /// Where a segment came from in its capture.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct FrameRef {
@@ -177,6 +220,9 @@ pub struct Segment {
     pub ip: IpInfo,
     /// Position in the capture.
     pub frame: FrameRef,
+    /// Set when the header's data offset is impossible: the segment stays in
+    /// its connection (as in Wireshark) with no options and no payload.
+    pub malformed: Option<Malformed>,
 }
 
 impl Segment {

@@ -28,6 +28,11 @@ pub(super) struct NgInterfaces {
     own_ts: Vec<Option<(Resolution, i64)>>,
 }
 
+/// Largest captured length of a pcap packet record: libpcap's
+/// MAXIMUM_SNAPLEN and Wireshark's WTAP_MAX_PACKET_SIZE_STANDARD. A record
+/// claiming more is damaged (both tools say so too).
+const MAX_PACKET: u32 = 262_144;
+
 /// What parsing the front of the buffer produced.
 pub(super) enum Step {
     /// A packet: how many bytes the record used, where the packet data is in
@@ -55,6 +60,13 @@ pub(super) fn pcap_step(
     nanosecond: bool,
     avail: &[u8],
 ) -> Step {
+    if let Some(incl) = read_u32(avail, 8, parser.header().endianness)
+        && incl > MAX_PACKET
+    {
+        return Step::Corrupt(format!(
+            "packet record claims {incl} captured bytes, more than the {MAX_PACKET} tcpdump and Wireshark allow; the file is damaged"
+        ));
+    }
     match parser.next_raw_packet(avail) {
         Ok((rest, raw)) => {
             let data_len = raw.data.len();
@@ -75,21 +87,7 @@ pub(super) fn pcap_step(
                 wire_len: raw.orig_len.max(data_len as u32),
             }
         }
-        Err(PcapParseError::IncompleteBuffer(..)) => {
-            if avail.len() >= 16 {
-                let len_bytes: [u8; 4] = avail[8..12].try_into().expect("4 bytes");
-                let incl = match parser.header().endianness {
-                    Endianness::Big => u32::from_be_bytes(len_bytes),
-                    Endianness::Little => u32::from_le_bytes(len_bytes),
-                };
-                if incl as usize > MAX_RECORD - 16 {
-                    return Step::Corrupt(format!(
-                        "packet record claims {incl} captured bytes; the file is damaged"
-                    ));
-                }
-            }
-            Step::Incomplete
-        }
+        Err(PcapParseError::IncompleteBuffer(..)) => Step::Incomplete,
         Err(e) => Step::Corrupt(e.to_string()),
     }
 }

@@ -88,7 +88,10 @@ impl Read for Trickle {
 
 #[test]
 fn refills_and_grows_the_buffer() {
-    let big = vec![7u8; CHUNK * 3 + 5];
+    // The largest record libpcap and Wireshark accept: 262,144 bytes, more
+    // than the first buffer (with its 16-byte record header).
+    let big = vec![7u8; 262_144];
+    assert!(big.len() + 16 > CHUNK);
     let small: Vec<u8> = (0..100).collect();
     let bytes = pcap(
         false,
@@ -171,15 +174,37 @@ fn damaged_length_is_an_error_not_a_hang() {
     let mut bytes = pcap(false, false, 1, &[(1, 0, b"abcd", 4)]);
     bytes.extend_from_slice(&[0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0]);
     bytes.extend_from_slice(&[0; 64]);
-    let mut r = CaptureReader::from_bytes("d.pcap", bytes).unwrap();
+    let mut r = CaptureReader::from_bytes("d.pcap", bytes.clone()).unwrap();
     assert!(r.next_frame().unwrap().is_some());
+    // After a frame, the damage ends the stream with a warning.
+    assert!(r.next_frame().unwrap().is_none());
+    assert_eq!(
+        r.warnings(),
+        [
+            "d.pcap: damaged capture at byte offset 44: packet record claims 4294967295 captured \
+             bytes, more than the 262144 tcpdump and Wireshark allow; the file is damaged; the \
+             rest of the file is not read (kept the 1 packets before it, frames 1-1)"
+        ]
+    );
+    assert!(r.next_frame().unwrap().is_none());
+
+    // Before any frame it is the error.
+    let mut first = pcap(false, false, 1, &[]);
+    first.extend_from_slice(&bytes[44..]);
+    let mut r = CaptureReader::from_bytes("d.pcap", first).unwrap();
     let err = r.next_frame().unwrap_err();
     assert!(
         err.to_string()
-            .starts_with("d.pcap: damaged capture at byte offset 44"),
+            .starts_with("d.pcap: damaged capture at byte offset 24: packet record claims"),
         "{err}"
     );
     assert!(r.next_frame().unwrap().is_none());
+
+    // One byte more than 262,144 is damage, not a packet.
+    let big = vec![0u8; 262_145];
+    let mut r =
+        CaptureReader::from_bytes("b.pcap", pcap(false, false, 1, &[(1, 0, &big, 9)])).unwrap();
+    assert!(r.next_frame().is_err());
 }
 
 /// Little-endian pcapng block.

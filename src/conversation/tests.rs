@@ -86,6 +86,7 @@ impl Wire {
                 caplen: 54 + len,
                 wire_len: 54 + len,
             },
+            malformed: None,
         });
         self
     }

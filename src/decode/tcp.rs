@@ -13,7 +13,7 @@ use std::net::{IpAddr, SocketAddr};
 use pnet::packet::tcp::TcpPacket;
 
 use crate::capture::Frame;
-use crate::segment::{FrameRef, IpInfo, Segment, TcpFlags, TcpOptions};
+use crate::segment::{FrameRef, IpInfo, Malformed, Segment, TcpFlags, TcpOptions};
 
 /// Length of the fixed TCP header (RFC 9293 §3.1).
 const FIXED: usize = 20;
@@ -21,7 +21,9 @@ const FIXED: usize = 20;
 /// Builds a segment from the captured TCP bytes (`tcp`, possibly cut short
 /// by a snap length) and the TCP length the IP header announces
 /// (`ip_tcp_len`: TCP header plus payload). `None` when the fixed header is
-/// not all captured or the lengths are inconsistent.
+/// not all captured. An impossible data offset gives a segment marked
+/// [`Malformed`], with no options and no payload, as Wireshark keeps it in
+/// its stream.
 pub(crate) fn segment(
     tcp: &[u8],
     ip_tcp_len: usize,
@@ -32,12 +34,24 @@ pub(crate) fn segment(
 ) -> Option<Segment> {
     let view = TcpPacket::new(tcp)?;
     let header_len = usize::from(view.get_data_offset()) * 4;
-    if header_len < FIXED || header_len > ip_tcp_len {
-        return None;
-    }
+    let malformed = if header_len < FIXED {
+        Some(Malformed::HeaderTooShort {
+            header_len: header_len as u8,
+        })
+    } else if header_len > ip_tcp_len {
+        Some(Malformed::HeaderPastEnd {
+            header_len: header_len as u8,
+            available: ip_tcp_len as u32,
+        })
+    } else {
+        None
+    };
     // NS lives in the lowest bit of pnet's 4-bit "reserved" field.
     let ns = u16::from(view.get_reserved() & 1) << 8;
-    let options_end = header_len.min(tcp.len());
+    let (options_end, payload_len) = match malformed {
+        Some(_) => (FIXED, 0),
+        None => (header_len.min(tcp.len()), ip_tcp_len - header_len),
+    };
     Some(Segment {
         ts: frame.ts,
         src: SocketAddr::new(src, view.get_source()),
@@ -49,13 +63,14 @@ pub(crate) fn segment(
         urgent: view.get_urgent_ptr(),
         header_len: header_len as u8,
         options: options(&tcp[FIXED..options_end]),
-        payload_len: (ip_tcp_len - header_len) as u32,
+        payload_len: payload_len as u32,
         ip,
         frame: FrameRef {
             number: frame.number,
             caplen: frame.data.len() as u32,
             wire_len: frame.wire_len,
         },
+        malformed,
     })
 }
 

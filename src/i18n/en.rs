@@ -97,6 +97,7 @@ impl Strings for En {
             Text::ThemeProjector => "projector",
             Text::Speed => "steps/s",
             Text::Error => "error",
+            Text::Warning => "warning",
             Text::Yes => "yes",
             Text::No => "no",
         }

@@ -90,6 +90,7 @@ impl Strings for Zh {
             Text::ThemeProjector => "投影",
             Text::Speed => "步/秒",
             Text::Error => "错误",
+            Text::Warning => "警告",
             Text::Yes => "是",
             Text::No => "否",
         }

@@ -33,6 +33,9 @@ pub struct SegmentJson {
     pub role: Role,
     /// Analysis labels.
     pub labels: Vec<Label>,
+    /// Why the header is malformed (impossible data offset), when it is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub malformed: Option<String>,
     /// Client state after this segment.
     pub client_state: TcpState,
     /// Server state after this segment.
@@ -115,6 +118,7 @@ impl ConnectionJson {
                     win: s.segment.window,
                     role: s.role,
                     labels: s.labels.clone(),
+                    malformed: s.segment.malformed.map(|m| m.to_string()),
                     client_state: s.states[0],
                     server_state: s.states[1],
                 })

@@ -218,6 +218,9 @@ pub struct App {
     pub live: bool,
     /// Last error reported by the source.
     pub error: Option<String>,
+    /// A problem met reading the source (a damaged record, a cut last
+    /// packet), shown in the footer until the next key.
+    pub warning: Option<String>,
     /// Set when the user quits.
     pub quit: bool,
     /// First line shown in the details panel (PgUp/PgDn, wheel).
@@ -287,6 +290,7 @@ impl App {
             },
             live: false,
             error: None,
+            warning: None,
             quit: false,
             details_scroll: 0,
             view: View::default(),

@@ -65,7 +65,13 @@ pub fn fields(s: &dyn Strings, seg: &Segment) -> Vec<(Field, String)> {
         ),
         (Field::Window, seg.window.to_string()),
         (Field::Urgent, seg.urgent.to_string()),
-        (Field::HeaderLen, format!("{} B", seg.header_len)),
+        (
+            Field::HeaderLen,
+            match seg.malformed {
+                Some(m) => format!("{} B — {m}", seg.header_len),
+                None => format!("{} B", seg.header_len),
+            },
+        ),
         (Field::PayloadLen, format!("{} B", seg.payload_len)),
     ]);
     let o = &seg.options;

@@ -97,6 +97,7 @@ impl App {
         }
         match ev {
             AppEvent::Key(k) => {
+                self.warning = None;
                 if let Some(a) = action_for(k, &self.mode) {
                     self.update(a);
                 }

@@ -62,6 +62,7 @@ pub enum AppEvent {
 /// Walks a replayed capture in the terminal until the user quits.
 pub fn run(replay: Replay, opts: UiOptions) -> Result<()> {
     let mut app = App::new(replay.tracker, opts);
+    app.warning = (!replay.warnings.is_empty()).then(|| replay.warnings.join("; "));
     if let Some(frames) = replay.frame_bytes {
         app = app.with_frames(Box::new(frames));
     }

@@ -57,6 +57,7 @@ fn seg(n: u64, src: &str, dst: &str, flags: u16, seq: u32, ack: u32, len: u32, m
             caplen: 14 + total_len,
             wire_len: 14 + total_len,
         },
+        malformed: None,
     }
 }
 

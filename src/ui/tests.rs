@@ -619,3 +619,17 @@ fn diagram_at_the_end_marks_time_wait_closed_and_the_last_ack_edge() {
         "server in the lower CLOSED:\n{text}"
     );
 }
+
+#[test]
+fn a_reader_warning_shows_in_the_footer_until_a_key() {
+    let mut app = demo_app();
+    app.warning = Some("f.pcap: damaged capture at byte offset 456".into());
+    let last_line = |app: &App| screen(app, 100, 24).lines().last().unwrap().to_string();
+    assert_eq!(
+        last_line(&app),
+        "warning: f.pcap: damaged capture at byte offset 456"
+    );
+    press(&mut app, "l");
+    assert!(app.warning.is_none());
+    assert!(!last_line(&app).contains("warning"), "{}", last_line(&app));
+}

@@ -97,6 +97,16 @@ head -c 10 lo-ipv4.pcap > truncated-header.pcap
 size=$(stat -c %s lo-ipv4.pcap)
 head -c $((size - 7)) lo-ipv4.pcap > truncated-last-packet.pcap
 editcap -F pcap -T user0 lo-ipv4.pcap user0.pcap                 # LINKTYPE_USER0 (147)
+# Impossible TCP data offsets (3 and 15 words) in one connection.
+python3 bad-offset.py 3 15 | text2pcap -q -F pcap -l 101 - bad-offset.pcap
+tshark -r bad-offset.pcap -T fields -e frame.number -e tcp.stream -e tcp.hdr_len \
+    -e _ws.malformed -e _ws.expert.message > bad-offset.pcap.tshark-stream.tsv
+# Damage in the middle: record 6's captured length (offset 456 + 8) set to
+# 1 MiB - 1; the 4th EPB's total length (offset 456 + 4) set to 5.
+cp lo-ipv4.pcap damaged-middle.pcap
+printf '\xff\xff\x0f\x00' | dd of=damaged-middle.pcap bs=1 seek=464 conv=notrunc status=none
+cp lo-nano.pcapng damaged-middle.pcapng
+printf '\x05\x00\x00\x00' | dd of=damaged-middle.pcapng bs=1 seek=460 conv=notrunc status=none
 
 # What tshark sees, for the integration test.
 for f in *.pcap *.pcapng; do

@@ -3,7 +3,7 @@
 use crate::capture::LinkType;
 use crate::decode::testdata::*;
 use crate::decode::{Decoded, decode};
-use crate::segment::TcpFlags;
+use crate::segment::{Malformed, TcpFlags};
 
 fn seg(link: LinkType, data: &[u8]) -> crate::segment::Segment {
     match decode(&frame(link, data)) {
@@ -65,19 +65,43 @@ fn ipv4_fragments_and_other_protocols() {
         decode(&frame(LinkType::Ethernet, &ether(0x0806, &[0; 28]))),
         Decoded::NotTcp
     );
-    // Bad IHL, total length below the header, bad data offset.
+    // Bad IHL, total length below the header.
     let mut p = ipv4(6, 0, &t);
     p[0] = 0x44;
     assert_eq!(decode(&frame(LinkType::Ipv4, &p)), Decoded::Malformed);
     let mut p = ipv4(6, 0, &t);
     p[2..4].copy_from_slice(&10u16.to_be_bytes());
     assert_eq!(decode(&frame(LinkType::Ipv4, &p)), Decoded::Malformed);
+    // A bad data offset keeps the segment, marked malformed, without
+    // options or payload (as Wireshark keeps it in its stream).
     let mut p = ipv4(6, 0, &t);
     p[20 + 12] = 0x40; // data offset 16 bytes
-    assert_eq!(decode(&frame(LinkType::Ipv4, &p)), Decoded::Malformed);
+    let s = seg(LinkType::Ipv4, &p);
+    assert_eq!(
+        s.malformed,
+        Some(Malformed::HeaderTooShort { header_len: 16 })
+    );
+    assert_eq!((s.payload_len, s.seq, s.ack), (0, 1000, 2000));
+    assert_eq!(
+        s.malformed.unwrap().to_string(),
+        "bogus TCP header length (16, must be at least 20)"
+    );
     let mut p = ipv4(6, 0, &t);
     p[20 + 12] = 0xf0; // data offset 60 > segment
+    let s = seg(LinkType::Ipv4, &p);
+    assert_eq!(
+        s.malformed,
+        Some(Malformed::HeaderPastEnd {
+            header_len: 60,
+            available: 23
+        })
+    );
+    assert_eq!((s.payload_len, s.options.other.len()), (0, 0));
+    // A fixed header not all captured is still not a segment.
+    let p = ipv4(6, 0, &t[..19]);
     assert_eq!(decode(&frame(LinkType::Ipv4, &p)), Decoded::Malformed);
+    // A well-formed segment is not marked.
+    assert_eq!(seg(LinkType::Ipv4, &ipv4(6, 0, &t)).malformed, None);
 }
 
 #[test]

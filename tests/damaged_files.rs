@@ -1,0 +1,115 @@
+//! Damaged, compressed and TCP-less captures as a user meets them on the
+//! command line: what is shown, what is warned, the exit status — compared
+//! with what tshark shows for the same files (tests/data/README.md says
+//! how each file was made).
+
+use assert_cmd::Command;
+
+fn synack(args: &[&str]) -> (bool, String, String) {
+    let out = Command::cargo_bin("synack")
+        .unwrap()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .args(args)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    (out.status.success(), stdout, stderr)
+}
+
+/// A damaged record in the middle: the packets before it are shown (tshark
+/// shows 5 of damaged-middle.pcap and 3 of damaged-middle.pcapng, then
+/// "appears to be damaged or corrupt"), the damage is one warning naming
+/// the file, the byte offset and the frame count, and the exit is 0.
+#[test]
+fn damaged_record_in_the_middle_keeps_the_packets_before_it() {
+    for (file, frames) in [
+        ("tests/data/damaged-middle.pcap", 5),
+        ("tests/data/damaged-middle.pcapng", 3),
+    ] {
+        for mode in ["--list", "--print"] {
+            let (ok, out, err) = synack(&["replay", file, mode]);
+            assert!(ok, "{file} {mode}: {err}");
+            assert!(
+                out.contains(&format!("1 connection, {frames} frames")),
+                "{file} {mode}: {out}"
+            );
+            assert_eq!(err.lines().count(), 1, "{err}");
+            assert!(
+                err.starts_with(&format!(
+                    "synack: warning: {file}: damaged capture at byte offset 456: "
+                )),
+                "{err}"
+            );
+            assert!(
+                err.contains(&format!("kept the {frames} packets before it")),
+                "{err}"
+            );
+        }
+        let (ok, out, _) = synack(&["replay", file, "--json"]);
+        assert!(ok);
+        let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+        let warnings = doc["warnings"].as_array().unwrap();
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(
+            warnings[0].as_str().unwrap().contains("byte offset 456"),
+            "{warnings:?}"
+        );
+        let segs = doc["connections"][0]["segments"].as_array().unwrap();
+        assert_eq!(segs.len(), frames);
+    }
+}
+
+/// Damage before the first packet is still an error: nothing could be read.
+#[test]
+fn damage_before_any_packet_is_an_error() {
+    let (ok, _, err) = synack(&["replay", "tests/data/truncated-header.pcap", "--list"]);
+    assert!(!ok);
+    assert_eq!(err.lines().count(), 1, "{err}");
+}
+
+/// TCP headers with an impossible data offset (12 bytes; 60 bytes in a
+/// 26-byte segment) stay in their connection marked malformed, as tshark
+/// keeps them in their `tcp.stream` (bad-offset.pcap.tshark-stream.tsv:
+/// frame, stream, header length, malformed, expert messages).
+#[test]
+fn bad_data_offset_stays_in_its_connection_marked_malformed() {
+    let truth = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/data/bad-offset.pcap.tshark-stream.tsv"),
+    )
+    .unwrap();
+    let mut frames = Vec::new();
+    let mut bogus = Vec::new();
+    for line in truth.lines() {
+        let f: Vec<&str> = line.split('\t').collect();
+        assert_eq!(f[1], "0", "tshark puts every frame in stream 0: {line}");
+        let n: u64 = f[0].parse().unwrap();
+        frames.push(n);
+        if f[2] != "20" {
+            bogus.push(n);
+        }
+    }
+    assert_eq!(bogus, [4, 5]);
+    let (ok, out, err) = synack(&["replay", "tests/data/bad-offset.pcap", "--json"]);
+    assert!(ok, "{err}");
+    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let conns = doc["connections"].as_array().unwrap();
+    assert_eq!(conns.len(), 1);
+    let segs = conns[0]["segments"].as_array().unwrap();
+    let got: Vec<u64> = segs.iter().map(|s| s["frame"].as_u64().unwrap()).collect();
+    assert_eq!(got, frames);
+    let marked: Vec<u64> = segs
+        .iter()
+        .filter(|s| s.get("malformed").is_some())
+        .map(|s| s["frame"].as_u64().unwrap())
+        .collect();
+    assert_eq!(marked, bogus);
+    assert_eq!(
+        segs[3]["malformed"],
+        "bogus TCP header length (12, must be at least 20)"
+    );
+    assert_eq!(doc["skipped"]["malformed"], 0);
+}
