@@ -473,24 +473,21 @@ fn replay_cmd(mut args: ReplayArgs) -> Result<()> {
         color: color_wanted(),
         origin: replay.origin.unwrap_or_default(),
     };
-    if args.json {
-        let mut doc = output::document(&name, chosen, replay.skipped(), &style);
+    // The --json document, which the --html page embeds as it is.
+    let document = || {
+        let mut doc = output::document(&name, chosen.iter().copied(), replay.skipped(), &style);
         doc["warnings"] = replay.warnings.clone().into();
-        return emit_json(&doc);
+        doc
+    };
+    if args.json {
+        return emit_json(&document());
     }
     if args.svg {
         let figure = figure_options(&args.ui, &args.figure, &style);
         return emit(&output::svg(chosen[0], &figure));
     }
     if let Some(path) = &args.html {
-        let page = output::html::page(
-            &name,
-            &chosen,
-            replay.skipped(),
-            &style,
-            args.ui.lang(),
-            None,
-        );
+        let page = output::html::page_with(&document(), &chosen, &style, args.ui.lang(), None);
         return write_html(path, &page);
     }
     let mut text = if args.list {
