@@ -39,6 +39,7 @@ mod picker;
 mod terminal;
 pub mod testdata;
 mod theme;
+mod wrap;
 
 #[cfg(test)]
 mod tests;

@@ -281,6 +281,32 @@ fn replay_tui_in_chinese_keeps_every_border_while_walking() {
     t.keys(&["q"]);
 }
 
+/// The reproduction: `LANG=zh_CN.UTF-8 synack replay
+/// captures/normal.pcap` at 80×24, step 8, whose explanation holds `——`
+/// and full-width punctuation: no row may run over the right border.
+#[test]
+fn chinese_explanation_at_80_by_24_stays_inside_its_border() {
+    let capture = concat!(env!("CARGO_MANIFEST_DIR"), "/captures/normal.pcap");
+    let script = format!("env -u LC_ALL LANG=zh_CN.UTF-8 {BIN} replay {capture}; sleep 30");
+    let Some(t) = Tmux::start_sized("zh80", &script, 80, 24) else {
+        return;
+    };
+    t.wait_for("the ladder", |s| s.contains("时序图"));
+    for n in 1..=8 {
+        t.keys(&["Right"]);
+        t.wait_for(&format!("step {n}"), |s| s.contains(&format!("步骤 {n}/")));
+    }
+    let s = t.wait_for("the explanation of the FIN", |s| s.contains("半关闭"));
+    for line in s.lines().skip(1).take(22) {
+        let end = line.trim_end().chars().last();
+        assert!(
+            matches!(end, Some('│' | '┐' | '┘')),
+            "a row ran over its right border: {line:?}\n{s}"
+        );
+    }
+    t.keys(&["q"]);
+}
+
 #[test]
 fn replay_tui_walks_and_restores_the_terminal_on_quit() {
     let capture = concat!(env!("CARGO_MANIFEST_DIR"), "/captures/normal.pcap");

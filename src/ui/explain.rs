@@ -7,7 +7,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 
 use super::app::{App, Numbers};
 use crate::conversation::{Cause, Connection, Label, Role, Side};
@@ -206,11 +206,11 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
             )));
         }
     }
+    let width = block.inner(area).width;
     frame.render_widget(
-        Paragraph::new(lines)
+        Paragraph::new(super::wrap::wrap(lines, width))
             .style(th.base())
-            .block(block)
-            .wrap(Wrap { trim: false }),
+            .block(block),
         area,
     );
 }

@@ -8,7 +8,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
 use super::{Demo, Returned};
@@ -222,9 +222,12 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
         lines.push(line);
     }
     frame.render_widget(Paragraph::new(lines), rows);
-    let note_lines: Vec<Line> = notes
+    let note_lines: Vec<Line<'static>> = notes
         .into_iter()
         .map(|(t, st)| Line::from(Span::styled(t, st)))
         .collect();
-    frame.render_widget(Paragraph::new(note_lines).wrap(Wrap { trim: true }), foot);
+    frame.render_widget(
+        Paragraph::new(crate::ui::wrap::wrap(note_lines, foot.width)),
+        foot,
+    );
 }

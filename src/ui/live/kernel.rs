@@ -8,7 +8,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 
 use crate::conversation::Side;
 use crate::i18n::DemoText;
@@ -18,13 +18,8 @@ use crate::ui::app::App;
 
 /// Rows the panel wants at `width` columns (borders included).
 pub fn height(app: &App, width: u16) -> u16 {
-    let inner = usize::from(width.saturating_sub(2)).max(1);
-    let rows: usize = lines(app)
-        .iter()
-        .map(|l| l.width().div_ceil(inner).max(1))
-        .sum();
-    // +1: word wrapping may need a row more than the estimate.
-    3 + rows as u16
+    let rows = crate::ui::wrap::wrap(lines(app), width.saturating_sub(2)).len();
+    2 + u16::try_from(rows).unwrap_or(u16::MAX)
 }
 
 fn alert(app: &App) -> Style {
@@ -128,10 +123,9 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
         app.s().demo(DemoText::KernelNow)
     );
     let block = th.panel(&title).style(th.base());
+    let width = block.inner(area).width;
     frame.render_widget(
-        Paragraph::new(lines(app))
-            .block(block)
-            .wrap(Wrap { trim: false }),
+        Paragraph::new(crate::ui::wrap::wrap(lines(app), width)).block(block),
         area,
     );
 }
