@@ -47,7 +47,9 @@ impl Strings for En {
             Text::StateChanges => "State changes",
             Text::SocketCalls => "Socket calls",
             Text::DiagramTitle => "TCP state diagram (RFC 9293)",
-            Text::DiagramLegend => "C = client  S = server  » « = edge just taken",
+            Text::DiagramLegend => {
+                "filled box = the state of the client / server  » « = edge just taken"
+            }
             Text::DetailsTitle => "Packet details",
             Text::HexUnavailable => "hex dump unavailable (frame bytes not loaded)",
             Text::HexDump => "Frame bytes",

@@ -40,7 +40,7 @@ impl Strings for Zh {
             Text::StateChanges => "状态变化",
             Text::SocketCalls => "套接字调用",
             Text::DiagramTitle => "TCP 状态图（RFC 9293）",
-            Text::DiagramLegend => "C = 客户端  S = 服务器  » « = 刚走过的边",
+            Text::DiagramLegend => "反色方框 = 客户端 / 服务器的当前状态  » « = 刚走过的边",
             Text::DetailsTitle => "报文详情",
             Text::HexUnavailable => "无法显示十六进制（未载入帧数据）",
             Text::HexDump => "帧数据",

@@ -506,8 +506,14 @@ impl App {
             }
             Action::Back => {
                 self.mode = match self.mode {
+                    // Esc closes what is open; it quits only a replay
+                    // with nothing open, never a live session.
+                    Mode::Walk if self.diagram == DiagramPanel::Shown => {
+                        self.diagram = DiagramPanel::Hidden;
+                        Mode::Walk
+                    }
                     Mode::Walk => {
-                        self.quit = true;
+                        self.quit |= self.demo.is_none();
                         Mode::Walk
                     }
                     Mode::Help => self.help_return,

@@ -1,9 +1,11 @@
 //! The TCP state diagram panel (RFC 9293 §3.3.2, Figure 5, simplified):
 //! the states as boxes drawn with box-drawing characters and the main edges
-//! labelled with their events. Both endpoints' current states are lit in
-//! their colours AND marked with the letters C and S (on the box's top edge), and the edges taken
-//! at the current step are marked with `»` and reversed video, so nothing
-//! depends on colour alone. Reads the App, changes nothing.
+//! labelled with their events. Each endpoint's current state is a whole
+//! box in reverse video in its colour with "client" / "server" written on
+//! its edge (legible from the back of a room), and the edges taken at the
+//! current step are marked with `»` and reversed video, so nothing depends
+//! on colour alone. Narrower than the art, the panel lists the states one
+//! per row instead. Reads the App, changes nothing.
 //!
 //! The edge labels are protocol notation (`rcv SYN/snd SYN,ACK`), the same
 //! in every language, like the state names.
@@ -18,6 +20,7 @@ use super::app::App;
 use crate::conversation::{Connection, Side};
 use crate::i18n::Text;
 use crate::state::TcpState;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 /// The diagram.
 const ART: [&str; 18] = [
@@ -41,8 +44,11 @@ const ART: [&str; 18] = [
     "└───────────┘snd ACK └───────────┘       └────────┘of FIN  └──────────┘",
 ];
 
+/// Columns of the widest art row.
+const ART_WIDTH: usize = 73;
+
 /// Columns the panel needs: the widest art row and the borders.
-pub const WIDTH: u16 = 76;
+pub const WIDTH: u16 = ART_WIDTH as u16 + 3;
 
 /// Rows the panel needs: the art, a legend line and the borders.
 pub const HEIGHT: u16 = ART.len() as u16 + 3;
@@ -138,6 +144,9 @@ const EDGES: [(TcpState, TcpState, usize, usize, &str); 13] = [
 /// The LAST_ACK → CLOSED edge (its label sits right of CLOSED's box).
 const LAST_ACK_EDGE: (usize, usize, &str) = (15, 40, "rcv ACK");
 
+/// A grid cell covered by the wide character on its left (drawn as nothing).
+const COVERED: char = '\0';
+
 fn grid() -> Vec<Vec<char>> {
     ART.iter().map(|r| r.chars().collect()).collect()
 }
@@ -178,6 +187,10 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     let block = th.panel(app.t(Text::DiagramTitle));
     let inner = block.inner(area);
     frame.render_widget(block, area);
+    if usize::from(inner.width) < ART_WIDTH {
+        render_list(frame, app, inner);
+        return;
+    }
     let mut g = grid();
     let mut st: Vec<Vec<Style>> = g.iter().map(|r| vec![th.base(); r.len()]).collect();
     let mut lit_rows = Vec::new();
@@ -188,24 +201,52 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
             Some(s) => s.states,
             None => conn.initial,
         };
-        for side in [Side::Client, Side::Server] {
-            let state = states[side.idx()];
-            let Some((row, l, r)) = box_of(&g, state, has_moved(conn, side, cur)) else {
-                continue;
-            };
+        let lit: Vec<(Side, (usize, usize, usize))> = [Side::Client, Side::Server]
+            .into_iter()
+            .filter_map(|side| {
+                let state = states[side.idx()];
+                box_of(&g, state, has_moved(conn, side, cur)).map(|b| (side, b))
+            })
+            .collect();
+        let shared = lit.len() == 2 && lit[0].1 == lit[1].1;
+        for &(side, (row, l, r)) in &lit {
             lit_rows.push(row);
-            let colour = th.side(side).add_modifier(Modifier::BOLD);
+            // The whole box in reverse video, in the side's colour; when
+            // both sides share it, the client has the left half.
+            let filled = th
+                .side(side)
+                .add_modifier(Modifier::BOLD | Modifier::REVERSED);
+            let (from, to) = match (shared, side) {
+                (false, _) => (l, r),
+                (true, Side::Client) => (l, (l + r) / 2),
+                (true, Side::Server) => ((l + r) / 2 + 1, r),
+            };
             for line in &mut st[row - 1..=row + 1] {
-                for cell in &mut line[l..=r] {
-                    *cell = colour;
+                for cell in &mut line[from..=to] {
+                    *cell = filled;
                 }
             }
-            let (x, letter) = match side {
-                Side::Client => (l + 1, 'C'),
-                Side::Server => (r - 1, 'S'),
+            // Its name on the box's edge: the top one, or the bottom one
+            // for the server when the box is shared.
+            let edge = if shared && side == Side::Server {
+                row + 1
+            } else {
+                row - 1
             };
-            g[row - 1][x] = letter;
-            st[row - 1][x] = colour.add_modifier(Modifier::REVERSED);
+            let name = app.s().side(side);
+            let room = r - l - 1;
+            let mut x = l + 1 + room.saturating_sub(name.width()) / 2;
+            for ch in name.chars() {
+                let w = ch.width().unwrap_or(1);
+                if x + w > r {
+                    break;
+                }
+                g[edge][x] = ch;
+                if w == 2 {
+                    g[edge][x + 1] = COVERED;
+                }
+                x += w;
+            }
         }
         if let Some(c) = cur {
             for t in conn.transitions_at(c) {
@@ -266,6 +307,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
             let spans: Vec<Span> = chars
                 .iter()
                 .zip(styles)
+                .filter(|(c, _)| **c != COVERED)
                 .map(|(c, s)| Span::styled(c.to_string(), *s))
                 .collect();
             Line::from(spans)
@@ -276,4 +318,70 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
         th.dim(),
     )));
     frame.render_widget(Paragraph::new(lines).style(th.base()), inner);
+}
+
+/// The states in the order of a connection's life, for the narrow list.
+const ORDER: [TcpState; 11] = [
+    TcpState::Closed,
+    TcpState::Listen,
+    TcpState::SynSent,
+    TcpState::SynReceived,
+    TcpState::Established,
+    TcpState::FinWait1,
+    TcpState::FinWait2,
+    TcpState::Closing,
+    TcpState::TimeWait,
+    TcpState::CloseWait,
+    TcpState::LastAck,
+];
+
+/// The diagram when the art does not fit: one state per row, each side's
+/// name in a reversed chip beside its state, and the event of an edge
+/// taken at this step beside the state it led to.
+fn render_list(frame: &mut Frame, app: &App, inner: Rect) {
+    let th = app.theme();
+    let mut lines = Vec::new();
+    let mut lit = 0;
+    if let Some(conn) = app.connection() {
+        let states = app.current_step().map_or(conn.initial, |s| s.states);
+        let taken: Vec<_> = app
+            .current()
+            .map(|c| conn.transitions_at(c).collect())
+            .unwrap_or_default();
+        for (i, &state) in ORDER.iter().enumerate() {
+            let mut spans = vec![Span::styled(format!(" {:<12}", state.name()), th.base())];
+            for side in [Side::Client, Side::Server] {
+                if states[side.idx()] == state {
+                    lit = lit.max(i);
+                    spans.push(Span::styled(
+                        format!(" {} ", app.s().side(side)),
+                        th.side(side)
+                            .add_modifier(Modifier::BOLD | Modifier::REVERSED),
+                    ));
+                    spans.push(Span::raw(" "));
+                }
+            }
+            for t in taken.iter().filter(|t| t.to == state) {
+                let label = EDGES
+                    .iter()
+                    .find(|e| e.0 == t.from && e.1 == t.to)
+                    .map_or(LAST_ACK_EDGE.2, |e| e.4);
+                spans.push(Span::styled(
+                    format!("« {label}"),
+                    th.side(t.endpoint).add_modifier(Modifier::BOLD),
+                ));
+            }
+            lines.push(Line::from(spans));
+        }
+    }
+    let h = usize::from(inner.height.saturating_sub(1));
+    let skip = (lit + 2)
+        .saturating_sub(h)
+        .min(lines.len().saturating_sub(h));
+    let mut shown: Vec<Line> = lines.into_iter().skip(skip).take(h).collect();
+    shown.push(Line::from(Span::styled(
+        app.t(Text::DiagramLegend),
+        th.dim(),
+    )));
+    frame.render_widget(Paragraph::new(shown).style(th.base()), inner);
 }

@@ -19,7 +19,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     let s = app.s();
     let width = usize::from(area.width);
     let step = match (app.connection(), app.current_step()) {
-        (None, _) => app.t(Text::Waiting).to_string(),
+        (None, _) => String::new(),
         (Some(c), Some(st)) => format!(
             "{} {}/{} · {}",
             app.t(Text::Step),
@@ -35,7 +35,12 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
         ),
     };
     let total = app.tracker.connections().len();
-    let conn_short = format!("{} {}/{}", app.t(Text::Connection), app.conn + 1, total);
+    // Before the first segment there is no connection to count.
+    let conn_short = if total == 0 {
+        app.t(Text::Waiting).to_string()
+    } else {
+        format!("{} {}/{}", app.t(Text::Connection), app.conn + 1, total)
+    };
     let conn_long = app.connection().map_or(conn_short.clone(), |c| {
         format!("{conn_short}: {} → {}", c.client, c.server)
     });
@@ -55,14 +60,21 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
             Numbers::Absolute => Text::Absolute,
         })
         .to_string();
-    let file = format!("synack · {}", app.file_name);
+    // The file's own name (not its folders) stays in the header the
+    // longest: a class must see which capture is shown.
+    let base = std::path::Path::new(&app.file_name)
+        .file_name()
+        .map_or(app.file_name.clone(), |n| n.to_string_lossy().into_owned());
+    let file_long = format!("synack · {base}");
     let theme = app.t(app.theme.text()).to_string();
     let candidates = [
-        vec![&file, &conn_long, &step, &play, &numbers, &theme],
-        vec![&file, &conn_long, &step, &play, &numbers],
-        vec![&file, &conn_short, &step, &play, &numbers],
-        vec![&conn_short, &step, &play, &numbers],
-        vec![&conn_short, &step, &play],
+        vec![&file_long, &conn_long, &step, &play, &numbers, &theme],
+        vec![&file_long, &conn_long, &step, &play, &numbers],
+        vec![&file_long, &conn_short, &step, &play, &numbers],
+        vec![&base, &conn_short, &step, &play, &numbers],
+        vec![&base, &conn_short, &step, &play],
+        vec![&base, &conn_short, &step],
+        vec![&base, &step],
         vec![&conn_short, &step],
         vec![&step],
     ];
@@ -73,11 +85,12 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
             parts
                 .iter()
                 .map(|p| p.as_str())
+                .filter(|p| !p.is_empty())
                 .collect::<Vec<_>>()
                 .join(sep)
         })
         .find(|t| t.width() < width)
-        .unwrap_or_else(|| step.clone());
+        .unwrap_or_else(|| conn_short.clone());
     let pad = width.saturating_sub(text.width());
     let line = Line::from(Span::styled(
         format!(" {text}{}", " ".repeat(pad.saturating_sub(1))),

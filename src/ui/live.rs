@@ -403,8 +403,13 @@ pub fn render_body(frame: &mut Frame, app: &App, body: Rect) {
     let code_h = (d.calls.len() as u16 + 7).clamp(9, 13);
     let diagram_on = app.diagram == super::app::DiagramPanel::Shown;
     if body.width >= 120 {
-        let [left, right] =
-            Layout::horizontal([Constraint::Min(60), Constraint::Percentage(42)]).areas(body);
+        // The state diagram needs its whole width (a projector at 120×36).
+        let split = if diagram_on {
+            [Constraint::Length(diagram::WIDTH), Constraint::Min(30)]
+        } else {
+            [Constraint::Min(60), Constraint::Percentage(42)]
+        };
+        let [left, right] = Layout::horizontal(split).areas(body);
         let [top, bottom] =
             Layout::vertical([Constraint::Min(6), Constraint::Length(code_h)]).areas(left);
         if diagram_on {

@@ -321,6 +321,35 @@ fn esc_closes_the_overlay_before_quitting() {
 }
 
 #[test]
+fn esc_closes_the_diagram_before_quitting_a_replay() {
+    let mut app = demo_app();
+    press(&mut app, "s");
+    app.handle(key(KeyCode::Esc));
+    assert_eq!(app.diagram, DiagramPanel::Hidden);
+    assert!(!app.quit);
+    app.handle(key(KeyCode::Esc));
+    assert!(app.quit);
+}
+
+#[test]
+fn header_names_the_capture_file_even_at_80_columns() {
+    let mut app = App::new(
+        demo_tracker(),
+        UiOptions {
+            file_name: "/home/teacher/lessons/captures/normal.pcap".into(),
+            ..opts(Lang::En)
+        },
+    );
+    app.update(Action::Select(4));
+    for w in [80, 120] {
+        let text = screen(&app, w, 24);
+        let head = text.lines().next().unwrap_or_default();
+        assert!(head.contains("normal.pcap"), "{w}: {head}");
+        assert!(!head.contains("lessons"), "{w}: {head}");
+    }
+}
+
+#[test]
 fn esc_in_filter_returns_to_picker_then_walk() {
     let mut app = demo_app();
     press(&mut app, "c/");
@@ -611,13 +640,35 @@ fn diagram_at_the_end_marks_time_wait_closed_and_the_last_ack_edge() {
     let text = panel(&app, 78, 22, diagram::render);
     assert!(text.contains("«"), "LAST_ACK → CLOSED marked:\n{text}");
     assert!(
-        text.contains("┌C──────────┐"),
+        text.contains("┌──client───┐"),
         "client in TIME_WAIT:\n{text}"
     );
     assert!(
-        text.contains("┌───────S┐"),
+        text.contains("┌─server─┐"),
         "server in the lower CLOSED:\n{text}"
     );
+    // The whole box is in reverse video, not just a letter on its border.
+    let mut term = Terminal::new(TestBackend::new(78, 22)).expect("test terminal");
+    term.draw(|f| diagram::render(f, &app, f.area()))
+        .expect("draw");
+    let buf = term.backend().buffer();
+    let row = (0..22)
+        .find(|&y| {
+            (0..78)
+                .map(|x| buf[(x, y)].symbol())
+                .collect::<String>()
+                .contains("TIME_WAIT")
+        })
+        .expect("TIME_WAIT row");
+    let reversed = (0..78)
+        .filter(|&x| {
+            buf[(x, row)]
+                .modifier
+                .contains(ratatui::style::Modifier::REVERSED)
+        })
+        .count();
+    // TIME_WAIT (13 cells wide) and the lower CLOSED (10) share the row.
+    assert_eq!(reversed, 13 + 10, "reversed cells on row {row}");
 }
 
 #[test]

@@ -75,7 +75,8 @@ mod tests {
 
     #[test]
     fn chinese_with_em_dashes_fits_the_width_and_keeps_closing_punctuation() {
-        let text = "• 客户端：close() 发送 FIN（若是 shutdown(SHUT_WR) 则为半关闭——仍可接收数据）。";
+        let text =
+            "• 客户端：close() 发送 FIN（若是 shutdown(SHUT_WR) 则为半关闭——仍可接收数据）。";
         assert_eq!(text.width(), 79);
         let out = wrap(vec![Line::from(text)], 78);
         assert!(out.len() >= 2, "{out:?}");

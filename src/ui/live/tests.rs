@@ -288,3 +288,64 @@ fn offline_walks_the_bundled_capture_and_names_what_is_missing() {
     assert_eq!(app.pos, 0);
     assert!(app.len() >= 2);
 }
+
+#[test]
+fn at_120_by_36_the_state_diagram_fits_whole_beside_the_kernel_column() {
+    let mut l = live(None, Lang::En);
+    l.through_accept(Vec::new());
+    l.app.handle(key(KeyCode::Char('s')));
+    let text = screen(&l.app, 120, 36);
+    for whole in [
+        "│ CLOSE_WAIT │",
+        "┤ LAST_ACK │",
+        "│ FIN_WAIT2 ├",
+        "filled box",
+    ] {
+        assert!(text.contains(whole), "{whole} cut off:\n{text}");
+    }
+    // Both sides are ESTABLISHED: the box is labelled with both names.
+    assert!(
+        text.contains("───client───") && text.contains("───server───"),
+        "{text}"
+    );
+}
+
+#[test]
+fn below_the_art_width_the_diagram_lists_the_states_with_each_side_named() {
+    let mut l = live(None, Lang::En);
+    l.through_accept(Vec::new());
+    l.app.handle(key(KeyCode::Char('s')));
+    let text = screen(&l.app, 70, 24);
+    let row = text
+        .lines()
+        .find(|r| r.contains("ESTABLISHED"))
+        .unwrap_or_default();
+    assert!(
+        row.contains("client") && row.contains("server") && row.contains("« rcv ACK of SYN"),
+        "{text}"
+    );
+    assert!(text.lines().all(|r| r.width() <= 70));
+}
+
+#[test]
+fn esc_closes_the_diagram_and_never_quits_a_live_session() {
+    let mut l = live(None, Lang::En);
+    l.app.handle(key(KeyCode::Char('s')));
+    l.app.handle(key(KeyCode::Esc));
+    assert_eq!(l.app.diagram, crate::ui::DiagramPanel::Hidden);
+    l.app.handle(key(KeyCode::Esc));
+    l.app.handle(key(KeyCode::Esc));
+    assert!(!l.app.quit, "Esc quit the live demo");
+    l.app.handle(key(KeyCode::Char('q')));
+    assert!(l.app.quit);
+}
+
+#[test]
+fn before_the_first_segment_the_header_counts_no_connection() {
+    let l = live(None, Lang::En);
+    let text = screen(&l.app, 120, 36);
+    let head = text.lines().next().unwrap_or_default();
+    assert!(!head.contains("1/0"), "{head}");
+    assert!(head.contains("Waiting for segments"), "{head}");
+    assert!(head.contains("normal"), "{head}");
+}
