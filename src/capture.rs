@@ -1,4 +1,5 @@
-//! Reading capture files (classic pcap and pcapng) as a stream of frames.
+//! Reading capture files (classic pcap and pcapng, plain or gzip/zstd
+//! compressed: see `compressed`) as a stream of frames.
 //!
 //! [`CaptureReader`] detects the format from the file's magic number (never
 //! from its name), then hands out one [`Frame`] at a time, lending a slice of
@@ -24,6 +25,7 @@
 //! This module only reads the given file or reader: it touches no terminal,
 //! clock or network.
 
+mod compressed;
 mod records;
 mod sniff;
 mod tsresol;
@@ -38,6 +40,7 @@ use pcap_file::pcap::{PcapParseError, PcapParser, PcapTsResolution};
 use pcap_file::pcapng::{PcapNgParseError, PcapNgParser};
 use records::{NgInterfaces, Step, pcap_step, pcapng_step};
 
+pub use compressed::Compression;
 pub use sniff::linktype_name;
 
 /// Link-layer header type of a frame (LINKTYPE_* numbers).
@@ -483,6 +486,7 @@ impl Input {
 pub struct CaptureReader {
     input: Input,
     parser: Parser,
+    compression: Option<Compression>,
     done: bool,
     frames: u64,
     warnings: Vec<String>,
@@ -523,19 +527,34 @@ impl CaptureReader {
         name: impl Into<String>,
         reader: R,
     ) -> Result<Self, CaptureError> {
+        let name = name.into();
+        let (source, compression) =
+            compressed::open(Box::new(reader)).map_err(|error| CaptureError::Io {
+                path: name.clone(),
+                error,
+            })?;
         let mut input = Input {
-            name: name.into(),
-            source: Box::new(reader),
+            name,
+            source,
             buf: vec![0; CHUNK],
             start: 0,
             end: 0,
             base: 0,
             eof: false,
         };
-        let parser = input.read_file_header()?;
+        let parser = match (input.read_file_header(), compression) {
+            (Err(CaptureError::NotACapture { path, looks }), Some(c)) => {
+                return Err(CaptureError::NotACapture {
+                    path,
+                    looks: format!("{c}-compressed, and what it holds {looks}"),
+                });
+            }
+            (header, _) => header?,
+        };
         Ok(CaptureReader {
             input,
             parser,
+            compression,
             done: false,
             frames: 0,
             warnings: Vec::new(),
@@ -560,6 +579,13 @@ impl CaptureReader {
                 byte_order: parser.state().endianness(),
             },
         }
+    }
+
+    /// The compression the file was recognised to have (read through a
+    /// streaming decompressor); byte offsets in messages are then offsets in
+    /// the decompressed capture.
+    pub fn compression(&self) -> Option<Compression> {
+        self.compression
     }
 
     /// Non-fatal problems met so far, one line each, starting with the file

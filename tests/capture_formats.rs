@@ -7,7 +7,7 @@
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 
-use synack::capture::{ByteOrder, CaptureError, CaptureReader, Format, LinkType};
+use synack::capture::{ByteOrder, CaptureError, CaptureReader, Compression, Format, LinkType};
 use synack::decode::{Decoded, decode};
 use synack::segment::Segment;
 
@@ -173,6 +173,22 @@ fn dumpcap_pcapng_nanosecond_tsresol() {
 #[test]
 fn pcapng_binary_tsresol_and_tsoffset() {
     check("tsresol-bin20.pcapng", NG, &[LinkType::Ethernet]);
+}
+
+/// gzip- and zstd-compressed captures are recognised by their content and
+/// read as the same frames tshark reads from them.
+#[test]
+fn compressed_captures() {
+    check("lo-ipv4.pcap.gz", LE_US, &[LinkType::Ethernet]);
+    check("lo-nano.pcapng.zst", NG, &[LinkType::Ethernet]);
+    for (name, c) in [
+        ("lo-ipv4.pcap.gz", Compression::Gzip),
+        ("lo-nano.pcapng.zst", Compression::Zstd),
+    ] {
+        assert_eq!(CaptureReader::open(&data(name)).unwrap().compression(), Some(c));
+    }
+    let plain = CaptureReader::open(&data("lo-ipv4.pcap")).unwrap();
+    assert_eq!(plain.compression(), None);
 }
 
 /// A chain of 16 IPv6 extension headers (Linux and tshark accept it).

@@ -113,3 +113,25 @@ fn bad_data_offset_stays_in_its_connection_marked_malformed() {
     );
     assert_eq!(doc["skipped"]["malformed"], 0);
 }
+
+/// A gzip stream cut short keeps the packets before the cut (tshark shows
+/// the same 5), and a compressed file that holds no capture says so.
+#[test]
+fn compressed_cut_short_and_compressed_non_capture() {
+    let (ok, out, err) = synack(&["replay", "tests/data/cut-short.pcap.gz", "--list"]);
+    assert!(ok, "{err}");
+    assert!(out.contains("1 connection, 5 frames"), "{out}");
+    assert_eq!(
+        err,
+        "synack: warning: tests/data/cut-short.pcap.gz: cannot read the file: the gzip data is \
+         cut short; the rest of the file is not read (kept the 5 packets before it, frames 1-5)\n"
+    );
+    let (ok, _, err) = synack(&["replay", "tests/data/notes.txt.gz", "--list"]);
+    assert!(!ok);
+    assert_eq!(
+        err,
+        "synack: tests/data/notes.txt.gz: not a pcap or pcapng capture file (gzip-compressed, and \
+         what it holds looks like text: \"these are my notes, not a capture\"); give a file \
+         written by tcpdump, dumpcap, tshark or Wireshark\n"
+    );
+}

@@ -108,8 +108,16 @@ printf '\xff\xff\x0f\x00' | dd of=damaged-middle.pcap bs=1 seek=464 conv=notrunc
 cp lo-nano.pcapng damaged-middle.pcapng
 printf '\x05\x00\x00\x00' | dd of=damaged-middle.pcapng bs=1 seek=460 conv=notrunc status=none
 
+# Compressed captures (gzip and zstd, recognised by content), one cut short,
+# and a compressed file that is not a capture.
+gzip -9 -n -c lo-ipv4.pcap > lo-ipv4.pcap.gz
+zstd -q -19 -c lo-nano.pcapng > lo-nano.pcapng.zst
+size=$(stat -c %s lo-ipv4.pcap.gz)
+head -c $((size * 2 / 3)) lo-ipv4.pcap.gz > cut-short.pcap.gz
+gzip -n -c not-a-capture.txt > notes.txt.gz
+
 # What tshark sees, for the integration test.
-for f in *.pcap *.pcapng; do
+for f in *.pcap *.pcapng *.pcap.gz *.pcapng.zst; do
     case $f in empty.pcap|truncated-header.pcap|user0.pcap) continue ;; esac
     tshark -r "$f" -Y tcp -T fields -E separator=/t \
         -e frame.number -e frame.time_epoch \
