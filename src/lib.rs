@@ -7,6 +7,7 @@
 //! exports in [`output`].
 
 pub mod capture;
+pub mod census;
 pub mod conversation;
 pub mod decode;
 pub mod demo;

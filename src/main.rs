@@ -438,17 +438,19 @@ fn replay_cmd(mut args: ReplayArgs) -> Result<()> {
     } else {
         replay::Keep::Steps
     };
-    let replay: Replay = replay::read(&args.file, keep, ports)?;
+    let replay: Replay = replay::read(&args.file, keep, ports.clone())?;
     for w in &replay.warnings {
         eprintln!("synack: warning: {w}");
     }
     let conns = replay.connections();
     if conns.is_empty() {
-        bail!(
-            "{name}: no TCP segments in {} frames ({})",
-            replay.frames,
-            replay.skipped()
-        );
+        if replay.frames == 0 {
+            bail!("{name}: no frames at all; the capture holds no packets");
+        }
+        // Read it again to say what the frames are instead (error path only).
+        let why = synack::census::of_file(&args.file, ports)
+            .map_or_else(|_| replay.skipped().to_string(), |c| c.summary());
+        bail!("{name}: no TCP segments in {} frames: {why}", replay.frames);
     }
     if let Some(n) = args.conn
         && n >= conns.len()

@@ -185,7 +185,10 @@ fn compressed_captures() {
         ("lo-ipv4.pcap.gz", Compression::Gzip),
         ("lo-nano.pcapng.zst", Compression::Zstd),
     ] {
-        assert_eq!(CaptureReader::open(&data(name)).unwrap().compression(), Some(c));
+        assert_eq!(
+            CaptureReader::open(&data(name)).unwrap().compression(),
+            Some(c)
+        );
     }
     let plain = CaptureReader::open(&data("lo-ipv4.pcap")).unwrap();
     assert_eq!(plain.compression(), None);

@@ -135,3 +135,33 @@ fn compressed_cut_short_and_compressed_non_capture() {
          written by tcpdump, dumpcap, tshark or Wireshark\n"
     );
 }
+
+/// No TCP at all: the message says what the frames are instead. A real
+/// VXLAN capture on Linux's old port 8472 (tests/data/vxlan-8472.sh: two
+/// namespaces, `ip link add ... type vxlan dstport 8472`, tcpdump on the
+/// underlay) names the port and the flag that opens it; with the flag the
+/// connection inside is read (tshark -d udp.port==8472,vxlan shows the same
+/// 10 TCP segments).
+#[test]
+fn no_tcp_says_what_the_frames_are() {
+    let (ok, _, err) = synack(&["replay", "tests/data/vxlan-8472.pcap", "--list"]);
+    assert!(!ok);
+    assert_eq!(
+        err,
+        "synack: tests/data/vxlan-8472.pcap: no TCP segments in 22 frames: 22 are UDP port 8472 \
+         (VXLAN on Linux's old port) — if that is VXLAN (Linux's default before port 4789), add \
+         --tunnel-port vxlan:8472\n"
+    );
+    let (ok, out, err) = synack(&[
+        "replay",
+        "tests/data/vxlan-8472.pcap",
+        "--list",
+        "--tunnel-port",
+        "vxlan:8472",
+    ]);
+    assert!(ok, "{err}");
+    assert!(
+        out.contains("10.42.0.1:46926  10.42.0.2:8080       10"),
+        "{out}"
+    );
+}

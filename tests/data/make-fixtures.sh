@@ -108,6 +108,9 @@ printf '\xff\xff\x0f\x00' | dd of=damaged-middle.pcap bs=1 seek=464 conv=notrunc
 cp lo-nano.pcapng damaged-middle.pcapng
 printf '\x05\x00\x00\x00' | dd of=damaged-middle.pcapng bs=1 seek=460 conv=notrunc status=none
 
+# VXLAN on port 8472 between two namespaces (needs the vxlan module).
+./vxlan-8472.sh vxlan-8472.pcap
+
 # Compressed captures (gzip and zstd, recognised by content), one cut short,
 # and a compressed file that is not a capture.
 gzip -9 -n -c lo-ipv4.pcap > lo-ipv4.pcap.gz
