@@ -10,10 +10,12 @@
 mod demo_text;
 mod en;
 mod figure_text;
+mod quiz_text;
 mod zh;
 
 pub use demo_text::DemoText;
 pub use figure_text::{FigureText, figure_text};
+pub use quiz_text::{QuizLine, QuizText};
 
 use crate::conversation::{Cause, Label, Role, Side};
 use crate::live::exchange::Scenario;
@@ -126,6 +128,7 @@ pub enum Text {
     HelpDetails,
     HelpDiagram,
     HelpTheme,
+    HelpQuiz,
     HelpHelp,
     HelpEsc,
     HelpQuit,
@@ -364,6 +367,10 @@ pub trait Strings: Sync {
     fn scenario(&self, s: Scenario) -> &'static str;
     /// The TIME_WAIT countdown of `side`: `left` whole seconds of 2·MSL.
     fn time_wait(&self, side: Side, left: u64) -> String;
+    /// A fixed text of the quiz.
+    fn quiz(&self, t: QuizText) -> &'static str;
+    /// A quiz sentence with its numbers.
+    fn quiz_line(&self, l: &QuizLine) -> String;
 }
 
 #[cfg(test)]

@@ -88,6 +88,9 @@ struct UiArgs {
     /// Colour theme: dark, light or projector (high contrast).
     #[arg(long, value_parser = ["dark", "light", "projector"], default_value = "dark")]
     theme: String,
+    /// Quiz mode: predict each step before it is revealed (toggle with z).
+    #[arg(long)]
+    quiz: bool,
 }
 
 impl UiArgs {
@@ -111,6 +114,7 @@ impl UiArgs {
             },
             conn,
             file_name,
+            quiz: self.quiz,
         }
     }
 }

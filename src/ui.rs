@@ -36,6 +36,7 @@ mod keys;
 mod ladder;
 pub mod live;
 mod picker;
+mod quiz;
 mod terminal;
 pub mod testdata;
 mod theme;
@@ -73,6 +74,8 @@ pub struct UiOptions {
     pub conn: Option<usize>,
     /// Capture file name, shown in the header.
     pub file_name: String,
+    /// Start in quiz mode (`--quiz`).
+    pub quiz: bool,
 }
 
 /// Draws the whole screen for `app`.
@@ -102,10 +105,11 @@ pub fn draw(frame: &mut Frame, app: &App) {
     .areas(area);
     header::render(frame, app, head);
     header::render_footer(frame, app, foot);
+    let (body, whole) = (quiz_panel(frame, app, body), body);
 
     if app.demo.is_some() {
         live::render_body(frame, app, body);
-        overlays(frame, app, body, body.width >= 120, body);
+        overlays(frame, app, whole, body.width >= 120, body);
         return;
     }
     let wide = body.width >= 120;
@@ -133,6 +137,14 @@ pub fn draw(frame: &mut Frame, app: &App) {
         } else {
             explain::render(frame, app, side);
         }
+    } else if quiz::busy(app) {
+        // The quiz panel holds the question or the reasons: the ladder
+        // takes the explanation's room.
+        if diagram_on {
+            diagram::render(frame, app, body);
+        } else {
+            ladder::render(frame, app, body);
+        }
     } else {
         if diagram_on {
             diagram::render(frame, app, main);
@@ -142,7 +154,19 @@ pub fn draw(frame: &mut Frame, app: &App) {
         explain::render(frame, app, side);
     }
 
-    overlays(frame, app, body, wide, side);
+    overlays(frame, app, whole, wide, side);
+}
+
+/// Draws the quiz panel at the bottom of `body` when the quiz is on and
+/// returns the rest.
+fn quiz_panel(frame: &mut Frame, app: &App, body: Rect) -> Rect {
+    if !app.quiz.on {
+        return body;
+    }
+    let h = quiz::height(app, body.width).min(body.height.saturating_sub(5));
+    let [rest, panel] = Layout::vertical([Constraint::Min(1), Constraint::Length(h)]).areas(body);
+    quiz::render(frame, app, panel);
+    rest
 }
 
 /// Draws the overlay of the current mode, if any.
@@ -163,7 +187,8 @@ fn overlays(frame: &mut Frame, app: &App, body: Rect, wide: bool, side: Rect) {
             frame.render_widget(Clear, r);
             help::render(frame, app, r);
         }
-        Mode::Walk => {}
+        Mode::Quiz if app.quiz.summary => quiz::render_summary(frame, app, body),
+        Mode::Walk | Mode::Quiz => {}
     }
 }
 

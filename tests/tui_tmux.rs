@@ -307,6 +307,34 @@ fn chinese_explanation_at_80_by_24_stays_inside_its_border() {
     t.keys(&["q"]);
 }
 
+/// Quiz mode in a real terminal: → asks instead of revealing, the keys
+/// pick the states and flags, Enter checks the answer and reveals the SYN.
+#[test]
+fn quiz_on_a_replay_asks_checks_and_scores() {
+    let capture = concat!(env!("CARGO_MANIFEST_DIR"), "/captures/normal.pcap");
+    let script = format!("{BIN} replay {capture} --quiz --lang en; sleep 30");
+    let Some(t) = Tmux::start("quiz", &script) else {
+        return;
+    };
+    t.wait_for("the quiz panel", |s| s.contains("Quiz · score 0/0"));
+    t.keys(&["Right"]);
+    t.wait_for("the question", |s| {
+        s.contains("Step 1/11: the client sends the next segment.") && s.contains("step 0/11")
+    });
+    // client CLOSED → SYN_SENT, server LISTEN → SYN_RECV, flags ACK → SYN.
+    t.keys(&[
+        "Right", "Right", "Tab", "Right", "Right", "Tab", "Left", "Left", "Enter",
+    ]);
+    let s = t.wait_for("the verdict", |s| s.contains("score 1/1"));
+    assert!(s.contains("all right") && s.contains("step 1/11"), "{s}");
+    t.keys(&["Right", "Enter"]);
+    let s = t.wait_for("a wrong answer", |s| s.contains("score 1/2"));
+    assert!(s.contains("you said"), "{s}");
+    t.keys(&["z"]);
+    t.wait_for("quiz off", |s| !s.contains("Quiz · score"));
+    t.keys(&["q"]);
+}
+
 #[test]
 fn replay_tui_walks_and_restores_the_terminal_on_quit() {
     let capture = concat!(env!("CARGO_MANIFEST_DIR"), "/captures/normal.pcap");

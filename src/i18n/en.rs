@@ -1,6 +1,7 @@
 //! English strings of the UI. Text only: no terminal, no model logic.
 
 mod demo;
+mod quiz;
 
 use super::{Call, DemoText, Field, Note, Phase, Strings, Text};
 use crate::conversation::{Cause, Label, Role, Side};
@@ -86,6 +87,7 @@ impl Strings for En {
             Text::HelpDetails => "packet details (every header field, hex dump)",
             Text::HelpDiagram => "TCP state diagram",
             Text::HelpTheme => "theme: dark, light, projector",
+            Text::HelpQuiz => "quiz: predict each step before it is revealed (--quiz)",
             Text::HelpHelp => "this help",
             Text::HelpEsc => "close the panel on top",
             Text::HelpQuit => "quit",
@@ -349,6 +351,14 @@ impl Strings for En {
 
     fn demo(&self, t: DemoText) -> &'static str {
         demo::text(t)
+    }
+
+    fn quiz(&self, t: super::QuizText) -> &'static str {
+        quiz::text(t)
+    }
+
+    fn quiz_line(&self, l: &super::QuizLine) -> String {
+        quiz::line(l)
     }
 
     fn scenario(&self, s: Scenario) -> &'static str {

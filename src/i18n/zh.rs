@@ -1,6 +1,7 @@
 //! 简体中文 strings of the UI. Text only: no terminal, no model logic.
 
 mod demo;
+mod quiz;
 
 use super::{Call, DemoText, Field, Note, Phase, Strings, Text};
 use crate::conversation::{Cause, Label, Role, Side};
@@ -77,6 +78,7 @@ impl Strings for Zh {
             Text::HelpDetails => "报文详情（全部首部字段、十六进制）",
             Text::HelpDiagram => "TCP 状态图",
             Text::HelpTheme => "主题：深色、浅色、投影",
+            Text::HelpQuiz => "测验：每一步揭晓前先预测（--quiz）",
             Text::HelpHelp => "本帮助",
             Text::HelpEsc => "关闭最上层面板",
             Text::HelpQuit => "退出",
@@ -376,6 +378,14 @@ impl Strings for Zh {
 
     fn demo(&self, t: DemoText) -> &'static str {
         demo::text(t)
+    }
+
+    fn quiz(&self, t: super::QuizText) -> &'static str {
+        quiz::text(t)
+    }
+
+    fn quiz_line(&self, l: &super::QuizLine) -> String {
+        quiz::line(l)
     }
 
     fn scenario(&self, s: Scenario) -> &'static str {

@@ -49,6 +49,8 @@ pub enum Mode {
     Help,
     /// The live demo's scenario picker.
     Scenarios,
+    /// The quiz's question or summary has the keyboard.
+    Quiz,
 }
 
 /// Whether the state diagram panel is shown.
@@ -160,6 +162,8 @@ pub enum Action {
     /// Scroll the ladder by this many steps (the details panel by lines
     /// when it is open).
     Scroll(i32),
+    /// Quiz mode: toggle, answer, submit.
+    Quiz(super::quiz::QuizAction),
 }
 
 /// The connection picker's state.
@@ -229,6 +233,8 @@ pub struct App {
     pub view: View,
     /// The live demo, when this App runs it.
     pub demo: Option<super::live::Demo>,
+    /// Quiz mode: questions, answers, score.
+    pub quiz: super::quiz::Quiz,
     frames: Option<Box<dyn FrameStore>>,
     play_acc: Duration,
 }
@@ -295,6 +301,7 @@ impl App {
             details_scroll: 0,
             view: View::default(),
             demo: None,
+            quiz: super::quiz::Quiz::new(opts.quiz),
             frames: None,
             play_acc: Duration::ZERO,
         }
@@ -446,6 +453,9 @@ impl App {
 
     /// Applies one action.
     pub fn update(&mut self, action: Action) {
+        if self.quiz_update(action) {
+            return;
+        }
         if self.demo_update(action) {
             return;
         }
@@ -518,11 +528,11 @@ impl App {
                     }
                     Mode::Help => self.help_return,
                     Mode::Filter => Mode::Picker,
-                    Mode::Details | Mode::Picker | Mode::Scenarios => Mode::Walk,
+                    Mode::Details | Mode::Picker | Mode::Scenarios | Mode::Quiz => Mode::Walk,
                 }
             }
             Action::Quit => self.quit = true,
-            Action::Scenarios => {}
+            Action::Scenarios | Action::Quiz(_) => {}
             Action::Up => self.picker.row = self.picker.row.saturating_sub(1),
             Action::Down => {
                 self.picker.row += 1;

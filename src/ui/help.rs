@@ -10,7 +10,7 @@ use super::app::App;
 use crate::i18n::Text;
 
 /// Every binding: keys (language-free) and the text describing them.
-pub const KEYS: [(&str, Text); 19] = [
+pub const KEYS: [(&str, Text); 20] = [
     ("→  l  Space", Text::HelpNext),
     ("←  h", Text::HelpPrev),
     ("Home  End", Text::HelpHomeEnd),
@@ -22,6 +22,7 @@ pub const KEYS: [(&str, Text); 19] = [
     ("d", Text::HelpDetails),
     ("s", Text::HelpDiagram),
     ("t", Text::HelpTheme),
+    ("z", Text::HelpQuiz),
     ("?", Text::HelpHelp),
     ("Esc", Text::HelpEsc),
     ("q  Ctrl-C", Text::HelpQuit),

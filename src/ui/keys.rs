@@ -7,6 +7,7 @@ use ratatui::crossterm::event::{
 };
 
 use super::app::{Action, App, Mode};
+use super::quiz::QuizAction;
 use super::terminal::AppEvent;
 
 /// The action `key` means in `mode`, if any. Ctrl-C quits everywhere (in
@@ -51,6 +52,22 @@ pub fn action_for(key: KeyEvent, mode: &Mode) -> Option<Action> {
             KeyCode::Char('q') => Action::Quit,
             _ => return None,
         },
+        Mode::Quiz => match key.code {
+            KeyCode::Esc => Action::Back,
+            KeyCode::Tab | KeyCode::Down | KeyCode::Char('j') => Action::Quiz(QuizAction::Field(1)),
+            KeyCode::BackTab | KeyCode::Up | KeyCode::Char('k') => {
+                Action::Quiz(QuizAction::Field(-1))
+            }
+            KeyCode::Right | KeyCode::Char('l') => Action::Quiz(QuizAction::Choose(1)),
+            KeyCode::Left | KeyCode::Char('h') => Action::Quiz(QuizAction::Choose(-1)),
+            KeyCode::Char(c @ '0'..='9') => Action::Quiz(QuizAction::Digit(c)),
+            KeyCode::Backspace => Action::Quiz(QuizAction::Backspace),
+            KeyCode::Enter | KeyCode::Char(' ') => Action::Quiz(QuizAction::Submit),
+            KeyCode::Char('z') => Action::Quiz(QuizAction::Toggle),
+            KeyCode::Char('?') => Action::Help,
+            KeyCode::Char('q') => Action::Quit,
+            _ => return None,
+        },
         Mode::Help => match key.code {
             KeyCode::Char('q') => Action::Quit,
             _ => Action::Back,
@@ -75,6 +92,7 @@ pub fn action_for(key: KeyEvent, mode: &Mode) -> Option<Action> {
             KeyCode::Char('d') => Action::ToggleDetails,
             KeyCode::Char('s') => Action::ToggleDiagram,
             KeyCode::Char('t') => Action::CycleTheme,
+            KeyCode::Char('z') => Action::Quiz(QuizAction::Toggle),
             KeyCode::Char('?') => Action::Help,
             KeyCode::Char('q') => Action::Quit,
             KeyCode::Esc => Action::Back,
@@ -111,6 +129,9 @@ impl App {
                     (MouseEventKind::ScrollDown, _) => Some(Action::Scroll(3)),
                     (MouseEventKind::Down(MouseButton::Left), Mode::Walk | Mode::Details) => {
                         self.step_at(m.column, m.row).map(Action::Select)
+                    }
+                    (MouseEventKind::Down(MouseButton::Left), Mode::Quiz) => {
+                        self.quiz.hit_at(m.column, m.row).map(Action::Quiz)
                     }
                     _ => None,
                 };

@@ -360,6 +360,7 @@ impl App {
                     self.pos = self.len();
                     self.view.pinned.set(false);
                 }
+                self.quiz_after_call(*index);
                 true
             }
             _ => return None,

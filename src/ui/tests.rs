@@ -23,6 +23,7 @@ fn opts(lang: Lang) -> UiOptions {
         theme: ThemeName::Dark,
         conn: Some(0),
         file_name: "demo.pcap".into(),
+        quiz: false,
     }
 }
 

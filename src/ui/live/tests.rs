@@ -69,6 +69,7 @@ fn live(kernel_unavailable: Option<&str>, lang: Lang) -> Live {
         theme: ThemeName::Dark,
         conn: Some(0),
         file_name: "normal".into(),
+        quiz: false,
     };
     let mut app = App::new(Tracker::new(), opts)
         .with_live(true)
