@@ -229,6 +229,7 @@ pub fn tui(data: &[u8]) {
             [usize::from(pick >> 4) % 3],
         conn: (pick & 0x40 != 0).then_some(0),
         file_name: name.to_string(),
+        quiz: pick & 0x08 != 0,
     };
     let mut app = App::new(replay.tracker, opts);
     if let Some(frames) = replay.frame_bytes {
