@@ -361,3 +361,240 @@ fn pcapng_link_type_per_interface() {
         &[LinkType::Ipoib, LinkType::Ppp, LinkType::Ethernet],
     );
 }
+
+/// Replays a fixture through the one door (reader → Decoder → Tracker),
+/// as `synack replay` does.
+fn replay(name: &str) -> synack::replay::Replay {
+    synack::replay::load(&data(name)).unwrap()
+}
+
+/// Every segment of every connection against tshark's rows (inner
+/// addresses, the frame that completed a reassembled packet), and the
+/// frames of each connection against tshark's `tcp.stream`
+/// (`F.streams.tsv`).
+fn check_streams(name: &str) -> synack::replay::Replay {
+    let r = replay(name);
+    let mut got: Vec<Row> = r
+        .connections()
+        .iter()
+        .flat_map(|c| c.steps.iter().map(|s| row(&s.segment)))
+        .collect();
+    got.sort_by_key(|r| r.number);
+    assert_eq!(got, tshark_rows(name), "{name}: segments");
+    let text = std::fs::read_to_string(data(&format!("{name}.streams.tsv"))).unwrap();
+    let mut want: Vec<Vec<u64>> = Vec::new();
+    for line in text.lines() {
+        let (frame, stream) = line.split_once('\t').unwrap();
+        let stream: usize = stream.parse().unwrap();
+        if want.len() <= stream {
+            want.resize(stream + 1, Vec::new());
+        }
+        want[stream].push(frame.parse().unwrap());
+    }
+    let conns: Vec<Vec<u64>> = r
+        .connections()
+        .iter()
+        .map(|c| c.steps.iter().map(|s| s.segment.frame.number).collect())
+        .collect();
+    assert_eq!(conns, want, "{name}: frames per connection (tcp.stream)");
+    r
+}
+
+fn tunnel_notes(r: &synack::replay::Replay) -> Vec<Option<String>> {
+    r.connections()
+        .iter()
+        .map(|c| {
+            c.steps[0]
+                .segment
+                .ip
+                .carried
+                .as_ref()
+                .and_then(|x| x.tunnel_note())
+        })
+        .collect()
+}
+
+fn reassembled(r: &synack::replay::Replay) -> Vec<(u64, Vec<u64>)> {
+    r.connections()
+        .iter()
+        .flat_map(|c| &c.steps)
+        .filter_map(|s| {
+            let c = s.segment.ip.carried.as_ref()?;
+            (!c.reassembled_from.is_empty())
+                .then(|| (s.segment.frame.number, c.reassembled_from.clone()))
+        })
+        .collect()
+}
+
+#[test]
+fn vxlan_inner_connections_keyed_by_inner_addresses() {
+    let r = check_streams("vxlan.pcap");
+    assert_eq!(r.connections().len(), 2);
+    assert_eq!(r.connections()[0].client.ip().to_string(), "10.8.0.1");
+    assert_eq!(r.connections()[1].client.ip().to_string(), "fd08::1");
+    for note in tunnel_notes(&r) {
+        assert_eq!(
+            note.as_deref(),
+            Some("inside VXLAN VNI 42, 10.1.0.1 → 10.2.0.1")
+        );
+    }
+    assert!(reassembled(&r).is_empty());
+}
+
+#[test]
+fn vxlan_over_fragmented_ipv4_fragmented_ipv6_and_vxlan_over_ipv6() {
+    for name in ["vxlan-frag4.pcap", "frag6.pcap"] {
+        let r = check_streams(name);
+        let re = reassembled(&r);
+        assert!(!re.is_empty(), "{name}: some packets were fragmented");
+        for (frame, from) in &re {
+            // The completing frame is the last of the fragments.
+            assert_eq!(from.last(), Some(frame), "{name}");
+            assert!(from.len() >= 2, "{name}");
+        }
+        assert!(r.warnings.is_empty(), "{name}: {:?}", r.warnings);
+    }
+    let r = check_streams("vxlan6.pcap");
+    assert_eq!(
+        tunnel_notes(&r)[0].as_deref(),
+        Some("inside VXLAN VNI 42, fd01::1 → fd02::1")
+    );
+}
+
+#[test]
+fn tcp_fragmented_by_a_router() {
+    let r = check_streams("frag4.pcap");
+    let re = reassembled(&r);
+    // 1448-byte segments through a 576-byte MTU: 3 fragments each.
+    assert!(re.iter().any(|(_, from)| from.len() == 3), "{re:?}");
+    assert_eq!(tunnel_notes(&r), vec![None]);
+    // Stateless decoding sets the fragments aside instead.
+    let mut reader = CaptureReader::open(&data("frag4.pcap")).unwrap();
+    let mut fragments = 0;
+    while let Some(f) = reader.next_frame().unwrap() {
+        fragments += u32::from(decode(&f) == Decoded::Fragment);
+    }
+    assert!(fragments >= 3);
+}
+
+/// `(after step, text, quoted step)` of each ICMP event of connection `i`.
+fn icmp_events(r: &synack::replay::Replay, i: usize) -> Vec<(usize, String, Option<usize>)> {
+    r.connections()[i]
+        .icmp
+        .iter()
+        .map(|e| (e.after, e.error.kind.to_string(), e.quotes))
+        .collect()
+}
+
+#[test]
+fn icmp_errors_attached_to_the_connection_they_quote() {
+    let r = check_streams("icmp-fragneeded.pcap");
+    let ev = icmp_events(&r, 0);
+    assert!(!ev.is_empty());
+    for (after, text, quotes) in &ev {
+        assert_eq!(text, "ICMP: fragmentation needed, MTU 576");
+        let q = quotes.expect("quotes a captured segment");
+        assert!(q < *after);
+        let seg = &r.connections()[0].steps[q].segment;
+        assert_eq!(seg.payload_len, 1448, "the segment that was too big");
+    }
+    let r = check_streams("icmp6-toobig.pcap");
+    let ev = icmp_events(&r, 0);
+    assert!(!ev.is_empty());
+    assert!(ev.iter().all(|e| e.1 == "ICMPv6: packet too big, MTU 1280"));
+
+    let r = check_streams("icmp-unreach.pcap");
+    let texts: Vec<Vec<String>> = (0..3)
+        .map(|i| icmp_events(&r, i).into_iter().map(|e| e.1).collect())
+        .collect();
+    assert_eq!(
+        texts,
+        vec![
+            vec!["ICMP: host unreachable".to_string()],
+            vec![
+                "ICMPv6: address unreachable".to_string(),
+                "ICMPv6: address unreachable".to_string()
+            ],
+            vec!["ICMP: TTL exceeded in transit".to_string()],
+        ]
+    );
+    // Each follows the SYN it quotes.
+    assert_eq!(icmp_events(&r, 1)[1].0, 2);
+    assert_eq!(icmp_events(&r, 1)[1].2, Some(1));
+}
+
+#[test]
+fn tunnels_built_with_scapy() {
+    let notes = [
+        ("gre.pcap", "inside GRE key 5, 192.0.2.1 → 192.0.2.2"),
+        (
+            "erspan2.pcap",
+            "inside ERSPAN type 2 session 12, 192.0.2.1 → 192.0.2.2",
+        ),
+        (
+            "erspan1.pcap",
+            "inside ERSPAN type 1, 192.0.2.1 → 192.0.2.2",
+        ),
+        (
+            "wccp.pcap",
+            "inside GRE (WCCP redirect), 192.0.2.1 → 192.0.2.2",
+        ),
+        ("geneve.pcap", "inside Geneve VNI 7, 192.0.2.1 → 192.0.2.2"),
+        (
+            "gtpu.pcap",
+            "inside GTP-U TEID 0x1234, 192.0.2.1 → 192.0.2.2",
+        ),
+        ("ipip.pcap", "inside IPv4-in-IPv4, 192.0.2.1 → 192.0.2.2"),
+        ("sit.pcap", "inside IPv6-in-IPv4, 192.0.2.1 → 192.0.2.2"),
+        (
+            "ip4in6.pcap",
+            "inside IPv4-in-IPv6, 2001:db8::1 → 2001:db8::2",
+        ),
+        (
+            "nested.pcap",
+            "inside GRE key 9, 192.0.2.1 → 192.0.2.2; inside VXLAN VNI 42, 10.0.0.1 → 10.0.0.2",
+        ),
+    ];
+    for (name, note) in notes {
+        let r = check_streams(name);
+        assert_eq!(tunnel_notes(&r), vec![Some(note.to_string())], "{name}");
+    }
+}
+
+#[test]
+fn link_layer_encapsulations_built_with_scapy() {
+    for name in ["pppoe.pcap", "mpls.pcap", "etag.pcap"] {
+        let r = check_streams(name);
+        assert_eq!(tunnel_notes(&r), vec![None], "{name}");
+    }
+}
+
+#[test]
+fn overlapping_fragments_are_discarded_as_linux_does() {
+    // tshark reassembles the overlapping datagram (frames 4-5); Linux, and
+    // synack, discard it: every other segment matches tshark's, in the same
+    // connection, and the loss is a warning.
+    let r = replay("frag-overlap.pcap");
+    assert_eq!(r.connections().len(), 1);
+    let got: Vec<Row> = r.connections()[0]
+        .steps
+        .iter()
+        .map(|s| row(&s.segment))
+        .collect();
+    let mut want = tshark_rows("frag-overlap.pcap");
+    let dropped: Vec<u64> = want
+        .iter()
+        .filter(|w| !got.iter().any(|g| g.number == w.number))
+        .map(|w| w.number)
+        .collect();
+    assert_eq!(dropped, vec![5], "only the overlapping datagram is lost");
+    want.retain(|w| w.number != 5);
+    assert_eq!(got, want);
+    assert_eq!(
+        r.warnings,
+        vec!["IP reassembly: 1 datagram discarded for overlapping fragments (as Linux does)"]
+    );
+    // The duplicated fragment of the server's reply did not stop it.
+    assert_eq!(reassembled(&r).len(), 1);
+    assert_eq!(reassembled(&r)[0].1.len(), 2);
+}
