@@ -1,37 +1,71 @@
 #!/usr/bin/env bash
-# Benchmark of `synack replay --list` on a large generated capture, beside
-# tshark's conversation table and tcpdump's plain read of the same file.
-# Run by hand (not by CI):  bench/run.sh [PACKETS] [CONCURRENT_CONNECTIONS]
-# Prints wall time, packets/s and peak RSS (GNU time) for each tool.
+# Benchmark of `synack replay --list` (and `--conn 0`) on two shapes of
+# generated capture, beside tcpdump's plain read and tshark's conversation
+# table of the same file, measured in the same run: ratios are what to
+# compare (absolute times on a shared machine are noise).
+#
+#   bench/run.sh [PACKETS] [LOCKSTEP_CONCURRENT] [RANDOM_LIVE] [RUNS]
+#
+# Shapes (examples/gencap.rs):
+#   lockstep: rounds of LOCKSTEP_CONCURRENT connections advancing together,
+#             sequence numbers from fixed values;
+#   random:   random ISNs, each packet from a random one of RANDOM_LIVE live
+#             connections, 200/800-byte payloads, retransmissions, RSTs,
+#             a quarter IPv6 and a third VLAN-tagged.
+# Each command runs RUNS times (page cache warm); prints the median wall
+# time, the median peak RSS (GNU time) and the ratios of the medians.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-packets=${1:-1000000}
-concurrent=${2:-1000}
+packets=${1:-1100000}
+lockstep=${2:-1000}
+live=${3:-128}
+runs=${4:-5}
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
-cap="$dir/bench.pcap"
 
 cargo build --release --quiet --example gencap
 cargo build --release --quiet --bin synack
-target/release/examples/gencap "$cap" "$packets" "$concurrent"
-ls -l "$cap" | awk '{printf "capture: %s bytes\n", $5}'
+target/release/examples/gencap "$dir/lockstep.pcap" "$packets" "$lockstep"
+target/release/examples/gencap "$dir/random.pcap" "$packets" "$live" --random --ipv6 --vlan
 
-measure() { # name, command...
-  local name=$1; shift
-  # Warm the page cache so every tool reads from memory.
-  cat "$cap" >/dev/null
-  /usr/bin/time -f "%e %M" -o "$dir/time" "$@" >"$dir/out" 2>"$dir/err" || {
-    echo "$name: failed: $(head -c 300 "$dir/err")"; return; }
-  read -r secs kib <"$dir/time"
-  awk -v n="$name" -v s="$secs" -v k="$kib" -v p="$packets" \
-    'BEGIN { printf "%-34s %8.2f s  %12.0f packets/s  peak RSS %8.1f MiB\n", n, s, (s > 0 ? p / s : 0), k / 1024 }'
+# median of RUNS runs: prints "WALL_S PEAK_MIB"
+measure() {
+  local i mid=$(((runs + 1) / 2))
+  : >"$dir/runs"
+  for ((i = 0; i < runs; i++)); do
+    /usr/bin/time -f "%e %M" -o "$dir/time" "$@" >"$dir/out" 2>"$dir/err" || {
+      echo "failed: $* : $(head -c 300 "$dir/err")" >&2; echo "nan nan"; return; }
+    cat "$dir/time" >>"$dir/runs"
+  done
+  local wall kib
+  wall=$(sort -n -k1,1 "$dir/runs" | awk -v m="$mid" 'NR == m { print $1 }')
+  kib=$(sort -n -k2,2 "$dir/runs" | awk -v m="$mid" 'NR == m { print $2 }')
+  awk -v w="$wall" -v k="$kib" 'BEGIN { printf "%s %.1f\n", w, k / 1024 }'
 }
 
-measure "synack replay --list" target/release/synack replay "$cap" --list
-tail -n 1 "$dir/out"
-if command -v tcpdump >/dev/null; then
-  measure "tcpdump -r FILE -w /dev/null" tcpdump -r "$cap" -w /dev/null
-fi
-if command -v tshark >/dev/null; then
-  measure "tshark -r FILE -q -z conv,tcp" tshark -r "$cap" -q -z conv,tcp
-fi
+have() { command -v "$1" >/dev/null; }
+
+for shape in lockstep random; do
+  cap="$dir/$shape.pcap"
+  cat "$cap" >/dev/null # warm the page cache
+  size=$(stat -c %s "$cap")
+  conns=$(target/release/synack replay "$cap" --list | tail -n 1)
+  echo
+  echo "== $shape: $((size / 1000000)) MB, $conns"
+  read -r l_s l_m < <(measure target/release/synack replay "$cap" --list)
+  read -r c_s c_m < <(measure target/release/synack replay "$cap" --conn 0 --print)
+  t_s=nan; t_m=nan; s_s=nan; s_m=nan
+  if have tcpdump; then read -r t_s t_m < <(measure tcpdump -r "$cap" -w /dev/null); fi
+  if have tshark; then read -r s_s s_m < <(measure tshark -r "$cap" -q -z conv,tcp); fi
+  awk -v ls="$l_s" -v lm="$l_m" -v cs="$c_s" -v cm="$c_m" -v ts="$t_s" -v tm="$t_m" \
+      -v ss="$s_s" -v sm="$s_m" -v p="$packets" 'BEGIN {
+    f = "%-38s %7.2f s  %9.0f packets/s  peak RSS %7.1f MiB\n"
+    printf f, "synack replay F --list", ls, p / ls, lm
+    printf f, "synack replay F --conn 0 --print", cs, p / cs, cm
+    if (ts != "nan") printf f, "tcpdump -r F -w /dev/null", ts, p / ts, tm
+    if (ss != "nan") printf f, "tshark -r F -q -z conv,tcp", ss, p / ss, sm
+    if (ts != "nan") printf "--list / tcpdump: %.2fx (goal <= 2)\n", ls / ts
+    if (ss != "nan") printf "tshark / --list:  %.1fx (goal >= 20)\n", ss / ls
+    printf "--conn 0 / --list: %.2fx (goal <= 2)\n", cs / ls
+  }'
+done

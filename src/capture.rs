@@ -594,6 +594,11 @@ impl CaptureReader {
         &self.warnings
     }
 
+    /// Bytes of the file consumed so far (for a progress line).
+    pub fn bytes_read(&self) -> u64 {
+        self.input.offset()
+    }
+
     /// Number of frames handed out so far.
     pub fn frames_read(&self) -> u64 {
         self.frames

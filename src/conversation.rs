@@ -13,8 +13,10 @@ use std::fmt;
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use rustc_hash::FxHashMap;
+use hashbrown::HashTable;
+use rustc_hash::FxBuildHasher;
 use serde::Serialize;
+use std::hash::BuildHasher;
 
 use crate::decode::Decoded;
 use crate::segment::Segment;
@@ -181,7 +183,8 @@ pub struct Connection {
     /// base of relative numbers.
     pub base: [Option<u32>; 2],
     ends: [endpoint::Endpoint; 2],
-    analyzer: analysis::Analyzer,
+    /// Labels and roles, only for a connection whose steps are kept.
+    analyzer: Option<Box<analysis::Analyzer>>,
     keep_steps: bool,
 }
 
@@ -237,7 +240,7 @@ impl Connection {
             icmp: Vec::new(),
             base: [None, None],
             ends,
-            analyzer: analysis::Analyzer::default(),
+            analyzer: keep_steps.then(Box::default),
             keep_steps,
         }
     }
@@ -249,6 +252,11 @@ impl Connection {
         } else {
             Side::Server
         }
+    }
+
+    /// Whether this connection's timeline (steps, transitions) was kept.
+    pub fn keeps_steps(&self) -> bool {
+        self.keep_steps
     }
 
     /// Duration from the first to the last segment.
@@ -310,7 +318,11 @@ impl Connection {
         if seg.flags.ack() && self.base[y].is_none() {
             self.base[y] = Some(seg.ack.wrapping_sub(1));
         }
-        let (role, labels) = self.analyzer.classify(x, &seg);
+        // Roles and labels are for the timeline: a summary needs neither.
+        let (role, labels) = match &mut self.analyzer {
+            Some(a) => a.classify(x, &seg),
+            None => (Role::Ack, Vec::new()),
+        };
 
         // The sender's own segment tells what it had received: undo
         // receptions its ACK shows it had not processed yet, apply those it
@@ -419,13 +431,31 @@ impl fmt::Display for Skipped {
     }
 }
 
+/// Which connections keep their timeline (steps and transitions).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum KeepSteps {
+    /// Every connection (walks and exports).
+    #[default]
+    All,
+    /// None: per-connection summaries only (`--list`).
+    Summaries,
+    /// Only the connection with this index; the others are summaries.
+    Only(usize),
+}
+
 /// Groups segments into connections by 4-tuple and runs their state
 /// machines: the model's entry point, fed by replays and live captures.
+///
+/// Built for captures of millions of packets: the 4-tuple index holds only
+/// connection numbers (4 bytes a slot, compared against the connection's
+/// own addresses), so its probes stay in cache, and a connection that keeps
+/// no steps runs no label analysis.
 #[derive(Debug, Default)]
 pub struct Tracker {
     conns: Vec<Connection>,
-    by_tuple: FxHashMap<(SocketAddr, SocketAddr), usize>,
-    keep_steps: bool,
+    /// The latest connection on each 4-tuple, by index into `conns`.
+    by_tuple: HashTable<u32>,
+    keep: KeepSteps,
     /// Frames skipped, by reason.
     pub skipped: Skipped,
     /// Timestamp of the first segment seen.
@@ -437,23 +467,52 @@ pub struct Tracker {
 impl Tracker {
     /// A tracker that keeps every step (for walks and exports).
     pub fn new() -> Tracker {
-        Tracker {
-            keep_steps: true,
-            ..Tracker::default()
-        }
+        Tracker::keeping(KeepSteps::All)
     }
 
     /// A tracker that keeps only per-connection summaries: memory grows with
     /// connections, not packets (for `--list`).
     pub fn summaries_only() -> Tracker {
-        Tracker::default()
+        Tracker::keeping(KeepSteps::Summaries)
     }
 
-    fn key(seg: &Segment) -> (SocketAddr, SocketAddr) {
-        if seg.src <= seg.dst {
-            (seg.src, seg.dst)
-        } else {
-            (seg.dst, seg.src)
+    /// A tracker keeping the timelines `keep` names.
+    pub fn keeping(keep: KeepSteps) -> Tracker {
+        Tracker {
+            keep,
+            ..Tracker::default()
+        }
+    }
+
+    /// Hash of a 4-tuple, the same both ways (a sum of the two ends'
+    /// hashes, mixed).
+    fn tuple_hash(a: SocketAddr, b: SocketAddr) -> u64 {
+        let h = FxBuildHasher
+            .hash_one(a)
+            .wrapping_add(FxBuildHasher.hash_one(b));
+        h.wrapping_mul(0x9e37_79b9_7f4a_7c15).rotate_left(32)
+    }
+
+    /// The latest connection on the 4-tuple `a`–`b` (either way).
+    pub(crate) fn latest_on(&self, a: SocketAddr, b: SocketAddr) -> Option<usize> {
+        let conns = &self.conns;
+        self.by_tuple
+            .find(Self::tuple_hash(a, b), |&i| {
+                Self::on_tuple(&conns[i as usize], a, b)
+            })
+            .map(|&i| i as usize)
+    }
+
+    /// Whether connection `c` is on the 4-tuple `a`–`b`, either way.
+    fn on_tuple(c: &Connection, a: SocketAddr, b: SocketAddr) -> bool {
+        (c.client == a && c.server == b) || (c.client == b && c.server == a)
+    }
+
+    fn keeps_steps(&self, index: usize) -> bool {
+        match self.keep {
+            KeepSteps::All => true,
+            KeepSteps::Summaries => false,
+            KeepSteps::Only(n) => n == index,
         }
     }
 
@@ -476,14 +535,29 @@ impl Tracker {
     /// Adds a segment. Returns `(connection index, step index)`.
     pub fn ingest(&mut self, seg: Segment) -> (usize, usize) {
         self.first_ts.get_or_insert(seg.ts);
-        let key = Self::key(&seg);
-        let existing = self.by_tuple.get(&key).copied();
-        let index = match existing {
-            Some(i) if !self.starts_new(&self.conns[i], &seg) => i,
-            _ => {
-                let i = self.conns.len();
-                self.conns.push(Connection::new(i, &seg, self.keep_steps));
-                self.by_tuple.insert(key, i);
+        let hash = Self::tuple_hash(seg.src, seg.dst);
+        let conns = &self.conns;
+        let slot = self.by_tuple.find_mut(hash, |&i| {
+            Self::on_tuple(&conns[i as usize], seg.src, seg.dst)
+        });
+        let index = match slot {
+            Some(i) if !Self::starts_new(&conns[*i as usize], &seg) => *i as usize,
+            found => {
+                let i = conns.len();
+                // A table slot per connection: more than 4 billion
+                // connections would not fit in memory anyway.
+                let slot = u32::try_from(i).expect("fewer than 2^32 connections");
+                match found {
+                    Some(old) => *old = slot,
+                    None => {
+                        self.by_tuple.insert_unique(hash, slot, |&j| {
+                            let c = &conns[j as usize];
+                            Self::tuple_hash(c.client, c.server)
+                        });
+                    }
+                }
+                let keep = self.keeps_steps(i);
+                self.conns.push(Connection::new(i, &seg, keep));
                 i
             }
         };
@@ -500,7 +574,7 @@ impl Tracker {
     /// ISN (RFC 9293 §3.10.7.1: the first attempt left nothing behind).
     /// A SYN from the side that has sent nothing yet, while the connection
     /// is open, is a simultaneous open (§3.5 Figure 8): the same connection.
-    fn starts_new(&self, conn: &Connection, seg: &Segment) -> bool {
+    fn starts_new(conn: &Connection, seg: &Segment) -> bool {
         let f = seg.flags;
         if !f.syn() || f.ack() || f.rst() {
             return false;

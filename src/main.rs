@@ -438,11 +438,14 @@ fn replay_cmd(mut args: ReplayArgs) -> Result<()> {
     let keep = if args.list {
         replay::Keep::Summaries
     } else if walk {
-        replay::Keep::StepsAndFrames
+        synack::ui::walk_keep(&args.file, args.conn)
+    } else if let Some(n) = args.conn {
+        // Only N's steps are kept: memory and time as for --list.
+        replay::Keep::One(n)
     } else {
         replay::Keep::Steps
     };
-    let replay: Replay = replay::read(&args.file, keep, ports.clone())?;
+    let replay: Replay = synack::ui::read_showing_progress(&args.file, keep, ports.clone())?;
     for w in &replay.warnings {
         eprintln!("synack: warning: {w}");
     }
@@ -468,7 +471,7 @@ fn replay_cmd(mut args: ReplayArgs) -> Result<()> {
     }
     if !(args.list || args.print || args.json || args.svg || args.html.is_some()) {
         let opts = args.ui.options(name, args.conn);
-        return synack::ui::run(replay, opts);
+        return synack::ui::walk(replay, &args.file, ports, opts);
     }
     let chosen: Vec<_> = match args.conn {
         Some(n) => vec![&conns[n]],

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use crate::capture::{CaptureError, CaptureReader};
-use crate::conversation::{Connection, Skipped, Tracker};
+use crate::conversation::{Connection, KeepSteps, Skipped, Tracker};
 use crate::decode::{Decoder, TunnelPorts};
 
 /// What a replayed capture holds.
@@ -20,15 +20,32 @@ pub struct Replay {
     pub warnings: Vec<String>,
     /// Every frame's bytes (index 0 is frame 1), when they were kept.
     pub frame_bytes: Option<Vec<Vec<u8>>>,
+    /// With [`Keep::OneWithFrames`]: the bytes of that connection's
+    /// frames, by frame number, while they total at most
+    /// [`KEEP_FRAMES_MAX`].
+    pub kept_frames: Vec<(u64, Vec<u8>)>,
 }
 
-/// Frame bytes are kept for hex dumps up to this many bytes in all.
+/// How far a replay has got, for a progress line.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Progress {
+    /// Bytes of the file read.
+    pub bytes: u64,
+    /// The file's size (0 when unknown).
+    pub total: u64,
+    /// Frames read.
+    pub frames: u64,
+    /// Connections found.
+    pub connections: usize,
+}
+
+/// The progress callback is called every this many frames.
+const PROGRESS_EVERY: u64 = 1 << 15;
+
+/// Frame bytes are kept for hex dumps up to this many bytes in all,
+/// counting each frame's bookkeeping too (a file of millions of empty
+/// frames must not grow memory either).
 pub const KEEP_FRAMES_MAX: usize = 64 << 20;
-
-/// Feeds every frame of a capture through `tracker`.
-fn run(path: &Path, tracker: Tracker) -> Result<Replay, CaptureError> {
-    feed(CaptureReader::open(path)?, tracker, 0, Decoder::new())
-}
 
 /// How much of a capture [`read`] keeps.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -39,21 +56,49 @@ pub enum Keep {
     Steps,
     /// Every step and the frames' bytes ([`load_with_frames`]).
     StepsAndFrames,
+    /// The steps of connection N only (`--conn N`); summaries of the others.
+    One(usize),
+    /// The steps of connection N and its frames' bytes: how the UI opens
+    /// a big capture.
+    OneWithFrames(usize),
+}
+
+/// Which frame bytes a replay keeps.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Bytes {
+    None,
+    /// Every frame's, into `frame_bytes`.
+    All,
+    /// Those of connection N, into `kept_frames`.
+    Of(usize),
 }
 
 /// Reads a capture, opening UDP tunnels on `ports` besides the standard
 /// ones.
 pub fn read(path: &Path, keep: Keep, ports: TunnelPorts) -> Result<Replay, CaptureError> {
-    let (tracker, bytes) = match keep {
-        Keep::Summaries => (Tracker::summaries_only(), 0),
-        Keep::Steps => (Tracker::new(), 0),
-        Keep::StepsAndFrames => (Tracker::new(), KEEP_FRAMES_MAX),
+    read_with_progress(path, keep, ports, &mut |_| {})
+}
+
+/// Like [`read`], calling `progress` every few thousand frames.
+pub fn read_with_progress(
+    path: &Path,
+    keep: Keep,
+    ports: TunnelPorts,
+    progress: &mut dyn FnMut(&Progress),
+) -> Result<Replay, CaptureError> {
+    let (steps, bytes) = match keep {
+        Keep::Summaries => (KeepSteps::Summaries, Bytes::None),
+        Keep::Steps => (KeepSteps::All, Bytes::None),
+        Keep::StepsAndFrames => (KeepSteps::All, Bytes::All),
+        Keep::One(n) => (KeepSteps::Only(n), Bytes::None),
+        Keep::OneWithFrames(n) => (KeepSteps::Only(n), Bytes::Of(n)),
     };
     feed(
         CaptureReader::open(path)?,
-        tracker,
+        Tracker::keeping(steps),
         bytes,
         Decoder::with_ports(ports),
+        progress,
     )
 }
 
@@ -69,33 +114,57 @@ pub fn load_bytes(name: &str, bytes: &[u8]) -> Result<Replay, CaptureError> {
     feed(
         CaptureReader::from_bytes(name, bytes.to_vec())?,
         Tracker::new(),
-        KEEP_FRAMES_MAX,
+        Bytes::All,
         Decoder::new(),
+        &mut |_| {},
     )
 }
 
 /// Streams every frame of `reader` through `decoder` into `tracker`,
-/// keeping frame bytes while they total at most `keep` bytes (0: none).
+/// keeping the frame bytes `which` names while they total at most
+/// [`KEEP_FRAMES_MAX`].
 fn feed(
     mut reader: CaptureReader,
     mut tracker: Tracker,
-    keep: usize,
+    which: Bytes,
     mut decoder: Decoder,
+    progress: &mut dyn FnMut(&Progress),
 ) -> Result<Replay, CaptureError> {
+    let total = std::fs::metadata(reader.name()).map_or(0, |m| m.len());
     let mut origin = None;
-    let mut bytes: Option<Vec<Vec<u8>>> = (keep > 0).then(Vec::new);
+    let mut bytes: Option<Vec<Vec<u8>>> = (which == Bytes::All).then(Vec::new);
+    let mut kept_frames = Vec::new();
     let mut kept = 0usize;
+    let mut keeping = which != Bytes::None;
     while let Some(frame) = reader.next_frame()? {
         origin.get_or_insert(frame.ts);
-        if let Some(b) = &mut bytes {
-            kept += frame.data.len();
-            if kept > keep {
+        let number = frame.number;
+        let at = tracker.ingest_decoded(decoder.decode(&frame));
+        let wanted = match which {
+            Bytes::All => keeping,
+            Bytes::Of(n) => keeping && at.is_some_and(|(c, _)| c == n),
+            Bytes::None => false,
+        };
+        if wanted {
+            kept += frame.data.len() + std::mem::size_of::<Vec<u8>>();
+            if kept > KEEP_FRAMES_MAX {
+                keeping = false; // frees what was kept
                 bytes = None;
-            } else {
+                kept_frames = Vec::new();
+            } else if let Some(b) = &mut bytes {
                 b.push(frame.data.to_vec());
+            } else {
+                kept_frames.push((number, frame.data.to_vec()));
             }
         }
-        tracker.ingest_decoded(decoder.decode(&frame));
+        if number % PROGRESS_EVERY == 0 {
+            progress(&Progress {
+                bytes: reader.bytes_read(),
+                total,
+                frames: number,
+                connections: tracker.connections().len(),
+            });
+        }
     }
     let mut warnings = reader.warnings().to_vec();
     warnings.extend(decoder.warnings());
@@ -105,6 +174,7 @@ fn feed(
         origin,
         warnings,
         frame_bytes: bytes,
+        kept_frames,
     })
 }
 
@@ -121,11 +191,11 @@ impl Replay {
 
 /// Reads a capture keeping every step of every connection.
 pub fn load(path: &Path) -> Result<Replay, CaptureError> {
-    run(path, Tracker::new())
+    read(path, Keep::Steps, TunnelPorts::default())
 }
 
 /// Reads a capture keeping per-connection summaries only (memory grows
 /// with connections, not packets).
 pub fn summarize(path: &Path) -> Result<Replay, CaptureError> {
-    run(path, Tracker::summaries_only())
+    read(path, Keep::Summaries, TunnelPorts::default())
 }

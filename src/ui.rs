@@ -35,6 +35,7 @@ mod help;
 mod keys;
 mod ladder;
 pub mod live;
+mod open;
 mod picker;
 mod quiz;
 mod terminal;
@@ -55,7 +56,10 @@ pub use app::{
 };
 pub use explain::{Notes, notes};
 pub use keys::action_for;
-pub use terminal::{AppEvent, quit_on_signals, run, run_app, spawn_input};
+pub use open::{read_showing_progress, walk, walk_keep};
+pub use terminal::{
+    AppEvent, progress_line, quit_on_signals, run, run_app, run_reloading, spawn_input,
+};
 pub use theme::ThemeName;
 
 use crate::i18n::{Lang, Text};

@@ -36,12 +36,7 @@ impl Tracker {
     /// connection's index, or `None` (counted as not TCP) when no captured
     /// connection has the quoted addresses and ports.
     pub fn ingest_icmp(&mut self, error: IcmpError) -> Option<usize> {
-        let key = if error.quoted_src <= error.quoted_dst {
-            (error.quoted_src, error.quoted_dst)
-        } else {
-            (error.quoted_dst, error.quoted_src)
-        };
-        let Some(&index) = self.by_tuple.get(&key) else {
+        let Some(index) = self.latest_on(error.quoted_src, error.quoted_dst) else {
             self.skipped.not_tcp += 1;
             return None;
         };

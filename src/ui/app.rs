@@ -11,6 +11,8 @@ use crate::i18n::{Lang, Phase, Strings, Text};
 use crate::segment::Segment;
 use crate::state::TcpState;
 
+mod rows;
+
 use super::UiOptions;
 use super::theme::{Theme, ThemeName};
 
@@ -24,6 +26,14 @@ pub const SPEEDS: [f64; 7] = [0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 64.0];
 pub trait FrameStore {
     /// Bytes of frame `number` (1-based, as [`crate::segment::FrameRef`]).
     fn frame(&self, number: u64) -> Option<&[u8]>;
+}
+
+/// Some frames, sorted by number (those of one connection).
+impl FrameStore for Vec<(u64, Vec<u8>)> {
+    fn frame(&self, number: u64) -> Option<&[u8]> {
+        let i = self.binary_search_by_key(&number, |(n, _)| *n).ok()?;
+        Some(&self[i].1)
+    }
 }
 
 /// Frames in capture order: element 0 is frame number 1.
@@ -235,8 +245,12 @@ pub struct App {
     pub demo: Option<super::live::Demo>,
     /// Quiz mode: questions, answers, score.
     pub quiz: super::quiz::Quiz,
+    /// A connection was chosen whose steps the model did not keep: the
+    /// edge that owns the file reads them (see [`App::set_tracker`]).
+    pub load_request: Option<usize>,
     frames: Option<Box<dyn FrameStore>>,
     play_acc: Duration,
+    rows: rows::RowCache,
 }
 
 /// Which phase a step belongs to, from its role and the states after it.
@@ -302,8 +316,10 @@ impl App {
             view: View::default(),
             demo: None,
             quiz: super::quiz::Quiz::new(opts.quiz),
+            load_request: None,
             frames: None,
             play_acc: Duration::ZERO,
+            rows: rows::RowCache::default(),
         }
     }
 
@@ -311,6 +327,11 @@ impl App {
     pub fn with_frames(mut self, frames: Box<dyn FrameStore>) -> App {
         self.frames = Some(frames);
         self
+    }
+
+    /// Replaces the frame bytes used by the hex dump.
+    pub fn set_frames(&mut self, frames: Box<dyn FrameStore>) {
+        self.frames = Some(frames);
     }
 
     /// Marks the source as live: playing waits for more segments at the end.
@@ -419,31 +440,18 @@ impl App {
     /// Connections shown by the picker, filtered and sorted: indices into
     /// `tracker.connections()`.
     pub fn picker_rows(&self) -> Vec<usize> {
-        let f = self.picker.filter.to_ascii_lowercase();
-        let conns = self.tracker.connections();
-        let mut rows: Vec<usize> = conns
-            .iter()
-            .filter(|c| {
-                f.is_empty()
-                    || c.client.to_string().to_ascii_lowercase().contains(&f)
-                    || c.server.to_string().to_ascii_lowercase().contains(&f)
-            })
-            .map(|c| c.index)
-            .collect();
-        let key = self.picker.sort;
-        rows.sort_by(|&a, &b| {
-            let (x, y) = (&conns[a], &conns[b]);
-            match key {
-                SortKey::Index => a.cmp(&b),
-                SortKey::Client => x.client.cmp(&y.client),
-                SortKey::Server => x.server.cmp(&y.server),
-                SortKey::Packets => y.packets.cmp(&x.packets),
-                SortKey::Bytes => y.bytes.cmp(&x.bytes),
-                SortKey::Duration => y.duration().cmp(&x.duration()),
-            }
-            .then(a.cmp(&b))
-        });
-        rows
+        self.rows.rows(
+            self.tracker.connections(),
+            &self.picker.filter,
+            self.picker.sort,
+        )
+    }
+
+    /// Replaces the model (a new demo session, or the same capture read
+    /// again with another connection's steps).
+    pub fn set_tracker(&mut self, tracker: Tracker) {
+        self.tracker = tracker;
+        self.rows.clear();
     }
 
     fn clamp_picker(&mut self) {
@@ -553,6 +561,10 @@ impl App {
             }
             Action::Choose => {
                 if let Some(&c) = self.picker_rows().get(self.picker.row) {
+                    let conn = &self.tracker.connections()[c];
+                    if !conn.keeps_steps() && conn.packets > 0 {
+                        self.load_request = Some(c);
+                    }
                     self.conn = c;
                     self.pos = 0;
                     self.playing = false;

@@ -218,7 +218,7 @@ impl App {
     }
 
     fn reset_walk(&mut self, tracker: crate::conversation::Tracker) {
-        self.tracker = tracker;
+        self.set_tracker(tracker);
         self.conn = 0;
         self.pos = 0;
         self.playing = false;

@@ -93,7 +93,14 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
             .map(|(_, c)| c)
             .collect()
     };
-    let rows = rows_idx.iter().map(|&i| {
+    // Only the rows on screen are built (100,000 connections must not cost
+    // 800,000 cells a frame): the window that shows the highlighted row
+    // where a full table would scroll it, at the bottom edge.
+    let visible = usize::from(table_area.height.saturating_sub(1)).max(1);
+    let row = app.picker.row.min(rows_idx.len() - 1);
+    let start = row.saturating_sub(visible - 1);
+    let end = (start + visible).min(rows_idx.len());
+    let rows = rows_idx[start..end].iter().map(|&i| {
         let c = &conns[i];
         Row::new(pick(vec![
             Cell::from(c.index.to_string()),
@@ -150,6 +157,6 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
         .style(th.base())
         .row_highlight_style(th.base().bg(th.current_bg).add_modifier(Modifier::BOLD))
         .highlight_symbol("▶ ");
-    let mut state = TableState::default().with_selected(Some(app.picker.row));
+    let mut state = TableState::default().with_selected(Some(row - start));
     frame.render_stateful_widget(table, table_area, &mut state);
 }

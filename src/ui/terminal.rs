@@ -21,7 +21,7 @@ use ratatui::crossterm::terminal::{
 
 use super::app::{App, TICK};
 use super::{UiOptions, draw};
-use crate::replay::Replay;
+use crate::replay::{Progress, Replay};
 use crate::segment::Segment;
 
 /// Everything that can change the UI, delivered over one channel to the
@@ -61,15 +61,33 @@ pub enum AppEvent {
 
 /// Walks a replayed capture in the terminal until the user quits.
 pub fn run(replay: Replay, opts: UiOptions) -> Result<()> {
+    run_reloading(replay, opts, None)
+}
+
+/// Reads a capture again keeping connection N's steps (and its frames'
+/// bytes), reporting progress: how a big capture's picker opens a
+/// connection whose steps were not kept.
+pub type Reload<'a> = &'a mut ReloadFn<'a>;
+
+/// What a [`Reload`] calls: connection number, progress callback.
+pub type ReloadFn<'a> = dyn FnMut(usize, &mut dyn FnMut(&Progress)) -> Result<Replay, crate::capture::CaptureError>
+    + 'a;
+
+/// Like [`run`], for a capture loaded with one connection's steps only:
+/// choosing another in the picker reads the file again through `reload`,
+/// with a progress line.
+pub fn run_reloading(replay: Replay, opts: UiOptions, reload: Option<Reload<'_>>) -> Result<()> {
     let mut app = App::new(replay.tracker, opts);
     app.warning = (!replay.warnings.is_empty()).then(|| replay.warnings.join("; "));
     if let Some(frames) = replay.frame_bytes {
         app = app.with_frames(Box::new(frames));
+    } else if !replay.kept_frames.is_empty() {
+        app = app.with_frames(Box::new(replay.kept_frames));
     }
     let (tx, rx) = channel();
     quit_on_signals(tx.clone());
     spawn_input(tx);
-    run_app(app, rx)
+    run_app_with(app, rx, reload)
 }
 
 /// Spawns the thread that turns terminal input into [`AppEvent`]s, with a
@@ -112,7 +130,15 @@ pub fn quit_on_signals(tx: Sender<AppEvent>) {
 /// for a live capture, a thread sending [`AppEvent::Segment`]s), until the
 /// user quits or every sender is gone. The terminal is restored whatever
 /// happens.
-pub fn run_app(mut app: App, events: Receiver<AppEvent>) -> Result<()> {
+pub fn run_app(app: App, events: Receiver<AppEvent>) -> Result<()> {
+    run_app_with(app, events, None)
+}
+
+fn run_app_with(
+    mut app: App,
+    events: Receiver<AppEvent>,
+    mut reload: Option<Reload<'_>>,
+) -> Result<()> {
     install_panic_hook();
     let mut guard = Guard::enter()?;
     guard.term.draw(|f| draw(f, &app))?;
@@ -125,6 +151,12 @@ pub fn run_app(mut app: App, events: Receiver<AppEvent>) -> Result<()> {
         }
         if app.quit {
             break;
+        }
+        if let Some(c) = app.load_request.take()
+            && let Some(reload) = reload.as_deref_mut()
+        {
+            load_connection(&mut guard, &mut app, c, reload)?;
+            redraw = true;
         }
         if redraw {
             // With CJK text, an incremental redraw over a changed step can
@@ -139,6 +171,68 @@ pub fn run_app(mut app: App, events: Receiver<AppEvent>) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Reads connection `c`'s steps through `reload`, drawing a progress line
+/// at the bottom of the screen once it takes longer than 200 ms.
+fn load_connection(
+    guard: &mut Guard,
+    app: &mut App,
+    c: usize,
+    reload: &mut ReloadFn<'_>,
+) -> Result<()> {
+    use ratatui::widgets::{Clear, Paragraph};
+    let started = std::time::Instant::now();
+    let mut shown = started;
+    let mut drawn: io::Result<()> = Ok(());
+    let result = reload(c, &mut |p: &Progress| {
+        let now = std::time::Instant::now();
+        if now - started < std::time::Duration::from_millis(200)
+            || now - shown < std::time::Duration::from_millis(100)
+        {
+            return;
+        }
+        shown = now;
+        let line = format!(" {}", progress_line(&format!("connection {c}"), p));
+        let r = guard.term.draw(|f| {
+            draw(f, app);
+            let a = f.area();
+            let bottom = ratatui::layout::Rect::new(a.x, a.bottom().saturating_sub(1), a.width, 1);
+            f.render_widget(Clear, bottom);
+            f.render_widget(
+                Paragraph::new(line.as_str()).style(app.theme().accent()),
+                bottom,
+            );
+        });
+        if let Err(e) = r {
+            drawn = Err(e);
+        }
+    });
+    drawn?;
+    match result {
+        Ok(replay) => {
+            app.set_tracker(replay.tracker);
+            app.set_frames(Box::new(replay.kept_frames));
+        }
+        Err(e) => app.error = Some(e.to_string()),
+    }
+    Ok(())
+}
+
+/// `reading WHAT: 45.1 / 179.7 MB, 300,000 frames, 27,000 connections`.
+pub fn progress_line(what: &str, p: &Progress) -> String {
+    let mb = |b: u64| b as f64 / 1e6;
+    let total = if p.total > 0 {
+        format!(" / {:.1}", mb(p.total))
+    } else {
+        String::new()
+    };
+    format!(
+        "reading {what}: {:.1}{total} MB, {} frames, {} connections",
+        mb(p.bytes),
+        p.frames,
+        p.connections
+    )
 }
 
 /// Terminal in raw mode on the alternate screen; restored on drop (and by
