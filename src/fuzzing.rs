@@ -67,6 +67,11 @@ fn render_all(tracker: &Tracker, origin: Duration) {
             relative,
             color: relative,
             origin,
+            lang: if relative {
+                crate::i18n::Lang::En
+            } else {
+                crate::i18n::Lang::Zh
+            },
         };
         let _ = output::list(&conns, &style);
         let _ = output::document("fuzz.pcap", conns.iter().copied(), tracker.skipped, &style);
@@ -107,6 +112,7 @@ pub fn live_frame(data: &[u8]) {
         relative: true,
         color: false,
         origin: Duration::ZERO,
+        lang: crate::i18n::Lang::En,
     };
     for conn in tracker.connections() {
         let _ = output::ladder(conn, &style);

@@ -10,12 +10,19 @@
 mod demo_text;
 mod en;
 mod figure_text;
+mod print_text;
 mod quiz_text;
 mod zh;
 
 pub use demo_text::DemoText;
 pub use figure_text::{FigureText, figure_text};
+pub use print_text::{PrintText, print_text};
 pub use quiz_text::{QuizLine, QuizText};
+
+/// Texts of `--print`, `--list` and the `cause` of `--json`.
+pub mod print {
+    pub use super::print_text::{cause, connection_header, label, role, side, took_effect, totals};
+}
 
 use crate::conversation::{Cause, Label, Role, Side};
 use crate::live::exchange::Scenario;

@@ -94,6 +94,16 @@ struct UiArgs {
 }
 
 impl UiArgs {
+    /// Language of --print, --list and --json: Chinese only when asked
+    /// with --lang zh (the locale picks only the interactive UI's), so
+    /// scripts reading the output do not change with LANG.
+    fn output_lang(&self) -> synack::i18n::Lang {
+        match self.lang.as_deref() {
+            Some("zh") => synack::i18n::Lang::Zh,
+            _ => synack::i18n::Lang::En,
+        }
+    }
+
     fn lang(&self) -> synack::i18n::Lang {
         use synack::i18n::Lang;
         match self.lang.as_deref() {
@@ -232,6 +242,7 @@ fn demo_cmd(args: DemoArgs) -> Result<()> {
         relative: !args.absolute,
         color: color_wanted(),
         origin,
+        lang: args.ui.output_lang(),
     };
     // Every --save problem before anything starts.
     let save = match &args.save {
@@ -481,6 +492,7 @@ fn replay_cmd(mut args: ReplayArgs) -> Result<()> {
         relative: !args.absolute,
         color: color_wanted(),
         origin: replay.origin.unwrap_or_default(),
+        lang: args.ui.output_lang(),
     };
     // The --json document, which the --html page embeds as it is.
     let document = || {
@@ -506,11 +518,8 @@ fn replay_cmd(mut args: ReplayArgs) -> Result<()> {
         parts.join("\n")
     };
     text.push_str(&format!(
-        "\n{} connection{}, {} frames; skipped {}\n",
-        conns.len(),
-        if conns.len() == 1 { "" } else { "s" },
-        replay.frames,
-        replay.skipped()
+        "\n{}\n",
+        synack::i18n::print::totals(style.lang, conns.len(), replay.frames, &replay.skipped())
     ));
     emit(&text)
 }

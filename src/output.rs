@@ -26,6 +26,8 @@ pub struct Style {
     pub color: bool,
     /// Timestamp of the capture's first packet: times are printed since it.
     pub origin: Duration,
+    /// Language of the words (`--lang`); JSON keys and ids stay English.
+    pub lang: crate::i18n::Lang,
 }
 
 /// Seconds since `origin`, as a float.

@@ -251,3 +251,83 @@ fn walk_without_a_terminal_falls_back_to_print_with_a_note() {
         stdout_of(&["replay", "captures/normal.pcap", "--print"])
     );
 }
+
+/// `--lang zh`: the text outputs' headers, notes, roles and causes are
+/// Chinese, aligned by display width; the JSON keeps its English keys and
+/// `cause_id`s and translates only `cause`.
+#[test]
+fn lang_zh_translates_print_list_and_the_json_cause() {
+    let print = stdout_of(&["replay", "captures/normal.pcap", "--print", "--lang", "zh"]);
+    assert!(
+        print.contains("连接 0：客户端 10.99.0.1:6001 → 服务器 10.99.0.2:5001"),
+        "{print}"
+    );
+    assert!(
+        print.contains("注：假定服务器在第一个 SYN 之前处于 LISTEN"),
+        "{print}"
+    );
+    assert!(
+        print.contains("↳ 服务器 ESTABLISHED → CLOSE_WAIT: 收到 FIN (RFC 9293 §3.10.7.4)"),
+        "{print}"
+    );
+    assert!(print.contains("[握手 SYN]"), "{print}");
+    assert!(!print.contains("connection"), "English left:\n{print}");
+    insta::assert_snapshot!("print_normal_zh", print);
+
+    let list = stdout_of(&[
+        "replay",
+        "captures/demo-backlog.pcap",
+        "--list",
+        "--lang",
+        "zh",
+    ]);
+    insta::assert_snapshot!("list_backlog_zh", list);
+
+    let zh: serde_json::Value = serde_json::from_str(&stdout_of(&[
+        "replay",
+        "captures/normal.pcap",
+        "--json",
+        "--lang",
+        "zh",
+    ]))
+    .expect("json");
+    let en: serde_json::Value =
+        serde_json::from_str(&stdout_of(&["replay", "captures/normal.pcap", "--json"]))
+            .expect("json");
+    let t = &zh["connections"][0]["transitions"][0];
+    assert_eq!(t["cause_id"], "snd_syn");
+    assert_eq!(t["cause"], "发送 SYN（connect）");
+    assert_eq!(
+        en["connections"][0]["transitions"][0]["cause"],
+        "snd SYN (connect)"
+    );
+    // Everything but the causes is the same document.
+    let mut stripped = zh.clone();
+    for (a, b) in stripped["connections"][0]["transitions"]
+        .as_array_mut()
+        .expect("transitions")
+        .iter_mut()
+        .zip(
+            en["connections"][0]["transitions"]
+                .as_array()
+                .expect("transitions"),
+        )
+    {
+        a["cause"] = b["cause"].clone();
+    }
+    assert_eq!(stripped, en);
+}
+
+/// Without `--lang`, the text outputs stay English whatever the locale
+/// (only the interactive UI follows LANG).
+#[test]
+fn text_outputs_ignore_the_locale() {
+    let out = synack()
+        .env("LANG", "zh_CN.UTF-8")
+        .env_remove("LC_ALL")
+        .args(["replay", "captures/normal.pcap", "--print"])
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.starts_with("connection 0: client"), "{text}");
+}

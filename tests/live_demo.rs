@@ -118,6 +118,7 @@ fn run(s: Scenario) -> Option<Session> {
                     relative: true,
                     color: false,
                     origin: session.frames.first().map(|f| f.ts).unwrap_or_default(),
+                    lang: synack::i18n::Lang::En,
                 }
             )
         );

@@ -57,7 +57,8 @@ pub struct TransitionJson {
     pub step: usize,
     /// `send` or `receive`.
     pub event: Event,
-    /// The RFC event in words.
+    /// The RFC event in words (in the `--lang` language; `cause_id` is
+    /// the stable key).
     pub cause: &'static str,
     /// Machine-readable cause.
     pub cause_id: Cause,
@@ -133,7 +134,7 @@ impl ConnectionJson {
                     segment: t.segment,
                     step: t.step,
                     event: t.event,
-                    cause: t.cause.text(),
+                    cause: crate::i18n::print::cause(style.lang, t.cause),
                     cause_id: t.cause,
                 })
                 .collect(),

@@ -14,6 +14,18 @@ use crate::conversation::{Connection, Side, Step};
 use crate::state::TcpState;
 
 use super::{Style, secs_since};
+use crate::i18n::{PrintText, print, print_text};
+use unicode_width::UnicodeWidthStr;
+
+/// `s` padded with spaces to `w` display cells (Chinese words are wide).
+fn pad(s: &str, w: usize) -> String {
+    format!("{s}{}", " ".repeat(w.saturating_sub(s.width())))
+}
+
+/// `s` right-aligned in `w` display cells.
+fn pad_left(s: &str, w: usize) -> String {
+    format!("{}{s}", " ".repeat(w.saturating_sub(s.width())))
+}
 
 /// Width of the arrow between the two state columns.
 const ARROW: usize = 46;
@@ -77,47 +89,38 @@ pub fn ladder_with(
     before: &dyn Fn(usize) -> Vec<String>,
 ) -> String {
     let mut out = String::new();
+    let lang = style.lang;
     let _ = writeln!(
         out,
         "{}",
         paint(
-            &format!(
-                "connection {}: client {} → server {}  ({} packets, {} numbers)",
+            &print::connection_header(
+                lang,
                 conn.index,
-                conn.client,
-                conn.server,
+                &conn.client.to_string(),
+                &conn.server.to_string(),
                 conn.packets,
-                if style.relative {
-                    "relative"
-                } else {
-                    "absolute"
-                }
+                style.relative
             ),
             "1",
             style
         )
     );
     if conn.mid_stream {
-        let _ = writeln!(
-            out,
-            "note: the capture starts mid-connection; states are UNKNOWN until a segment shows them"
-        );
+        let _ = writeln!(out, "{}", print_text(lang, PrintText::NoteMidStream));
     } else if conn.initial[1] == TcpState::Listen {
-        let _ = writeln!(
-            out,
-            "note: the server is taken to be LISTENing before the first SYN (a capture cannot show listen())"
-        );
+        let _ = writeln!(out, "{}", print_text(lang, PrintText::NoteListen));
     }
     let client = conn.client.to_string();
     let server = conn.server.to_string();
     let gap = ARROW.saturating_sub(client.chars().count() + server.chars().count());
     let head = format!(
-        "{:>4} {:>10}  {:<STATE$} {client}{}{server} {:<STATE$}",
+        "{:>4} {}  {} {client}{}{server} {}",
         "#",
-        "time_s",
-        "client",
+        pad_left(print_text(lang, PrintText::Time), 10),
+        pad(print_text(lang, PrintText::Client), STATE),
         " ".repeat(gap),
-        "server"
+        pad(print_text(lang, PrintText::Server), STATE)
     );
     let _ = writeln!(out, "{}", head.trim_end());
     let _ = writeln!(
@@ -134,8 +137,8 @@ pub fn ladder_with(
         for line in before(i) {
             let _ = writeln!(out, "{}", paint(&line, "32", style));
         }
-        let labels: Vec<&str> = std::iter::once(step.role.text())
-            .chain(step.labels.iter().map(|l| l.text()))
+        let labels: Vec<&str> = std::iter::once(print::role(lang, step.role))
+            .chain(step.labels.iter().map(|&l| print::label(lang, l)))
             .collect();
         let line = format!(
             "{:>4} {:>10.6}  {} {} {} [{}]",
@@ -151,18 +154,14 @@ pub fn ladder_with(
             let mut text = format!(
                 "{:>17}{} {} → {}: {} (RFC 9293 §{})",
                 "↳ ",
-                t.endpoint,
+                print::side(lang, t.endpoint),
                 t.from.name(),
                 t.to.name(),
-                t.cause.text(),
+                print::cause(lang, t.cause),
                 t.cause.rfc_section()
             );
             if t.segment != t.step {
-                let _ = write!(
-                    text,
-                    "; segment {} took effect only now (its receiver had sent its own segment before processing it)",
-                    t.segment + 1
-                );
+                text.push_str(&print::took_effect(lang, t.segment + 1));
             }
             let _ = writeln!(out, "{}", paint(&text, "36", style));
         }

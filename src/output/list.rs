@@ -5,32 +5,40 @@ use std::fmt::Write;
 use crate::conversation::{Connection, Seen};
 
 use super::Style;
+use crate::i18n::{Lang, PrintText, print_text};
+use unicode_width::UnicodeWidthStr;
 
 /// What was seen of a connection, in a few words: `handshake data→ data←
 /// FIN→ FIN← RST` (→ from the client, ← from the server).
 pub fn seen_summary(seen: &Seen, mid_stream: bool) -> String {
-    let mut parts = Vec::new();
+    seen_summary_in(seen, mid_stream, Lang::En)
+}
+
+/// [`seen_summary`] in `lang` (flags stay protocol notation).
+pub fn seen_summary_in(seen: &Seen, mid_stream: bool, lang: Lang) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let word = |t| print_text(lang, t).to_string();
     if mid_stream {
-        parts.push("mid-stream");
+        parts.push(word(PrintText::MidStream));
     } else if seen.handshake {
-        parts.push("handshake");
+        parts.push(word(PrintText::Handshake));
     } else if seen.syn {
-        parts.push(if seen.syn_ack { "SYN SYN-ACK" } else { "SYN" });
+        parts.push(if seen.syn_ack { "SYN SYN-ACK" } else { "SYN" }.to_string());
     }
     if seen.data_from_client > 0 {
-        parts.push("data→");
+        parts.push(format!("{}→", word(PrintText::Data)));
     }
     if seen.data_from_server > 0 {
-        parts.push("data←");
+        parts.push(format!("{}←", word(PrintText::Data)));
     }
     if seen.fin_from_client {
-        parts.push("FIN→");
+        parts.push("FIN→".to_string());
     }
     if seen.fin_from_server {
-        parts.push("FIN←");
+        parts.push("FIN←".to_string());
     }
     if seen.rst {
-        parts.push("RST");
+        parts.push("RST".to_string());
     }
     parts.join(" ")
 }
@@ -38,20 +46,21 @@ pub fn seen_summary(seen: &Seen, mid_stream: bool) -> String {
 /// The `--list` table.
 pub fn list(conns: &[&Connection], style: &Style) -> String {
     const COLS: usize = 8;
+    let lang = style.lang;
     let head: [&str; COLS] = [
         "#",
-        "client",
-        "server",
-        "packets",
-        "bytes",
-        "duration_s",
-        "seen",
-        "final client / server",
+        print_text(lang, PrintText::Client),
+        print_text(lang, PrintText::Server),
+        print_text(lang, PrintText::Packets),
+        print_text(lang, PrintText::Bytes),
+        print_text(lang, PrintText::Duration),
+        print_text(lang, PrintText::Seen),
+        print_text(lang, PrintText::Final),
     ];
     // One string per row with the cells back to back, and their ends: a
     // table of 100,000 connections costs 100,000 allocations, not 800,000.
     let mut rows: Vec<(String, [usize; COLS])> = Vec::with_capacity(conns.len());
-    let mut width: [usize; COLS] = head.map(|h| h.chars().count());
+    let mut width: [usize; COLS] = head.map(|h| h.width());
     for c in conns {
         let mut text = String::with_capacity(96);
         let mut ends = [0usize; COLS];
@@ -64,11 +73,11 @@ pub fn list(conns: &[&Connection], style: &Style) -> String {
                 3 => write!(text, "{}", c.packets),
                 4 => write!(text, "{}", c.bytes),
                 5 => write!(text, "{:.6}", c.duration().as_secs_f64()),
-                6 => write!(text, "{}", seen_summary(&c.seen, c.mid_stream)),
+                6 => write!(text, "{}", seen_summary_in(&c.seen, c.mid_stream, lang)),
                 _ => write!(text, "{} / {}", c.current[0], c.current[1]),
             };
             *end = text.len();
-            width[i] = width[i].max(text[before..].chars().count());
+            width[i] = width[i].max(text[before..].width());
         }
         rows.push((text, ends));
     }
@@ -76,7 +85,7 @@ pub fn list(conns: &[&Connection], style: &Style) -> String {
     let line = |out: &mut String, cells: [&str; COLS]| {
         let start = out.len();
         for (i, cell) in cells.iter().enumerate() {
-            let pad = width[i].saturating_sub(cell.chars().count());
+            let pad = width[i].saturating_sub(cell.width());
             if i > 0 {
                 out.push_str("  ");
             }

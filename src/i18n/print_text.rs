@@ -1,0 +1,157 @@
+//! Texts of the text outputs (`--print`, `--list`) and the translated
+//! `cause` of `--json`, in every language. Names of model values (roles,
+//! labels, causes) come from the UI's [`super::Strings`]; state names and
+//! flags are protocol notation and stay as they are. Text only.
+
+use super::Lang;
+use crate::conversation::{Cause, Label, Role, Side, Skipped};
+
+/// A fixed word or phrase of the text outputs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[expect(missing_docs, reason = "each variant is the text it names")]
+pub enum PrintText {
+    Client,
+    Server,
+    Time,
+    Packets,
+    Bytes,
+    Duration,
+    Seen,
+    Final,
+    MidStream,
+    Handshake,
+    Data,
+    NoteMidStream,
+    NoteListen,
+}
+
+/// The words of `t` in `lang`.
+pub fn print_text(lang: Lang, t: PrintText) -> &'static str {
+    use PrintText::*;
+    match (lang, t) {
+        (Lang::En, Client) => "client",
+        (Lang::En, Server) => "server",
+        (Lang::En, Time) => "time_s",
+        (Lang::En, Packets) => "packets",
+        (Lang::En, Bytes) => "bytes",
+        (Lang::En, Duration) => "duration_s",
+        (Lang::En, Seen) => "seen",
+        (Lang::En, Final) => "final client / server",
+        (Lang::En, MidStream) => "mid-stream",
+        (Lang::En, Handshake) => "handshake",
+        (Lang::En, Data) => "data",
+        (Lang::En, NoteMidStream) => {
+            "note: the capture starts mid-connection; states are UNKNOWN until a segment shows them"
+        }
+        (Lang::En, NoteListen) => {
+            "note: the server is taken to be LISTENing before the first SYN (a capture cannot show listen())"
+        }
+        (Lang::Zh, Client) => "客户端",
+        (Lang::Zh, Server) => "服务器",
+        (Lang::Zh, Time) => "时间_秒",
+        (Lang::Zh, Packets) => "包数",
+        (Lang::Zh, Bytes) => "字节",
+        (Lang::Zh, Duration) => "时长_秒",
+        (Lang::Zh, Seen) => "看到",
+        (Lang::Zh, Final) => "最终状态 客户端 / 服务器",
+        (Lang::Zh, MidStream) => "中途开始",
+        (Lang::Zh, Handshake) => "握手",
+        (Lang::Zh, Data) => "数据",
+        (Lang::Zh, NoteMidStream) => {
+            "注：抓包从连接中途开始；在某个报文段显示出状态之前，状态为 UNKNOWN"
+        }
+        (Lang::Zh, NoteListen) => {
+            "注：假定服务器在第一个 SYN 之前处于 LISTEN（抓包无法显示 listen() 调用）"
+        }
+    }
+}
+
+/// The `--print` header of one connection.
+pub fn connection_header(
+    lang: Lang,
+    index: usize,
+    client: &str,
+    server: &str,
+    packets: u64,
+    relative: bool,
+) -> String {
+    match lang {
+        Lang::En => format!(
+            "connection {index}: client {client} → server {server}  ({packets} packets, {} numbers)",
+            if relative { "relative" } else { "absolute" }
+        ),
+        Lang::Zh => format!(
+            "连接 {index}：客户端 {client} → 服务器 {server}（{packets} 个包，{}）",
+            if relative {
+                "相对序号"
+            } else {
+                "绝对序号"
+            }
+        ),
+    }
+}
+
+/// A state change applied later than its segment (`segment` 1-based).
+pub fn took_effect(lang: Lang, segment: usize) -> String {
+    match lang {
+        Lang::En => format!(
+            "; segment {segment} took effect only now (its receiver had sent its own segment before processing it)"
+        ),
+        Lang::Zh => format!(
+            "；第 {segment} 个报文段到这时才生效（接收方在处理它之前已先发出了自己的报文段）"
+        ),
+    }
+}
+
+/// The line after `--print` and `--list`: connections, frames, skipped.
+pub fn totals(lang: Lang, conns: usize, frames: u64, skipped: &Skipped) -> String {
+    match lang {
+        Lang::En => format!(
+            "{conns} connection{}, {frames} frames; skipped {skipped}",
+            if conns == 1 { "" } else { "s" }
+        ),
+        Lang::Zh => {
+            let mut s = format!(
+                "{conns} 个连接，{frames} 帧；跳过：{} 帧非 TCP，{} 个 IP 分片，{} 帧损坏",
+                skipped.not_tcp, skipped.fragments, skipped.malformed
+            );
+            if skipped.unsupported_link > 0 {
+                s.push_str(&format!("，{} 帧链路类型不支持", skipped.unsupported_link));
+            }
+            s
+        }
+    }
+}
+
+/// The event behind a state change (English: the JSON's stable text).
+pub fn cause(lang: Lang, c: Cause) -> &'static str {
+    match lang {
+        Lang::En => c.text(),
+        Lang::Zh => lang.strings().cause(c),
+    }
+}
+
+/// A segment's role.
+pub fn role(lang: Lang, r: Role) -> &'static str {
+    match lang {
+        Lang::En => r.text(),
+        Lang::Zh => lang.strings().role(r),
+    }
+}
+
+/// An analysis label.
+pub fn label(lang: Lang, l: Label) -> &'static str {
+    match lang {
+        Lang::En => l.text(),
+        Lang::Zh => lang.strings().label(l),
+    }
+}
+
+/// "client" or "server".
+pub fn side(lang: Lang, s: Side) -> &'static str {
+    match (lang, s) {
+        (Lang::En, Side::Client) => "client",
+        (Lang::En, Side::Server) => "server",
+        (Lang::Zh, s) => lang.strings().side(s),
+    }
+}
