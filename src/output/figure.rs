@@ -94,7 +94,9 @@ fn seq_len(step: &Step) -> u32 {
 /// is a retransmission of it (same first sequence number) and nothing the
 /// peer sent in between acknowledged any of it (RFC 9293 §3.8.1: the
 /// retransmission timer ran out). A capture cannot tell a lost segment
-/// from a lost acknowledgment; the figure draws what the sender concluded.
+/// from a lost acknowledgment; the figure draws what the sender concluded,
+/// except when the model has the receiver change state on this very
+/// segment: the figure never contradicts the model's states.
 pub fn lost(conn: &Connection) -> Vec<bool> {
     let steps = &conn.steps;
     let mut out = vec![false; steps.len()];
@@ -112,7 +114,11 @@ pub fn lost(conn: &Connection) -> Vec<bool> {
         let acked = steps[j + 1..i].iter().any(|s| {
             s.from != re.from && s.segment.flags.ack() && (s.rel_ack.wrapping_sub(first) as i32) > 0
         });
-        out[j] = !acked;
+        let took_effect = conn
+            .transitions
+            .iter()
+            .any(|t| t.segment == j && t.endpoint != re.from);
+        out[j] = !acked && !took_effect;
     }
     out
 }
@@ -196,8 +202,20 @@ mod tests {
             .filter_map(|(i, &l)| l.then_some(i + 1))
             .collect();
         // Segments 4 (data) and 9 (FIN) were each sent again at 5 and 10
-        // with no acknowledgment in between.
-        assert_eq!(lost, [4, 9]);
+        // with no acknowledgment in between, but the model has the server
+        // take the first FIN (CLOSE_WAIT at 9): only the data is lost.
+        assert_eq!(lost, [4]);
+    }
+
+    #[test]
+    fn crossing_fins_lost_before_their_retransmissions() {
+        let c = conn("simultaneous-close.pcap");
+        let lost: Vec<usize> = lost(&c)
+            .iter()
+            .enumerate()
+            .filter_map(|(i, &l)| l.then_some(i + 1))
+            .collect();
+        assert_eq!(lost, [8, 9]);
     }
 
     #[test]
