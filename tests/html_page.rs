@@ -343,3 +343,328 @@ fn demo_picture_and_page_show_the_calls_and_the_kernel() {
     );
     assert!(by_id(&dom, "kernel").contains("✓ kernel agrees"));
 }
+
+/// A Chromium driven over the DevTools protocol on a pipe
+/// (`--remote-debugging-pipe`: commands on fd 3, answers on fd 4, each
+/// message NUL-terminated JSON), attached to one page.
+struct Browser {
+    child: std::process::Child,
+    to: std::io::PipeWriter,
+    from: std::sync::mpsc::Receiver<Value>,
+    session: String,
+    next_id: u64,
+    /// Console messages and uncaught exceptions seen so far.
+    console: Vec<String>,
+    _profile: tempfile::TempDir,
+}
+
+const CDP_WAIT: Duration = Duration::from_secs(30);
+
+impl Browser {
+    fn start() -> Option<Browser> {
+        use std::os::fd::AsRawFd;
+        use std::os::unix::process::CommandExt;
+        let bin = ["chromium", "chromium-browser", "google-chrome"]
+            .into_iter()
+            .find(|b| {
+                Command::new(b)
+                    .arg("--version")
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::null())
+                    .status()
+                    .is_ok_and(|s| s.success())
+            });
+        let Some(bin) = bin else {
+            eprintln!("chromium not installed: browser test skipped");
+            return None;
+        };
+        let profile = tempfile::tempdir().unwrap();
+        let (cmd_r, cmd_w) = std::io::pipe().unwrap();
+        let (ans_r, ans_w) = std::io::pipe().unwrap();
+        let (fd_r, fd_w) = (cmd_r.as_raw_fd(), ans_w.as_raw_fd());
+        let mut command = Command::new(bin);
+        command
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--remote-debugging-pipe",
+                "about:blank",
+            ])
+            .arg(format!("--user-data-dir={}", profile.path().display()))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        // SAFETY: between fork and exec only fcntl and dup2 run (both
+        // async-signal-safe): the browser reads commands on fd 3 and writes
+        // answers on fd 4. The ends are first copied above 10 so that
+        // neither is overwritten, and dup2 onto 3/4 clears close-on-exec.
+        unsafe {
+            command.pre_exec(move || {
+                let r = libc::fcntl(fd_r, libc::F_DUPFD_CLOEXEC, 10);
+                let w = libc::fcntl(fd_w, libc::F_DUPFD_CLOEXEC, 10);
+                if r < 0 || w < 0 || libc::dup2(r, 3) < 0 || libc::dup2(w, 4) < 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+        let child = command.spawn().unwrap();
+        drop((cmd_r, ans_w));
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            use std::io::{BufRead, BufReader};
+            let mut reader = BufReader::new(ans_r);
+            let mut buf = Vec::new();
+            while reader.read_until(0, &mut buf).is_ok_and(|n| n > 0) {
+                buf.pop_if(|b| *b == 0);
+                if let Ok(v) = serde_json::from_slice::<Value>(&buf)
+                    && tx.send(v).is_err()
+                {
+                    break;
+                }
+                buf.clear();
+            }
+        });
+        let mut b = Browser {
+            child,
+            to: cmd_w,
+            from: rx,
+            session: String::new(),
+            next_id: 0,
+            console: Vec::new(),
+            _profile: profile,
+        };
+        let target = b.call(
+            "Target.createTarget",
+            serde_json::json!({"url": "about:blank"}),
+            false,
+        );
+        let id = target["targetId"].as_str().unwrap().to_string();
+        let attached = b.call(
+            "Target.attachToTarget",
+            serde_json::json!({"targetId": id, "flatten": true}),
+            false,
+        );
+        b.session = attached["sessionId"].as_str().unwrap().to_string();
+        for m in ["Runtime.enable", "Page.enable", "Log.enable"] {
+            b.call(m, serde_json::json!({}), true);
+        }
+        Some(b)
+    }
+
+    /// Sends one command and waits (bounded) for its answer, noting console
+    /// events that arrive meanwhile.
+    fn call(&mut self, method: &str, params: Value, in_page: bool) -> Value {
+        use std::io::Write;
+        self.next_id += 1;
+        let id = self.next_id;
+        let mut msg = serde_json::json!({"id": id, "method": method, "params": params});
+        if in_page {
+            msg["sessionId"] = Value::String(self.session.clone());
+        }
+        let mut bytes = serde_json::to_vec(&msg).unwrap();
+        bytes.push(0);
+        self.to.write_all(&bytes).unwrap();
+        let deadline = Instant::now() + CDP_WAIT;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let v = self
+                .from
+                .recv_timeout(left)
+                .unwrap_or_else(|_| panic!("no answer to {method} within {CDP_WAIT:?}"));
+            self.note(&v);
+            if v["id"].as_u64() == Some(id) {
+                assert!(v.get("error").is_none(), "{method}: {v}");
+                return v["result"].clone();
+            }
+        }
+    }
+
+    fn note(&mut self, v: &Value) {
+        match v["method"].as_str() {
+            Some("Runtime.consoleAPICalled") => self.console.push(v["params"].to_string()),
+            Some("Runtime.exceptionThrown") => self.console.push(v["params"].to_string()),
+            Some("Log.entryAdded") => self.console.push(v["params"]["entry"].to_string()),
+            _ => {}
+        }
+    }
+
+    /// Opens `url` and waits for its load event.
+    fn open(&mut self, url: &str) {
+        self.call("Page.navigate", serde_json::json!({"url": url}), true);
+        let deadline = Instant::now() + CDP_WAIT;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let v = self.from.recv_timeout(left).expect("load event");
+            self.note(&v);
+            if v["method"] == "Page.loadEventFired" {
+                return;
+            }
+        }
+    }
+
+    /// Evaluates `js` in the page and returns its value.
+    fn eval(&mut self, js: &str) -> Value {
+        let r = self.call(
+            "Runtime.evaluate",
+            serde_json::json!({"expression": js, "returnByValue": true}),
+            true,
+        );
+        assert!(r.get("exceptionDetails").is_none(), "{js}: {r}");
+        r["result"]["value"].clone()
+    }
+
+    /// Presses a key as a user would (keyDown + keyUp through the input
+    /// pipeline, not a synthetic DOM event).
+    fn key(&mut self, key: &str, code: &str, vk: u32) {
+        for kind in ["keyDown", "keyUp"] {
+            let text = if key.chars().count() == 1 && kind == "keyDown" {
+                key
+            } else {
+                ""
+            };
+            self.call(
+                "Input.dispatchKeyEvent",
+                serde_json::json!({"type": kind, "key": key, "code": code,
+                    "windowsVirtualKeyCode": vk, "text": text}),
+                true,
+            );
+        }
+    }
+
+    /// The two state ids.
+    fn states(&mut self) -> (String, String) {
+        let v = self.eval(
+            "[document.getElementById('client-state').textContent, document.getElementById('server-state').textContent]",
+        );
+        (v[0].as_str().unwrap().into(), v[1].as_str().unwrap().into())
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn pair(a: &str, b: &str) -> (String, String) {
+    (a.to_string(), b.to_string())
+}
+
+#[test]
+fn keys_buttons_swipe_and_switches_work_in_chromium() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, _) = page("captures/normal.pcap", dir.path());
+    let Some(mut b) = Browser::start() else {
+        return;
+    };
+    b.open(&format!("file://{}", path.display()));
+    assert_eq!(
+        b.states(),
+        pair("CLOSED", "LISTEN"),
+        "opens before the first segment"
+    );
+    for _ in 0..8 {
+        b.key("ArrowRight", "ArrowRight", 39);
+    }
+    assert_eq!(b.states(), pair("FIN_WAIT1", "CLOSE_WAIT"));
+    assert_eq!(
+        b.eval("location.hash").as_str(),
+        Some("#conn=0&step=8&lang=en&theme=light")
+    );
+    b.key("ArrowLeft", "ArrowLeft", 37);
+    assert_eq!(
+        b.eval("document.getElementById('position').textContent")
+            .as_str(),
+        Some("step 7/11")
+    );
+    b.key("Home", "Home", 36);
+    assert_eq!(b.states(), pair("CLOSED", "LISTEN"));
+    b.key("End", "End", 35);
+    assert_eq!(b.states(), pair("TIME_WAIT", "CLOSED"));
+    b.key("Home", "Home", 36);
+    // n: the first step of the next phase (handshake 1, data 4, teardown 8).
+    let mut starts = Vec::new();
+    for _ in 0..3 {
+        b.key("n", "KeyN", 78);
+        starts.push(b.eval("location.hash").as_str().unwrap().to_string());
+    }
+    assert!(
+        starts[0].contains("step=1&")
+            && starts[1].contains("step=4&")
+            && starts[2].contains("step=8&"),
+        "{starts:?}"
+    );
+    b.key("N", "KeyN", 78);
+    assert!(
+        b.eval("location.hash")
+            .as_str()
+            .unwrap()
+            .contains("step=4&")
+    );
+    // Buttons.
+    b.eval("document.getElementById('b-first').click()");
+    b.eval("document.getElementById('b-next').click(); document.getElementById('b-next').click()");
+    assert_eq!(b.states(), pair("ESTABLISHED", "SYN_RECV"));
+    b.eval("document.getElementById('b-last').click(); document.getElementById('b-prev').click()");
+    assert_eq!(b.states(), pair("TIME_WAIT", "LAST_ACK"));
+    // A swipe to the left is "next", to the right "previous".
+    b.eval("document.getElementById('b-first').click()");
+    for (x0, x1) in [(300.0, 100.0), (300.0, 100.0), (100.0, 300.0)] {
+        for (kind, x) in [("touchStart", x0), ("touchEnd", x1)] {
+            let points = if kind == "touchEnd" {
+                serde_json::json!([])
+            } else {
+                serde_json::json!([{"x": x, "y": 300.0}])
+            };
+            if kind == "touchEnd" {
+                b.call(
+                    "Input.dispatchTouchEvent",
+                    serde_json::json!({"type": "touchMove", "touchPoints": [{"x": x, "y": 300.0}]}),
+                    true,
+                );
+            }
+            b.call(
+                "Input.dispatchTouchEvent",
+                serde_json::json!({"type": kind, "touchPoints": points}),
+                true,
+            );
+        }
+    }
+    assert!(
+        b.eval("location.hash")
+            .as_str()
+            .unwrap()
+            .contains("step=1&"),
+        "two swipes left, one right"
+    );
+    // The language switch: the page's own select, as a user changes it.
+    b.eval("var s = document.getElementById('lang'); s.value = 'zh'; s.dispatchEvent(new Event('change'))");
+    let zh = b.eval("document.getElementById('explanation').textContent");
+    assert!(zh.as_str().unwrap().contains("客户端请求建立连接"), "{zh}");
+    assert_eq!(
+        b.eval("document.documentElement.lang").as_str(),
+        Some("zh-Hans")
+    );
+    assert_eq!(
+        b.eval("document.getElementById('b-next').textContent")
+            .as_str(),
+        Some("下一步 ▶")
+    );
+    b.eval("var s = document.getElementById('theme'); s.value = 'projector'; s.dispatchEvent(new Event('change'))");
+    assert_eq!(
+        b.eval("document.documentElement.getAttribute('data-theme')")
+            .as_str(),
+        Some("projector")
+    );
+    assert_eq!(
+        b.eval("getComputedStyle(document.body).fontSize").as_str(),
+        Some("21px")
+    );
+    assert!(b.console.is_empty(), "console: {:?}", b.console);
+}

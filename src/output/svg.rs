@@ -117,7 +117,18 @@ pub fn svg(conn: &Connection, opt: &SvgOptions) -> String {
     let rows = layout::rows(conn, &bands, opt.marks, opt.time_scale);
     let kernel = opt.marks.and_then(|m| m.kernel);
     let legend_y = rows.bottom + if kernel.is_some() { 40.0 } else { 12.0 };
-    let height = legend_y + 40.0;
+    let has_legend = lost.iter().any(|&l| l)
+        || conn
+            .steps
+            .iter()
+            .any(|s| s.segment.flags.rst() || s.labels.contains(&Label::Retransmission));
+    let height = if has_legend {
+        legend_y + 40.0
+    } else {
+        legend_y + 8.0
+    };
+    // Oblique CJK is a synthetic slant: Chinese band names stay upright.
+    let band_style = if lang == Lang::Zh { "normal" } else { "italic" };
     let width = cols.width;
     let mut out = String::new();
     let o = &mut out;
@@ -166,7 +177,7 @@ pub fn svg(conn: &Connection, opt: &SvgOptions) -> String {
         let w = width - x - MARGIN + 8.0;
         let _ = writeln!(
             o,
-            r##"<g class="band" data-step="{}"><rect x="{x:.1}" y="{top:.1}" width="{w:.1}" height="{:.1}" rx="8" fill="{BAND}" stroke="#9a9a9a" stroke-width="1"/><text x="{:.1}" y="{:.1}" text-anchor="middle" font-size="16" font-style="italic" font-weight="bold" fill="#333" letter-spacing="0.5">{}</text></g>"##,
+            r##"<g class="band" data-step="{}"><rect x="{x:.1}" y="{top:.1}" width="{w:.1}" height="{:.1}" rx="8" fill="{BAND}" stroke="#9a9a9a" stroke-width="1"/><text x="{:.1}" y="{:.1}" text-anchor="middle" font-size="17" font-style="{band_style}" font-weight="bold" fill="#333" letter-spacing="0.5">{}</text></g>"##,
             bands[b].first + 1,
             bottom - top,
             (cols.client + cols.server) / 2.0,
