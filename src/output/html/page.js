@@ -242,6 +242,9 @@
   $('conn').addEventListener('change', function (e) { st.conn = parseInt(e.target.value, 10); st.step = 0; render(); });
   var touch = null;
   document.addEventListener('touchstart', function (e) {
+    // A touch on a ladder wider than the screen scrolls it instead.
+    var ladder = $('ladder');
+    if (ladder.contains(e.target) && ladder.scrollWidth > ladder.clientWidth) { touch = null; return; }
     if (e.touches.length === 1) touch = { x: e.touches[0].clientX, y: e.touches[0].clientY };
   }, { passive: true });
   document.addEventListener('touchend', function (e) {
