@@ -167,7 +167,15 @@ fn quiz_panel(frame: &mut Frame, app: &App, body: Rect) -> Rect {
     if !app.quiz.on {
         return body;
     }
-    let h = quiz::height(app, body.width).min(body.height.saturating_sub(5));
+    // A question may take all but five rows (the ladder keeps its last
+    // steps in view); a verdict at most half, its reasons clipped (the
+    // explanation panel has them too).
+    let cap = if app.quiz.question.is_some() {
+        body.height.saturating_sub(5)
+    } else {
+        body.height / 2
+    };
+    let h = quiz::height(app, body.width).min(cap);
     let [rest, panel] = Layout::vertical([Constraint::Min(1), Constraint::Length(h)]).areas(body);
     quiz::render(frame, app, panel);
     rest
