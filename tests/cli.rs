@@ -207,6 +207,12 @@ fn no_tcp_at_all_is_an_error_with_counts() {
 fn missing_file_and_bad_flags() {
     let e = error_of(&["replay", "no/such/file.pcap", "--print"]);
     assert!(e.contains("no/such/file.pcap"), "{e}");
+    // The OS error once, not once more as the error's source.
+    let e = error_of(&["replay", "tests", "--print"]);
+    assert_eq!(
+        e.trim_end(),
+        "synack: tests: cannot read the file: Is a directory (os error 21)"
+    );
     let e = error_of(&["replay", "captures/normal.pcap", "--print", "--conn", "7"]);
     assert!(e.contains("--conn 7") && e.contains("1 connection"), "{e}");
     let out = synack()

@@ -226,42 +226,89 @@ fn sudo_run_cannot_write_what_the_invoking_user_cannot() {
     attack(&user, &scene, || as_sudo(&user, &scene));
 }
 
+/// A tmpfs mounted on a temporary directory (root only); unmounted on drop.
+struct Tmpfs(tempfile::TempDir);
+
+impl Tmpfs {
+    fn mount(options: &str) -> Option<Tmpfs> {
+        if !root() {
+            eprintln!("needs root: skipped");
+            return None;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let st = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", options, "synack-test"])
+            .arg(dir.path())
+            .status()
+            .unwrap();
+        assert!(st.success(), "mount tmpfs -o {options}");
+        Some(Tmpfs(dir))
+    }
+
+    fn path(&self) -> &Path {
+        self.0.path()
+    }
+}
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(self.0.path()).status();
+    }
+}
+
 /// A file system that fills up after the pcap: the error names the
 /// kernel table, and neither it nor the pcap is left.
 #[test]
 fn full_disk_leaves_nothing_and_names_the_file() {
-    if !root() || synack::live::privilege::check().tracefs.is_err() {
-        eprintln!("needs root and tracefs: skipped");
+    if synack::live::privilege::check().tracefs.is_err() {
+        eprintln!("needs tracefs: skipped");
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
     // One 4 KiB page: the pcap fits, the next file does not.
-    let st = Command::new("mount")
-        .args(["-t", "tmpfs", "-o", "size=4k", "synack-full"])
-        .arg(dir.path())
-        .status()
-        .unwrap();
-    assert!(st.success(), "mount tmpfs");
-    struct Unmount<'a>(&'a Path);
-    impl Drop for Unmount<'_> {
-        fn drop(&mut self) {
-            let _ = Command::new("umount").arg(self.0).status();
-        }
-    }
-    let _unmount = Unmount(dir.path());
-    let save = dir.path().join("x.pcap");
-    let out = demo_save(&mut Command::new(BIN), &save);
+    let Some(fs) = Tmpfs::mount("size=4k") else {
+        return;
+    };
+    let out = demo_save(&mut Command::new(BIN), &fs.path().join("x.pcap"));
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(
         err.contains(&format!(
             "synack: --save: {}: no space left on device",
-            dir.path().join("x.kernel.tsv").display()
+            fs.path().join("x.kernel.tsv").display()
         )),
         "{err}"
     );
-    let left: Vec<_> = fs::read_dir(dir.path()).unwrap().flatten().collect();
+    let left: Vec<_> = fs::read_dir(fs.path()).unwrap().flatten().collect();
     assert!(left.is_empty(), "left behind: {left:?}");
+}
+
+/// A read-only file system: said before the demo starts.
+#[test]
+fn read_only_file_system_fails_before_the_demo() {
+    let Some(fs) = Tmpfs::mount("ro,size=64k") else {
+        return;
+    };
+    refused_before_the_demo(
+        &fs.path().join("x.pcap"),
+        &format!(
+            "{}: cannot create a file here: read-only file system",
+            fs.path().display()
+        ),
+    );
+}
+
+/// `demo --save target` fails with exit 1 before the demo runs (nothing on
+/// stdout), its last stderr line `synack: --save: {problem}` (a stale
+/// tracefs instance report may come first).
+fn refused_before_the_demo(target: &Path, problem: &str) {
+    let out = demo_save(&mut Command::new(BIN), target);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(out.stdout.is_empty(), "the demo ran: {err}");
+    assert_eq!(
+        err.lines().last().unwrap_or_default(),
+        format!("synack: --save: {problem}")
+    );
 }
 
 /// `--save` at something that is not a regular file: refused before the
@@ -287,17 +334,12 @@ fn save_refuses_links_fifos_devices_and_directories() {
         (Path::new("/dev/null"), "a device"),
         (sub.as_path(), "a directory"),
     ] {
-        let out = demo_save(&mut Command::new(BIN), target);
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(1), "{err}");
-        assert!(out.stdout.is_empty(), "the demo ran: {err}");
-        // (A stale tracefs instance report may come first.)
-        assert_eq!(
-            err.lines().last().unwrap_or_default(),
-            format!(
-                "synack: --save: {}: is {what}; refusing to replace it (name a new or regular file)",
+        refused_before_the_demo(
+            target,
+            &format!(
+                "{}: is {what}; refusing to replace it (name a new or regular file)",
                 target.display()
-            )
+            ),
         );
     }
     assert_eq!(fs::read_to_string(&victim).unwrap(), "keep\n");

@@ -1,7 +1,8 @@
 //! The privileged broker: a small process forked before the main process
 //! drops its privileges ([`super::privilege::split`]). It keeps only
-//! CAP_NET_RAW and CAP_DAC_OVERRIDE (under sudo, as the invoking user) and
-//! answers three requests over a private `SOCK_SEQPACKET` socket pair:
+//! CAP_NET_RAW and CAP_DAC_OVERRIDE (under sudo, as the invoking user),
+//! permitted but effective only while it uses one, and answers three
+//! requests over a private `SOCK_SEQPACKET` socket pair:
 //!
 //! | request            | answer                                             |
 //! |--------------------|----------------------------------------------------|
@@ -36,6 +37,7 @@ use nix::unistd::{ForkResult, Pid, fork};
 
 use super::LiveError;
 use super::kernel;
+use super::sniffer::open_packet_socket;
 
 /// The capabilities the broker keeps: the packet socket, and tracefs
 /// (root-owned, mode 700) for a non-root broker.
@@ -226,50 +228,11 @@ fn serve(sock: OwnedFd, user: Option<(u32, u32)>) -> ! {
     let fd = sock.as_raw_fd();
     let mut mine: Vec<PathBuf> = Vec::new();
     while let Ok(Some((req, _))) = recv(fd) {
-        let (answer, pass) = match (&narrowed, req.split_once(' ').unwrap_or((&req, ""))) {
-            (_, ("hello", _)) => {
-                let stale = kernel::remove_stale_instances();
-                (format!("ok {}", stale.join(" ")), None)
-            }
-            (Err(e), _) => (format!("err 0 {e}"), None),
-            (Ok(()), ("socket", _)) => match super::sniffer::open_packet_socket() {
-                Ok(s) => ("ok".to_string(), Some(s)),
-                Err(e) => (format!("err {} {e}", e.raw_os_error().unwrap_or(0)), None),
-            },
-            (Ok(()), ("trace", ports)) => {
-                let ports: Vec<u16> = ports
-                    .split_whitespace()
-                    .filter_map(|p| p.parse().ok())
-                    .collect();
-                match kernel::create_instance(&ports) {
-                    Ok((dir, pipe)) => {
-                        let name = dir
-                            .file_name()
-                            .map(|n| n.to_string_lossy().into_owned())
-                            .unwrap_or_default();
-                        mine.push(dir);
-                        (format!("ok {name}"), Some(OwnedFd::from(pipe)))
-                    }
-                    Err(e) => (format!("err 0 {e}"), None),
-                }
-            }
-            (Ok(()), ("untrace", name)) => {
-                match mine
-                    .iter()
-                    .position(|d| d.file_name() == Some(name.as_ref()))
-                {
-                    Some(i) => {
-                        let dir = mine.remove(i);
-                        match kernel::remove_instance(&dir) {
-                            Ok(()) => ("ok".to_string(), None),
-                            Err(e) => (format!("err 0 {e}"), None),
-                        }
-                    }
-                    None => (format!("err 0 no instance {name:?} of this run"), None),
-                }
-            }
-            (Ok(()), (other, _)) => (format!("err 0 unknown request {other:?}"), None),
-        };
+        let (answer, pass) = answer(
+            &req,
+            narrowed.as_ref().map(|_| ()).map_err(String::as_str),
+            &mut mine,
+        );
         let sent = send(fd, &answer, pass.as_ref().map(AsRawFd::as_raw_fd));
         drop(pass);
         if sent.is_err() {
@@ -281,18 +244,86 @@ fn serve(sock: OwnedFd, user: Option<(u32, u32)>) -> ! {
     // (bounded) once it is gone.
     let parent = nix::unistd::getppid();
     let deadline = Instant::now() + Duration::from_secs(10);
+    let remove = |dir: &PathBuf| with_caps(&[DAC], || kernel::remove_instance(dir));
     for dir in mine {
-        while kernel::remove_instance(&dir).is_err()
-            && nix::unistd::getppid() == parent
-            && Instant::now() < deadline
+        while remove(&dir).is_err() && nix::unistd::getppid() == parent && Instant::now() < deadline
         {
             std::thread::sleep(Duration::from_millis(20));
         }
-        let _ = kernel::remove_instance(&dir);
+        let _ = remove(&dir);
     }
     // SAFETY: ends this forked child at once, without running the parent's
     // atexit handlers or flushing its inherited stdio buffers.
     unsafe { libc::_exit(0) }
+}
+
+/// The answer to one request (text, and a descriptor to pass). `mine`:
+/// the instances this broker made and has not removed; only those can be
+/// removed, by name (never a path).
+fn answer(
+    req: &str,
+    narrowed: Result<(), &str>,
+    mine: &mut Vec<PathBuf>,
+) -> (String, Option<OwnedFd>) {
+    match (narrowed, req.split_once(' ').unwrap_or((req, ""))) {
+        (_, ("hello", _)) => {
+            let stale = with_caps(&[DAC], kernel::remove_stale_instances);
+            (format!("ok {}", stale.join(" ")), None)
+        }
+        (Err(e), _) => (format!("err 0 {e}"), None),
+        (Ok(()), ("socket", _)) => match with_caps(&[NET_RAW], open_packet_socket) {
+            Ok(s) => ("ok".to_string(), Some(s)),
+            Err(e) => (format!("err {} {e}", e.raw_os_error().unwrap_or(0)), None),
+        },
+        (Ok(()), ("trace", ports)) => {
+            let ports: Vec<u16> = ports
+                .split_whitespace()
+                .filter_map(|p| p.parse().ok())
+                .collect();
+            match with_caps(&[DAC], || kernel::create_instance(&ports)) {
+                Ok((dir, pipe)) => {
+                    let name = dir
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default();
+                    mine.push(dir);
+                    (format!("ok {name}"), Some(OwnedFd::from(pipe)))
+                }
+                Err(e) => (format!("err 0 {e}"), None),
+            }
+        }
+        (Ok(()), ("untrace", name)) => {
+            match mine
+                .iter()
+                .position(|d| d.file_name() == Some(name.as_ref()))
+            {
+                Some(i) => {
+                    let dir = mine.remove(i);
+                    match with_caps(&[DAC], || kernel::remove_instance(&dir)) {
+                        Ok(()) => ("ok".to_string(), None),
+                        Err(e) => (format!("err 0 {e}"), None),
+                    }
+                }
+                None => (format!("err 0 no instance {name:?} of this run"), None),
+            }
+        }
+        (Ok(()), (other, _)) => (format!("err 0 unknown request {other:?}"), None),
+    }
+}
+
+const NET_RAW: Capability = Capability::CAP_NET_RAW;
+const DAC: Capability = Capability::CAP_DAC_OVERRIDE;
+
+/// Runs `f` with `held` effective (when permitted), then clears the
+/// effective set again: the broker holds each capability only while it
+/// uses it.
+fn with_caps<T>(held: &[Capability], f: impl FnOnce() -> T) -> T {
+    for &c in held {
+        let _ = caps::raise(None, caps::CapSet::Effective, c);
+    }
+    let out = f();
+    let _ = caps::clear(None, caps::CapSet::Effective);
+    out
 }
 
 /// Standard descriptors to /dev/null (the broker never writes the
@@ -333,7 +364,63 @@ fn narrow(user: Option<(u32, u32)>) -> Result<(), String> {
         caps::securebits::set_keepcaps(false).map_err(|e| e.to_string())?;
     }
     super::privilege::narrow_to(&BROKER_CAPS).map_err(|e| e.to_string())?;
+    // Permitted, not effective: raised only around each use (`with_caps`).
+    caps::clear(None, CapSet::Effective).map_err(|e| e.to_string())?;
     // SAFETY: prctl with integer arguments only.
     unsafe { libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) };
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The broker removes only instances it made, by name: never a path,
+    /// never another process's instance; unknown requests are refused.
+    #[test]
+    fn answers_only_its_three_requests() {
+        let mut mine = vec![PathBuf::from("/sys/kernel/tracing/instances/synack-1-0")];
+        for req in [
+            "untrace ../../../../etc",
+            "untrace /sys/kernel/tracing/instances/synack-1-0",
+            "untrace synack-2-0",
+        ] {
+            let (text, fd) = answer(req, Ok(()), &mut mine);
+            assert!(text.starts_with("err 0 no instance"), "{req}: {text}");
+            assert!(fd.is_none());
+        }
+        assert_eq!(mine.len(), 1);
+        let (text, _) = answer("open /etc/shadow", Ok(()), &mut mine);
+        assert_eq!(text, "err 0 unknown request \"open\"");
+        let (text, _) = answer("socket", Err("narrowing failed"), &mut mine);
+        assert_eq!(text, "err 0 narrowing failed");
+    }
+
+    /// A real instance through the request path (root with tracefs only).
+    #[test]
+    fn trace_then_untrace_by_name() {
+        if crate::live::privilege::check().tracefs.is_err() {
+            eprintln!("needs tracefs: skipped");
+            return;
+        }
+        let mut mine = Vec::new();
+        let (text, fd) = answer("trace 9 x 10", Ok(()), &mut mine);
+        let name = text.strip_prefix("ok ").unwrap_or_else(|| panic!("{text}"));
+        assert!(fd.is_some() && mine.len() == 1 && mine[0].is_dir());
+        let dir = mine[0].clone();
+        // One large read: tracefs answers a second read of `filter` with
+        // EOF, and read_to_string starts with a 32-byte probe.
+        let mut buf = vec![0u8; 4096];
+        let n = std::io::Read::read(
+            &mut File::open(dir.join("events/sock/inet_sock_set_state/filter")).unwrap(),
+            &mut buf,
+        )
+        .unwrap();
+        let filter = String::from_utf8_lossy(&buf[..n]);
+        assert!(filter.contains("sport == 10"), "{filter:?}");
+        drop(fd);
+        let (text, _) = answer(&format!("untrace {name}"), Ok(()), &mut mine);
+        assert_eq!(text, "ok");
+        assert!(mine.is_empty() && !dir.exists());
+    }
 }
