@@ -297,13 +297,14 @@ fn answer(
                 .iter()
                 .position(|d| d.file_name() == Some(name.as_ref()))
             {
-                Some(i) => {
-                    let dir = mine.remove(i);
-                    match with_caps(&[DAC], || kernel::remove_instance(&dir)) {
-                        Ok(()) => ("ok".to_string(), None),
-                        Err(e) => (format!("err 0 {e}"), None),
+                Some(i) => match with_caps(&[DAC], || kernel::remove_instance(&mine[i])) {
+                    Ok(()) => {
+                        mine.remove(i);
+                        ("ok".to_string(), None)
                     }
-                }
+                    // Kept: removed again when the main process ends.
+                    Err(e) => (format!("err 0 {e}"), None),
+                },
                 None => (format!("err 0 no instance {name:?} of this run"), None),
             }
         }
