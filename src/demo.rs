@@ -50,6 +50,7 @@ pub fn scenario_name(s: Scenario) -> &'static str {
         Scenario::Chat => "chat",
         Scenario::ReuseAddr => "reuseaddr",
         Scenario::SecondClient => "second-client",
+        Scenario::Udp => "udp",
     }
 }
 

@@ -24,5 +24,6 @@ pub fn bundled_capture(s: Scenario) -> Option<(&'static str, &'static [u8])> {
         Scenario::Chat => cap!("demo-chat.pcap"),
         Scenario::ReuseAddr => cap!("demo-reuseaddr.pcap"),
         Scenario::SecondClient => cap!("demo-second-client.pcap"),
+        Scenario::Udp => cap!("demo-udp.pcap"),
     })
 }

@@ -26,6 +26,7 @@ use std::time::{Duration, Instant};
 
 use socket2::{Domain, Protocol, SockAddr, Socket, Type};
 
+mod datagram;
 mod observe;
 mod port;
 mod script;
@@ -81,6 +82,10 @@ pub enum CallKind {
     SetLinger,
     /// `setsockopt(SO_REUSEADDR, 1)`.
     SetReuseAddr,
+    /// `sendto()` (UDP).
+    SendTo,
+    /// `recvfrom()` (UDP).
+    RecvFrom,
 }
 
 /// One step of the script.
@@ -133,11 +138,16 @@ pub enum Scenario {
     /// handshake and ACKs its data, but nobody `recv()`s it until the first
     /// client leaves.
     SecondClient,
+    /// The tutorial's UDP echo (`SOCK_DGRAM`, `sendto`, `recvfrom`): no
+    /// handshake, no teardown, no states; `connect()` and `close()` send
+    /// nothing, and a datagram to a closed port is answered by ICMP port
+    /// unreachable instead of a RST.
+    Udp,
 }
 
 impl Scenario {
     /// Every scenario, in menu order.
-    pub const ALL: [Scenario; 9] = [
+    pub const ALL: [Scenario; 10] = [
         Scenario::Normal,
         Scenario::ServerFirst,
         Scenario::HalfClose,
@@ -147,6 +157,7 @@ impl Scenario {
         Scenario::Chat,
         Scenario::ReuseAddr,
         Scenario::SecondClient,
+        Scenario::Udp,
     ];
 }
 
@@ -183,6 +194,8 @@ enum Op {
     Close(Sock),
     SetLinger(Sock),
     SetReuseAddr(Sock),
+    SendTo(Sock, Vec<u8>),
+    RecvFrom(Sock),
 }
 
 /// A scenario in progress: its script and its sockets. Dropping it closes
@@ -197,6 +210,8 @@ pub struct Exchange {
     listener: Option<Socket>,
     conns: Vec<Option<Socket>>,
     clients: Vec<Option<Socket>>,
+    /// Who sent the server's last datagram (the UDP scenario).
+    udp_peer: Option<SocketAddr>,
 }
 
 impl Exchange {
@@ -234,6 +249,7 @@ impl Exchange {
             listener: None,
             conns: Vec::new(),
             clients: Vec::new(),
+            udp_peer: None,
         };
         ex.build();
         Ok(ex)
@@ -252,6 +268,15 @@ impl Exchange {
     /// The address clients bind to before connecting.
     pub fn client_ip(&self) -> IpAddr {
         self.client_ip
+    }
+
+    /// `SOCK_STREAM`, or `SOCK_DGRAM` in the UDP scenario.
+    fn sock_type(&self) -> &'static str {
+        if self.scenario == Scenario::Udp {
+            "SOCK_DGRAM"
+        } else {
+            "SOCK_STREAM"
+        }
     }
 
     /// The local address of client `i`'s socket while it is open.
@@ -341,7 +366,9 @@ impl Exchange {
             | Op::Shutdown(s)
             | Op::Close(s)
             | Op::SetLinger(s)
-            | Op::SetReuseAddr(s) => side_of(s),
+            | Op::SetReuseAddr(s)
+            | Op::SendTo(s, _)
+            | Op::RecvFrom(s) => side_of(s),
             Op::Listen(_) | Op::Accept(_) => Side::Server,
             Op::Connect(_) => Side::Client,
         };
@@ -361,8 +388,9 @@ impl Exchange {
             Op::Socket(s) => (
                 CallKind::Socket,
                 format!(
-                    "{} = socket.socket(socket.{fam}, socket.SOCK_STREAM)",
-                    self.name(*s)
+                    "{} = socket.socket(socket.{fam}, socket.{})",
+                    self.name(*s),
+                    self.sock_type()
                 ),
             ),
             Op::Bind(Sock::Listener) => (CallKind::Bind, format!("s.bind({srv})")),
@@ -399,6 +427,17 @@ impl Exchange {
                     self.name(*s)
                 ),
             ),
+            Op::SendTo(s, data) => (
+                CallKind::SendTo,
+                match s {
+                    Sock::Listener => "s.sendto(data, addr)".to_string(),
+                    _ => format!("{}.sendto({}, {srv})", self.name(*s), py_bytes(data)),
+                },
+            ),
+            Op::RecvFrom(s) => (
+                CallKind::RecvFrom,
+                format!("data, addr = {}.recvfrom(1024)", self.name(*s)),
+            ),
             Op::SetLinger(s) => (
                 CallKind::SetLinger,
                 format!(
@@ -430,6 +469,10 @@ impl Exchange {
             Domain::IPV4
         };
         match op {
+            Op::Socket(s) if self.scenario == Scenario::Udp => self.udp_socket(*s, domain),
+            Op::SendTo(s, data) => self.send_to(*s, data),
+            Op::RecvFrom(s) => self.recv_from(*s),
+            Op::Connect(i) if self.scenario == Scenario::Udp => self.udp_connect(*i),
             Op::Socket(s) => {
                 let sock = Socket::new(domain, Type::STREAM, Some(Protocol::TCP))?;
                 // The classic scenarios set SO_REUSEADDR quietly (a fixed

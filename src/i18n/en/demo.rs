@@ -79,6 +79,7 @@ pub fn scenario(s: Scenario) -> &'static str {
             "reuseaddr: restart the server: Errno 98 (TIME_WAIT), then SO_REUSEADDR"
         }
         Scenario::SecondClient => "second-client: a second client waits in the accept queue",
+        Scenario::Udp => "udp: the same echo over UDP: no handshake, no teardown, no states",
     }
 }
 

@@ -73,6 +73,7 @@ pub fn scenario(s: Scenario) -> &'static str {
         Scenario::Refused => "refused：connect() 到无人监听的端口",
         Scenario::Backlog => "backlog：服务器 accept() 之前三个客户端已连接",
         Scenario::ReuseAddr => "reuseaddr：重启服务器：TIME_WAIT 导致 Errno 98，再用 SO_REUSEADDR",
+        Scenario::Udp => "udp：用 UDP 做同样的回显：没有握手、没有挥手、没有状态",
         Scenario::SecondClient => "second-client：第二个客户端在 accept 队列中等待",
         Scenario::Chat => "chat：双方各发送多条消息，然后客户端关闭",
     }

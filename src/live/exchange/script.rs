@@ -23,6 +23,10 @@ impl Exchange {
             self.push(Close(c));
             return;
         }
+        if self.scenario == Scenario::Udp {
+            self.udp();
+            return;
+        }
         if self.scenario == Scenario::SecondClient {
             self.second_client();
             return;
@@ -122,7 +126,7 @@ impl Exchange {
                 self.push(Bind(Listener));
                 self.push(Listen(1));
             }
-            Scenario::Refused | Scenario::Backlog | Scenario::SecondClient => {
+            Scenario::Refused | Scenario::Backlog | Scenario::SecondClient | Scenario::Udp => {
                 unreachable!("handled above")
             }
         }
@@ -161,5 +165,29 @@ impl Exchange {
         self.push(Recv(Conn(1)));
         self.push(Close(Conn(1)));
         self.push(Close(Listener));
+    }
+
+    /// The tutorial's UDP echo, then a datagram to a port nobody listens on.
+    fn udp(&mut self) {
+        use Op::*;
+        use Sock::*;
+        let c = Client(0);
+        self.push(Socket(Listener));
+        self.push(Bind(Listener));
+        self.push(Socket(c));
+        self.push(Bind(c));
+        self.push(SendTo(c, b"hello".to_vec()));
+        self.push(RecvFrom(Listener));
+        self.push(SendTo(Listener, b"hello".to_vec()));
+        self.push(RecvFrom(c));
+        // No FIN: close() only frees the socket.
+        self.push(Close(Listener));
+        // No SYN: connect() only records the peer ...
+        self.push(Connect(0));
+        // ... so this datagram goes to a closed port: ICMP port unreachable,
+        // which the connected socket reports at its next call.
+        self.push(Send(c, b"anyone there?".to_vec()));
+        self.push_expect(Recv(c), Some(io::ErrorKind::ConnectionRefused));
+        self.push(Close(c));
     }
 }

@@ -238,3 +238,34 @@ fn second_client() {
     assert_eq!(out(&ex, &outs, "data = conn1.recv(1024)", 1), PEER_CLOSED);
     assert_eq!(out(&ex, &outs, "data = conn2.recv(1024)", 1), PEER_CLOSED);
 }
+
+#[test]
+fn udp() {
+    let (ex, outs) = run(Scenario::Udp, false);
+    assert_eq!(
+        ex.calls()[0].text,
+        "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)"
+    );
+    assert!(ex.calls().iter().all(|c| c.kind != CallKind::Listen));
+    assert!(ex.calls().iter().all(|c| c.kind != CallKind::Accept));
+    assert!(
+        out(&ex, &outs, "data, addr = s.recvfrom(1024)", 0).starts_with("(b'hello', ('127.0.0.")
+    );
+    assert_eq!(
+        out(&ex, &outs, "data, addr = c.recvfrom(1024)", 0),
+        format!("(b'hello', ('127.0.0.1', {}))", ex.server_addr().port())
+    );
+    // A connected UDP socket learns of the ICMP port unreachable at its
+    // next call.
+    let recv = ex
+        .calls()
+        .iter()
+        .position(|c| c.text == "data = c.recv(1024)")
+        .unwrap();
+    assert_eq!(outs[recv].error, Some(io::ErrorKind::ConnectionRefused));
+    assert!(
+        outs[recv]
+            .returned
+            .starts_with("ConnectionRefusedError: [Errno 111]")
+    );
+}
