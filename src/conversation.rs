@@ -6,6 +6,7 @@
 //! terminal or clock).
 
 mod analysis;
+pub mod datagram;
 mod endpoint;
 mod icmp;
 
@@ -462,6 +463,8 @@ pub struct Tracker {
     pub first_ts: Option<Duration>,
     /// Reused buffer for the state changes of one segment.
     scratch: Applied,
+    /// UDP flows, beside (never among) the connections.
+    flows: datagram::Flows,
 }
 
 impl Tracker {
@@ -521,15 +524,26 @@ impl Tracker {
     pub fn ingest_decoded(&mut self, decoded: Decoded) -> Option<(usize, usize)> {
         match decoded {
             Decoded::Tcp(seg) => return Some(self.ingest(seg)),
+            Decoded::IcmpError(e) if e.quoted_protocol == datagram::UDP => {
+                if !self.flows.ingest_icmp(*e) {
+                    self.skipped.not_tcp += 1;
+                }
+            }
             Decoded::IcmpError(e) => {
                 self.ingest_icmp(*e);
             }
+            Decoded::Datagram(d) if self.flows.ingest(&d, self.keep != KeepSteps::Summaries) => {}
             Decoded::NotTcp | Decoded::Datagram(_) => self.skipped.not_tcp += 1,
             Decoded::Fragment => self.skipped.fragments += 1,
             Decoded::Malformed => self.skipped.malformed += 1,
             Decoded::UnsupportedLink => self.skipped.unsupported_link += 1,
         }
         None
+    }
+
+    /// The UDP flows seen (connection-less: no states).
+    pub fn flows(&self) -> &[datagram::Flow] {
+        self.flows.all()
     }
 
     /// Adds a segment. Returns `(connection index, step index)`.

@@ -90,6 +90,10 @@ pub struct Datagram {
     pub icmp: Option<(u8, u8)>,
     /// Transport bytes (header and payload) the IP header announces.
     pub len: u32,
+    /// Capture timestamp, since the Unix epoch.
+    pub ts: std::time::Duration,
+    /// Position in the capture.
+    pub frame: crate::segment::FrameRef,
 }
 
 /// The network-layer packet a link-layer decoder found.

@@ -82,6 +82,10 @@ pub struct Session {
     pub outcomes: Vec<CallOutcome>,
     /// Sockets in TIME_WAIT at the end (from `/proc/net/tcp[6]`).
     pub timewait: Vec<(SocketAddr, SocketAddr)>,
+    /// Every event line the tracepoint produced for the exchange's ports,
+    /// of any protocol (known once finished): none at all in the UDP
+    /// scenario.
+    pub kernel_events: usize,
 }
 
 impl Session {
@@ -94,6 +98,7 @@ impl Session {
         let ports = exchange.ports();
         let sniffer = Sniffer::start(Filter {
             ports: ports.clone(),
+            datagrams: scenario == Scenario::Udp,
         })?;
         let (trace, kernel_unavailable) = match KernelTrace::start(&ports) {
             Ok(t) => (Some(t), None),
@@ -111,6 +116,7 @@ impl Session {
             kernel: Vec::new(),
             outcomes: Vec::new(),
             timewait: Vec::new(),
+            kernel_events: 0,
         })
     }
 
@@ -230,11 +236,21 @@ impl Session {
         if let Some(mut trace) = self.trace.take() {
             let stopped = trace.stop();
             self.kernel.extend(trace.transitions().try_iter());
+            self.kernel_events = trace
+                .raw_lines()
+                .iter()
+                .filter(|l| l.contains("inet_sock_set_state"))
+                .count();
             if let Err(e) = stopped {
                 self.kernel_unavailable
                     .get_or_insert_with(|| format!("trace cleanup: {e}"));
             }
         }
+    }
+
+    /// Whether the kernel trace ran for the whole exchange.
+    pub fn trace_ran(&self) -> bool {
+        self.kernel_unavailable.is_none()
     }
 
     /// The kernel's transitions of connected sockets (not the listener).

@@ -21,7 +21,9 @@ pub use quiz_text::{QuizLine, QuizText};
 
 /// Texts of `--print`, `--list` and the `cause` of `--json`.
 pub mod print {
-    pub use super::print_text::{cause, connection_header, label, role, side, took_effect, totals};
+    pub use super::print_text::{
+        cause, connection_header, label, role, side, took_effect, totals, udp_flows,
+    };
 }
 
 use crate::conversation::{Cause, Label, Role, Side};

@@ -107,7 +107,10 @@ mod tests {
     #[test]
     fn end_to_end_normal() {
         let mut ex = Exchange::new(Scenario::Normal, ExchangeConfig::default()).unwrap();
-        let sniffer = match Sniffer::start(Filter { ports: ex.ports() }) {
+        let sniffer = match Sniffer::start(Filter {
+            ports: ex.ports(),
+            ..Filter::default()
+        }) {
             Ok(s) => s,
             Err(e) => {
                 eprintln!("skipped: {e}");

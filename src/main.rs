@@ -461,7 +461,15 @@ fn replay_cmd(mut args: ReplayArgs) -> Result<()> {
         eprintln!("synack: warning: {w}");
     }
     let conns = replay.connections();
-    if conns.is_empty() {
+    let flows: Vec<_> = replay.tracker.flows().iter().collect();
+    if conns.is_empty() && !flows.is_empty() && !(args.list || args.json) {
+        // Only UDP: no connection to walk, the datagrams are printed.
+        if walk {
+            eprintln!("synack: {name} has no TCP connection, only UDP flows: printing them");
+        }
+        args.print = true;
+    }
+    if conns.is_empty() && flows.is_empty() {
         if replay.frames == 0 {
             bail!("{name}: no frames at all; the capture holds no packets");
         }
@@ -488,6 +496,12 @@ fn replay_cmd(mut args: ReplayArgs) -> Result<()> {
         Some(n) => vec![&conns[n]],
         None => conns.iter().collect(),
     };
+    // UDP flows go with the whole capture, not with one connection.
+    let flows = if args.conn.is_some() {
+        Vec::new()
+    } else {
+        flows
+    };
     let style = Style {
         relative: !args.absolute,
         color: color_wanted(),
@@ -498,10 +512,16 @@ fn replay_cmd(mut args: ReplayArgs) -> Result<()> {
     let document = || {
         let mut doc = output::document(&name, chosen.iter().copied(), replay.skipped(), &style);
         doc["warnings"] = replay.warnings.clone().into();
+        if !flows.is_empty() {
+            doc["flows"] = output::flows_json(&flows, &style);
+        }
         doc
     };
     if args.json {
         return emit_json(&document());
+    }
+    if args.svg && chosen.is_empty() {
+        bail!("--svg: {name} has no TCP connection to draw");
     }
     if args.svg {
         let figure = figure_options(&args.ui, &args.figure, &style);
@@ -511,15 +531,29 @@ fn replay_cmd(mut args: ReplayArgs) -> Result<()> {
         let page = output::html::page_with(&document(), &chosen, &style, args.ui.lang(), None);
         return write_html(path, &page);
     }
-    let mut text = if args.list {
+    let mut text = if args.list && chosen.is_empty() {
+        String::new()
+    } else if args.list {
         output::list(&chosen, &style)
     } else {
-        let parts: Vec<String> = chosen.iter().map(|c| output::ladder(c, &style)).collect();
+        let parts: Vec<String> = chosen
+            .iter()
+            .map(|c| output::ladder(c, &style))
+            .chain(
+                flows
+                    .iter()
+                    .map(|f| output::flow_ladder_with(f, &style, &|_| Vec::new())),
+            )
+            .collect();
         parts.join("\n")
     };
+    if args.list && !flows.is_empty() {
+        text.push_str(&output::flows_list(&flows, &style));
+    }
     text.push_str(&format!(
-        "\n{}\n",
-        synack::i18n::print::totals(style.lang, conns.len(), replay.frames, &replay.skipped())
+        "\n{}{}\n",
+        synack::i18n::print::totals(style.lang, conns.len(), replay.frames, &replay.skipped()),
+        synack::i18n::print::udp_flows(style.lang, flows.len())
     ));
     emit(&text)
 }

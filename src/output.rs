@@ -3,6 +3,7 @@
 //! `String` (or a `serde_json::Value`) so output is byte-stable and tested
 //! by snapshots; writing to stdout is the caller's job.
 
+mod datagram;
 pub mod figure;
 pub mod html;
 mod json;
@@ -12,6 +13,7 @@ mod svg;
 
 use std::time::Duration;
 
+pub use datagram::{flow_ladder_with, flows_json, flows_list};
 pub use json::{ConnectionJson, document, json_text};
 pub use ladder::{ladder, ladder_with};
 pub use list::{list, seen_summary};

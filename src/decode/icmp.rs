@@ -56,7 +56,7 @@ pub(crate) fn parse(
             _ => return Icmp::Other(Some((kind_no, code))),
         }
     };
-    let Some((quoted_src, quoted_dst, quoted_seq)) = quoted_tcp(&data[8..]) else {
+    let Some((quoted_src, quoted_dst, quoted_seq, quoted_protocol)) = quoted(&data[8..]) else {
         return Icmp::Other(Some((kind_no, code)));
     };
     Icmp::Error(Box::new(IcmpError {
@@ -71,43 +71,52 @@ pub(crate) fn parse(
         quoted_src,
         quoted_dst,
         quoted_seq,
+        quoted_protocol,
         carried: cx.carried(),
     }))
 }
 
-/// The addresses, ports and sequence number of the TCP segment quoted
-/// after an ICMP header; `None` when the quote is not TCP or too short.
-fn quoted_tcp(q: &[u8]) -> Option<(SocketAddr, SocketAddr, u32)> {
-    let (src, dst, tcp) = match q.first()? >> 4 {
+/// The addresses, ports, sequence number (0 for UDP) and protocol of the
+/// TCP segment or UDP datagram quoted after an ICMP header; `None` when the
+/// quote is neither or too short.
+fn quoted(q: &[u8]) -> Option<(SocketAddr, SocketAddr, u32, u8)> {
+    let (src, dst, tcp, protocol) = match q.first()? >> 4 {
         4 => {
             let ihl = usize::from(q[0] & 0x0f) * 4;
             let h = q.get(..20)?;
             // Protocol TCP, and the first fragment (a later one has no
             // TCP header to quote).
             let offset = u16::from_be_bytes([h[6], h[7]]) & 0x1fff;
-            if h[9] != 6 || offset != 0 || ihl < 20 {
+            if !matches!(h[9], 6 | 17) || offset != 0 || ihl < 20 {
                 return None;
             }
             let src: [u8; 4] = h[12..16].try_into().ok()?;
             let dst: [u8; 4] = h[16..20].try_into().ok()?;
-            (IpAddr::from(src), IpAddr::from(dst), q.get(ihl..)?)
+            (IpAddr::from(src), IpAddr::from(dst), q.get(ihl..)?, h[9])
         }
         6 => {
             let h = q.get(..40)?;
-            if h[6] != 6 {
+            if !matches!(h[6], 6 | 17) {
                 return None;
             }
             let src: [u8; 16] = h[8..24].try_into().ok()?;
             let dst: [u8; 16] = h[24..40].try_into().ok()?;
-            (IpAddr::from(src), IpAddr::from(dst), &q[40..])
+            (IpAddr::from(src), IpAddr::from(dst), &q[40..], h[6])
         }
         _ => return None,
     };
-    let t = tcp.get(..8)?;
+    // TCP: ports and sequence number; UDP: ports (the other 4 bytes are
+    // its length and checksum).
+    let t = tcp.get(..if protocol == 6 { 8 } else { 4 })?;
+    let seq = match t.get(4..8) {
+        Some(s) => u32::from_be_bytes([s[0], s[1], s[2], s[3]]),
+        None => 0,
+    };
     Some((
         SocketAddr::new(src, u16::from_be_bytes([t[0], t[1]])),
         SocketAddr::new(dst, u16::from_be_bytes([t[2], t[3]])),
-        u32::from_be_bytes([t[4], t[5], t[6], t[7]]),
+        seq,
+        protocol,
     ))
 }
 
@@ -172,8 +181,17 @@ mod tests {
             run(1, &[8, 0, 0, 0, 0, 1, 0, 1]),
             Icmp::Other(Some((8, 0)))
         ));
+        // A quoted UDP datagram is an error for its flow ...
         let mut m = vec![3, 3, 0, 0, 0, 0, 0, 0];
-        m.extend_from_slice(&ipv4(17, 0, &[0; 8]));
+        m.extend_from_slice(&ipv4(17, 0, &[0x13, 0x88, 0, 53, 0, 8, 0, 0]));
+        let Icmp::Error(e) = run(1, &m) else {
+            panic!("port unreachable quoting UDP")
+        };
+        assert_eq!((e.quoted_protocol, e.quoted_seq), (17, 0));
+        assert_eq!((e.quoted_src.port(), e.quoted_dst.port()), (5000, 53));
+        // ... another protocol's is not.
+        let mut m = vec![3, 3, 0, 0, 0, 0, 0, 0];
+        m.extend_from_slice(&ipv4(132, 0, &[0; 8]));
         assert!(matches!(run(1, &m), Icmp::Other(Some((3, 3)))));
         // A quote cut before the TCP ports.
         let mut m = vec![11, 0, 0, 0, 0, 0, 0, 0];

@@ -282,6 +282,12 @@ fn transport(
         ports: None,
         icmp: None,
         len: len as u32,
+        ts: frame.ts,
+        frame: crate::segment::FrameRef {
+            number: frame.number,
+            caplen: frame.data.len() as u32,
+            wire_len: frame.wire_len,
+        },
     };
     let (kind, inner) = match protocol {
         // IPIP (RFC 2003) and IPv6 in IP (RFC 4213 6in4, RFC 2473).

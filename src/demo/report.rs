@@ -61,6 +61,28 @@ pub fn print(session: &Session, style: &Style) -> String {
             shown = shown.max(call_of_step(session, conn, last).map_or(0, |c| c + 1));
         }
     }
+    for flow in session.tracker.flows() {
+        let start = shown;
+        let call_of = |i: usize| -> Option<usize> {
+            session.call_of_frame(flow.datagrams.get(i)?.frame.number)
+        };
+        let before = |i: usize| -> Vec<String> {
+            let upto = call_of(i).unwrap_or(start);
+            let from = match i {
+                0 => start,
+                _ => call_of(i - 1).map_or(upto, |c| c + 1),
+            };
+            (from..=upto)
+                .filter(|&c| c < session.position())
+                .map(|c| call_line(session, c))
+                .collect()
+        };
+        out.push('\n');
+        out.push_str(&output::flow_ladder_with(flow, style, &before));
+        if let Some(last) = flow.datagrams.len().checked_sub(1) {
+            shown = shown.max(call_of(last).map_or(0, |c| c + 1));
+        }
+    }
     if shown < session.position() {
         out.push('\n');
         for c in shown..session.position() {
@@ -68,6 +90,17 @@ pub fn print(session: &Session, style: &Style) -> String {
         }
     }
     out.push('\n');
+    if conns.is_empty() && !session.tracker.flows().is_empty() && session.trace_ran() {
+        // The UDP scenario: the tracepoint watched the ports for any
+        // protocol and stayed silent.
+        let _ = writeln!(
+            out,
+            "kernel (tracepoint sock:inet_sock_set_state on port {}, any protocol): {} state changes — UDP sockets have no connection states",
+            session.server_addr().port(),
+            session.kernel_events
+        );
+        return out;
+    }
     match session.verdicts() {
         None => {
             let _ = writeln!(
@@ -162,6 +195,24 @@ pub fn json(session: &Session, style: &Style) -> Value {
                 None => Value::Null,
             };
         }
+    }
+    let flows: Vec<_> = session.tracker.flows().iter().collect();
+    if !flows.is_empty() {
+        let mut list = output::flows_json(&flows, style);
+        if let Some(items) = list.as_array_mut() {
+            for (fj, flow) in items.iter_mut().zip(&flows) {
+                if let Some(ds) = fj.get_mut("datagrams").and_then(Value::as_array_mut) {
+                    for (dj, d) in ds.iter_mut().zip(&flow.datagrams) {
+                        dj["call"] = session
+                            .call_of_frame(d.frame.number)
+                            .map(|c| json!({"index": c, "side": session.calls()[c].side.to_string(), "call": session.calls()[c].text}))
+                            .unwrap_or(Value::Null);
+                    }
+                }
+            }
+        }
+        doc["flows"] = list;
+        doc["kernel_events"] = json!(session.kernel_events);
     }
     doc["scenario"] = json!(scenario_name(session.scenario()));
     doc["calls"] = json!(calls);

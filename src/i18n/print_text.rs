@@ -123,6 +123,16 @@ pub fn totals(lang: Lang, conns: usize, frames: u64, skipped: &Skipped) -> Strin
     }
 }
 
+/// `; 2 UDP flows` after the totals, or nothing without UDP.
+pub fn udp_flows(lang: Lang, n: usize) -> String {
+    match (n, lang) {
+        (0, _) => String::new(),
+        (1, Lang::En) => "; 1 UDP flow".to_string(),
+        (n, Lang::En) => format!("; {n} UDP flows"),
+        (n, Lang::Zh) => format!("；{n} 个 UDP 流"),
+    }
+}
+
 /// The event behind a state change (English: the JSON's stable text).
 pub fn cause(lang: Lang, c: Cause) -> &'static str {
     match lang {

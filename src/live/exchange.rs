@@ -409,7 +409,12 @@ impl Exchange {
             ),
             Op::Send(s, data) => (
                 CallKind::Send,
-                format!("{}.sendall({})", self.name(*s), py_bytes(data)),
+                if self.scenario == Scenario::Udp {
+                    // One datagram: send() returns the bytes it took.
+                    format!("{}.send({})", self.name(*s), py_bytes(data))
+                } else {
+                    format!("{}.sendall({})", self.name(*s), py_bytes(data))
+                },
             ),
             Op::Recv(s) => (
                 CallKind::Recv,
@@ -553,7 +558,11 @@ impl Exchange {
                     }
                     sent += sock.send_with_flags(&data[sent..], libc::MSG_NOSIGNAL)?;
                 }
-                Ok(format!("None ({sent} bytes sent)"))
+                Ok(if self.scenario == Scenario::Udp {
+                    sent.to_string()
+                } else {
+                    format!("None ({sent} bytes sent)")
+                })
             }
             Op::Recv(s) => {
                 let mut sock = self.sock(*s)?;

@@ -65,12 +65,19 @@ impl OwnedFrame {
 pub struct Filter {
     /// Ports of the exchange (the server's port is enough).
     pub ports: Vec<u16>,
+    /// Also keep UDP datagrams on those ports and the ICMP errors quoting
+    /// them (the UDP scenario).
+    pub datagrams: bool,
 }
 
 impl Filter {
     /// Whether an Ethernet frame carries TCP to or from one of the ports.
     pub fn matches(&self, frame: &[u8]) -> bool {
-        match tcp_ports(frame) {
+        let ports = match tcp_ports(frame) {
+            None if self.datagrams => datagram_ports(frame),
+            other => other,
+        };
+        match ports {
             Some((s, d)) => {
                 self.ports.is_empty() || self.ports.contains(&s) || self.ports.contains(&d)
             }
@@ -119,6 +126,41 @@ pub fn tcp_ports(frame: &[u8]) -> Option<(u16, u16)> {
     let s = u16::from_be_bytes([*tcp.first()?, *tcp.get(1)?]);
     let d = u16::from_be_bytes([*tcp.get(2)?, *tcp.get(3)?]);
     Some((s, d))
+}
+
+/// Source and destination ports of a UDP datagram in an Ethernet frame, or
+/// of the UDP datagram an ICMP error quotes (IPv4 without options or
+/// fragments, IPv6 without extension headers: what loopback carries).
+pub fn datagram_ports(frame: &[u8]) -> Option<(u16, u16)> {
+    let ethertype = u16::from_be_bytes([*frame.get(12)?, *frame.get(13)?]);
+    let ip = frame.get(14..)?;
+    // (protocol, transport bytes) of an IP packet.
+    let inner = |ip: &[u8]| -> Option<(u8, usize)> {
+        match ip.first()? >> 4 {
+            4 => Some((*ip.get(9)?, usize::from(ip.first()? & 0x0f) * 4)),
+            6 => Some((*ip.get(6)?, 40)),
+            _ => None,
+        }
+    };
+    let (proto, off) = inner(ip)?;
+    let (proto, off) = match (ethertype, proto) {
+        (0x0800 | 0x86dd, 17) => (17, off),
+        // ICMP destination unreachable / ICMPv6 1: 8 bytes, then the quote.
+        (0x0800, 1) | (0x86dd, 58) => {
+            let quote = ip.get(off + 8..)?;
+            let (p, o) = inner(quote)?;
+            (p, off + 8 + o)
+        }
+        _ => return None,
+    };
+    if proto != 17 {
+        return None;
+    }
+    let udp = ip.get(off..off + 4)?;
+    Some((
+        u16::from_be_bytes([udp[0], udp[1]]),
+        u16::from_be_bytes([udp[2], udp[3]]),
+    ))
 }
 
 /// Opens an unbound AF_PACKET raw socket (protocol 0: receives nothing until
@@ -357,7 +399,10 @@ mod tests {
     fn captures_each_segment_once_and_only_ours() {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
-        let sniffer = match Sniffer::start(Filter { ports: vec![port] }) {
+        let sniffer = match Sniffer::start(Filter {
+            ports: vec![port],
+            ..Filter::default()
+        }) {
             Ok(s) => s,
             Err(LiveError::NoRawSocket(e)) if e.raw_os_error() == Some(libc::EPERM) => {
                 eprintln!("skipped: no CAP_NET_RAW");
@@ -418,8 +463,20 @@ mod tests {
         f[34..36].copy_from_slice(&4242u16.to_be_bytes());
         f[36..38].copy_from_slice(&80u16.to_be_bytes());
         assert_eq!(tcp_ports(&f), Some((4242, 80)));
-        assert!(Filter { ports: vec![80] }.matches(&f));
-        assert!(!Filter { ports: vec![81] }.matches(&f));
+        assert!(
+            Filter {
+                ports: vec![80],
+                ..Filter::default()
+            }
+            .matches(&f)
+        );
+        assert!(
+            !Filter {
+                ports: vec![81],
+                ..Filter::default()
+            }
+            .matches(&f)
+        );
         f[14 + 9] = 17;
         assert_eq!(tcp_ports(&f), None);
         assert_eq!(tcp_ports(&f[..20]), None);

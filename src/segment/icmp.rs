@@ -106,7 +106,7 @@ impl fmt::Display for IcmpKind {
     }
 }
 
-/// An ICMP error quoting the start of a TCP segment.
+/// An ICMP error quoting the start of a TCP segment or UDP datagram.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct IcmpError {
     /// Capture timestamp, since the Unix epoch.
@@ -122,8 +122,11 @@ pub struct IcmpError {
     pub quoted_src: SocketAddr,
     /// Destination of the quoted segment.
     pub quoted_dst: SocketAddr,
-    /// Sequence number of the quoted segment.
+    /// Sequence number of the quoted segment (0 for UDP).
     pub quoted_seq: u32,
+    /// IP protocol of the quoted packet: 6 (TCP) or 17 (UDP).
+    #[serde(skip)]
+    pub quoted_protocol: u8,
     /// Tunnels the error travelled in.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub carried: Option<Box<Carried>>,

@@ -10,8 +10,8 @@ use std::os::fd::AsRawFd;
 
 use socket2::{Domain, Protocol, Socket, Type};
 
-use crate::live::pytext::{py_addr, py_bytes};
 use super::{Exchange, Sock, local, set_timeouts};
+use crate::live::pytext::{py_addr, py_bytes};
 
 impl Exchange {
     /// `socket.socket(AF_INET, SOCK_DGRAM)`; every UDP socket gets the
