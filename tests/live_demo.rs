@@ -316,6 +316,51 @@ fn live_second_client_waits_in_the_accept_queue() {
     assert!(send2.returned.contains("Recv-Q 13"), "{}", send2.returned);
 }
 
+#[test]
+fn live_udp_datagrams_an_icmp_error_and_a_silent_tracepoint() {
+    use synack::live::exchange::CallKind;
+    let Some(mut s) = start(Scenario::Udp) else {
+        return;
+    };
+    s.run_all().unwrap();
+    s.finish();
+    assert!(s.tracker.connections().is_empty());
+    let flows = s.tracker.flows();
+    assert_eq!(flows.len(), 1, "{flows:?}");
+    // hello → , ← hello, then the datagram to the closed port ...
+    assert_eq!(flows[0].count, [2, 1]);
+    // ... answered by ICMP port unreachable: 4 frames in all.
+    assert_eq!(flows[0].icmp.len(), 1);
+    assert_eq!(
+        flows[0].icmp[0].error.kind.to_string(),
+        "ICMP: port unreachable"
+    );
+    assert_eq!(s.frames.len(), 4);
+    // Every datagram left with sendto()/send(): connect() and close()
+    // sent nothing.
+    for d in &flows[0].datagrams {
+        let call = s.call_of_frame(d.frame.number).unwrap();
+        assert!(
+            matches!(s.calls()[call].kind, CallKind::SendTo | CallKind::Send),
+            "{:?}",
+            s.calls()[call]
+        );
+    }
+    // The tracepoint watched the port (any protocol) and saw nothing.
+    assert!(s.kernel_unavailable.is_none(), "{:?}", s.kernel_unavailable);
+    assert!(s.kernel.is_empty(), "{:?}", s.kernel);
+    assert_eq!(s.kernel_events, 0);
+    let text = synack::demo::report::print(
+        &s,
+        &synack::output::Style {
+            relative: true,
+            color: false,
+            origin: s.frames[0].ts,
+        },
+    );
+    assert!(text.contains("any protocol): 0 state changes"), "{text}");
+}
+
 /// Without CAP_NET_RAW the demo names what is missing and shows the bundled
 /// capture instead: run the real binary with the capability dropped.
 #[test]

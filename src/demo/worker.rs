@@ -136,8 +136,13 @@ fn step(session: &mut Session, events: &Sender<AppEvent>) {
     session.wait_kernel(KERNEL_QUIET, KERNEL_MAX);
     for (i, f) in session.frames.iter().enumerate().skip(frames_before) {
         let _ = events.send(AppEvent::Frame(f.data.clone()));
-        if let Decoded::Tcp(seg) = decode(&f.as_frame(i as u64 + 1)) {
-            let _ = events.send(AppEvent::Segment(seg));
+        match decode(&f.as_frame(i as u64 + 1)) {
+            Decoded::Tcp(seg) => {
+                let _ = events.send(AppEvent::Segment(seg));
+            }
+            other => {
+                let _ = events.send(AppEvent::Decoded(other));
+            }
         }
     }
     for k in &session.kernel[kernel_before..] {

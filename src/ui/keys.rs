@@ -155,6 +155,10 @@ impl App {
                 self.check_time_wait();
                 shown == self.conn
             }
+            AppEvent::Decoded(d) => {
+                self.tracker.ingest_decoded(d);
+                true
+            }
             AppEvent::SourceEnded => {
                 self.live = false;
                 true

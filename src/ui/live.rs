@@ -13,6 +13,7 @@
 
 mod code;
 mod kernel;
+mod datagrams;
 mod scenarios;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -200,7 +201,11 @@ impl App {
             ),
             None => (crate::conversation::Tracker::new(), Vec::new(), ""),
         };
-        let server = tracker.connections().first().map(|c| c.server);
+        let server = tracker
+            .connections()
+            .first()
+            .map(|c| c.server)
+            .or_else(|| tracker.flows().first().map(|f| f.server));
         self.reset_walk(tracker);
         self.file_name = name.to_string();
         let d = self.demo.get_or_insert_with(|| Demo::new(scenario, None));
@@ -306,6 +311,7 @@ impl App {
         let stale = matches!(
             ev,
             AppEvent::Segment(_)
+                | AppEvent::Decoded(_)
                 | AppEvent::Frame(_)
                 | AppEvent::Kernel(_)
                 | AppEvent::TimeWaitSockets(_)
@@ -413,12 +419,19 @@ pub fn render_body(frame: &mut Frame, app: &App, body: Rect) {
         let [left, right] = Layout::horizontal(split).areas(body);
         let [top, bottom] =
             Layout::vertical([Constraint::Min(6), Constraint::Length(code_h)]).areas(left);
-        if diagram_on {
+        let udp = d.scenario == Scenario::Udp;
+        if udp {
+            datagrams::render(frame, app, top);
+        } else if diagram_on {
             diagram::render(frame, app, top);
         } else {
             ladder::render(frame, app, top);
         }
         code::render(frame, app, bottom);
+        if udp {
+            datagrams::render_contrast(frame, app, right);
+            return;
+        }
         let [k, e] = Layout::vertical([
             Constraint::Length(kernel::height(app, right.width)),
             Constraint::Min(3),
@@ -435,6 +448,12 @@ pub fn render_body(frame: &mut Frame, app: &App, body: Rect) {
             Constraint::Length(kh),
         ])
         .areas(body);
+        if d.scenario == Scenario::Udp {
+            datagrams::render(frame, app, top);
+            code::render(frame, app, c);
+            datagrams::render_contrast(frame, app, k);
+            return;
+        }
         if diagram_on {
             diagram::render(frame, app, top);
         } else {

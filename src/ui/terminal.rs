@@ -38,6 +38,9 @@ pub enum AppEvent {
     Tick,
     /// A new segment for the tracker (live capture).
     Segment(Segment),
+    /// Anything else a captured frame decoded to (a UDP datagram, an ICMP
+    /// error): the tracker files it beside the connections.
+    Decoded(crate::decode::Decoded),
     /// The source will send no more segments.
     SourceEnded,
     /// The source failed; shown in the header.

@@ -46,6 +46,36 @@ pub fn text(t: DemoText) -> &'static str {
         DemoText::NoteUnread => {
             "The kernel ACKed these bytes and holds them in the connection's receive queue (Recv-Q in ss): no program has recv()'d them, the server is still busy with the first client."
         }
+        DemoText::NoteUdpSocket => {
+            "SOCK_DGRAM: a UDP socket. No listen(), no accept(), no connection: every datagram stands alone."
+        }
+        DemoText::NoteUdpSendTo => {
+            "sendto() put the data on the wire at once: no handshake first (TCP's connect() sends SYN, SYN-ACK, ACK before any data), and nothing will ACK it."
+        }
+        DemoText::NoteUdpRecvFrom => {
+            "recvfrom() returned one whole datagram and who sent it. The receiver sends nothing back: UDP has no acknowledgments."
+        }
+        DemoText::NoteUdpClose => {
+            "close() sent nothing: no FIN, no teardown (TCP's close() starts the four-step FIN exchange). The port is simply free again."
+        }
+        DemoText::NoteUdpConnect => {
+            "connect() on a UDP socket sent nothing: it only fixes the peer address for send()/recv() (TCP's connect() sends a SYN)."
+        }
+        DemoText::NoteUdpUnreachable => {
+            "Nobody listens on that port any more: the kernel answered the datagram with ICMP port unreachable (to a TCP SYN it answers with a RST)."
+        }
+        DemoText::NoteUdpRefused => {
+            "The connected UDP socket learned of the ICMP error and reports it at its next call: ConnectionRefusedError, like TCP's refused connect()."
+        }
+        DemoText::UdpTitle => "Datagrams (UDP: no states)",
+        DemoText::UdpNothingYet => {
+            "No datagram yet: socket() and bind() send nothing. The first one leaves with sendto()."
+        }
+        DemoText::UdpContrast => {
+            "No handshake (data leaves with the first sendto()); no ACKs (nothing confirms delivery); no teardown (close() sends no FIN); a closed port answers with ICMP port unreachable, not RST; no connection states at all, so the kernel's state tracepoint stays silent."
+        }
+        DemoText::UdpContrastTitle => "UDP beside TCP · kernel",
+        DemoText::UdpKernel => "tracepoint sock:inet_sock_set_state, state changes recorded on this port:",
         DemoText::AllDone => "All calls done. Press m to pick a scenario (or run this one again).",
         DemoText::PressNext => "Press → or Space to perform the next call:",
         DemoText::Running => "running…",

@@ -46,6 +46,34 @@ pub fn text(t: DemoText) -> &'static str {
         DemoText::NoteUnread => {
             "内核已对这些字节回复 ACK，并把它们放在连接的接收队列中（ss 中的 Recv-Q）：还没有程序 recv() 它们，服务器仍在忙于第一个客户端。"
         }
+        DemoText::NoteUdpSocket => {
+            "SOCK_DGRAM：UDP 套接字。没有 listen()、没有 accept()、没有连接：每个数据报都是独立的。"
+        }
+        DemoText::NoteUdpSendTo => {
+            "sendto() 立即把数据发了出去：之前没有握手（TCP 的 connect() 会先发送 SYN、SYN-ACK、ACK），之后也没有人回复 ACK。"
+        }
+        DemoText::NoteUdpRecvFrom => {
+            "recvfrom() 返回一个完整的数据报以及发送者地址。接收方不回送任何东西：UDP 没有确认。"
+        }
+        DemoText::NoteUdpClose => {
+            "close() 什么也没发送：没有 FIN，没有挥手（TCP 的 close() 会开始四次挥手）。端口只是重新空闲。"
+        }
+        DemoText::NoteUdpConnect => {
+            "UDP 套接字上的 connect() 什么也没发送：它只为 send()/recv() 固定对端地址（TCP 的 connect() 会发送 SYN）。"
+        }
+        DemoText::NoteUdpUnreachable => {
+            "该端口已无人监听：内核用 ICMP 端口不可达回应这个数据报（对 TCP 的 SYN，它回应 RST）。"
+        }
+        DemoText::NoteUdpRefused => {
+            "已连接的 UDP 套接字收到了这个 ICMP 错误，并在下一次调用时报告：ConnectionRefusedError，与 TCP 被拒绝的 connect() 相同。"
+        }
+        DemoText::UdpTitle => "数据报（UDP：没有状态）",
+        DemoText::UdpNothingYet => "还没有数据报：socket() 和 bind() 不发送任何东西。第一个数据报随 sendto() 发出。",
+        DemoText::UdpContrast => {
+            "没有握手（数据随第一次 sendto() 发出）；没有 ACK（没有任何东西确认送达）；没有挥手（close() 不发送 FIN）；端口关闭时回应 ICMP 端口不可达，而不是 RST；完全没有连接状态，所以内核的状态跟踪点保持沉默。"
+        }
+        DemoText::UdpContrastTitle => "UDP 与 TCP 对比 · 内核",
+        DemoText::UdpKernel => "跟踪点 sock:inet_sock_set_state 在此端口记录的状态变化：",
         DemoText::AllDone => "所有调用已完成。按 m 选择场景（或重新运行本场景）。",
         DemoText::PressNext => "按 → 或空格执行下一个调用：",
         DemoText::Running => "执行中…",

@@ -96,6 +96,7 @@ pub fn notes(app: &App) -> Vec<(String, Style)> {
                 Some(DemoText::NoteAddrInUse)
             }
             CallKind::SetReuseAddr if returned.is_some() => Some(DemoText::NoteReuseAddr),
+            _ if d.scenario == Scenario::Udp && d.returned[i].is_some() => udp_note(call.kind, returned),
             _ => None,
         };
         if let Some(n) = note {
@@ -115,6 +116,20 @@ pub fn notes(app: &App) -> Vec<(String, Style)> {
         ));
     }
     out
+}
+
+/// The UDP scenario's note after a call, contrasting it with TCP.
+fn udp_note(kind: CallKind, returned: Option<&crate::live::exchange::CallOutcome>) -> Option<DemoText> {
+    Some(match kind {
+        CallKind::Socket => DemoText::NoteUdpSocket,
+        CallKind::SendTo => DemoText::NoteUdpSendTo,
+        CallKind::RecvFrom => DemoText::NoteUdpRecvFrom,
+        CallKind::Close => DemoText::NoteUdpClose,
+        CallKind::Connect => DemoText::NoteUdpConnect,
+        CallKind::Send => DemoText::NoteUdpUnreachable,
+        CallKind::Recv if returned.is_some_and(|o| o.error.is_some()) => DemoText::NoteUdpRefused,
+        _ => return None,
+    })
 }
 
 fn clip(text: &str, width: usize) -> String {

@@ -350,3 +350,26 @@ fn before_the_first_segment_the_header_counts_no_connection() {
     assert!(head.contains("Waiting for segments"), "{head}");
     assert!(head.contains("normal"), "{head}");
 }
+
+#[test]
+fn udp_shows_datagrams_the_icmp_error_and_no_states() {
+    let opts = UiOptions {
+        lang: Lang::En,
+        conn: Some(0),
+        ..UiOptions::default()
+    };
+    let mut app = App::new(Tracker::new(), opts).with_demo(Demo::new(Scenario::Udp, None));
+    app.go_offline(Scenario::Udp, "no CAP_NET_RAW; run with sudo".into());
+    let text = screen(&app, 120, 36);
+    assert!(text.contains("Datagrams (UDP: no states)"), "{text}");
+    assert_eq!(text.matches("UDP len=5").count(), 2, "{text}");
+    assert!(text.contains("UDP len=13"), "{text}");
+    assert!(text.contains("✗ ICMP: port unreachable ← 127.0.0.1"), "{text}");
+    assert!(text.contains("UDP beside TCP · kernel"), "{text}");
+    assert!(text.contains("no connection states at all"), "{text}");
+    assert!(!text.contains("SYN"), "{text}");
+    insta::assert_snapshot!(text);
+    // Narrow: the same panels stacked.
+    let narrow = screen(&app, 80, 30);
+    assert!(narrow.contains("UDP len=13"), "{narrow}");
+}
