@@ -196,10 +196,28 @@ fn unsupported_link_type_is_named() {
 
 #[test]
 fn no_tcp_at_all_is_an_error_with_counts() {
-    let e = error_of(&["replay", "tests/data/udp-only.pcap", "--print"]);
+    let e = error_of(&["replay", "tests/data/arp-only.pcap", "--print"]);
     assert!(
-        e.ends_with("udp-only.pcap: no TCP segments in 3 frames: 3 are UDP port 47999\n"),
+        e.ends_with("arp-only.pcap: no TCP segments in 2 frames: 2 are ARP (EtherType 0x0806)\n"),
         "{e}"
+    );
+}
+
+#[test]
+fn udp_only_is_shown_as_flows_not_an_error() {
+    let out = synack()
+        .args(["replay", "tests/data/udp-only.pcap", "--print"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("flow 0: UDP 127.0.0.1:36696 → 127.0.0.1:47999  (3 datagrams"),
+        "{text}"
+    );
+    assert!(
+        text.contains("0 connections, 1 UDP flow, 3 frames"),
+        "{text}"
     );
 }
 

@@ -12,8 +12,8 @@
 //! ```
 
 mod code;
-mod kernel;
 mod datagrams;
+mod kernel;
 mod scenarios;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};

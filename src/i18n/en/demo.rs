@@ -75,7 +75,9 @@ pub fn text(t: DemoText) -> &'static str {
             "No handshake (data leaves with the first sendto()); no ACKs (nothing confirms delivery); no teardown (close() sends no FIN); a closed port answers with ICMP port unreachable, not RST; no connection states at all, so the kernel's state tracepoint stays silent."
         }
         DemoText::UdpContrastTitle => "UDP beside TCP · kernel",
-        DemoText::UdpKernel => "tracepoint sock:inet_sock_set_state, state changes recorded on this port:",
+        DemoText::UdpKernel => {
+            "tracepoint sock:inet_sock_set_state, state changes recorded on this port:"
+        }
         DemoText::AllDone => "All calls done. Press m to pick a scenario (or run this one again).",
         DemoText::PressNext => "Press → or Space to perform the next call:",
         DemoText::Running => "running…",

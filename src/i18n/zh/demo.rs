@@ -68,7 +68,9 @@ pub fn text(t: DemoText) -> &'static str {
             "已连接的 UDP 套接字收到了这个 ICMP 错误，并在下一次调用时报告：ConnectionRefusedError，与 TCP 被拒绝的 connect() 相同。"
         }
         DemoText::UdpTitle => "数据报（UDP：没有状态）",
-        DemoText::UdpNothingYet => "还没有数据报：socket() 和 bind() 不发送任何东西。第一个数据报随 sendto() 发出。",
+        DemoText::UdpNothingYet => {
+            "还没有数据报：socket() 和 bind() 不发送任何东西。第一个数据报随 sendto() 发出。"
+        }
         DemoText::UdpContrast => {
             "没有握手（数据随第一次 sendto() 发出）；没有 ACK（没有任何东西确认送达）；没有挥手（close() 不发送 FIN）；端口关闭时回应 ICMP 端口不可达，而不是 RST；完全没有连接状态，所以内核的状态跟踪点保持沉默。"
         }

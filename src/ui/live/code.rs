@@ -96,7 +96,9 @@ pub fn notes(app: &App) -> Vec<(String, Style)> {
                 Some(DemoText::NoteAddrInUse)
             }
             CallKind::SetReuseAddr if returned.is_some() => Some(DemoText::NoteReuseAddr),
-            _ if d.scenario == Scenario::Udp && d.returned[i].is_some() => udp_note(call.kind, returned),
+            _ if d.scenario == Scenario::Udp && d.returned[i].is_some() => {
+                udp_note(call.kind, returned)
+            }
             _ => None,
         };
         if let Some(n) = note {
@@ -119,7 +121,10 @@ pub fn notes(app: &App) -> Vec<(String, Style)> {
 }
 
 /// The UDP scenario's note after a call, contrasting it with TCP.
-fn udp_note(kind: CallKind, returned: Option<&crate::live::exchange::CallOutcome>) -> Option<DemoText> {
+fn udp_note(
+    kind: CallKind,
+    returned: Option<&crate::live::exchange::CallOutcome>,
+) -> Option<DemoText> {
     Some(match kind {
         CallKind::Socket => DemoText::NoteUdpSocket,
         CallKind::SendTo => DemoText::NoteUdpSendTo,

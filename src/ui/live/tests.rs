@@ -364,7 +364,10 @@ fn udp_shows_datagrams_the_icmp_error_and_no_states() {
     assert!(text.contains("Datagrams (UDP: no states)"), "{text}");
     assert_eq!(text.matches("UDP len=5").count(), 2, "{text}");
     assert!(text.contains("UDP len=13"), "{text}");
-    assert!(text.contains("✗ ICMP: port unreachable ← 127.0.0.1"), "{text}");
+    assert!(
+        text.contains("✗ ICMP: port unreachable ← 127.0.0.1"),
+        "{text}"
+    );
     assert!(text.contains("UDP beside TCP · kernel"), "{text}");
     assert!(text.contains("no connection states at all"), "{text}");
     assert!(!text.contains("SYN"), "{text}");
