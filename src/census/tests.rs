@@ -24,6 +24,8 @@ fn udp(sport: u16, dport: u16) -> Decoded {
         ports: Some((sport, dport)),
         icmp: None,
         len: 8,
+        ts: Duration::ZERO,
+        frame: crate::segment::FrameRef::default(),
     })
 }
 
