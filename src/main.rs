@@ -462,21 +462,25 @@ fn replay_cmd(mut args: ReplayArgs) -> Result<()> {
     }
     let conns = replay.connections();
     let flows: Vec<_> = replay.tracker.flows().iter().collect();
-    if conns.is_empty() && !flows.is_empty() && !(args.list || args.json) {
-        // Only UDP: no connection to walk, the datagrams are printed.
-        if walk {
-            eprintln!("synack: {name} has no TCP connection, only UDP flows: printing them");
-        }
-        args.print = true;
+    if conns.is_empty() && replay.frames == 0 {
+        bail!("{name}: no frames at all; the capture holds no packets");
     }
-    if conns.is_empty() && flows.is_empty() {
-        if replay.frames == 0 {
-            bail!("{name}: no frames at all; the capture holds no packets");
-        }
-        // Read it again to say what the frames are instead (error path only).
-        let why = synack::census::of_file(&args.file, ports)
+    // No TCP: read it again to say what the frames are (a tunnel on an
+    // unusual port, say). An error when nothing else can be shown; beside
+    // the UDP flows, a note.
+    let why = || {
+        let why = synack::census::of_file(&args.file, ports.clone())
             .map_or_else(|_| replay.skipped().to_string(), |c| c.summary());
-        bail!("{name}: no TCP segments in {} frames: {why}", replay.frames);
+        format!("{name}: no TCP segments in {} frames: {why}", replay.frames)
+    };
+    if conns.is_empty() && flows.is_empty() {
+        bail!("{}", why());
+    }
+    if conns.is_empty() {
+        eprintln!("synack: {}; showing its UDP flows", why());
+        if !(args.list || args.json) {
+            args.print = true;
+        }
     }
     if let Some(n) = args.conn
         && n >= conns.len()
