@@ -93,10 +93,14 @@ fn render_all(tracker: &Tracker, origin: Duration) {
 /// port filter, then the decoder and a tracker, then the ladder.
 pub fn live_frame(data: &[u8]) {
     let _ = tcp_ports(data);
-    let filter = Filter {
-        ports: vec![80, 443],
-    };
-    let _ = filter.matches(data);
+    let _ = crate::live::sniffer::datagram_ports(data);
+    for datagrams in [false, true] {
+        let filter = Filter {
+            ports: vec![80, 443],
+            datagrams,
+        };
+        let _ = filter.matches(data);
+    }
     let frame = OwnedFrame {
         ts: Duration::from_secs(1),
         link: LinkType::Ethernet,
