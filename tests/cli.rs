@@ -216,7 +216,9 @@ fn udp_only_is_shown_as_flows_not_an_error() {
         "{text}"
     );
     assert!(
-        text.contains("0 connections, 1 UDP flow, 3 frames"),
+        text.contains(
+            "0 connections, 3 frames; skipped 0 not TCP, 0 IP fragments, 0 malformed; 1 UDP flow"
+        ),
         "{text}"
     );
 }

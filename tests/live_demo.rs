@@ -356,6 +356,7 @@ fn live_udp_datagrams_an_icmp_error_and_a_silent_tracepoint() {
             relative: true,
             color: false,
             origin: s.frames[0].ts,
+            lang: synack::i18n::Lang::En,
         },
     );
     assert!(text.contains("any protocol): 0 state changes"), "{text}");
