@@ -231,6 +231,9 @@ fn demo_cmd(args: DemoArgs) -> Result<()> {
     use synack::live::LiveError;
     use synack::live::exchange::ExchangeConfig;
 
+    if args.figure.time_scale && !args.svg {
+        bail!("--time-scale: only with --svg");
+    }
     let scenario = demo::scenario_from_name(&args.scenario)
         .with_context(|| format!("--scenario {}: unknown", args.scenario))?;
     let config = ExchangeConfig {
@@ -434,6 +437,9 @@ fn emit(text: &str) -> Result<()> {
 }
 
 fn replay_cmd(mut args: ReplayArgs) -> Result<()> {
+    if args.figure.time_scale && !args.svg {
+        bail!("--time-scale: only with --svg");
+    }
     let name = args.file.display().to_string();
     let walk = !(args.list || args.print || args.json || args.svg || args.html.is_some());
     if walk && !std::io::stdout().is_terminal() {

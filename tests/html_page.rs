@@ -681,3 +681,62 @@ fn keys_buttons_swipe_and_switches_work_in_chromium() {
     );
     assert!(b.console.is_empty(), "console: {:?}", b.console);
 }
+
+#[test]
+fn bad_html_path_or_time_scale_without_svg_is_an_error() {
+    let out = Cmd::cargo_bin("synack")
+        .unwrap()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args([
+            "replay",
+            "captures/normal.pcap",
+            "--html",
+            "/no/such/dir/walk.html",
+        ])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    assert!(err.contains("--html /no/such/dir/walk.html"), "{err}");
+    assert!(!err.contains("panicked"));
+    let out = Cmd::cargo_bin("synack")
+        .unwrap()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["replay", "captures/normal.pcap", "--print", "--time-scale"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--svg"));
+}
+
+#[test]
+fn chromium_selects_a_connection_from_the_url() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, _) = page("captures/demo-backlog.pcap", dir.path());
+    let doc: Value =
+        serde_json::from_str(&synack(&["replay", "captures/demo-backlog.pcap", "--json"])).unwrap();
+    let conns = doc["connections"].as_array().unwrap();
+    assert!(conns.len() >= 2);
+    let seg = &conns[1]["segments"][1];
+    let Some((dom, console)) = chromium(&format!("file://{}#conn=1&step=2", path.display())) else {
+        return;
+    };
+    assert!(console.is_empty(), "console: {console:?}");
+    assert_eq!(
+        by_id(&dom, "client-state"),
+        seg["client_state"].as_str().unwrap()
+    );
+    assert_eq!(
+        by_id(&dom, "server-state"),
+        seg["server_state"].as_str().unwrap()
+    );
+    assert_eq!(
+        by_id(&dom, "client-addr"),
+        conns[1]["client"].as_str().unwrap()
+    );
+    // The selector lists every connection and has the second one chosen.
+    // (besides the 2 languages and 3 themes)
+    assert_eq!(dom.matches("<option value=\"").count() - 5, conns.len());
+    assert!(!dom.contains(r#"id="conn-pick" hidden"#));
+}
