@@ -22,7 +22,8 @@ pub use quiz_text::{QuizLine, QuizText};
 /// Texts of `--print`, `--list` and the `cause` of `--json`.
 pub mod print {
     pub use super::print_text::{
-        cause, connection_header, label, role, side, took_effect, totals, udp_flows,
+        cause, connection_header, kernel_heading, kernel_row, kernel_unavailable, label, role,
+        scenario_line, side, took_effect, totals, udp_flows,
     };
 }
 

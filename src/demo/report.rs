@@ -7,6 +7,7 @@ use std::fmt::Write;
 use serde_json::{Value, json};
 
 use crate::conversation::Connection;
+use crate::i18n::print;
 use crate::output::{self, Style};
 use crate::truth;
 
@@ -32,13 +33,17 @@ fn call_of_step(session: &Session, conn: &Connection, i: usize) -> Option<usize>
 /// segments they caused, then the kernel comparison.
 pub fn print(session: &Session, style: &Style) -> String {
     let mut out = String::new();
+    let lang = style.lang;
     let _ = writeln!(
         out,
-        "scenario {}: server {}, {} socket calls, {} frames captured on lo",
-        scenario_name(session.scenario()),
-        session.server_addr(),
-        session.outcomes.len(),
-        session.frames.len()
+        "{}",
+        print::scenario_line(
+            lang,
+            scenario_name(session.scenario()),
+            &session.server_addr().to_string(),
+            session.outcomes.len(),
+            session.frames.len()
+        )
     );
     let conns = session.tracker.connections();
     let mut shown = 0usize; // calls printed so far
@@ -103,33 +108,24 @@ pub fn print(session: &Session, style: &Style) -> String {
     }
     match session.verdicts() {
         None => {
-            let _ = writeln!(
-                out,
-                "kernel: unavailable ({})",
-                session.kernel_unavailable.as_deref().unwrap_or("no trace")
-            );
+            let why = session.kernel_unavailable.as_deref().unwrap_or("no trace");
+            let _ = writeln!(out, "{}", print::kernel_unavailable(lang, why));
         }
         Some(verdicts) => {
-            let _ = writeln!(
-                out,
-                "kernel (tracepoint sock:inet_sock_set_state; TIME_WAIT from /proc/net/tcp):"
-            );
+            let _ = writeln!(out, "{}", print::kernel_heading(lang));
             for (conn, vs) in conns.iter().zip(&verdicts) {
                 for v in vs {
-                    let verdict = if v.agrees() {
-                        "agrees with synack".to_string()
-                    } else {
-                        format!(
-                            "DISAGREES — synack inferred {}",
-                            truth::chain_text(&v.inferred)
-                        )
-                    };
+                    let inferred = (!v.agrees()).then(|| truth::chain_text(&v.inferred));
                     let _ = writeln!(
                         out,
-                        "  connection {} {:<6} {}   {verdict}",
-                        conn.index,
-                        v.side.to_string(),
-                        truth::chain_text(&v.kernel)
+                        "{}",
+                        print::kernel_row(
+                            lang,
+                            conn.index,
+                            v.side,
+                            &truth::chain_text(&v.kernel),
+                            inferred.as_deref()
+                        )
                     );
                 }
             }

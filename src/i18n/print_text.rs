@@ -165,3 +165,110 @@ pub fn side(lang: Lang, s: Side) -> &'static str {
         (Lang::Zh, s) => lang.strings().side(s),
     }
 }
+
+/// `synack demo --print`: the first line.
+pub fn scenario_line(lang: Lang, name: &str, server: &str, calls: usize, frames: usize) -> String {
+    match lang {
+        Lang::En => format!(
+            "scenario {name}: server {server}, {calls} socket calls, {frames} frames captured on lo"
+        ),
+        Lang::Zh => {
+            format!("场景 {name}：服务器 {server}，{calls} 个套接字调用，在 lo 上抓到 {frames} 帧")
+        }
+    }
+}
+
+/// `synack demo --print`: the kernel column is unavailable, and why.
+pub fn kernel_unavailable(lang: Lang, why: &str) -> String {
+    match lang {
+        Lang::En => format!("kernel: unavailable ({why})"),
+        Lang::Zh => format!("内核：不可用（{why}）"),
+    }
+}
+
+/// `synack demo --print`: the heading of the kernel comparison.
+pub fn kernel_heading(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => "kernel (tracepoint sock:inet_sock_set_state; TIME_WAIT from /proc/net/tcp):",
+        Lang::Zh => "内核（跟踪点 sock:inet_sock_set_state；TIME_WAIT 取自 /proc/net/tcp）：",
+    }
+}
+
+/// `synack demo --print`: one side's kernel chain and the verdict
+/// (`inferred` is `None` when synack agrees).
+pub fn kernel_row(
+    lang: Lang,
+    conn: usize,
+    side: Side,
+    kernel: &str,
+    inferred: Option<&str>,
+) -> String {
+    match lang {
+        Lang::En => {
+            let verdict = inferred.map_or("agrees with synack".to_string(), |i| {
+                format!("DISAGREES — synack inferred {i}")
+            });
+            format!(
+                "  connection {conn} {:<6} {kernel}   {verdict}",
+                side.to_string()
+            )
+        }
+        Lang::Zh => {
+            let verdict = inferred.map_or("与 synack 一致".to_string(), |i| {
+                format!("不一致 —— synack 推断为 {i}")
+            });
+            format!(
+                "  连接 {conn} {} {kernel}   {verdict}",
+                lang.strings().side(side)
+            )
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kernel_rows_in_english_keep_their_format_and_chinese_has_no_english_words() {
+        assert_eq!(
+            kernel_row(Lang::En, 0, Side::Client, "CLOSED → SYN_SENT", None),
+            "  connection 0 client CLOSED → SYN_SENT   agrees with synack"
+        );
+        assert_eq!(
+            kernel_row(
+                Lang::En,
+                1,
+                Side::Server,
+                "LISTEN",
+                Some("LISTEN → SYN_RECV")
+            ),
+            "  connection 1 server LISTEN   DISAGREES — synack inferred LISTEN → SYN_RECV"
+        );
+        let zh = [
+            kernel_row(
+                Lang::Zh,
+                1,
+                Side::Server,
+                "LISTEN",
+                Some("LISTEN → SYN_RECV"),
+            ),
+            scenario_line(Lang::Zh, "normal", "127.0.0.1:5000", 15, 11),
+            kernel_unavailable(Lang::Zh, "needs root"),
+            kernel_heading(Lang::Zh).to_string(),
+            took_effect(Lang::Zh, 3),
+        ];
+        for line in zh {
+            for word in [
+                "connection",
+                "server",
+                "client",
+                "agrees",
+                "DISAGREES",
+                "frames",
+            ] {
+                assert!(!line.contains(word), "{word} in {line:?}");
+            }
+        }
+    }
+}
