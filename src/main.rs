@@ -247,11 +247,14 @@ fn demo_cmd(args: DemoArgs) -> Result<()> {
         origin,
         lang: args.ui.output_lang(),
     };
-    // Every --save problem before anything starts.
+    // Every --save/--html problem before anything starts.
     let save = match &args.save {
         Some(path) => Some(demo::SavePlan::check(path).context("--save")?),
         None => None,
     };
+    if let Some(path) = &args.html {
+        synack::save::SaveTarget::check(path).context("--html")?;
+    }
     let batch = args.print || args.json || args.svg || args.html.is_some();
     if !batch && std::io::stdout().is_terminal() {
         return demo_tui(scenario, config, &args, save);
@@ -366,9 +369,15 @@ fn figure_options<'a>(ui: &UiArgs, fig: &FigureArgs, style: &Style) -> output::S
     }
 }
 
-/// Writes the --html page to `path`.
+/// Writes the --html page to `path`, as `--save` writes (`save.rs`: never
+/// through a link, never over what the user could not write, all or nothing).
 fn write_html(path: &std::path::Path, page: &str) -> Result<()> {
-    std::fs::write(path, page).with_context(|| format!("--html {}", path.display()))?;
+    use synack::save::{SaveSet, SaveTarget};
+    let target = SaveTarget::check(path).context("--html")?;
+    let mut set = SaveSet::new();
+    set.stage(&target, |w| w.write_all(page.as_bytes()))
+        .context("--html")?;
+    set.commit().context("--html")?;
     eprintln!("synack: wrote {} ({} bytes)", path.display(), page.len());
     Ok(())
 }
