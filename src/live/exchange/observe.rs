@@ -27,7 +27,8 @@ impl Exchange {
                         secs(tw)
                     ),
                     Some(tw) => format!(
-                        "{returned}  # /proc/net/tcp: {} ↔ {} TIME_WAIT, {} s left",
+                        "{returned}  # /proc/net/tcp{}: {} ↔ {} TIME_WAIT, {} s left",
+                        if tw.local.is_ipv6() { "6" } else { "" },
                         tw.local,
                         tw.remote,
                         secs(tw)
