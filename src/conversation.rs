@@ -187,6 +187,8 @@ pub struct Connection {
     /// Labels and roles, only for a connection whose steps are kept.
     analyzer: Option<Box<analysis::Analyzer>>,
     keep_steps: bool,
+    /// Steps kept at most (later segments still update the states).
+    step_limit: usize,
 }
 
 /// Ports below this are taken as a server's when a capture starts
@@ -243,6 +245,17 @@ impl Connection {
             ends,
             analyzer: keep_steps.then(Box::default),
             keep_steps,
+            step_limit: usize::MAX,
+        }
+    }
+
+    /// Segments whose step was not kept because the tracker's step limit
+    /// was reached ([`Tracker::with_step_limit`]).
+    pub fn steps_not_kept(&self) -> u64 {
+        if self.keep_steps {
+            self.packets.saturating_sub(self.steps.len() as u64)
+        } else {
+            0
         }
     }
 
@@ -362,7 +375,7 @@ impl Connection {
         self.record(from.peer(), scratch, j, Event::Receive);
         self.current = [self.ends[0].m.state, self.ends[1].m.state];
 
-        if self.keep_steps {
+        if self.keep_steps && self.steps.len() < self.step_limit {
             let rel_seq = seg.seq.wrapping_sub(self.base[x].unwrap_or(seg.seq));
             let rel_ack = match (seg.flags.ack(), self.base[y]) {
                 (true, Some(b)) => seg.ack.wrapping_sub(b),
@@ -457,6 +470,8 @@ pub struct Tracker {
     /// The latest connection on each 4-tuple, by index into `conns`.
     by_tuple: HashTable<u32>,
     keep: KeepSteps,
+    /// Steps kept per connection at most (`None`: all).
+    step_limit: Option<usize>,
     /// Frames skipped, by reason.
     pub skipped: Skipped,
     /// Timestamp of the first segment seen.
@@ -471,6 +486,14 @@ impl Tracker {
     /// A tracker that keeps every step (for walks and exports).
     pub fn new() -> Tracker {
         Tracker::keeping(KeepSteps::All)
+    }
+
+    /// Keeps at most `limit` steps per connection: memory grows with
+    /// connections, not packets, while every later segment still updates
+    /// the states, counts and transitions (for a long live watch).
+    pub fn with_step_limit(mut self, limit: usize) -> Tracker {
+        self.step_limit = Some(limit);
+        self
     }
 
     /// A tracker that keeps only per-connection summaries: memory grows with
@@ -571,7 +594,9 @@ impl Tracker {
                     }
                 }
                 let keep = self.keeps_steps(i);
-                self.conns.push(Connection::new(i, &seg, keep));
+                let mut conn = Connection::new(i, &seg, keep);
+                conn.step_limit = self.step_limit.unwrap_or(usize::MAX);
+                self.conns.push(conn);
                 i
             }
         };

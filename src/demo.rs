@@ -99,6 +99,7 @@ impl Session {
         let sniffer = Sniffer::start(Filter {
             ports: ports.clone(),
             datagrams: scenario == Scenario::Udp,
+            ..Filter::default()
         })?;
         let (trace, kernel_unavailable) = match KernelTrace::start(&ports) {
             Ok(t) => (Some(t), None),

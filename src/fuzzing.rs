@@ -98,9 +98,11 @@ pub fn live_frame(data: &[u8]) {
         let filter = Filter {
             ports: vec![80, 443],
             datagrams,
+            hosts: vec!["127.0.0.1".parse().expect("an address")],
         };
         let _ = filter.matches(data);
     }
+    let _ = crate::live::sniffer::ip_addrs(data);
     let frame = OwnedFrame {
         ts: Duration::from_secs(1),
         link: LinkType::Ethernet,

@@ -23,3 +23,4 @@ pub mod shutdown;
 pub mod state;
 pub mod truth;
 pub mod ui;
+pub mod watch;

@@ -26,6 +26,7 @@
 //! [`exchange::Exchange::ports`], then run the calls with
 //! [`exchange::Exchange::next`].
 
+pub mod bpf;
 pub mod broker;
 pub mod exchange;
 pub mod kernel;

@@ -30,6 +30,52 @@ enum Command {
     /// Walk through the TCP connections of a saved capture (pcap or pcapng,
     /// from tcpdump, Wireshark/dumpcap or synack).
     Replay(ReplayArgs),
+    /// Watch your own programs' TCP connections live (on lo unless
+    /// --iface), with the kernel's own state changes beside the inferred
+    /// ones. Needs CAP_NET_RAW (and root or CAP_DAC_OVERRIDE for the
+    /// kernel column).
+    Watch(WatchArgs),
+}
+
+#[derive(Args, Debug)]
+struct WatchArgs {
+    /// Interface to capture on (default: the loopback interface, lo).
+    #[arg(long, value_name = "NAME")]
+    iface: Option<String>,
+    /// Keep only TCP to or from this port (repeatable; either endpoint).
+    #[arg(long = "port", value_name = "N")]
+    ports: Vec<u16>,
+    /// Keep only TCP to or from this address (repeatable; either endpoint).
+    #[arg(long = "host", value_name = "ADDR")]
+    hosts: Vec<std::net::IpAddr>,
+    /// Stream the ladder to stdout, one line per segment as it arrives.
+    #[arg(long, group = "watch_mode")]
+    print: bool,
+    /// Print one JSON document when the watch ends.
+    #[arg(long, group = "watch_mode")]
+    json: bool,
+    /// Stop after N connections finished (both sides closed, or a RST).
+    #[arg(long, value_name = "N")]
+    connections: Option<usize>,
+    /// Stop after this many seconds.
+    #[arg(long, value_name = "SECONDS", value_parser = parse_seconds)]
+    duration: Option<std::time::Duration>,
+    /// Save everything captured as a pcap (plus STEM.kernel.tsv and
+    /// STEM.timewait.txt with the kernel's view).
+    #[arg(long, value_name = "FILE")]
+    save: Option<PathBuf>,
+    /// Absolute sequence and acknowledgment numbers instead of relative ones.
+    #[arg(long)]
+    absolute: bool,
+    #[command(flatten)]
+    ui: UiArgs,
+}
+
+fn parse_seconds(s: &str) -> Result<std::time::Duration, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v > 0.0 && v.is_finite() => Ok(std::time::Duration::from_secs_f64(v)),
+        _ => Err(format!("{s:?} is not a positive number of seconds")),
+    }
 }
 
 #[derive(Args, Debug)]
@@ -219,6 +265,7 @@ fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Some(Command::Replay(args)) => replay_cmd(args),
         Some(Command::Demo(args)) => demo_cmd(args),
+        Some(Command::Watch(args)) => watch_cmd(args),
         None => demo_cmd(DemoArgs {
             scenario: "normal".into(),
             ..DemoArgs::default()
@@ -379,6 +426,104 @@ fn write_html(path: &std::path::Path, page: &str) -> Result<()> {
         .context("--html")?;
     set.commit().context("--html")?;
     eprintln!("synack: wrote {} ({} bytes)", path.display(), page.len());
+    Ok(())
+}
+
+/// `synack watch`: the TUI on a terminal, else (or with --print/--json)
+/// the streamed ladder or the JSON document.
+fn watch_cmd(args: WatchArgs) -> Result<()> {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use synack::watch::batch::{self, Format, Limits};
+    use synack::watch::{Watch, WatchConfig};
+
+    let tui = !(args.print || args.json) && std::io::stdout().is_terminal();
+    // Every --save problem before anything starts.
+    let save = match &args.save {
+        Some(path) => Some(synack::demo::SavePlan::check(path).context("--save")?),
+        None => None,
+    };
+    let config = WatchConfig {
+        iface: args.iface.clone(),
+        filter: synack::live::sniffer::Filter {
+            ports: args.ports.clone(),
+            hosts: args.hosts.clone(),
+            ..Default::default()
+        },
+        keep_frames: save.is_some(),
+        frame_bytes: tui,
+    };
+    let mut watch = Watch::start(config).with_context(|| match &args.iface {
+        Some(i) => format!("--iface {i}"),
+        None => "watch".to_string(),
+    })?;
+    eprintln!(
+        "synack: capturing on {}{} …",
+        watch.description(),
+        match &watch.kernel_unavailable {
+            None => "; kernel trace on".to_string(),
+            Some(why) => format!("; kernel column unavailable: {why}"),
+        }
+    );
+    if tui {
+        // SIGTERM/SIGHUP/SIGINT quit like `q`: the capture is stopped, the
+        // tracefs instance removed and the capture saved.
+        let (tx, rx) = std::sync::mpsc::channel();
+        synack::ui::quit_on_signals(tx.clone());
+        let opts = args
+            .ui
+            .options(format!("watch {}", watch.description()), None);
+        let lines = synack::ui::watch::run(watch, opts, tx, rx, save)?;
+        for line in lines {
+            eprintln!("synack: {line}");
+        }
+        return Ok(());
+    }
+    // A quit signal ends the watch as --connections does: the summary is
+    // printed and the capture saved.
+    let quit_flag = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&quit_flag);
+    synack::shutdown::set_quit(move || flag.store(true, Ordering::SeqCst));
+    let quit = || quit_flag.load(Ordering::SeqCst);
+    // The streamed ladder's own lines (titles, kernel verdicts) are English.
+    let mut style = Style {
+        relative: !args.absolute,
+        color: color_wanted(),
+        origin: std::time::Duration::ZERO,
+        lang: synack::i18n::Lang::En,
+    };
+    let format = if args.json {
+        Format::Json
+    } else {
+        Format::Print
+    };
+    let limits = Limits {
+        connections: args.connections,
+        duration: args.duration,
+    };
+    let outcome = batch::run(
+        &mut watch,
+        format,
+        limits,
+        style,
+        &mut std::io::stdout(),
+        &quit,
+    );
+    if let Some(e) = &outcome.cleanup_error {
+        eprintln!("synack: {e}");
+    }
+    if let Some(plan) = &save {
+        watch.save(plan).context("--save")?;
+        eprintln!(
+            "synack: saved {} frames to {}",
+            watch.saved_frames(),
+            plan.pcap.path().display()
+        );
+    }
+    if format == Format::Json {
+        style.origin = outcome.tracker.first_ts.unwrap_or_default();
+        return emit_json(&batch::document(&watch, &outcome, &style));
+    }
     Ok(())
 }
 

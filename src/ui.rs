@@ -41,6 +41,7 @@ mod quiz;
 mod terminal;
 pub mod testdata;
 mod theme;
+pub mod watch;
 mod wrap;
 
 #[cfg(test)]
@@ -111,6 +112,11 @@ pub fn draw(frame: &mut Frame, app: &App) {
     header::render_footer(frame, app, foot);
     let (body, whole) = (quiz_panel(frame, app, body), body);
 
+    if app.watch.is_some() {
+        watch::render_body(frame, app, body);
+        overlays(frame, app, body, body.width >= 120, body);
+        return;
+    }
     if app.demo.is_some() {
         live::render_body(frame, app, body);
         overlays(frame, app, whole, body.width >= 120, body);

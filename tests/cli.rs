@@ -36,6 +36,7 @@ fn help_lists_the_commands_and_flags() {
     insta::assert_snapshot!("help", stdout_of(&["--help"]));
     insta::assert_snapshot!("replay_help", stdout_of(&["replay", "--help"]));
     insta::assert_snapshot!("demo_help", stdout_of(&["demo", "--help"]));
+    insta::assert_snapshot!("watch_help", stdout_of(&["watch", "--help"]));
 }
 
 #[test]

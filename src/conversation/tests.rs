@@ -611,3 +611,25 @@ fn established_rcv_syn_with_other_isn_from_server_side_starts_new_connection() {
     assert_eq!(conns.len(), 2);
     assert_eq!(conns[1].client, addr("10.0.0.2:80"));
 }
+
+/// A step limit keeps the first steps only, while states, counts and
+/// transitions follow every segment (a long live watch).
+#[test]
+fn step_limit_keeps_states_and_counts() {
+    let path = std::path::Path::new("captures/normal.pcap");
+    let all = crate::replay::load(path).unwrap();
+    let mut limited = Tracker::new().with_step_limit(3);
+    for step in &all.connections()[0].steps {
+        limited.ingest(step.segment.clone());
+    }
+    let (a, l) = (&all.connections()[0], &limited.connections()[0]);
+    assert_eq!(l.steps.len(), 3);
+    assert_eq!(l.steps[..], a.steps[..3]);
+    assert_eq!(l.steps_not_kept(), a.packets - 3);
+    assert_eq!(a.steps_not_kept(), 0);
+    assert_eq!(
+        (l.current, l.packets, l.seen),
+        (a.current, a.packets, a.seen)
+    );
+    assert_eq!(l.transitions, a.transitions);
+}

@@ -500,6 +500,14 @@ fn read_loop(
 /// Sockets in TIME_WAIT (state `06`) with `port` as local or remote port,
 /// from `/proc/net/tcp` and `/proc/net/tcp6`, as (local, remote) pairs.
 pub fn timewait_sockets(port: u16) -> Vec<(SocketAddr, SocketAddr)> {
+    timewait_where(|l, r| l.port() == port || r.port() == port)
+}
+
+/// Sockets in TIME_WAIT for which `keep(local, remote)` holds, from
+/// `/proc/net/tcp` and `/proc/net/tcp6`, as (local, remote) pairs.
+pub fn timewait_where(
+    keep: impl Fn(&SocketAddr, &SocketAddr) -> bool,
+) -> Vec<(SocketAddr, SocketAddr)> {
     let mut out = Vec::new();
     for file in ["/proc/net/tcp", "/proc/net/tcp6"] {
         let Ok(text) = fs::read_to_string(file) else {
@@ -511,7 +519,7 @@ pub fn timewait_sockets(port: u16) -> Vec<(SocketAddr, SocketAddr)> {
                 continue;
             }
             if let (Some(l), Some(r)) = (parse_proc_addr(f[1]), parse_proc_addr(f[2]))
-                && (l.port() == port || r.port() == port)
+                && keep(&l, &r)
             {
                 out.push((l, r));
             }

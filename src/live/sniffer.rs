@@ -1,4 +1,5 @@
-//! Capture on the loopback interface, keeping only one exchange's frames.
+//! Capture on an interface (the loopback interface by default), keeping only
+//! the frames of the watched ports and hosts.
 //!
 //! A packet socket on `lo` normally sees every frame twice: once as it leaves
 //! (`PACKET_OUTGOING`) and once as it comes back in. We create the AF_PACKET
@@ -11,9 +12,10 @@
 //! thread of their own and sent as [`OwnedFrame`]s over an mpsc channel.
 
 use std::io;
-use std::os::fd::{IntoRawFd, OwnedFd};
+use std::net::IpAddr;
+use std::os::fd::{AsRawFd, IntoRawFd, OwnedFd};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::thread::JoinHandle;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -60,7 +62,8 @@ impl OwnedFrame {
 }
 
 /// Which frames to keep: TCP segments with a source or destination port in
-/// `ports` (IPv4 or IPv6 over Ethernet). An empty list keeps every TCP frame.
+/// `ports` and an address in `hosts` (IPv4 or IPv6 over Ethernet). An empty
+/// list does not restrict: an empty filter keeps every TCP frame.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Filter {
     /// Ports of the exchange (the server's port is enough).
@@ -68,21 +71,67 @@ pub struct Filter {
     /// Also keep UDP datagrams on those ports and the ICMP errors quoting
     /// them (the UDP scenario).
     pub datagrams: bool,
+    /// Addresses of either endpoint.
+    pub hosts: Vec<IpAddr>,
 }
 
 impl Filter {
-    /// Whether an Ethernet frame carries TCP to or from one of the ports.
+    /// Keeps TCP with one of `ports` at either end.
+    pub fn ports(ports: Vec<u16>) -> Filter {
+        Filter {
+            ports,
+            ..Filter::default()
+        }
+    }
+
+    /// Whether an Ethernet frame carries TCP to or from one of the ports
+    /// (and one of the hosts).
     pub fn matches(&self, frame: &[u8]) -> bool {
         let ports = match tcp_ports(frame) {
             None if self.datagrams => datagram_ports(frame),
             other => other,
         };
-        match ports {
-            Some((s, d)) => {
-                self.ports.is_empty() || self.ports.contains(&s) || self.ports.contains(&d)
-            }
-            None => false,
+        let Some((s, d)) = ports else {
+            return false;
+        };
+        let port_ok = self.ports.is_empty() || self.ports.contains(&s) || self.ports.contains(&d);
+        port_ok
+            && (self.hosts.is_empty()
+                || ip_addrs(frame)
+                    .is_some_and(|(a, b)| self.hosts.contains(&a) || self.hosts.contains(&b)))
+    }
+}
+
+impl std::fmt::Display for Filter {
+    /// `port 8090, host 10.0.0.1` (or `all TCP`).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut parts: Vec<String> = self.ports.iter().map(|p| format!("port {p}")).collect();
+        parts.extend(self.hosts.iter().map(|h| format!("host {h}")));
+        if parts.is_empty() {
+            f.write_str("all TCP")
+        } else {
+            f.write_str(&parts.join(", "))
         }
+    }
+}
+
+/// Source and destination addresses of an IPv4/IPv6 packet in an Ethernet
+/// frame.
+pub fn ip_addrs(frame: &[u8]) -> Option<(IpAddr, IpAddr)> {
+    let ethertype = u16::from_be_bytes([*frame.get(12)?, *frame.get(13)?]);
+    let ip = frame.get(14..)?;
+    match ethertype {
+        0x0800 => {
+            let s: [u8; 4] = ip.get(12..16)?.try_into().ok()?;
+            let d: [u8; 4] = ip.get(16..20)?.try_into().ok()?;
+            Some((IpAddr::from(s), IpAddr::from(d)))
+        }
+        0x86dd => {
+            let s: [u8; 16] = ip.get(8..24)?.try_into().ok()?;
+            let d: [u8; 16] = ip.get(24..40)?.try_into().ok()?;
+            Some((IpAddr::from(s), IpAddr::from(d)))
+        }
+        _ => None,
     }
 }
 
@@ -164,14 +213,9 @@ pub fn datagram_ports(frame: &[u8]) -> Option<(u16, u16)> {
 }
 
 /// Opens an unbound AF_PACKET raw socket (protocol 0: receives nothing until
-/// bound) with `PACKET_IGNORE_OUTGOING` set.
+/// bound). [`Sniffer::open`] sets `PACKET_IGNORE_OUTGOING` on it for a
+/// loopback interface.
 pub(crate) fn open_packet_socket() -> io::Result<OwnedFd> {
-    let fd = packet_socket()?;
-    set_int_opt(&fd, libc::SOL_PACKET, PACKET_IGNORE_OUTGOING, 1)?;
-    Ok(fd)
-}
-
-fn packet_socket() -> io::Result<OwnedFd> {
     use std::os::fd::FromRawFd;
     // SAFETY: socket(2) takes no pointers; a non-negative return is a fresh
     // descriptor that nobody else owns, so wrapping it in OwnedFd is sound.
@@ -189,7 +233,6 @@ fn set_int_opt(
     name: libc::c_int,
     value: libc::c_int,
 ) -> io::Result<()> {
-    use std::os::fd::AsRawFd;
     // SAFETY: the pointer and length describe a live c_int on our stack, and
     // the descriptor is valid for the duration of the call (borrowed).
     let rc = unsafe {
@@ -207,12 +250,84 @@ fn set_int_opt(
     Ok(())
 }
 
-/// A running capture on `lo`.
+/// What to capture and how.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// Interface name; `None` is the loopback interface.
+    pub iface: Option<String>,
+    /// Which frames to keep.
+    pub filter: Filter,
+    /// Receive buffer of the packet socket in bytes (`SO_RCVBUFFORCE`,
+    /// falling back to `SO_RCVBUF`); 0 keeps the system default.
+    pub rcvbuf: usize,
+    /// Also attach `filter` to the socket as a classic BPF program
+    /// (`SO_ATTACH_FILTER`), so the kernel drops unwatched traffic before
+    /// it takes buffer space.
+    pub kernel_filter: bool,
+}
+
+/// Counters of a capture, updated by the capture thread.
+#[derive(Debug, Default)]
+pub struct Stats {
+    /// Frames the kernel queued to the socket (`PACKET_STATISTICS`
+    /// `tp_packets`: after the socket filter, drops included).
+    pub kernel_packets: AtomicU64,
+    /// Frames the kernel dropped because the socket buffer was full
+    /// (`tp_drops`).
+    pub kernel_drops: AtomicU64,
+    /// Frames kept (matched the filter) and handed on.
+    pub kept: AtomicU64,
+}
+
+/// A running capture.
 pub struct Sniffer {
     frames: Receiver<OwnedFrame>,
     stop: Arc<AtomicBool>,
     done: Option<Receiver<()>>,
     thread: Option<JoinHandle<()>>,
+    stats: Arc<Stats>,
+    iface: String,
+}
+
+/// The interface to capture on: `lo` (or the first loopback) when `name` is
+/// `None`. Only Ethernet-framed interfaces (`/sys/class/net/NAME/type` 1 or
+/// 772) are supported: their frames decode as LINKTYPE_ETHERNET.
+fn find_interface(name: Option<&str>) -> Result<datalink::NetworkInterface, LiveError> {
+    let all = datalink::interfaces();
+    let found = match name {
+        None => all.iter().find(|i| i.is_loopback() || i.name == "lo"),
+        Some(n) => all.iter().find(|i| i.name == n),
+    };
+    let Some(iface) = found.cloned() else {
+        let names: Vec<&str> = all.iter().map(|i| i.name.as_str()).collect();
+        return Err(LiveError::Capture {
+            what: "looking up the interface",
+            source: io::Error::new(
+                io::ErrorKind::NotFound,
+                format!(
+                    "no interface `{}` (this machine has: {})",
+                    name.unwrap_or("lo"),
+                    names.join(", ")
+                ),
+            ),
+        });
+    };
+    let kind = std::fs::read_to_string(format!("/sys/class/net/{}/type", iface.name))
+        .ok()
+        .and_then(|t| t.trim().parse::<u32>().ok());
+    if let Some(k) = kind
+        && k != 1
+        && k != 772
+    {
+        return Err(LiveError::Capture {
+            what: "checking the interface's link type",
+            source: io::Error::other(format!(
+                "`{}` has ARPHRD type {k}; only Ethernet and loopback interfaces are supported",
+                iface.name
+            )),
+        });
+    }
+    Ok(iface)
 }
 
 impl Sniffer {
@@ -220,6 +335,22 @@ impl Sniffer {
     /// this returns, the socket is bound: every later frame matching `filter`
     /// will be delivered once.
     pub fn start(filter: Filter) -> Result<Sniffer, LiveError> {
+        Sniffer::open(Options {
+            filter,
+            ..Options::default()
+        })
+    }
+
+    /// Opens the capture socket on `opts.iface` and starts the capture
+    /// thread. On a loopback interface each frame is kept once (outgoing
+    /// copies are ignored); on any other interface frames this host sends
+    /// are real traffic and are kept. When this returns, the socket is
+    /// bound: every later frame matching the filter will be delivered.
+    pub fn open(opts: Options) -> Result<Sniffer, LiveError> {
+        let iface = find_interface(opts.iface.as_deref())?;
+        let loopback = iface.is_loopback();
+        // From the privileged helper when there is one (see
+        // `super::broker`), else opened here.
         let fd = super::broker::packet_socket()
             .unwrap_or_else(open_packet_socket)
             .map_err(|e| match e.raw_os_error() {
@@ -229,22 +360,43 @@ impl Sniffer {
                     source: e,
                 },
             })?;
-        let lo = datalink::interfaces()
-            .into_iter()
-            .find(|i| i.is_loopback() || i.name == "lo")
-            .ok_or_else(|| LiveError::Capture {
-                what: "looking up the loopback interface",
-                source: io::Error::new(io::ErrorKind::NotFound, "no interface `lo`"),
-            })?;
+        let setup =
+            |what, r: io::Result<()>| r.map_err(|source| LiveError::Capture { what, source });
+        if loopback {
+            setup(
+                "setting PACKET_IGNORE_OUTGOING",
+                set_int_opt(&fd, libc::SOL_PACKET, PACKET_IGNORE_OUTGOING, 1),
+            )?;
+        }
+        if opts.rcvbuf > 0 {
+            let size = libc::c_int::try_from(opts.rcvbuf).unwrap_or(libc::c_int::MAX);
+            // SO_RCVBUFFORCE (CAP_NET_ADMIN) may exceed net.core.rmem_max;
+            // without it SO_RCVBUF is capped there.
+            if set_int_opt(&fd, libc::SOL_SOCKET, libc::SO_RCVBUFFORCE, size).is_err() {
+                setup(
+                    "setting SO_RCVBUF",
+                    set_int_opt(&fd, libc::SOL_SOCKET, libc::SO_RCVBUF, size),
+                )?;
+            }
+        }
+        if opts.kernel_filter
+            && let Some(prog) = super::bpf::program(&opts.filter)
+        {
+            setup(
+                "attaching the socket filter",
+                super::bpf::attach(&fd, &prog),
+            )?;
+        }
+        let raw_fd = fd.as_raw_fd();
         let config = Config {
             read_timeout: Some(READ_TIMEOUT),
             read_buffer_size: READ_BUFFER,
             promiscuous: false,
-            // pnet binds this descriptor to `lo` and closes it on drop.
+            // pnet binds this descriptor to the interface and closes it on drop.
             socket_fd: Some(fd.into_raw_fd()),
             ..Config::default()
         };
-        let rx = match datalink::channel(&lo, config) {
+        let rx = match datalink::channel(&iface, config) {
             Ok(Channel::Ethernet(_tx, rx)) => rx,
             Ok(_) => {
                 return Err(LiveError::Capture {
@@ -254,19 +406,30 @@ impl Sniffer {
             }
             Err(e) => {
                 return Err(LiveError::Capture {
-                    what: "binding the packet socket to lo",
+                    what: "binding the packet socket to the interface",
                     source: e,
                 });
             }
         };
+        // The kernel counted frames between socket() and bind(): start at 0.
+        let _ = packet_statistics(raw_fd);
         let (tx, frames) = mpsc::channel();
         let (done_tx, done) = mpsc::channel();
         let stop = Arc::new(AtomicBool::new(false));
-        let stop2 = Arc::clone(&stop);
+        let stats = Arc::new(Stats::default());
+        let (stop2, stats2) = (Arc::clone(&stop), Arc::clone(&stats));
+        let filter = opts.filter;
         let thread = std::thread::Builder::new()
             .name("synack-sniffer".into())
             .spawn(move || {
-                capture_loop(rx, &filter, &tx, &stop2);
+                let mut ctx = Loop {
+                    filter: &filter,
+                    tx: &tx,
+                    stop: &stop2,
+                    stats: &stats2,
+                    fd: raw_fd,
+                };
+                ctx.run(rx);
                 let _ = done_tx.send(());
             })
             .map_err(|e| LiveError::Capture {
@@ -278,7 +441,19 @@ impl Sniffer {
             stop,
             done: Some(done),
             thread: Some(thread),
+            stats,
+            iface: iface.name,
         })
+    }
+
+    /// The interface's name.
+    pub fn iface(&self) -> &str {
+        &self.iface
+    }
+
+    /// The capture's counters so far.
+    pub fn stats(&self) -> &Stats {
+        &self.stats
     }
 
     /// The channel of captured frames, in order of receipt.
@@ -317,51 +492,102 @@ impl Drop for Sniffer {
     }
 }
 
-fn capture_loop(
-    mut rx: Box<dyn DataLinkReceiver>,
-    filter: &Filter,
-    tx: &mpsc::Sender<OwnedFrame>,
-    stop: &AtomicBool,
-) {
-    let mut drained = 0usize;
-    loop {
-        let stopping = stop.load(Ordering::SeqCst);
-        if stopping && drained >= MAX_DRAIN {
-            return;
+/// `PACKET_STATISTICS` of a packet socket since the last call: (packets,
+/// drops). The kernel resets the counters on each read.
+fn packet_statistics(fd: libc::c_int) -> io::Result<(u32, u32)> {
+    let mut st = libc::tpacket_stats {
+        tp_packets: 0,
+        tp_drops: 0,
+    };
+    let mut len = std::mem::size_of::<libc::tpacket_stats>() as libc::socklen_t;
+    // SAFETY: `st` and `len` are live locals of the sizes passed; the
+    // descriptor is open while the capture thread (our only caller after
+    // setup) holds pnet's receiver.
+    let rc = unsafe {
+        libc::getsockopt(
+            fd,
+            libc::SOL_PACKET,
+            libc::PACKET_STATISTICS,
+            (&mut st as *mut libc::tpacket_stats).cast(),
+            &mut len,
+        )
+    };
+    if rc < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok((st.tp_packets, st.tp_drops))
+}
+
+/// The capture thread's state.
+struct Loop<'a> {
+    filter: &'a Filter,
+    tx: &'a mpsc::Sender<OwnedFrame>,
+    stop: &'a AtomicBool,
+    stats: &'a Stats,
+    fd: libc::c_int,
+}
+
+impl Loop<'_> {
+    fn add_kernel_stats(&self) {
+        if let Ok((packets, drops)) = packet_statistics(self.fd) {
+            let s = self.stats;
+            s.kernel_packets
+                .fetch_add(u64::from(packets), Ordering::Relaxed);
+            s.kernel_drops
+                .fetch_add(u64::from(drops), Ordering::Relaxed);
         }
-        match rx.next() {
-            Ok(data) => {
-                let ts = SystemTime::now()
-                    .duration_since(UNIX_EPOCH)
-                    .unwrap_or_default();
-                if stopping {
-                    drained += 1;
-                }
-                if filter.matches(data) {
-                    let frame = OwnedFrame {
-                        ts,
-                        link: LinkType::Ethernet,
-                        data: data.to_vec(),
-                    };
-                    if tx.send(frame).is_err() {
-                        return;
+    }
+
+    fn run(&mut self, mut rx: Box<dyn DataLinkReceiver>) {
+        let mut drained = 0usize;
+        let mut since_stats = 0u32;
+        loop {
+            let stopping = self.stop.load(Ordering::SeqCst);
+            if stopping && drained >= MAX_DRAIN {
+                break;
+            }
+            match rx.next() {
+                Ok(data) => {
+                    let ts = SystemTime::now()
+                        .duration_since(UNIX_EPOCH)
+                        .unwrap_or_default();
+                    if stopping {
+                        drained += 1;
+                    }
+                    since_stats += 1;
+                    if since_stats >= 4096 {
+                        since_stats = 0;
+                        self.add_kernel_stats();
+                    }
+                    if self.filter.matches(data) {
+                        let frame = OwnedFrame {
+                            ts,
+                            link: LinkType::Ethernet,
+                            data: data.to_vec(),
+                        };
+                        self.stats.kept.fetch_add(1, Ordering::Relaxed);
+                        if self.tx.send(frame).is_err() {
+                            break;
+                        }
                     }
                 }
-            }
-            // A timeout with stop requested means the socket is drained.
-            Err(e) if e.kind() == io::ErrorKind::TimedOut => {
-                if stopping {
-                    return;
+                // A timeout with stop requested means the socket is drained.
+                Err(e) if e.kind() == io::ErrorKind::TimedOut => {
+                    self.add_kernel_stats();
+                    if stopping {
+                        break;
+                    }
                 }
-            }
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(_) => {
-                if stopping {
-                    return;
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(_) => {
+                    if stopping {
+                        break;
+                    }
+                    std::thread::sleep(READ_TIMEOUT);
                 }
-                std::thread::sleep(READ_TIMEOUT);
             }
         }
+        self.add_kernel_stats();
     }
 }
 

@@ -32,7 +32,8 @@ const ARROW: usize = 46;
 /// Width of a state column.
 const STATE: usize = 11;
 
-fn paint(s: &str, code: &str, style: &Style) -> String {
+/// `s` in the ANSI colour `code` when `style.color`, else as it is.
+pub fn paint(s: &str, code: &str, style: &Style) -> String {
     if style.color {
         format!("\x1b[{code}m{s}\x1b[0m")
     } else {
@@ -89,13 +90,12 @@ pub fn ladder_with(
     before: &dyn Fn(usize) -> Vec<String>,
 ) -> String {
     let mut out = String::new();
-    let lang = style.lang;
     let _ = writeln!(
         out,
         "{}",
         paint(
             &print::connection_header(
-                lang,
+                style.lang,
                 conn.index,
                 &conn.client.to_string(),
                 &conn.server.to_string(),
@@ -106,6 +106,23 @@ pub fn ladder_with(
             style
         )
     );
+    out.push_str(&head(conn, style));
+    let mut prev = conn.initial;
+    for (i, step) in conn.steps.iter().enumerate() {
+        for line in before(i) {
+            let _ = writeln!(out, "{}", paint(&line, "32", style));
+        }
+        out.push_str(&step_lines(conn, i, prev, style));
+        prev = step.states;
+    }
+    out
+}
+
+/// The lines between a connection's title and its first step: notes,
+/// column heads and both initial states.
+pub fn head(conn: &Connection, style: &Style) -> String {
+    let mut out = String::new();
+    let lang = style.lang;
     if conn.mid_stream {
         let _ = writeln!(out, "{}", print_text(lang, PrintText::NoteMidStream));
     } else if conn.initial[1] == TcpState::Listen {
@@ -132,40 +149,44 @@ pub fn ladder_with(
         "",
         conn.initial[1].name()
     );
-    let mut prev = conn.initial;
-    for (i, step) in conn.steps.iter().enumerate() {
-        for line in before(i) {
-            let _ = writeln!(out, "{}", paint(&line, "32", style));
-        }
-        let labels: Vec<&str> = std::iter::once(print::role(lang, step.role))
-            .chain(step.labels.iter().map(|&l| print::label(lang, l)))
-            .collect();
-        let line = format!(
-            "{:>4} {:>10.6}  {} {} {} [{}]",
-            i + 1,
-            secs_since(step.segment.ts, style.origin),
-            state_cell(step.states[0], step.states[0] != prev[0], style),
-            arrow(step, style.relative),
-            state_cell(step.states[1], step.states[1] != prev[1], style),
-            labels.join(", ")
+    out
+}
+
+/// Step `i`'s line and the lines of the transitions that took effect at
+/// it; `prev` are the states before it (changed states are highlighted).
+pub fn step_lines(conn: &Connection, i: usize, prev: [TcpState; 2], style: &Style) -> String {
+    let mut out = String::new();
+    let Some(step) = conn.steps.get(i) else {
+        return out;
+    };
+    let lang = style.lang;
+    let labels: Vec<&str> = std::iter::once(print::role(lang, step.role))
+        .chain(step.labels.iter().map(|&l| print::label(lang, l)))
+        .collect();
+    let line = format!(
+        "{:>4} {:>10.6}  {} {} {} [{}]",
+        i + 1,
+        secs_since(step.segment.ts, style.origin),
+        state_cell(step.states[0], step.states[0] != prev[0], style),
+        arrow(step, style.relative),
+        state_cell(step.states[1], step.states[1] != prev[1], style),
+        labels.join(", ")
+    );
+    let _ = writeln!(out, "{}", line.trim_end());
+    for t in conn.transitions_at(i) {
+        let mut text = format!(
+            "{:>17}{} {} → {}: {} (RFC 9293 §{})",
+            "↳ ",
+            print::side(lang, t.endpoint),
+            t.from.name(),
+            t.to.name(),
+            print::cause(lang, t.cause),
+            t.cause.rfc_section()
         );
-        let _ = writeln!(out, "{}", line.trim_end());
-        for t in conn.transitions_at(i) {
-            let mut text = format!(
-                "{:>17}{} {} → {}: {} (RFC 9293 §{})",
-                "↳ ",
-                print::side(lang, t.endpoint),
-                t.from.name(),
-                t.to.name(),
-                print::cause(lang, t.cause),
-                t.cause.rfc_section()
-            );
-            if t.segment != t.step {
-                text.push_str(&print::took_effect(lang, t.segment + 1));
-            }
-            let _ = writeln!(out, "{}", paint(&text, "36", style));
+        if t.segment != t.step {
+            text.push_str(&print::took_effect(lang, t.segment + 1));
         }
-        prev = step.states;
+        let _ = writeln!(out, "{}", paint(&text, "36", style));
     }
     out
 }

@@ -248,6 +248,8 @@ pub struct App {
     /// A connection was chosen whose steps the model did not keep: the
     /// edge that owns the file reads them (see [`App::set_tracker`]).
     pub load_request: Option<usize>,
+    /// The live watch, when this App shows one.
+    pub watch: Option<super::watch::WatchUi>,
     frames: Option<Box<dyn FrameStore>>,
     play_acc: Duration,
     rows: rows::RowCache,
@@ -317,6 +319,7 @@ impl App {
             demo: None,
             quiz: super::quiz::Quiz::new(opts.quiz),
             load_request: None,
+            watch: None,
             frames: None,
             play_acc: Duration::ZERO,
             rows: rows::RowCache::default(),
@@ -344,6 +347,9 @@ impl App {
     pub fn frame_bytes(&self, number: u64) -> Option<&[u8]> {
         if let Some(d) = &self.demo {
             return d.frames.frame(number);
+        }
+        if let Some(w) = &self.watch {
+            return w.frames.frame(number);
         }
         self.frames.as_ref()?.frame(number)
     }
@@ -467,7 +473,9 @@ impl App {
         if self.demo_update(action) {
             return;
         }
+        self.watch_before(action);
         self.update_walk(action);
+        self.watch_after(action);
         self.check_time_wait();
     }
 

@@ -167,6 +167,7 @@ impl App {
                 self.error = Some(e);
                 true
             }
+            AppEvent::Watch(ev) => self.watch_event(ev),
             AppEvent::DemoStarted(_)
             | AppEvent::Frame(_)
             | AppEvent::Kernel(_)

@@ -13,7 +13,7 @@
 
 mod code;
 mod datagrams;
-mod kernel;
+pub(super) mod kernel;
 mod scenarios;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};

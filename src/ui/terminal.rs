@@ -60,6 +60,8 @@ pub enum AppEvent {
         /// What it returned, or why it failed.
         result: Result<crate::live::exchange::CallOutcome, String>,
     },
+    /// `synack watch`: what the capture thread reports.
+    Watch(crate::watch::WatchEvent),
 }
 
 /// Walks a replayed capture in the terminal until the user quits.

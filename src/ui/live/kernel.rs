@@ -22,7 +22,7 @@ pub fn height(app: &App, width: u16) -> u16 {
     2 + u16::try_from(rows).unwrap_or(u16::MAX)
 }
 
-fn alert(app: &App) -> Style {
+pub(crate) fn alert(app: &App) -> Style {
     Style::new()
         .fg(Color::Red)
         .bg(app.theme().bg)
@@ -68,8 +68,16 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
             th.dim(),
         ))];
     };
+    verdict_lines(app, &verdicts)
+}
+
+/// The lines of compared sides: one per side (three when it disagrees),
+/// then the notes that explain the kernel's view.
+pub fn verdict_lines(app: &App, verdicts: &[Verdict]) -> Vec<Line<'static>> {
+    let th = app.theme();
+    let s = app.s();
     let mut out = Vec::new();
-    for v in &verdicts {
+    for v in verdicts {
         let side = Span::styled(format!("{:<7}", s.side(v.side)), th.side(v.side));
         if v.agrees() {
             out.push(Line::from(vec![

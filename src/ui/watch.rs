@@ -1,0 +1,386 @@
+//! `synack watch` in the terminal: the walk-through of a replay, fed live.
+//! Connections appear in the picker as they start; the walked connection's
+//! ladder grows segment by segment while *following* (the default:
+//! stepping back pauses it, `End` resumes it, and a new connection is
+//! followed once the walked one has finished); the kernel column compares
+//! each side with the kernel's own transitions, or says the socket is not
+//! on this machine. With nothing captured yet, the screen says what to do.
+//!
+//! Pure state like the rest of [`App`]: the watch thread
+//! ([`crate::watch::worker`]) sends [`WatchEvent`]s inside
+//! [`AppEvent::Watch`]; this module only reads and renders them.
+//!
+//! ```text
+//!  watch thread: Watch::pump ─ AppEvent::Watch(WatchEvent::{Frame, Decoded, Kernel, TimeWait, Counts}) ─▶ App
+//! ```
+
+use std::sync::mpsc::{Receiver, Sender};
+use std::time::Duration;
+
+use anyhow::Result;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Modifier;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use super::app::{Action, App, Mode};
+use super::live::kernel::{alert, verdict_lines};
+use super::terminal::AppEvent;
+use super::{UiOptions, explain, ladder};
+use crate::conversation::{Side, Tracker};
+use crate::watch::batch::finished;
+use crate::watch::{
+    CaptureCounts, KernelVerdict, KernelView, STEP_LIMIT, SideVerdict, Watch, WatchEvent,
+};
+
+/// Frame bytes kept for the hex dump, in all (later frames have none).
+pub const FRAME_BYTES_MAX: usize = 64 << 20;
+
+/// The watch's share of the UI state.
+pub struct WatchUi {
+    /// `lo, port 8090`.
+    pub description: String,
+    /// Watched ports (for the empty-state hint).
+    pub ports: Vec<u16>,
+    /// The kernel's view so far.
+    pub kernel: KernelView,
+    /// Frame bytes (frame 1 first), up to [`FRAME_BYTES_MAX`].
+    pub frames: Vec<Vec<u8>>,
+    frame_bytes: usize,
+    /// Frames arrived after the hex-dump store was full.
+    pub frames_not_kept: u64,
+    /// The capture's counters.
+    pub counts: CaptureCounts,
+    /// Follow new segments (and new connections once the walked one ends).
+    pub follow: bool,
+}
+
+impl WatchUi {
+    /// The state for a watch that just started.
+    pub fn new(watch: &Watch) -> WatchUi {
+        WatchUi {
+            description: watch.description(),
+            ports: watch.filter().ports.clone(),
+            kernel: watch.kernel_view(),
+            frames: Vec::new(),
+            frame_bytes: 0,
+            frames_not_kept: 0,
+            counts: CaptureCounts::default(),
+            follow: true,
+        }
+    }
+
+    /// What this screen caps, when it does: hex dumps, steps, kernel
+    /// transitions.
+    pub fn caps(&self, app: &App) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.frames_not_kept > 0 {
+            out.push(format!(
+                "hex dumps: first {} MiB of frames only",
+                FRAME_BYTES_MAX >> 20
+            ));
+        }
+        if app.connection().is_some_and(|c| c.steps_not_kept() > 0) {
+            out.push(format!(
+                "steps: first {STEP_LIMIT} of this connection kept; later segments update states and counts only"
+            ));
+        }
+        if self.kernel.capped() {
+            out.push(format!(
+                "kernel: {} later transitions not kept",
+                self.kernel.dropped
+            ));
+        }
+        out
+    }
+}
+
+impl From<WatchEvent> for AppEvent {
+    fn from(ev: WatchEvent) -> AppEvent {
+        AppEvent::Watch(ev)
+    }
+}
+
+impl App {
+    /// Turns this App into a watch's.
+    pub fn with_watch(mut self, w: WatchUi) -> App {
+        self.watch = Some(w);
+        self.live = true;
+        self
+    }
+
+    /// Handles a watch event; returns whether to redraw.
+    pub(super) fn watch_event(&mut self, ev: WatchEvent) -> bool {
+        let Some(w) = self.watch.as_mut() else {
+            return false;
+        };
+        match ev {
+            WatchEvent::Frame(bytes) => {
+                if w.frame_bytes + bytes.len() <= FRAME_BYTES_MAX {
+                    w.frame_bytes += bytes.len();
+                    w.frames.push(bytes);
+                } else {
+                    w.frames_not_kept += 1;
+                }
+                false
+            }
+            WatchEvent::Decoded(decoded) => {
+                let follow = w.follow;
+                let Some((c, _)) = self.tracker.ingest_decoded(decoded) else {
+                    return false;
+                };
+                if follow {
+                    let walked_done = self.connection().is_none_or(finished);
+                    if c != self.conn && walked_done && c > self.conn {
+                        self.conn = c;
+                        self.view.top.set(0);
+                    }
+                    if c == self.conn {
+                        self.pos = self.len();
+                        self.view.pinned.set(false);
+                    }
+                }
+                if self.conn >= self.tracker.connections().len() {
+                    self.conn = 0;
+                }
+                true
+            }
+            WatchEvent::Kernel(k) => {
+                w.kernel.push(&k);
+                true
+            }
+            WatchEvent::TimeWait(tw) => {
+                w.kernel.add_timewait(&tw);
+                true
+            }
+            WatchEvent::Counts(c) => {
+                let changed = w.counts != c;
+                w.counts = c;
+                changed
+            }
+        }
+    }
+
+    /// Before the walk handles `action`: stepping back pauses following,
+    /// `End` resumes it.
+    pub(super) fn watch_before(&mut self, action: Action) {
+        let Some(w) = self.watch.as_mut() else { return };
+        let walking = matches!(self.mode, Mode::Walk | Mode::Details);
+        match action {
+            Action::Prev | Action::First | Action::PrevPhase | Action::Select(_) if walking => {
+                w.follow = false;
+            }
+            Action::Scroll(d) if walking && d < 0 => w.follow = false,
+            Action::Last if walking => w.follow = true,
+            _ => {}
+        }
+    }
+
+    /// After the walk handled `action`: a connection chosen in the picker
+    /// is shown whole and followed.
+    pub(super) fn watch_after(&mut self, action: Action) {
+        if self.watch.is_none() || action != Action::Choose || self.mode != Mode::Walk {
+            return;
+        }
+        self.pos = self.len();
+        if let Some(w) = self.watch.as_mut() {
+            w.follow = true;
+        }
+    }
+
+    /// The kernel's view of the walked connection.
+    pub fn watch_verdict(&self) -> Option<KernelVerdict> {
+        let w = self.watch.as_ref()?;
+        Some(w.kernel.verdict(self.connection()?))
+    }
+}
+
+/// The empty-state hint: what to run.
+fn hint_lines(app: &App, w: &WatchUi) -> Vec<Line<'static>> {
+    let th = app.theme();
+    let port = w
+        .ports
+        .first()
+        .map_or("your port".to_string(), |p| format!("port {p}"));
+    let mut out = vec![
+        Line::from(Span::styled(
+            format!("Watching {} — nothing captured yet.", w.description),
+            th.title(),
+        )),
+        Line::from(""),
+        Line::from(Span::styled(
+            format!("Start your server on {port}, then your client."),
+            th.accent(),
+        )),
+        Line::from(Span::styled(
+            "Each connection appears here the moment its first SYN is sent.",
+            th.base(),
+        )),
+        Line::from(""),
+    ];
+    if w.ports.contains(&8090) || w.ports.is_empty() {
+        out.push(Line::from(Span::styled(
+            "The tutorial's two scripts are in captures/scenarios/, runnable as they are:",
+            th.base(),
+        )));
+        out.push(Line::from(Span::styled(
+            "    python3 captures/scenarios/server.py      # in one terminal (127.0.0.1:8090)",
+            th.side(Side::Server),
+        )));
+        out.push(Line::from(Span::styled(
+            "    python3 captures/scenarios/client.py      # in another",
+            th.side(Side::Client),
+        )));
+        out.push(Line::from(""));
+    }
+    if w.ports.is_empty() {
+        out.push(Line::from(Span::styled(
+            "Watching all TCP: --port N keeps only your program's connections.",
+            th.dim(),
+        )));
+    }
+    out.push(Line::from(Span::styled(
+        "q quits (the capture is stopped and saved when --save was given).",
+        th.dim(),
+    )));
+    out
+}
+
+/// The status line: following or paused, counts, and what is capped.
+fn status_line(app: &App, w: &WatchUi) -> Line<'static> {
+    let th = app.theme();
+    let n = app.tracker.connections().len();
+    let mode = if w.follow {
+        Span::styled("● following ", th.accent().add_modifier(Modifier::BOLD))
+    } else {
+        Span::styled("‖ paused (End follows) ", th.dim())
+    };
+    let mut spans = vec![
+        mode,
+        Span::styled(
+            format!(
+                "· {} · {n} connection{} · {} frames · ",
+                w.description,
+                if n == 1 { "" } else { "s" },
+                w.counts.frames
+            ),
+            th.base(),
+        ),
+    ];
+    let dropped = format!("{} dropped", w.counts.dropped);
+    spans.push(if w.counts.dropped > 0 {
+        Span::styled(dropped, alert(app))
+    } else {
+        Span::styled(dropped, th.base())
+    });
+    for cap in w.caps(app) {
+        spans.push(Span::styled(format!(" · capped: {cap}"), alert(app)));
+    }
+    Line::from(spans)
+}
+
+/// The kernel panel's lines for the walked connection.
+fn kernel_lines(app: &App) -> Vec<Line<'static>> {
+    let th = app.theme();
+    let Some(verdict) = app.watch_verdict() else {
+        return vec![Line::from(Span::styled("no connection yet", th.dim()))];
+    };
+    match verdict {
+        KernelVerdict::Unavailable(why) => vec![Line::from(Span::styled(
+            format!("kernel: unavailable ({why})"),
+            alert(app),
+        ))],
+        KernelVerdict::NotHere => vec![Line::from(Span::styled(
+            "kernel: not on this machine",
+            th.dim(),
+        ))],
+        KernelVerdict::MidStream => vec![Line::from(Span::styled(
+            "kernel: these sockets existed before the capture started; their early states are unknown (nothing to compare)",
+            th.dim(),
+        ))],
+        KernelVerdict::Sides(sides) => {
+            let mut compared = Vec::new();
+            let mut out = Vec::new();
+            for (side, v) in [Side::Client, Side::Server].into_iter().zip(sides) {
+                match v {
+                    SideVerdict::NotHere => out.push(Line::from(vec![
+                        Span::styled(format!("{:<7}", app.s().side(side)), th.side(side)),
+                        Span::styled("kernel: not on this machine", th.dim()),
+                    ])),
+                    SideVerdict::Compared(v) => compared.push(v),
+                }
+            }
+            let mut lines = verdict_lines(app, &compared);
+            lines.extend(out);
+            lines
+        }
+    }
+}
+
+/// Draws the watch's body: status line, then the hint (nothing yet) or
+/// ladder, kernel column and explanation.
+pub fn render_body(frame: &mut Frame, app: &App, body: Rect) {
+    let Some(w) = app.watch.as_ref() else { return };
+    let th = app.theme();
+    let [status, rest] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(body);
+    frame.render_widget(Paragraph::new(status_line(app, w)).style(th.base()), status);
+    if app.tracker.connections().is_empty() {
+        let block = th.panel("synack watch");
+        frame.render_widget(
+            Paragraph::new(hint_lines(app, w))
+                .block(block)
+                .style(th.base())
+                .wrap(Wrap { trim: false }),
+            rest,
+        );
+        return;
+    }
+    let kernel = kernel_lines(app);
+    let kh = (kernel.len() as u16 + 2).min(rest.height / 3).max(3);
+    let draw_kernel = |frame: &mut Frame, area: Rect| {
+        frame.render_widget(
+            Paragraph::new(kernel.clone())
+                .block(th.panel("Kernel (sock:inet_sock_set_state)"))
+                .style(th.base())
+                .wrap(Wrap { trim: false }),
+            area,
+        );
+    };
+    if rest.width >= 120 {
+        let [left, right] =
+            Layout::horizontal([Constraint::Min(60), Constraint::Percentage(42)]).areas(rest);
+        ladder::render(frame, app, left);
+        let [k, e] =
+            Layout::vertical([Constraint::Length(kh + 2), Constraint::Min(3)]).areas(right);
+        draw_kernel(frame, k);
+        explain::render(frame, app, e);
+    } else {
+        let [top, k] = Layout::vertical([Constraint::Min(4), Constraint::Length(kh)]).areas(rest);
+        ladder::render(frame, app, top);
+        draw_kernel(frame, k);
+    }
+}
+
+/// Runs the watch in the terminal until the user quits (or a quit
+/// signal): a worker thread owns the capture and feeds the App through
+/// `tx`/`rx`, the channel [`super::quit_on_signals`] also sends to.
+/// Returns the lines to report on stderr once the terminal is restored.
+pub fn run(
+    watch: Watch,
+    opts: UiOptions,
+    tx: Sender<AppEvent>,
+    rx: Receiver<AppEvent>,
+    save: Option<crate::demo::SavePlan>,
+) -> Result<Vec<String>> {
+    let ui = WatchUi::new(&watch);
+    let worker = crate::watch::worker::spawn(watch, tx.clone(), save);
+    let app = App::new(Tracker::new().with_step_limit(STEP_LIMIT), opts).with_watch(ui);
+    super::spawn_input(tx);
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| super::run_app(app, rx)));
+    let lines = worker.shutdown(Duration::from_secs(8));
+    match result {
+        Ok(r) => r.map(|()| lines),
+        Err(panic) => std::panic::resume_unwind(panic),
+    }
+}

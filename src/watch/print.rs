@@ -1,0 +1,239 @@
+//! `synack watch --print`: the replay's ladder, streamed one segment at a
+//! time. A connection's head is printed when its first segment arrives;
+//! when segments of several connections interleave, a short line says
+//! which connection the next step belongs to. A step's states can be
+//! revised by a later segment (a receiver's ACK shows it had not processed
+//! a FIN yet): the revision is printed as a line of its own, since printed
+//! lines cannot change. Pure: returns text.
+
+use std::fmt::Write;
+
+use crate::conversation::{Connection, Side};
+use crate::output::{self, Style};
+use crate::state::TcpState;
+use crate::truth::chain_text;
+
+use super::kernel::{KernelVerdict, SideVerdict};
+
+/// What was printed of one connection.
+#[derive(Default)]
+struct Shown {
+    /// States printed for each step.
+    states: Vec<[TcpState; 2]>,
+    /// The kernel's verdict was printed.
+    kernel: bool,
+    /// The step limit was reported.
+    capped: bool,
+}
+
+/// The streaming printer's state.
+pub struct Printer {
+    style: Style,
+    shown: Vec<Shown>,
+    last: Option<usize>,
+}
+
+impl Printer {
+    /// A printer; times are shown since `style.origin` (set it from the
+    /// first segment with [`Printer::set_origin`]).
+    pub fn new(style: Style) -> Printer {
+        Printer {
+            style,
+            shown: Vec::new(),
+            last: None,
+        }
+    }
+
+    /// Sets the time origin (the first segment's timestamp).
+    pub fn set_origin(&mut self, origin: std::time::Duration) {
+        self.style.origin = origin;
+    }
+
+    /// The lines for everything of `conn` not printed yet: its head on
+    /// first sight, a note when the previous line was another
+    /// connection's, revised states, then each new step.
+    pub fn update(&mut self, conn: &Connection) -> String {
+        let mut out = String::new();
+        let i = conn.index;
+        while self.shown.len() <= i {
+            self.shown.push(Shown::default());
+        }
+        let shown = &self.shown[i];
+        let revised: Vec<usize> = (0..shown.states.len())
+            .filter(|&k| shown.states[k] != conn.steps[k].states)
+            .collect();
+        let new_steps = shown.states.len()..conn.steps.len();
+        let cap_note = conn.steps_not_kept() > 0 && !shown.capped;
+        if revised.is_empty() && new_steps.is_empty() && !cap_note {
+            return out;
+        }
+        if shown.states.is_empty() {
+            if self.last.is_some() {
+                out.push('\n');
+            }
+            let numbers = if self.style.relative {
+                "relative"
+            } else {
+                "absolute"
+            };
+            let title = format!(
+                "connection {i}: client {} → server {}  ({numbers} numbers)",
+                conn.client, conn.server
+            );
+            let _ = writeln!(out, "{}", output::paint(&title, "1", &self.style));
+            out.push_str(&output::ladder_head(conn, &self.style));
+        } else if self.last != Some(i) {
+            let _ = writeln!(
+                out,
+                "     ── connection {i}: {} → {} ──",
+                conn.client, conn.server
+            );
+        }
+        self.last = Some(i);
+        let shown = &mut self.shown[i];
+        for k in revised {
+            let now = conn.steps[k].states;
+            let _ = writeln!(
+                out,
+                "{:>17}step {} revised: client {}, server {} (a later segment showed when it was processed)",
+                "↺ ",
+                k + 1,
+                now[0].name(),
+                now[1].name()
+            );
+            shown.states[k] = now;
+        }
+        for k in new_steps {
+            let prev = match k {
+                0 => conn.initial,
+                _ => conn.steps[k - 1].states,
+            };
+            out.push_str(&output::ladder_step(conn, k, prev, &self.style));
+            shown.states.push(conn.steps[k].states);
+        }
+        if cap_note {
+            shown.capped = true;
+            let _ = writeln!(
+                out,
+                "     … connection {i}: {} steps kept (the limit); later segments still update its states and counts but are not printed",
+                conn.steps.len()
+            );
+        }
+        out
+    }
+
+    /// The kernel's verdict on `conn`, once (empty when already printed).
+    pub fn kernel(&mut self, conn: &Connection, verdict: &KernelVerdict) -> String {
+        let i = conn.index;
+        while self.shown.len() <= i {
+            self.shown.push(Shown::default());
+        }
+        if std::mem::replace(&mut self.shown[i].kernel, true) {
+            return String::new();
+        }
+        self.last = None;
+        verdict_lines(conn, verdict)
+    }
+}
+
+/// The kernel's view of one connection in words, as the demo prints it.
+pub fn verdict_lines(conn: &Connection, verdict: &KernelVerdict) -> String {
+    let mut out = String::new();
+    let head = format!("kernel, connection {}:", conn.index);
+    match verdict {
+        KernelVerdict::Unavailable(why) => {
+            let _ = writeln!(out, "{head} unavailable ({why})");
+        }
+        KernelVerdict::NotHere => {
+            let _ = writeln!(out, "{head} not on this machine");
+        }
+        KernelVerdict::MidStream => {
+            let _ = writeln!(
+                out,
+                "{head} the sockets existed before the capture started; nothing to compare"
+            );
+        }
+        KernelVerdict::Sides(sides) => {
+            let _ = writeln!(
+                out,
+                "{head} (tracepoint sock:inet_sock_set_state; TIME_WAIT from /proc/net/tcp)"
+            );
+            for (side, v) in [Side::Client, Side::Server].iter().zip(sides) {
+                let text = match v {
+                    SideVerdict::NotHere => "not on this machine".to_string(),
+                    SideVerdict::Compared(v) if v.agrees() => {
+                        format!("{}   agrees with synack", chain_text(&v.kernel))
+                    }
+                    SideVerdict::Compared(v) => format!(
+                        "{}   DISAGREES — synack inferred {}",
+                        chain_text(&v.kernel),
+                        chain_text(&v.inferred)
+                    ),
+                };
+                let _ = writeln!(out, "  {:<6} {text}", side.name());
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::conversation::Tracker;
+
+    /// Streaming a real capture segment by segment prints the same steps
+    /// as the replay's whole ladder.
+    #[test]
+    fn streaming_prints_the_replays_ladder() {
+        let replay = crate::replay::load(std::path::Path::new("captures/normal.pcap")).unwrap();
+        let style = Style {
+            relative: true,
+            color: false,
+            origin: replay.origin.unwrap(),
+        };
+        let whole = output::ladder(&replay.connections()[0], &style);
+        let mut tracker = Tracker::new();
+        let mut p = Printer::new(style);
+        let mut streamed = String::new();
+        for step in &replay.connections()[0].steps {
+            let (c, _) = tracker.ingest(step.segment.clone());
+            streamed.push_str(&p.update(&tracker.connections()[c]));
+        }
+        // Same lines but the head's packet count.
+        let strip = |s: &str| -> Vec<String> {
+            s.lines()
+                .filter(|l| !l.starts_with("connection "))
+                .map(str::to_string)
+                .collect()
+        };
+        assert_eq!(strip(&streamed), strip(&whole));
+        assert!(streamed.starts_with("connection 0: client "), "{streamed}");
+    }
+
+    /// Crossing FINs: a later segment rewrites a printed state, and the
+    /// stream says so.
+    #[test]
+    fn a_revised_state_is_printed() {
+        let replay =
+            crate::replay::load(std::path::Path::new("captures/simultaneous-close.pcap")).unwrap();
+        let conn = &replay.connections()[0];
+        let mut tracker = Tracker::new();
+        let mut p = Printer::new(Style {
+            relative: true,
+            color: false,
+            origin: replay.origin.unwrap(),
+        });
+        let mut streamed = String::new();
+        let mut at_first_sight = Vec::new();
+        for step in &conn.steps {
+            let (c, k) = tracker.ingest(step.segment.clone());
+            at_first_sight.push(tracker.connections()[c].steps[k].states);
+            streamed.push_str(&p.update(&tracker.connections()[c]));
+        }
+        let final_states: Vec<[TcpState; 2]> = conn.steps.iter().map(|s| s.states).collect();
+        assert_eq!(p.shown[0].states, final_states);
+        assert_ne!(at_first_sight, final_states, "this capture has a revision");
+        assert!(streamed.contains("revised"), "{streamed}");
+    }
+}
