@@ -317,12 +317,13 @@ mod tests {
             Filter::ports(vec![8090]),
             Filter::ports(vec![8090, 9000]),
             Filter {
-                ports: vec![],
                 hosts: vec![h4],
+                ..Filter::default()
             },
             Filter {
                 ports: vec![8090],
                 hosts: vec![h4, h6],
+                ..Filter::default()
             },
         ];
         let frames = [

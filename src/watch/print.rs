@@ -191,6 +191,7 @@ mod tests {
             relative: true,
             color: false,
             origin: replay.origin.unwrap(),
+            lang: crate::i18n::Lang::En,
         };
         let whole = output::ladder(&replay.connections()[0], &style);
         let mut tracker = Tracker::new();
@@ -223,6 +224,7 @@ mod tests {
             relative: true,
             color: false,
             origin: replay.origin.unwrap(),
+            lang: crate::i18n::Lang::En,
         });
         let mut streamed = String::new();
         let mut at_first_sight = Vec::new();
