@@ -176,8 +176,11 @@ fn quiz_panel(frame: &mut Frame, app: &App, body: Rect) -> Rect {
     // A question may take all but five rows (the ladder keeps its last
     // steps in view); a verdict at most half, its reasons clipped (the
     // explanation panel has them too).
+    // The live demo's code panel needs its rows more: a third there.
     let cap = if app.quiz.question.is_some() {
         body.height.saturating_sub(5)
+    } else if app.demo.is_some() {
+        body.height / 3
     } else {
         body.height / 2
     };
