@@ -36,3 +36,29 @@ pub struct Style {
 pub fn secs_since(ts: Duration, origin: Duration) -> f64 {
     ts.saturating_sub(origin).as_secs_f64()
 }
+
+/// The tunnel note of a connection ("inside VXLAN VNI 42, 10.0.0.1 →
+/// 10.0.0.2"), from its first segment; `None` when it travelled bare.
+pub fn tunnel_note(conn: &crate::conversation::Connection) -> Option<String> {
+    conn.steps
+        .first()?
+        .segment
+        .ip
+        .carried
+        .as_ref()?
+        .tunnel_note()
+}
+
+/// An ICMP event in words: `ICMP: fragmentation needed, MTU 1400 (frame
+/// 6, from 10.1.0.254, quoting segment 4)`.
+pub fn icmp_text(e: &crate::conversation::IcmpEvent) -> String {
+    let mut s = format!(
+        "{} (frame {}, from {}",
+        e.error.kind, e.error.frame.number, e.error.reporter
+    );
+    if let Some(q) = e.quotes {
+        s.push_str(&format!(", quoting segment {}", q + 1));
+    }
+    s.push(')');
+    s
+}

@@ -357,4 +357,77 @@ fn text_outputs_ignore_the_locale() {
         .expect("runs");
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.starts_with("connection 0: client"), "{text}");
+/// Runs `synack replay tests/data/NAME ARGS` and returns its stdout.
+fn replay_out(name: &str, args: &[&str]) -> String {
+    let path = format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"));
+    let out = synack()
+        .arg("replay")
+        .arg(path)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{name}: {out:?}");
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn print_shows_icmp_events_reassembly_and_tunnels() {
+    let text = replay_out("icmp-fragneeded.pcap", &["--print"]);
+    let lines: Vec<&str> = text.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.contains("⚠ ICMP: fragmentation needed, MTU 576 (frame 7, from 10.1.0.254, quoting segment 4)"))
+        .expect("the ICMP event is in the ladder");
+    // Right after the segment it followed on the wire (segment 6).
+    assert!(
+        lines[at - 1].trim_start().starts_with("6 "),
+        "{}",
+        lines[at - 1]
+    );
+    let text = replay_out("frag4.pcap", &["--print"]);
+    assert!(text.contains("↳ reassembled from frames 4, 5, 6"), "{text}");
+    let text = replay_out("nested.pcap", &["--print"]);
+    assert!(text.contains(
+        "note: inside GRE key 9, 192.0.2.1 → 192.0.2.2; inside VXLAN VNI 42, 10.0.0.1 → 10.0.0.2"
+    ));
+}
+
+#[test]
+fn json_carries_tunnels_fragments_and_icmp() {
+    let doc: serde_json::Value =
+        serde_json::from_str(&replay_out("vxlan-frag4.pcap", &["--json"])).unwrap();
+    let c = &doc["connections"][0];
+    assert_eq!(c["tunnel"], "inside VXLAN VNI 42, 10.1.0.1 → 10.2.0.1");
+    let seg = c["segments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["carried"]["reassembled_from"].is_array())
+        .expect("a reassembled segment");
+    assert_eq!(seg["carried"]["tunnels"][0]["vni"], 42);
+    let doc: serde_json::Value =
+        serde_json::from_str(&replay_out("icmp6-toobig.pcap", &["--json"])).unwrap();
+    let e = &doc["connections"][0]["icmp"][0];
+    assert_eq!(e["message"], "ICMPv6: packet too big, MTU 1280");
+    assert_eq!(e["kind"], "packet_too_big");
+    assert_eq!(e["mtu"], 1280);
+    assert!(e["quotes_segment"].is_u64());
+    // A plain capture has none of these keys.
+    let doc: serde_json::Value =
+        serde_json::from_str(&replay_out("lo-ipv4.pcap", &["--json"])).unwrap();
+    let c = &doc["connections"][0];
+    assert!(c.get("tunnel").is_none() && c.get("icmp").is_none());
+    assert!(c["segments"][0].get("carried").is_none());
+}
+
+#[test]
+fn tunnel_port_flag_opens_more_udp_ports() {
+    let path = format!("{}/tests/data/vxlan.pcap", env!("CARGO_MANIFEST_DIR"));
+    let out = synack()
+        .args(["replay", &path, "--list", "--tunnel-port", "vxlan"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("expected KIND:PORT"), "{err}");
 }

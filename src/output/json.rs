@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use crate::conversation::{Cause, Connection, Event, Label, Role, Side, Skipped};
+use crate::segment::{Carried, IcmpKind};
 use crate::state::TcpState;
 
 use super::{Style, secs_since};
@@ -36,6 +37,10 @@ pub struct SegmentJson {
     /// Why the header is malformed (impossible data offset), when it is.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub malformed: Option<String>,
+    /// Tunnels it travelled in and the frames it was reassembled from, when
+    /// either.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub carried: Option<Carried>,
     /// Client state after this segment.
     pub client_state: TcpState,
     /// Server state after this segment.
@@ -83,6 +88,33 @@ pub struct ConnectionJson {
     pub segments: Vec<SegmentJson>,
     /// The transitions, in order.
     pub transitions: Vec<TransitionJson>,
+    /// "inside VXLAN VNI 42, 10.0.0.1 → 10.0.0.2", when it travelled in a
+    /// tunnel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tunnel: Option<String>,
+    /// ICMP errors quoting its segments (events, not segments).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub icmp: Vec<IcmpJson>,
+}
+
+/// One ICMP error about a connection.
+#[derive(Serialize)]
+pub struct IcmpJson {
+    /// Frame number of the ICMP message.
+    pub frame: u64,
+    /// Seconds since the capture's first packet.
+    pub time: f64,
+    /// Who sent it.
+    pub from: String,
+    /// `ICMP: fragmentation needed, MTU 1400`.
+    pub message: String,
+    /// Machine-readable kind (with the MTU or code).
+    #[serde(flatten)]
+    pub kind: IcmpKind,
+    /// Index of the last segment before it.
+    pub after_segment: Option<usize>,
+    /// Index of the segment it quotes, when captured.
+    pub quotes_segment: Option<usize>,
 }
 
 impl ConnectionJson {
@@ -120,6 +152,7 @@ impl ConnectionJson {
                     role: s.role,
                     labels: s.labels.clone(),
                     malformed: s.segment.malformed.map(|m| m.to_string()),
+                    carried: s.segment.ip.carried.as_deref().cloned(),
                     client_state: s.states[0],
                     server_state: s.states[1],
                 })
@@ -136,6 +169,20 @@ impl ConnectionJson {
                     event: t.event,
                     cause: crate::i18n::print::cause(style.lang, t.cause),
                     cause_id: t.cause,
+                })
+                .collect(),
+            tunnel: super::tunnel_note(c),
+            icmp: c
+                .icmp
+                .iter()
+                .map(|e| IcmpJson {
+                    frame: e.error.frame.number,
+                    time: secs_since(e.error.ts, style.origin),
+                    from: e.error.reporter.to_string(),
+                    message: e.error.kind.to_string(),
+                    kind: e.error.kind,
+                    after_segment: e.after.checked_sub(1),
+                    quotes_segment: e.quotes,
                 })
                 .collect(),
         }

@@ -123,6 +123,9 @@ pub fn ladder_with(
 pub fn head(conn: &Connection, style: &Style) -> String {
     let mut out = String::new();
     let lang = style.lang;
+    if let Some(note) = super::tunnel_note(conn) {
+        let _ = writeln!(out, "note: {note}");
+    }
     if conn.mid_stream {
         let _ = writeln!(out, "{}", print_text(lang, PrintText::NoteMidStream));
     } else if conn.initial[1] == TcpState::Listen {
@@ -187,6 +190,19 @@ pub fn step_lines(conn: &Connection, i: usize, prev: [TcpState; 2], style: &Styl
             text.push_str(&print::took_effect(lang, t.segment + 1));
         }
         let _ = writeln!(out, "{}", paint(&text, "36", style));
+    }
+    if let Some(note) = step
+        .segment
+        .ip
+        .carried
+        .as_ref()
+        .and_then(|c| c.reassembly_note())
+    {
+        let _ = writeln!(out, "{:>17}{note}", "↳ ");
+    }
+    for e in conn.icmp_after(i) {
+        let text = format!("{:>17}{}", "⚠ ", super::icmp_text(e));
+        let _ = writeln!(out, "{}", paint(&text, "31", style));
     }
     out
 }

@@ -56,6 +56,14 @@ pub fn fields(s: &dyn Strings, seg: &Segment) -> Vec<(Field, String)> {
     if let Some(vlan) = seg.ip.vlan {
         v.push((Field::Vlan, vlan.to_string()));
     }
+    if let Some(c) = &seg.ip.carried {
+        if let Some(note) = c.tunnel_note() {
+            v.push((Field::Tunnel, note));
+        }
+        if let Some(note) = c.reassembly_note() {
+            v.push((Field::Reassembled, note));
+        }
+    }
     v.extend([
         (Field::Seq, seg.seq.to_string()),
         (Field::Ack, seg.ack.to_string()),
@@ -164,6 +172,17 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
         labels.join(", ")
     };
     lines.push(row(&th, app.t(Text::Labels), labels));
+    // ICMP errors about this segment: those quoting it, or (quote not
+    // captured) those that came right after it.
+    if let (Some(conn), Some(i)) = (app.connection(), app.current()) {
+        for e in conn
+            .icmp
+            .iter()
+            .filter(|e| e.quotes == Some(i) || (e.quotes.is_none() && e.after == i + 1))
+        {
+            lines.push(row(&th, s.field(Field::Icmp), crate::output::icmp_text(e)));
+        }
+    }
     lines.push(Line::from(Span::styled(app.t(Text::HexDump), th.accent())));
     match app.frame_bytes(seg.frame.number) {
         Some(bytes) => {
@@ -183,4 +202,45 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
             .scroll((app.details_scroll, 0)),
         area,
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+
+    fn first_reassembled(name: &str) -> Segment {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/data")
+            .join(name);
+        let r = crate::replay::load(&path).unwrap();
+        r.connections()[0]
+            .steps
+            .iter()
+            .find(|s| {
+                s.segment
+                    .ip
+                    .carried
+                    .as_ref()
+                    .is_some_and(|c| !c.reassembled_from.is_empty())
+            })
+            .map(|s| s.segment.clone())
+            .unwrap()
+    }
+
+    #[test]
+    fn tunnel_and_reassembly_rows() {
+        let s = Lang::En.strings();
+        let seg = first_reassembled("vxlan-frag4.pcap");
+        let f = fields(s, &seg);
+        let value = |field| f.iter().find(|(x, _)| *x == field).map(|(_, v)| v.clone());
+        assert_eq!(
+            value(Field::Tunnel).as_deref(),
+            Some("inside VXLAN VNI 42, 10.1.0.1 → 10.2.0.1")
+        );
+        let frames = value(Field::Reassembled).unwrap();
+        assert!(frames.starts_with("reassembled from frames "), "{frames}");
+        assert_eq!(s.field(Field::Tunnel), "Carried in");
+        assert_eq!(Lang::Zh.strings().field(Field::Reassembled), "分片");
+    }
 }

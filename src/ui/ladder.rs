@@ -98,7 +98,7 @@ impl Cols {
 fn item_height(conn: &Connection, k: usize) -> usize {
     match k {
         0 => 1,
-        _ => 1 + conn.transitions_at(k - 1).count(),
+        _ => 1 + conn.transitions_at(k - 1).count() + conn.icmp_after(k - 1).count(),
     }
 }
 
@@ -183,6 +183,21 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
                     text = format!("{} {text}", s.later(t.segment + 1));
                 }
                 lines.push(change_row(&th, &cols, t.endpoint, &text, current));
+            }
+            // ICMP errors that arrived after this segment, on the side of
+            // the sender of the segment they quote (it receives them).
+            for e in conn.icmp_after(i) {
+                if lines.len() > avail {
+                    break;
+                }
+                rows.push((inner.y + lines.len() as u16, i));
+                let side = if e.error.quoted_src == conn.client {
+                    Side::Client
+                } else {
+                    Side::Server
+                };
+                let text = format!("⚠ {}", crate::output::icmp_text(e));
+                lines.push(change_row(&th, &cols, side, &text, current));
             }
         }
         k += 1;
