@@ -357,6 +357,8 @@ fn text_outputs_ignore_the_locale() {
         .expect("runs");
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.starts_with("connection 0: client"), "{text}");
+}
+
 /// Runs `synack replay tests/data/NAME ARGS` and returns its stdout.
 fn replay_out(name: &str, args: &[&str]) -> String {
     let path = format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"));
