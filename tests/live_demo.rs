@@ -255,13 +255,26 @@ fn live_reuseaddr_bind_fails_during_time_wait_then_succeeds() {
     let Some(s) = run(Scenario::ReuseAddr) else {
         return;
     };
+    // Any failure prints the whole walk with its calls (it failed once
+    // under load in another helper's run and passed again; this says why
+    // if it recurs).
+    let walk = synack::demo::report::print(
+        &s,
+        &synack::output::Style {
+            relative: true,
+            color: false,
+            origin: s.frames.first().map(|f| f.ts).unwrap_or_default(),
+            lang: synack::i18n::Lang::En,
+        },
+    );
     // One connection; its server side ends in TIME_WAIT (the server
     // closed first), as the kernel says.
     let conns = s.tracker.connections();
-    assert_eq!(conns.len(), 1);
+    assert_eq!(conns.len(), 1, "{walk}");
     assert_eq!(
         conns[0].steps.last().unwrap().states[synack::conversation::Side::Server.idx()],
-        synack::state::TcpState::TimeWait
+        synack::state::TcpState::TimeWait,
+        "{walk}"
     );
     let binds: Vec<_> = s
         .outcomes
@@ -269,16 +282,16 @@ fn live_reuseaddr_bind_fails_during_time_wait_then_succeeds() {
         .filter(|o| s.calls()[o.index].kind == synack::live::exchange::CallKind::Bind)
         .filter(|o| s.calls()[o.index].side == synack::live::exchange::Side::Server)
         .collect();
-    assert_eq!(binds.len(), 3);
-    assert_eq!(binds[1].error, Some(std::io::ErrorKind::AddrInUse));
-    assert!(
-        binds[1].returned.contains("TIME_WAIT"),
-        "{}",
-        binds[1].returned
+    assert_eq!(binds.len(), 3, "{walk}");
+    assert_eq!(
+        binds[1].error,
+        Some(std::io::ErrorKind::AddrInUse),
+        "{walk}"
     );
-    assert_eq!(binds[2].error, None);
+    assert!(binds[1].returned.contains("TIME_WAIT"), "{walk}");
+    assert_eq!(binds[2].error, None, "{walk}");
     // The restarted listeners send nothing: no segment after the teardown.
-    assert_eq!(s.frames.len(), conns[0].steps.len());
+    assert_eq!(s.frames.len(), conns[0].steps.len(), "{walk}");
 }
 
 #[test]
