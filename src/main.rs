@@ -698,7 +698,13 @@ fn replay_cmd(mut args: ReplayArgs) -> Result<()> {
     let mut text = if args.list && chosen.is_empty() {
         String::new()
     } else if args.list {
-        output::list(&chosen, &style)
+        // Written as it goes: a table of a million rows is never held.
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+        match output::list_to(&mut out, &chosen, &style).and_then(|()| out.flush()) {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(()),
+            other => other.context("writing to stdout")?,
+        }
+        String::new()
     } else {
         let parts: Vec<String> = chosen
             .iter()

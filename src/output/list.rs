@@ -45,7 +45,43 @@ pub fn seen_summary_in(seen: &Seen, mid_stream: bool, lang: Lang) -> String {
 
 /// The `--list` table.
 pub fn list(conns: &[&Connection], style: &Style) -> String {
-    const COLS: usize = 8;
+    let mut out = Vec::new();
+    list_to(&mut out, conns, style).expect("writing to memory");
+    String::from_utf8(out).expect("the table is UTF-8")
+}
+
+/// Columns of the table.
+const COLS: usize = 8;
+
+/// Formats the cells of `c` back to back into `text`, returning their ends.
+fn cells(text: &mut String, c: &Connection, lang: crate::i18n::Lang) -> [usize; COLS] {
+    text.clear();
+    let mut ends = [0usize; COLS];
+    for (i, end) in ends.iter_mut().enumerate() {
+        let _ = match i {
+            0 => write!(text, "{}", c.index),
+            1 => write!(text, "{}", c.client),
+            2 => write!(text, "{}", c.server),
+            3 => write!(text, "{}", c.packets),
+            4 => write!(text, "{}", c.bytes),
+            5 => write!(text, "{:.6}", c.duration().as_secs_f64()),
+            6 => write!(text, "{}", seen_summary_in(&c.seen, c.mid_stream, lang)),
+            _ => write!(text, "{} / {}", c.current[0], c.current[1]),
+        };
+        *end = text.len();
+    }
+    ends
+}
+
+/// Writes the `--list` table to `out` as it goes: a first pass over the
+/// connections measures the columns, a second writes each row, so memory
+/// does not grow with the table (1,000,000 connections need no 1,000,000
+/// strings).
+pub fn list_to(
+    out: &mut dyn std::io::Write,
+    conns: &[&Connection],
+    style: &Style,
+) -> std::io::Result<()> {
     let lang = style.lang;
     let head: [&str; COLS] = [
         "#",
@@ -57,66 +93,51 @@ pub fn list(conns: &[&Connection], style: &Style) -> String {
         print_text(lang, PrintText::Seen),
         print_text(lang, PrintText::Final),
     ];
-    // One string per row with the cells back to back, and their ends: a
-    // table of 100,000 connections costs 100,000 allocations, not 800,000.
-    let mut rows: Vec<(String, [usize; COLS])> = Vec::with_capacity(conns.len());
     let mut width: [usize; COLS] = head.map(|h| h.width());
+    let mut text = String::with_capacity(128);
     for c in conns {
-        let mut text = String::with_capacity(96);
-        let mut ends = [0usize; COLS];
-        for (i, end) in ends.iter_mut().enumerate() {
-            let before = text.len();
-            let _ = match i {
-                0 => write!(text, "{}", c.index),
-                1 => write!(text, "{}", c.client),
-                2 => write!(text, "{}", c.server),
-                3 => write!(text, "{}", c.packets),
-                4 => write!(text, "{}", c.bytes),
-                5 => write!(text, "{:.6}", c.duration().as_secs_f64()),
-                6 => write!(text, "{}", seen_summary_in(&c.seen, c.mid_stream, lang)),
-                _ => write!(text, "{} / {}", c.current[0], c.current[1]),
-            };
-            *end = text.len();
-            width[i] = width[i].max(text[before..].width());
+        let ends = cells(&mut text, c, lang);
+        let mut start = 0;
+        for (w, &end) in width.iter_mut().zip(&ends) {
+            *w = (*w).max(text[start..end].width());
+            start = end;
         }
-        rows.push((text, ends));
     }
-    let mut out = String::with_capacity((rows.len() + 1) * (width.iter().sum::<usize>() + 16));
-    let line = |out: &mut String, cells: [&str; COLS]| {
-        let start = out.len();
+    let mut row = String::with_capacity(width.iter().sum::<usize>() + 32);
+    let line = |row: &mut String, cells: [&str; COLS]| {
+        row.clear();
         for (i, cell) in cells.iter().enumerate() {
             let pad = width[i].saturating_sub(cell.width());
             if i > 0 {
-                out.push_str("  ");
+                row.push_str("  ");
             }
             if matches!(i, 0 | 3 | 4 | 5) {
-                out.extend(std::iter::repeat_n(' ', pad));
-                out.push_str(cell);
+                row.extend(std::iter::repeat_n(' ', pad));
+                row.push_str(cell);
             } else {
-                out.push_str(cell);
-                out.extend(std::iter::repeat_n(' ', pad));
+                row.push_str(cell);
+                row.extend(std::iter::repeat_n(' ', pad));
             }
         }
-        let trimmed = out[start..].trim_end().len();
-        out.truncate(start + trimmed);
-        out.push('\n');
+        let trimmed = row.trim_end().len();
+        row.truncate(trimmed);
     };
+    line(&mut row, head);
     if style.color {
-        out.push_str("\x1b[1m");
-        line(&mut out, head);
-        out.pop();
-        out.push_str("\x1b[0m\n");
+        writeln!(out, "\x1b[1m{row}\x1b[0m")?;
     } else {
-        line(&mut out, head);
+        writeln!(out, "{row}")?;
     }
-    for (text, ends) in &rows {
-        let mut cells = [""; COLS];
+    for c in conns {
+        let ends = cells(&mut text, c, lang);
+        let mut parts = [""; COLS];
         let mut start = 0;
-        for (cell, &end) in cells.iter_mut().zip(ends) {
+        for (cell, &end) in parts.iter_mut().zip(&ends) {
             *cell = &text[start..end];
             start = end;
         }
-        line(&mut out, cells);
+        line(&mut row, parts);
+        writeln!(out, "{row}")?;
     }
-    out
+    Ok(())
 }
