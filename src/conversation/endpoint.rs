@@ -420,6 +420,12 @@ impl Endpoint {
                 },
             );
         }
+        if self.tentative.capacity() == 0 {
+            // Most endpoints never hold more than one (a SYN or FIN until
+            // their next send): room for one keeps a million half-open
+            // connections small; more grow the usual way.
+            self.tentative.reserve_exact(1);
+        }
         self.tentative.push(r);
     }
 
