@@ -399,6 +399,148 @@ NFT
     publish "$name" "$name.pcap"
 }
 
+# refused-retry: the client's first connect() is refused (nobody listens yet); once the
+# driver has started the server, the client connects again from the same port: two
+# connections on one 4-tuple, the second with a normal handshake.
+sc_refused_retry() {
+    local name=refused-retry port=5013 sig="$TMP/refused-retry.sig"
+    log "scenario $name (port $port)"
+    rm -rf "$sig"; mkdir -p "$sig"
+    trace_begin "$port"
+    cap_start pcap "$TMP/$name.pcap" "$port"
+    CPORT=$((port + 1000))
+    timeout 30 ip netns exec $NS_C python3 "$SC/refused-retry.py" client "$CPORT" "$sig" > "$TMP/client.out" 2>&1 &
+    local cpid=$!; PIDS+=("$cpid")
+    wait_for 10 test -e "$sig/refused" || die "$name: the first connect() was not refused"
+    start_server refused-retry.py "$port"
+    touch "$sig/listening"
+    wait_pid "$cpid" 20
+    finish_scenario "$name" "$port"
+    publish "$name" "$name.pcap"
+}
+
+# simultaneous-open: both sides connect() to each other at one wall-clock instant, pinned to
+# CPU 0. Each netns drops the first SYN it receives (input hook: after the capture point), so
+# both SYNs are retransmitted by timers armed in the same jiffy, which fire in one softirq run:
+# the retransmitted SYNs cross and both sides go SYN_SENT -> SYN_RECV -> ESTABLISHED.
+# Retried (new client port) until the kernel trace shows SYN_RECV on both sides.
+sc_simultaneous_open() {
+    local name=simultaneous-open port=5014 attempt ok=0 at ns mine
+    for attempt in 0 1 2 3 4 5; do
+        log "scenario $name (port $port) attempt $attempt"
+        CPORT=$((port + 1000 + 100 * attempt))
+        nft_clear
+        for ns in $NS_C $NS_S; do
+            [ $ns = $NS_C ] && mine=$CPORT || mine=$port
+            nft_in $ns <<NFT
+table inet synack_caps {
+    set seen { type inet_service; flags dynamic; }
+    chain input {
+        type filter hook input priority -300; policy accept;
+        tcp dport $mine tcp flags & (syn|ack) == syn tcp sport @seen accept
+        tcp dport $mine tcp flags & (syn|ack) == syn add @seen { tcp sport } counter drop
+    }
+}
+NFT
+        done
+        trace_begin "$port"
+        cap_start pcap "$TMP/$name.pcap" "$port"
+        at=$(python3 -c 'import time; print("%.3f" % (time.time() + 1.0))')
+        timeout 30 ip netns exec $NS_S taskset -c 0 python3 "$SC/simultaneous-open.py" server "$at" "$CPORT" > "$TMP/server.out" 2>&1 &
+        local spid=$!; PIDS+=("$spid")
+        timeout 30 ip netns exec $NS_C taskset -c 0 python3 "$SC/simultaneous-open.py" client "$at" "$CPORT" > "$TMP/client.out" 2>&1 &
+        local cpid=$!; PIDS+=("$cpid")
+        wait_pid "$cpid" 20
+        wait_pid "$spid" 20
+        finish_scenario "$name" "$port"
+        if kern_tmp "$name" client SYN_SENT SYN_RECV && kern_tmp "$name" server SYN_SENT SYN_RECV; then
+            ok=1; break
+        fi
+        log "attempt $attempt: the SYNs did not cross: $(awk -F'\t' 'NR>1{printf "%s:%s->%s ", $2, $5, $6}' "$TMP/$name.kernel.tsv")"
+        sleep 0.5
+    done
+    [ $ok = 1 ] || log "WARNING: simultaneous-open never showed SYN_RECV on both sides; keeping last attempt"
+    publish "$name" "$name.pcap"
+}
+kern_tmp() { grep -qP "\t$2\t.*\t$3\t$4\t" "$TMP/$1.kernel.tsv"; }  # kern_tmp NAME SIDE OLD NEW
+
+# fast-retransmit: the server netns drops, on input (after the capture point: the original
+# and its retransmission are both captured), the 30th packet of the connection (conntrack's
+# packet count; one wire segment, GRO is off). The server's duplicate ACKs (with SACK) make
+# the client retransmit it at once. (A drop in the client's own stack cannot make a gap in the
+# capture: TCP sees the local failure and sends the data again; fast-retransmit-gap.pcap makes
+# the gap with editcap instead, see derive_edited.)
+sc_fast_retransmit() {
+    ip netns exec $NS_S sysctl -qw net.netfilter.nf_conntrack_acct=1
+    nft_in $NS_S <<'NFT'
+table inet synack_caps {
+    chain input {
+        type filter hook input priority 0; policy accept;
+        tcp dport 5015 ct original packets 30 counter drop
+    }
+}
+NFT
+    simple fast-retransmit 5015 fast-retransmit.py
+}
+
+# lossy: one packet in ten dropped at random in each netns on input (after the capture point),
+# handshake and FINs spared; recorded as it happened (not deterministic).
+sc_lossy() {
+    local ns
+    for ns in $NS_C $NS_S; do
+        nft_in $ns <<'NFT'
+table inet synack_caps {
+    chain input {
+        type filter hook input priority 0; policy accept;
+        tcp sport 5017 tcp flags & (syn|fin|rst) == 0 numgen random mod 10 == 0 counter drop
+        tcp dport 5017 tcp flags & (syn|fin|rst) == 0 numgen random mod 10 == 0 counter drop
+    }
+}
+NFT
+    done
+    simple lossy 5017 lossy.py
+}
+
+# zero-window: a server with a 2 KB receive buffer that reads nothing for 1.5 s.
+sc_zero_window() { simple zero-window 5016 zero-window.py; }
+
+# ---------------------------------------------------------------- edited captures
+# Two captures are derived from real ones with editcap/mergecap, for the analysis labels a
+# two-namespace capture cannot show; they are the same connections, so they share the
+# kernel record of their source.
+#  fast-retransmit-gap.pcap: fast-retransmit.pcap without the original of the segment that was
+#    fast-retransmitted: a gap ("previous segment not captured"), duplicate ACKs, then the
+#    retransmission fills the gap.
+#  reordered.pcap: fast-retransmit.pcap with the 6th client data segment moved after the 8th
+#    (its timestamp shifted 1 us past the 8th's): out-of-order at the capture point.
+derive() {  # derive NAME SOURCE   (NAME.pcap already written to $TMP)
+    cp "$TMP/$1.pcap" "$HERE/$1.pcap"; chmod 644 "$HERE/$1.pcap"
+    cp "$HERE/$2.kernel.tsv" "$HERE/$1.kernel.tsv"
+    cp "$HERE/$2.timewait.txt" "$HERE/$1.timewait.txt"
+    tshark_txt "$HERE/$1.pcap" "$HERE/$1.tshark.txt"
+    log "$1: derived from $2"
+}
+derive_edited() {
+    local src="$HERE/fast-retransmit.pcap" fr seq orig
+    fr=$(tshark -r "$src" -Y tcp.analysis.fast_retransmission -T fields -e frame.number -e tcp.seq_raw 2>/dev/null | head -1)
+    seq=${fr#*$'\t'}
+    orig=$(tshark -r "$src" -Y "tcp.seq_raw == $seq && tcp.len > 0 && frame.number < ${fr%%$'\t'*}" -T fields -e frame.number 2>/dev/null | head -1)
+    [ -n "$orig" ] || die "fast-retransmit.pcap: no original for the fast retransmission ($fr)"
+    editcap "$src" "$TMP/fast-retransmit-gap.pcap" "$orig"
+    derive fast-retransmit-gap fast-retransmit
+
+    local frames n6 n8 t6 t8 shift
+    frames=$(tshark -r "$src" -Y 'tcp.srcport == 6015 && tcp.len > 0' -T fields -e frame.number -e frame.time_epoch 2>/dev/null)
+    read -r n6 t6 <<< "$(sed -n 6p <<< "$frames")"
+    read -r n8 t8 <<< "$(sed -n 8p <<< "$frames")"
+    shift=$(python3 -c "print('%.6f' % ($t8 - $t6 + 0.000001))")
+    editcap -r "$src" "$TMP/moved.pcap" "$n6"
+    editcap -t "$shift" "$TMP/moved.pcap" "$TMP/moved-later.pcap"
+    editcap "$src" "$TMP/without.pcap" "$n6"
+    mergecap -F pcap -w "$TMP/reordered.pcap" "$TMP/without.pcap" "$TMP/moved-later.pcap"
+    derive reordered fast-retransmit
+}
+
 # ---------------------------------------------------------------- verification
 # count FILE DISPLAYFILTER -> number of matching frames
 count() { tshark -r "$1" -Y "$2" 2>/dev/null | wc -l; }
@@ -414,7 +556,7 @@ verify() {
     [ -e "$f" ] || f="$HERE/$1.pcapng"
     expect "$name" "capture readable and non-empty" ge "$(count "$f" tcp)" 1
     case $name in
-        normal|ipv6|server-first|half-close|syn-retransmit|synack-retransmit|syn-synack-retransmit|fin-retransmit|data-on-fin)
+        normal|ipv6|server-first|half-close|syn-retransmit|synack-retransmit|syn-synack-retransmit|fin-retransmit|data-on-fin|simultaneous-open|fast-retransmit|zero-window|lossy)
             expect "$name" "two FINs, no RST" test "$(count "$f" 'tcp.flags.fin==1 && !tcp.analysis.retransmission'):$(count "$f" tcp.flags.reset==1)" = 2:0 ;;
     esac
     case $name in
@@ -452,18 +594,41 @@ verify() {
             expect "$name" "FIN retransmitted" ge "$(count "$f" 'tcp.flags.fin==1 && tcp.analysis.retransmission')" 1 ;;
         data-on-fin)
             expect "$name" "both FINs carry payload" test "$(count "$f" 'tcp.flags.fin==1 && tcp.len>0')" = 2 ;;
+        refused-retry)
+            expect "$name" "two SYNs, one RST" test "$(count "$f" 'tcp.flags.syn==1 && tcp.flags.ack==0'):$(count "$f" tcp.flags.reset==1)" = 2:1
+            expect "$name" "tshark: two streams" test "$(tshark -r "$f" -T fields -e tcp.stream 2>/dev/null | sort -u | wc -l)" = 2
+            expect "$name" "kernel: client SYN_SENT->CLOSE" kern "$name" client SYN_SENT CLOSE
+            expect "$name" "kernel: client SYN_SENT->ESTABLISHED" kern "$name" client SYN_SENT ESTABLISHED ;;
+        simultaneous-open)
+            expect "$name" "tshark: one stream" test "$(tshark -r "$f" -T fields -e tcp.stream 2>/dev/null | sort -u | wc -l)" = 1
+            expect "$name" "kernel: client SYN_SENT->SYN_RECV" kern "$name" client SYN_SENT SYN_RECV
+            expect "$name" "kernel: server SYN_SENT->SYN_RECV" kern "$name" server SYN_SENT SYN_RECV ;;
+        fast-retransmit)
+            expect "fast-retransmit-gap" "a segment not captured" ge "$(count "$HERE/fast-retransmit-gap.pcap" tcp.analysis.lost_segment)" 1
+            expect "reordered" "out-of-order" ge "$(count "$HERE/reordered.pcap" tcp.analysis.out_of_order)" 1
+            expect "$name" "a fast retransmission" ge "$(count "$f" tcp.analysis.fast_retransmission)" 1 ;;
+        lossy)
+            expect "$name" "retransmissions" ge "$(count "$f" tcp.analysis.retransmission)" 3 ;;
+        zero-window)
+            expect "$name" "zero window" ge "$(count "$f" tcp.analysis.zero_window)" 1
+            expect "$name" "window full" ge "$(count "$f" tcp.analysis.window_full)" 1
+            # Linux probes a zero window with an empty segment one byte back: a keep-alive to tshark
+            expect "$name" "zero window probed" ge "$(count "$f" tcp.analysis.keep_alive)" 1 ;;
     esac
-    local big; big=$(find "$HERE" -maxdepth 1 -name "$name*.pcap*" -size +10k | tr '\n' ' ')
-    expect "$name" "captures < 10 KB" test -z "$big"
+    local limit=10k
+    case $name in fast-retransmit|zero-window) limit=64k ;; lossy) limit=160k ;; esac
+    local big; big=$(find "$HERE" -maxdepth 1 -name "$name*.pcap*" -size +$limit | tr '\n' ' ')
+    expect "$name" "captures < $limit" test -z "$big"
 }
 
-ALL="normal server-first half-close simultaneous-close abort refused syn-retransmit synack-retransmit syn-synack-retransmit fin-retransmit data-on-fin ipv6"
+ALL="normal server-first half-close simultaneous-close abort refused syn-retransmit synack-retransmit syn-synack-retransmit fin-retransmit data-on-fin ipv6 refused-retry simultaneous-open fast-retransmit zero-window lossy"
 WANT=${*:-$ALL}
 
 setup_net
 setup_trace
 for s in $WANT; do
     "sc_${s//-/_}"
+    [ "$s" != fast-retransmit ] || derive_edited
     verify "$s"
 done
 if [ ${#FAILS[@]} -gt 0 ]; then

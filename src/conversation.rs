@@ -581,6 +581,7 @@ impl Tracker {
             Some(i) if !Self::starts_new(&conns[*i as usize], &seg) => *i as usize,
             found => {
                 let i = conns.len();
+                let reused = found.is_some();
                 // A table slot per connection: more than 4 billion
                 // connections would not fit in memory anyway.
                 let slot = u32::try_from(i).expect("fewer than 2^32 connections");
@@ -596,6 +597,9 @@ impl Tracker {
                 let keep = self.keeps_steps(i);
                 let mut conn = Connection::new(i, &seg, keep);
                 conn.step_limit = self.step_limit.unwrap_or(usize::MAX);
+                if let Some(a) = &mut conn.analyzer {
+                    a.reused = reused;
+                }
                 self.conns.push(conn);
                 i
             }

@@ -359,6 +359,13 @@ pub trait Strings: Sync {
     fn role(&self, r: Role) -> &'static str;
     /// An analysis label.
     fn label(&self, l: Label) -> &'static str;
+    /// An analysis label with a duplicate ACK's count (`dup ACK #2`).
+    fn label_name(&self, l: Label) -> String {
+        match l {
+            Label::DupAck(n) => format!("{} #{n}", self.label(l)),
+            _ => self.label(l).to_string(),
+        }
+    }
     /// The event behind a state change.
     fn cause(&self, c: Cause) -> &'static str;
     /// A phase name.

@@ -11,6 +11,9 @@
 //!   arrives (`LISTEN → SYN_RECV → ESTABLISHED` at once: until then the
 //!   kernel keeps a light request sock), so kernel and model agree on the
 //!   sequence of states, not on the moment of SYN_RECV.
+//! * close() after shutdown(SHUT_WR) in FIN_WAIT2 records `FIN_WAIT2 →
+//!   FIN_WAIT2` (`tcp_close_state` sets the state it already has): no
+//!   change of state, dropped.
 
 use std::net::SocketAddr;
 
@@ -41,7 +44,7 @@ pub fn kernel_chain(
 ) -> Vec<TcpState> {
     let mut mine: Vec<&KernelRecord> = records
         .iter()
-        .filter(|r| r.local == local && r.remote == remote)
+        .filter(|r| r.local == local && r.remote == remote && r.from != r.to)
         .collect();
     drop_duplicate_child(&mut mine);
     let Some(first) = mine.first() else {

@@ -10,21 +10,36 @@
 //!   `X.timewait.txt` (from `ss state time-wait`) lists the socket, that
 //!   `CLOSE` is TIME_WAIT.
 //! * A side with no socket at all (nobody listening) is CLOSED throughout.
+//!
+//! Several connections on one 4-tuple (a connect() retried after a refusal)
+//! each get the kernel records from their own time on: a record belongs to
+//! the last connection on its 4-tuple that began (first segment, less
+//! `SLACK` for the clocks) before it (`epoch_s` is the record's wall-clock
+//! time, comparable to the pcap timestamps).
 
 use std::collections::BTreeMap;
 use std::fs;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
+use synack::conversation::Connection;
 use synack::replay;
 use synack::state::TcpState;
 use synack::truth::{self, KernelRecord};
 
-fn read_kernel(path: &Path) -> Vec<KernelRecord> {
+/// Tolerance between the tracepoint's wall-clock times and the capture's
+/// timestamps (captures/README.md: about ±0.1 ms).
+const SLACK: Duration = Duration::from_millis(5);
+
+/// The kernel records, each with its wall-clock time when the file has one
+/// (the demo's records, `demo-*.kernel.tsv`, do not).
+fn read_kernel(path: &Path) -> Vec<(Option<Duration>, KernelRecord)> {
     let text = fs::read_to_string(path).unwrap();
     let mut lines = text.lines();
     let head: Vec<&str> = lines.next().unwrap().split('\t').collect();
     let col = |name: &str| head.iter().position(|h| *h == name).unwrap();
+    let epoch = head.iter().position(|h| *h == "epoch_s");
     let (local, remote, old, new, kind) = (
         col("local"),
         col("remote"),
@@ -35,12 +50,50 @@ fn read_kernel(path: &Path) -> Vec<KernelRecord> {
     lines
         .map(|l| l.split('\t').collect::<Vec<_>>())
         .filter(|f| f[kind] == "conn")
-        .map(|f| KernelRecord {
-            local: f[local].parse().unwrap(),
-            remote: f[remote].parse().unwrap(),
-            from: TcpState::from_name(f[old]).unwrap(),
-            to: TcpState::from_name(f[new]).unwrap(),
+        .map(|f| {
+            let at = epoch.map(|e| Duration::from_secs_f64(f[e].parse().unwrap()));
+            let record = KernelRecord {
+                local: f[local].parse().unwrap(),
+                remote: f[remote].parse().unwrap(),
+                from: TcpState::from_name(f[old]).unwrap(),
+                to: TcpState::from_name(f[new]).unwrap(),
+            };
+            (at, record)
         })
+        .collect()
+}
+
+/// The records of `conn`: those of its 4-tuple from its start until the
+/// next connection on the same 4-tuple starts (all of them when they carry
+/// no time).
+fn records_of(
+    conn: &Connection,
+    conns: &[Connection],
+    rows: &[(Option<Duration>, KernelRecord)],
+) -> Vec<KernelRecord> {
+    let same_tuple = |c: &Connection| {
+        (c.client == conn.client && c.server == conn.server)
+            || (c.client == conn.server && c.server == conn.client)
+    };
+    let starts: Vec<Duration> = conns
+        .iter()
+        .filter(|c| same_tuple(c))
+        .map(|c| c.first_ts.saturating_sub(SLACK))
+        .collect();
+    let mine = starts
+        .iter()
+        .position(|&s| s == conn.first_ts.saturating_sub(SLACK))
+        .unwrap();
+    rows.iter()
+        .filter(|(at, r)| {
+            let tuple = (r.local == conn.client && r.remote == conn.server)
+                || (r.local == conn.server && r.remote == conn.client);
+            let owner = at.map_or(mine, |at| {
+                starts.iter().rposition(|&s| s <= at).unwrap_or(0)
+            });
+            tuple && owner == mine
+        })
+        .map(|(_, r)| r.clone())
         .collect()
 }
 
@@ -97,7 +150,8 @@ fn inferred_states_follow_the_kernels_transitions() {
         let conns = replay.connections();
         assert!(!conns.is_empty(), "{}: no connection", cap.display());
         for conn in conns {
-            for v in truth::compare(conn, &rows, &timewait) {
+            let records = records_of(conn, conns, &rows);
+            for v in truth::compare(conn, &records, &timewait) {
                 if !v.agrees() {
                     failures.push(format!(
                         "{} connection {} {}: kernel {}, synack {}",
@@ -111,7 +165,7 @@ fn inferred_states_follow_the_kernels_transitions() {
             }
         }
         // Every kernel socket of the scenario is one of the replayed connections.
-        for r in &rows {
+        for (_, r) in &rows {
             let known = conns.iter().any(|c| {
                 (c.client == r.local && c.server == r.remote)
                     || (c.server == r.local && c.client == r.remote)

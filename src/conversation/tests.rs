@@ -365,7 +365,7 @@ fn established_data_retransmission_and_dup_ack_labels() {
         .c(ACK, C + 1, S + 1, 100);
     let conn = w.conn();
     assert_eq!(conn.steps[3].role, Role::Data);
-    assert_eq!(conn.steps[5].labels, vec![Label::DupAck]);
+    assert_eq!(conn.steps[5].labels, vec![Label::DupAck(1)]);
     assert_eq!(conn.steps[6].labels, vec![Label::Retransmission]);
     assert_eq!(conn.steps[6].rel_seq, 1);
 }
@@ -632,4 +632,37 @@ fn step_limit_keeps_states_and_counts() {
         (a.current, a.packets, a.seen)
     );
     assert_eq!(l.transitions, a.transitions);
+}
+
+#[test]
+fn established_dup_acks_are_counted_and_the_asked_for_segment_is_a_fast_retransmission() {
+    let mut w = Wire::new();
+    w.handshake()
+        .c(ACK, C + 1, S + 1, 100)
+        .c(ACK, C + 101, S + 1, 100)
+        .c(ACK, C + 201, S + 1, 100)
+        .s(ACK, S + 1, C + 101, 0)
+        .s(ACK, S + 1, C + 101, 0)
+        .s(ACK, S + 1, C + 101, 0)
+        .c(ACK, C + 101, S + 1, 100)
+        .s(ACK, S + 1, C + 301, 0)
+        .c(ACK, C + 1, S + 1, 100);
+    let labels: Vec<_> = w.conn().steps.iter().map(|s| s.labels.clone()).collect();
+    assert_eq!(labels[7], vec![Label::DupAck(1)]);
+    assert_eq!(labels[8], vec![Label::DupAck(2)]);
+    assert_eq!(labels[9], vec![Label::FastRetransmission]);
+    // Data the peer had already acknowledged, sent again.
+    assert_eq!(labels[11], vec![Label::SpuriousRetransmission]);
+}
+
+#[test]
+fn established_segment_beyond_next_seq_is_previous_segment_not_captured() {
+    let mut w = Wire::new();
+    w.handshake()
+        .c(ACK, C + 101, S + 1, 100)
+        .s(ACK, S + 1, C + 201, 0);
+    let conn = w.conn();
+    assert_eq!(conn.steps[3].labels, vec![Label::LostSegment]);
+    // The ACK covers the bytes the capture never showed.
+    assert_eq!(conn.steps[4].labels, vec![Label::AckedUnseen]);
 }

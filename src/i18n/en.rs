@@ -226,10 +226,36 @@ impl Strings for En {
                     "Retransmission: {} sends the same sequence numbers again because no ACK came back in time (retransmission timeout, about 200 ms at least on Linux) or after duplicate ACKs.",
                     the(from)
                 ),
-                Label::DupAck => format!(
-                    "Duplicate ACK: {} repeats the same ack number; it is still missing that byte. Three duplicate ACKs trigger a fast retransmission.",
+                Label::DupAck(n) => format!(
+                    "Duplicate ACK #{n}: {} repeats the same ack number; it is still missing that byte. Three duplicate ACKs trigger a fast retransmission.",
                     the(from)
                 ),
+                Label::FastRetransmission => format!(
+                    "Fast retransmission: {} sends the missing segment again at once, because the peer's duplicate ACKs asked for it (RFC 5681 §3.2), without waiting for the retransmission timeout.",
+                    the(from)
+                ),
+                Label::SpuriousRetransmission => format!(
+                    "Spurious retransmission: {} sends data again that the peer had already acknowledged; the copy was not needed.",
+                    the(from)
+                ),
+                Label::LostSegment => "Previous segment not captured: this segment starts beyond the next expected byte; the capture missed what came before it (lost on the way, or taken elsewhere).".into(),
+                Label::AckedUnseen => format!(
+                    "ACKed unseen segment: {} acknowledges data the capture never showed.",
+                    the(from)
+                ),
+                Label::ZeroWindowProbe => format!(
+                    "Zero window probe: {} sends one byte into the peer's zero window to learn when it opens again.",
+                    the(from)
+                ),
+                Label::ZeroWindowProbeAck => format!(
+                    "Zero window probe ACK: {} answers the probe; its window is still zero.",
+                    the(from)
+                ),
+                Label::WindowFull => format!(
+                    "Window full: this data reaches the right edge of the window the peer advertised; {} must now wait for an ACK before sending more.",
+                    the(from)
+                ),
+                Label::PortsReused => "Port numbers reused: a new connection on the same addresses and ports as an earlier one in this capture.".into(),
                 Label::OutOfOrder => "Out of order: this segment fills a gap left by one sent later.".into(),
                 Label::ZeroWindow => format!(
                     "Zero window: {}'s receive buffer is full; the peer must stop sending.",

@@ -149,12 +149,9 @@ pub fn role(lang: Lang, r: Role) -> &'static str {
     }
 }
 
-/// An analysis label.
-pub fn label(lang: Lang, l: Label) -> &'static str {
-    match lang {
-        Lang::En => l.text(),
-        Lang::Zh => lang.strings().label(l),
-    }
+/// An analysis label, with a duplicate ACK's count (`dup ACK #2`).
+pub fn label(lang: Lang, l: Label) -> String {
+    lang.strings().label_name(l)
 }
 
 /// "client" or "server".

@@ -152,7 +152,15 @@ impl Strings for Zh {
         match l {
             Label::Retransmission => "重传",
             Label::OutOfOrder => "乱序",
-            Label::DupAck => "重复 ACK",
+            Label::DupAck(_) => "重复 ACK",
+            Label::FastRetransmission => "快速重传",
+            Label::SpuriousRetransmission => "虚假重传",
+            Label::LostSegment => "前一报文段未捕获",
+            Label::AckedUnseen => "确认了未捕获的报文段",
+            Label::ZeroWindowProbe => "零窗口探测",
+            Label::ZeroWindowProbeAck => "零窗口探测确认",
+            Label::WindowFull => "窗口已满",
+            Label::PortsReused => "端口号重用",
             Label::ZeroWindow => "零窗口",
             Label::WindowUpdate => "窗口更新",
             Label::KeepAlive => "保活",
@@ -263,10 +271,30 @@ impl Strings for Zh {
                     "重传：{}再次发送相同序号的数据，因为没有及时收到 ACK（重传超时，Linux 上至少约 200 毫秒），或收到了重复 ACK。",
                     who(from)
                 ),
-                Label::DupAck => format!(
-                    "重复 ACK：{}重复发送同一个确认号，说明它仍缺少那个字节。连续三个重复 ACK 会触发快速重传。",
+                Label::DupAck(n) => format!(
+                    "第 {n} 个重复 ACK：{}重复发送同一个确认号，说明它仍缺少那个字节。连续三个重复 ACK 会触发快速重传。",
                     who(from)
                 ),
+                Label::FastRetransmission => format!(
+                    "快速重传：对方的重复 ACK 要求缺失的报文段，{}立即重新发送它（RFC 5681 §3.2），不等重传超时。",
+                    who(from)
+                ),
+                Label::SpuriousRetransmission => format!(
+                    "虚假重传：{}重新发送了对方已经确认过的数据，这次重传并不需要。",
+                    who(from)
+                ),
+                Label::LostSegment => "前一报文段未捕获：这个报文段从下一个期望字节之后开始，捕获漏掉了它前面的数据（途中丢失，或走了别的路径）。".into(),
+                Label::AckedUnseen => format!("确认了未捕获的报文段：{}确认了捕获中从未出现的数据。", who(from)),
+                Label::ZeroWindowProbe => format!(
+                    "零窗口探测：{}向对方的零窗口发送一个字节，以得知窗口何时重新打开。",
+                    who(from)
+                ),
+                Label::ZeroWindowProbeAck => format!("零窗口探测确认：{}回应探测，它的窗口仍然为零。", who(from)),
+                Label::WindowFull => format!(
+                    "窗口已满：这些数据到达了对方通告窗口的右边缘；{}必须等到 ACK 才能继续发送。",
+                    who(from)
+                ),
+                Label::PortsReused => "端口号重用：与本捕获中较早的一条连接使用相同地址和端口的新连接。".into(),
                 Label::OutOfOrder => "乱序：这个报文段填补了后发报文段留下的空缺。".into(),
                 Label::ZeroWindow => {
                     format!("零窗口：{}的接收缓冲区已满，对方必须暂停发送。", who(from))

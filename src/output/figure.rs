@@ -6,7 +6,7 @@
 
 use std::fmt::Write;
 
-use crate::conversation::{Connection, Label, Side, Step};
+use crate::conversation::{Connection, Side, Step};
 use crate::i18n::Phase;
 
 /// One phase band: consecutive steps of the same [`Phase`].
@@ -101,7 +101,7 @@ pub fn lost(conn: &Connection) -> Vec<bool> {
     let steps = &conn.steps;
     let mut out = vec![false; steps.len()];
     for (i, re) in steps.iter().enumerate() {
-        if !re.labels.contains(&Label::Retransmission) {
+        if !re.labels.iter().any(|l| l.is_retransmission()) {
             continue;
         }
         let Some(j) = (0..i).rev().find(|&j| {

@@ -41,6 +41,9 @@ pub struct SegmentJson {
     /// either.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub carried: Option<Carried>,
+    /// The count of a duplicate ACK (`dup_ack` label): its `n`-th repeat.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dup_ack: Option<u32>,
     /// Client state after this segment.
     pub client_state: TcpState,
     /// Server state after this segment.
@@ -153,6 +156,10 @@ impl ConnectionJson {
                     labels: s.labels.clone(),
                     malformed: s.segment.malformed.map(|m| m.to_string()),
                     carried: s.segment.ip.carried.as_deref().cloned(),
+                    dup_ack: s.labels.iter().find_map(|l| match l {
+                        Label::DupAck(n) => Some(*n),
+                        _ => None,
+                    }),
                     client_state: s.states[0],
                     server_state: s.states[1],
                 })

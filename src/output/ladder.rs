@@ -163,7 +163,7 @@ pub fn step_lines(conn: &Connection, i: usize, prev: [TcpState; 2], style: &Styl
         return out;
     };
     let lang = style.lang;
-    let labels: Vec<&str> = std::iter::once(print::role(lang, step.role))
+    let labels: Vec<String> = std::iter::once(print::role(lang, step.role).to_string())
         .chain(step.labels.iter().map(|&l| print::label(lang, l)))
         .collect();
     let line = format!(

@@ -24,7 +24,7 @@ mod layout;
 
 use std::fmt::Write;
 
-use crate::conversation::{Connection, Event, Label, Side};
+use crate::conversation::{Connection, Event, Side};
 use crate::i18n::{FigureText, Lang, figure_text};
 use crate::state::TcpState;
 
@@ -313,7 +313,7 @@ fn arrow(
     let flags = step.segment.flags;
     let (x0, x1) = (cols.x(step.from), cols.x(step.from.peer()));
     let y0 = rows.y0[i];
-    let retrans = step.labels.contains(&Label::Retransmission);
+    let retrans = step.labels.iter().any(|l| l.is_retransmission());
     let (colour, head, width) = if flags.rst() {
         (RST, "head-rst", 3.2)
     } else if flags.syn() || flags.fin() {
@@ -359,7 +359,7 @@ fn arrow(
     }
     let s = lang.strings();
     let mut label = figure::arrow_text(step, opt.relative);
-    let notes: Vec<&str> = step.labels.iter().map(|&l| s.label(l)).collect();
+    let notes: Vec<String> = step.labels.iter().map(|&l| s.label_name(l)).collect();
     if !notes.is_empty() {
         let _ = write!(label, " ({})", notes.join(", "));
     }
@@ -487,7 +487,7 @@ fn legend(o: &mut String, conn: &Connection, lost: &[bool], cols: &Columns, y: f
     let retrans = conn
         .steps
         .iter()
-        .any(|s| s.labels.contains(&Label::Retransmission));
+        .any(|s| s.labels.iter().any(|l| l.is_retransmission()));
     let rst = conn.steps.iter().any(|s| s.segment.flags.rst());
     let mut x = cols.left;
     let mut item = |o: &mut String, glyph: &str, text: &str| {

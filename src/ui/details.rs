@@ -165,7 +165,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
         s.field(Field::Role),
         s.role(step.role).to_string(),
     ));
-    let labels: Vec<&str> = step.labels.iter().map(|l| s.label(*l)).collect();
+    let labels: Vec<String> = step.labels.iter().map(|l| s.label_name(*l)).collect();
     let labels = if labels.is_empty() {
         app.t(Text::None).to_string()
     } else {

@@ -10,7 +10,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::app::{App, Numbers};
-use crate::conversation::{Cause, Connection, Label, Role, Side};
+use crate::conversation::{Cause, Connection, Role, Side};
 use crate::i18n::{Call, Note, Text};
 use crate::state::TcpState;
 
@@ -110,7 +110,7 @@ pub fn notes(conn: &Connection, pos: usize, numbers: Numbers) -> Notes {
     for &label in &step.labels {
         n.what.push(Note::Label { from, label });
     }
-    if step.labels.contains(&Label::Retransmission) {
+    if step.labels.iter().any(|l| l.is_retransmission()) {
         n.calls.retain(|c| !matches!(c, Call::Send(..)));
     }
 

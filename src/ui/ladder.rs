@@ -61,7 +61,7 @@ pub(crate) fn arrow_label(s: &dyn Strings, step: &Step, numbers: Numbers, width:
     let labels: String = step
         .labels
         .iter()
-        .map(|l| format!(" [{}]", s.label(*l)))
+        .map(|l| format!(" [{}]", s.label_name(*l)))
         .collect();
     let full = format!("{t} len={}{labels}", seg.payload_len);
     if full.width() <= width || seg.payload_len > 0 {
