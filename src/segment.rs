@@ -148,6 +148,8 @@ pub enum Malformed {
     HeaderTooShort {
         /// Header length the data offset claims, in bytes.
         header_len: u8,
+        /// Bytes of TCP the IP header announces.
+        available: u32,
     },
     /// The data offset runs past the end of the IP packet.
     HeaderPastEnd {
@@ -162,7 +164,7 @@ impl fmt::Display for Malformed {
     /// Wireshark's wording: "bogus TCP header length (12, must be at least 20)".
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::HeaderTooShort { header_len } => {
+            Self::HeaderTooShort { header_len, .. } => {
                 write!(
                     f,
                     "bogus TCP header length ({header_len}, must be at least 20)"

@@ -19,7 +19,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::segment::Segment;
+use crate::segment::{Malformed, Segment};
 use crate::seq;
 
 pub use label::Label;
@@ -172,8 +172,24 @@ impl Analyzer {
         if std::mem::take(&mut self.reused) {
             labels.push(Label::PortsReused);
         }
-        sequence_labels(me, peer, s, first_rtt, &mut labels);
-        self.after(from, s);
+        // A malformed header, as Wireshark's dissector meets it: a data
+        // offset past the segment's end leaves no length to analyse; one
+        // below 20 bytes is analysed with the length it implies, and the
+        // dissection stops before the SYN and first-ACK bookkeeping.
+        match s.malformed {
+            None => {
+                sequence_labels(me, peer, s, s.payload_len, first_rtt, &mut labels);
+                self.after(from, s);
+            }
+            Some(Malformed::HeaderPastEnd { .. }) => self.after(from, s),
+            Some(Malformed::HeaderTooShort {
+                header_len,
+                available,
+            }) => {
+                let len = available.saturating_sub(u32::from(header_len));
+                sequence_labels(me, peer, s, len, first_rtt, &mut labels);
+            }
+        }
         (role, labels)
     }
 
@@ -252,16 +268,17 @@ fn newly_acked(sent: Option<u32>, acked: &mut bool, ack: u32) -> bool {
 }
 
 /// Wireshark's `tcp_analyze_sequence_number`, in its order. `me` is the
-/// direction of the segment, `peer` the other.
+/// direction of the segment, `peer` the other; `len` its payload length.
 fn sequence_labels(
     me: &mut Direction,
     peer: &mut Direction,
     s: &Segment,
+    len: u32,
     first_rtt: Option<Duration>,
     labels: &mut Vec<Label>,
 ) {
     let f = s.flags;
-    let (seq, ack, len, now) = (s.seq, s.ack, s.payload_len, s.ts);
+    let (seq, ack, now) = (s.seq, s.ack, s.ts);
     let plain = !f.syn() && !f.fin() && !f.rst();
     let same_ack = seq == me.next_seq && ack == me.last_ack;
 

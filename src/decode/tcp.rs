@@ -37,6 +37,7 @@ pub(crate) fn segment(
     let malformed = if header_len < FIXED {
         Some(Malformed::HeaderTooShort {
             header_len: header_len as u8,
+            available: ip_tcp_len as u32,
         })
     } else if header_len > ip_tcp_len {
         Some(Malformed::HeaderPastEnd {

@@ -79,7 +79,10 @@ fn ipv4_fragments_and_other_protocols() {
     let s = seg(LinkType::Ipv4, &p);
     assert_eq!(
         s.malformed,
-        Some(Malformed::HeaderTooShort { header_len: 16 })
+        Some(Malformed::HeaderTooShort {
+            header_len: 16,
+            available: 23
+        })
     );
     assert_eq!((s.payload_len, s.seq, s.ack), (0, 1000, 2000));
     assert_eq!(
