@@ -121,7 +121,7 @@ pub fn svg(conn: &Connection, opt: &SvgOptions) -> String {
         || conn
             .steps
             .iter()
-            .any(|s| s.segment.flags.rst() || s.labels.contains(&Label::Retransmission));
+            .any(|s| s.segment.flags.rst() || s.labels.iter().any(|l| l.is_retransmission()));
     let height = if has_legend {
         legend_y + 40.0
     } else {
