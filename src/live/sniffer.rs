@@ -8,6 +8,10 @@
 //! `Config::socket_fd`; pnet binds it to `lo` with `ETH_P_ALL`, makes it
 //! non-blocking and takes ownership (closes it on drop).
 //!
+//! Frames are read from a `TPACKET_V3` ring shared with the kernel
+//! (`ring`, 256 MiB, not capped by `net.core.rmem_max`), with the kernel's
+//! receive timestamps; if the ring cannot be set up, from pnet's per-frame
+//! reads instead ([`Sniffer::ring_unavailable`] says why).
 //! Frames are filtered by TCP port (a minimal IPv4/IPv6 header peek) on a
 //! thread of their own and sent as [`OwnedFrame`]s over an mpsc channel.
 
@@ -25,6 +29,8 @@ use pnet::datalink::{self, Channel, Config, DataLinkReceiver};
 use super::LiveError;
 use crate::capture::{Frame, LinkType};
 
+mod ring;
+
 /// Poll interval of the capture thread: how long `stop()` may wait for it.
 const READ_TIMEOUT: Duration = Duration::from_millis(100);
 /// Upper bound on waiting for the capture thread to finish.
@@ -40,7 +46,7 @@ const PACKET_IGNORE_OUTGOING: libc::c_int = 23;
 /// A captured frame that owns its bytes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OwnedFrame {
-    /// Wall-clock time of receipt, since the Unix epoch.
+    /// Time of receipt since the Unix epoch (the kernel's, from the ring).
     pub ts: Duration,
     /// Link type (`Ethernet` on Linux loopback: 14 zero-address bytes).
     pub link: LinkType,
@@ -287,6 +293,7 @@ pub struct Sniffer {
     thread: Option<JoinHandle<()>>,
     stats: Arc<Stats>,
     iface: String,
+    ring_error: Option<io::Error>,
 }
 
 /// The interface to capture on: `lo` (or the first loopback) when `name` is
@@ -388,6 +395,12 @@ impl Sniffer {
             )?;
         }
         let raw_fd = fd.as_raw_fd();
+        // The ring goes in before pnet binds the socket, so no frame lands
+        // in the plain receive queue first. Without it, pnet's reads serve.
+        let (ring, ring_error) = match ring::Ring::new(raw_fd) {
+            Ok(r) => (Some(r), None),
+            Err(e) => (None, Some(e)),
+        };
         let config = Config {
             read_timeout: Some(READ_TIMEOUT),
             read_buffer_size: READ_BUFFER,
@@ -429,7 +442,11 @@ impl Sniffer {
                     stats: &stats2,
                     fd: raw_fd,
                 };
-                ctx.run(rx);
+                match ring {
+                    // `rx` owns the descriptor: keep it open while reading.
+                    Some(ring) => ctx.run_ring(ring, &*rx),
+                    None => ctx.run(rx),
+                }
                 let _ = done_tx.send(());
             })
             .map_err(|e| LiveError::Capture {
@@ -443,7 +460,16 @@ impl Sniffer {
             thread: Some(thread),
             stats,
             iface: iface.name,
+            ring_error,
         })
+    }
+
+    /// Why the capture reads frame by frame instead of through a
+    /// `TPACKET_V3` ring (`None`: the ring is in use). Without the ring,
+    /// bursts beyond the socket buffer (`net.core.rmem_max`) are dropped and
+    /// timestamps are taken in user space.
+    pub fn ring_unavailable(&self) -> Option<&io::Error> {
+        self.ring_error.as_ref()
     }
 
     /// The interface's name.
@@ -536,6 +562,62 @@ impl Loop<'_> {
             s.kernel_drops
                 .fetch_add(u64::from(drops), Ordering::Relaxed);
         }
+    }
+
+    /// Reads the ring until stopped: each handed-over block, then a bounded
+    /// wait so a stop request is seen within [`READ_TIMEOUT`]. After a stop,
+    /// blocks already handed over (and the partial one, retired by the
+    /// kernel's timer) are drained, up to [`MAX_DRAIN`] frames.
+    fn run_ring(&mut self, mut ring: ring::Ring, _owner: &dyn DataLinkReceiver) {
+        let mut drained = 0usize;
+        let mut closed = false;
+        loop {
+            let stopping = self.stop.load(Ordering::SeqCst);
+            if stopping && drained >= MAX_DRAIN {
+                break;
+            }
+            let taken = ring.take_block(|ts, data| {
+                if closed || !self.filter.matches(data) {
+                    return;
+                }
+                let frame = OwnedFrame {
+                    ts,
+                    link: LinkType::Ethernet,
+                    data: data.to_vec(),
+                };
+                self.stats.kept.fetch_add(1, Ordering::Relaxed);
+                closed = self.tx.send(frame).is_err();
+            });
+            if closed {
+                break;
+            }
+            match taken {
+                Some(n) => {
+                    if stopping {
+                        drained += n;
+                    }
+                    self.add_kernel_stats();
+                }
+                None => match ring.wait(READ_TIMEOUT) {
+                    Ok(true) => {}
+                    // A timeout with stop requested means the ring is drained.
+                    Ok(false) => {
+                        self.add_kernel_stats();
+                        if stopping {
+                            break;
+                        }
+                    }
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    Err(_) => {
+                        if stopping {
+                            break;
+                        }
+                        std::thread::sleep(READ_TIMEOUT);
+                    }
+                },
+            }
+        }
+        self.add_kernel_stats();
     }
 
     fn run(&mut self, mut rx: Box<dyn DataLinkReceiver>) {
@@ -636,6 +718,12 @@ mod tests {
             }
             Err(e) => panic!("{e}"),
         };
+        assert!(
+            sniffer.ring_unavailable().is_none(),
+            "no TPACKET_V3 ring: {:?}",
+            sniffer.ring_unavailable()
+        );
+        let started = SystemTime::now().duration_since(UNIX_EPOCH).unwrap();
         // Unrelated loopback traffic, concurrently, on another port.
         let other = TcpListener::bind("127.0.0.1:0").unwrap();
         let other_port = other.local_addr().unwrap().port();
@@ -649,9 +737,16 @@ mod tests {
         std::thread::sleep(Duration::from_millis(50));
         let frames = sniffer.stop_and_collect();
 
+        let ended = SystemTime::now().duration_since(UNIX_EPOCH).unwrap();
         let mut seen = HashSet::new();
         let mut flags = Vec::new();
         for f in &frames {
+            // Kernel timestamps, within the exchange.
+            assert!(
+                f.ts >= started && f.ts <= ended,
+                "{:?} not in {started:?}..{ended:?}",
+                f.ts
+            );
             let (s, d) = tcp_ports(&f.data).expect("only TCP frames kept");
             assert!(s == port || d == port, "foreign frame {s}->{d}");
             assert!(s != other_port && d != other_port);
