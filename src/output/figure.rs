@@ -4,8 +4,6 @@
 //! capture the socket calls and the kernel's verdict ([`Marks`]).
 //! Language-free and pure: it reads a [`Connection`], never changes it.
 
-use std::fmt::Write;
-
 use crate::conversation::{Connection, Side, Step};
 use crate::i18n::Phase;
 
@@ -123,22 +121,13 @@ pub fn lost(conn: &Connection) -> Vec<bool> {
     out
 }
 
-/// The text above an arrow: flags, seq, ack when set, len when not zero.
+/// The text above an arrow: the ladder's label, without `len=0`.
 pub fn arrow_text(step: &Step, relative: bool) -> String {
-    let seg = &step.segment;
-    let (seq, ack) = if relative {
-        (step.rel_seq, step.rel_ack)
-    } else {
-        (seg.seq, seg.ack)
-    };
-    let mut s = format!("{} seq={seq}", seg.flags);
-    if seg.flags.ack() {
-        let _ = write!(s, " ack={ack}");
+    let label = super::ladder::arrow_label(step, relative);
+    match label.strip_suffix(" len=0") {
+        Some(short) => short.to_string(),
+        None => label,
     }
-    if seg.payload_len > 0 {
-        let _ = write!(s, " len={}", seg.payload_len);
-    }
-    s
 }
 
 /// A socket call drawn in its side's lane.

@@ -30,20 +30,9 @@ use crate::state::TcpState;
 
 pub use render::{busy, height, render, render_summary};
 
-/// The states to pick from, in the order of a connection's life.
-pub const STATES: [TcpState; 11] = [
-    TcpState::Closed,
-    TcpState::Listen,
-    TcpState::SynSent,
-    TcpState::SynReceived,
-    TcpState::Established,
-    TcpState::FinWait1,
-    TcpState::FinWait2,
-    TcpState::CloseWait,
-    TcpState::Closing,
-    TcpState::LastAck,
-    TcpState::TimeWait,
-];
+/// The states to pick from, in the order of a connection's life: every
+/// state but UNKNOWN.
+pub const STATES: &[TcpState] = TcpState::ALL.split_at(1).1;
 
 /// The flag combinations to pick from (PSH, URG, ECE and CWR are not asked).
 pub const FLAGS: [(&str, u16); 7] = [

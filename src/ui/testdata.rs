@@ -150,6 +150,38 @@ pub fn big_tracker(n: usize) -> Tracker {
     t
 }
 
+/// A terminal buffer as text: one line per row, wide characters once,
+/// trailing blanks removed (what snapshot tests compare).
+pub fn buffer_text(term: &ratatui::Terminal<ratatui::backend::TestBackend>) -> String {
+    use unicode_width::UnicodeWidthStr;
+    let buf = term.backend().buffer();
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        let mut line = String::new();
+        let mut skip = 0;
+        for x in 0..buf.area.width {
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            let sym = buf[(x, y)].symbol();
+            skip = sym.width().saturating_sub(1);
+            line.push_str(sym);
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// The whole screen of `app` drawn at `w`×`h`, as text.
+pub fn screen(app: &super::App, w: u16, h: u16) -> String {
+    let mut term =
+        ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).expect("test terminal");
+    term.draw(|f| super::draw(f, app)).expect("draw");
+    buffer_text(&term)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,7 +8,6 @@ use ratatui::crossterm::event::{
     KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
 };
 use ratatui::layout::Rect;
-use unicode_width::UnicodeWidthStr;
 
 use super::app::{DiagramPanel, phase_of};
 use super::testdata::{demo_segments, demo_tracker};
@@ -33,31 +32,12 @@ fn demo_app() -> App {
 
 /// The buffer as text, one line per row, trailing blanks removed.
 fn text_of(term: &Terminal<TestBackend>) -> String {
-    let buf = term.backend().buffer();
-    let mut out = String::new();
-    for y in 0..buf.area.height {
-        let mut line = String::new();
-        let mut skip = 0;
-        for x in 0..buf.area.width {
-            if skip > 0 {
-                skip -= 1;
-                continue;
-            }
-            let sym = buf[(x, y)].symbol();
-            skip = sym.width().saturating_sub(1);
-            line.push_str(sym);
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
+    crate::ui::testdata::buffer_text(term)
 }
 
 /// The whole screen as text.
 fn screen(app: &App, w: u16, h: u16) -> String {
-    let mut term = Terminal::new(TestBackend::new(w, h)).expect("test terminal");
-    term.draw(|f| draw(f, app)).expect("draw");
-    text_of(&term)
+    crate::ui::testdata::screen(app, w, h)
 }
 
 /// One panel drawn alone into a `w`×`h` area.

@@ -5,8 +5,6 @@
 use std::net::SocketAddr;
 use std::sync::mpsc::{Receiver, channel};
 
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use unicode_width::UnicodeWidthStr;
 
@@ -15,29 +13,10 @@ use crate::conversation::Tracker;
 use crate::i18n::Lang;
 use crate::live::exchange::{CallOutcome, Scenario};
 use crate::segment::Segment;
-use crate::ui::{AppEvent, ThemeName, UiOptions, draw};
+use crate::ui::{AppEvent, ThemeName, UiOptions};
 
 fn screen(app: &App, w: u16, h: u16) -> String {
-    let mut term = Terminal::new(TestBackend::new(w, h)).expect("test terminal");
-    term.draw(|f| draw(f, app)).expect("draw");
-    let buf = term.backend().buffer();
-    let mut out = String::new();
-    for y in 0..buf.area.height {
-        let mut line = String::new();
-        let mut skip = 0;
-        for x in 0..buf.area.width {
-            if skip > 0 {
-                skip -= 1;
-                continue;
-            }
-            let sym = buf[(x, y)].symbol();
-            skip = sym.width().saturating_sub(1);
-            line.push_str(sym);
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
+    crate::ui::testdata::screen(app, w, h)
 }
 
 fn key(c: KeyCode) -> AppEvent {

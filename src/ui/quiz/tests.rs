@@ -1,8 +1,6 @@
 //! Quiz behaviour on the demo tracker and the live demo's events: right
 //! and wrong answers, score, summary, keys and clicks, and the screens.
 
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{
     KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
 };
@@ -12,7 +10,7 @@ use super::*;
 use crate::conversation::Side;
 use crate::i18n::{Lang, Phase};
 use crate::ui::testdata::demo_tracker;
-use crate::ui::{AppEvent, ThemeName, UiOptions, draw};
+use crate::ui::{AppEvent, ThemeName, UiOptions};
 
 fn app(lang: Lang) -> App {
     App::new(
@@ -28,26 +26,7 @@ fn app(lang: Lang) -> App {
 }
 
 fn screen(app: &App, w: u16, h: u16) -> String {
-    let mut term = Terminal::new(TestBackend::new(w, h)).expect("test terminal");
-    term.draw(|f| draw(f, app)).expect("draw");
-    let buf = term.backend().buffer();
-    let mut out = String::new();
-    for y in 0..buf.area.height {
-        let mut line = String::new();
-        let mut skip = 0;
-        for x in 0..buf.area.width {
-            if skip > 0 {
-                skip -= 1;
-                continue;
-            }
-            let sym = buf[(x, y)].symbol();
-            skip = sym.width().saturating_sub(1);
-            line.push_str(sym);
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
+    crate::ui::testdata::screen(app, w, h)
 }
 
 fn key(c: KeyCode) -> AppEvent {
