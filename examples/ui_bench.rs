@@ -65,7 +65,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let n: usize = tracker
         .connections()
         .iter()
-        .map(|c| c.steps.len())
+        .map(|c| c.steps().len())
         .max()
         .unwrap_or(0);
     let t1 = Instant::now();

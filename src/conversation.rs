@@ -162,10 +162,6 @@ pub struct Connection {
     pub initial: [TcpState; 2],
     /// True when the capture begins after the handshake.
     pub mid_stream: bool,
-    /// The timeline (empty when the tracker keeps summaries only).
-    pub steps: Vec<Step>,
-    /// Every state change, in the order they happened.
-    pub transitions: Vec<Transition>,
     /// Packets in this connection.
     pub packets: u64,
     /// Bytes on the wire (IP total length) of those packets.
@@ -178,17 +174,43 @@ pub struct Connection {
     pub seen: Seen,
     /// Each side's current state.
     pub current: [TcpState; 2],
-    /// ICMP errors quoting this connection's segments (not segments).
-    pub icmp: Vec<IcmpEvent>,
     /// Each side's ISN (or, mid-stream, first sequence number seen): the
     /// base of relative numbers.
     pub base: [Option<u32>; 2],
     ends: [endpoint::Endpoint; 2],
-    /// Labels and roles, only for a connection whose steps are kept.
-    analyzer: Option<Box<analysis::Analyzer>>,
-    keep_steps: bool,
+    /// The cold part: `None` for a summary that never got an ICMP error.
+    timeline: Option<Box<Timeline>>,
+}
+
+/// What only a connection's timeline needs, boxed apart from the few
+/// fields every segment updates, so that a summary (`--list`) stays small:
+/// the steps, the transitions, the ICMP events and the label analysis.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Timeline {
+    /// The timeline.
+    pub(crate) steps: Vec<Step>,
+    /// Every state change, in the order they happened.
+    pub(crate) transitions: Vec<Transition>,
+    /// ICMP errors quoting this connection's segments (not segments).
+    pub(crate) icmp: Vec<IcmpEvent>,
+    /// Labels and roles; `None` when the steps are not kept (a summary
+    /// with ICMP events only).
+    analyzer: Option<analysis::Analyzer>,
     /// Steps kept at most (later segments still update the states).
     step_limit: usize,
+}
+
+impl Timeline {
+    /// A timeline keeping steps (at most `step_limit`), with labels.
+    fn keeping(step_limit: usize, reused: bool) -> Timeline {
+        let mut analyzer = analysis::Analyzer::default();
+        analyzer.reused = reused;
+        Timeline {
+            analyzer: Some(analyzer),
+            step_limit,
+            ..Timeline::default()
+        }
+    }
 }
 
 /// Ports below this are taken as a server's when a capture starts
@@ -197,7 +219,7 @@ const WELL_KNOWN_PORTS: u16 = 1024;
 
 impl Connection {
     /// Starts a connection with `seg`, its first segment.
-    fn new(index: usize, seg: &Segment, keep_steps: bool) -> Connection {
+    fn new(index: usize, seg: &Segment, timeline: Option<Box<Timeline>>) -> Connection {
         let f = seg.flags;
         let (client, server) = if f.syn() && !f.ack() {
             (seg.src, seg.dst)
@@ -232,28 +254,48 @@ impl Connection {
             server,
             initial,
             mid_stream: initial[0] == TcpState::Unknown,
-            steps: Vec::new(),
-            transitions: Vec::new(),
             packets: 0,
             bytes: 0,
             first_ts: seg.ts,
             last_ts: seg.ts,
             seen: Seen::default(),
             current: initial,
-            icmp: Vec::new(),
             base: [None, None],
             ends,
-            analyzer: keep_steps.then(Box::default),
-            keep_steps,
-            step_limit: usize::MAX,
+            timeline,
         }
+    }
+
+    /// The timeline: one step per segment (empty when the tracker keeps
+    /// summaries only, see [`Connection::keeps_steps`]).
+    pub fn steps(&self) -> &[Step] {
+        self.timeline.as_ref().map_or(&[], |t| &t.steps)
+    }
+
+    /// Every state change, in the order they happened (empty for a
+    /// summary).
+    pub fn transitions(&self) -> &[Transition] {
+        self.timeline.as_ref().map_or(&[], |t| &t.transitions)
+    }
+
+    /// ICMP errors quoting this connection's segments (not segments): kept
+    /// for summaries too.
+    pub fn icmp(&self) -> &[IcmpEvent] {
+        self.timeline.as_ref().map_or(&[], |t| &t.icmp)
+    }
+
+    /// The timeline, when the steps are kept.
+    fn kept_mut(&mut self) -> Option<&mut Timeline> {
+        self.timeline
+            .as_deref_mut()
+            .filter(|t| t.analyzer.is_some())
     }
 
     /// Segments whose step was not kept because the tracker's step limit
     /// was reached ([`Tracker::with_step_limit`]).
     pub fn steps_not_kept(&self) -> u64 {
-        if self.keep_steps {
-            self.packets.saturating_sub(self.steps.len() as u64)
+        if self.keeps_steps() {
+            self.packets.saturating_sub(self.steps().len() as u64)
         } else {
             0
         }
@@ -270,7 +312,7 @@ impl Connection {
 
     /// Whether this connection's timeline (steps, transitions) was kept.
     pub fn keeps_steps(&self) -> bool {
-        self.keep_steps
+        self.timeline.as_ref().is_some_and(|t| t.analyzer.is_some())
     }
 
     /// Duration from the first to the last segment.
@@ -280,7 +322,7 @@ impl Connection {
 
     /// Transitions that took effect at step `step`.
     pub fn transitions_at(&self, step: usize) -> impl Iterator<Item = &Transition> {
-        self.transitions.iter().filter(move |t| t.step == step)
+        self.transitions().iter().filter(move |t| t.step == step)
     }
 
     /// Whether the connection is over, so a new SYN on its 4-tuple starts a
@@ -293,11 +335,11 @@ impl Connection {
     }
 
     fn record(&mut self, side: Side, changes: &Applied, step: usize, event: Event) {
-        if !self.keep_steps {
+        let Some(t) = self.kept_mut() else {
             return; // summaries need only the current states
-        }
+        };
         for &(segment, (from, to, cause)) in changes {
-            self.transitions.push(Transition {
+            t.transitions.push(Transition {
                 endpoint: side,
                 from,
                 to,
@@ -333,7 +375,7 @@ impl Connection {
             self.base[y] = Some(seg.ack.wrapping_sub(1));
         }
         // Roles and labels are for the timeline: a summary needs neither.
-        let (role, labels) = match &mut self.analyzer {
+        let (role, labels) = match self.kept_mut().and_then(|t| t.analyzer.as_mut()) {
             Some(a) => a.classify(x, &seg),
             None => (Role::Ack, Vec::new()),
         };
@@ -346,11 +388,13 @@ impl Connection {
             if rb.no_listener {
                 self.initial[x] = TcpState::Closed;
             }
-            self.transitions.retain(|t| {
-                !(t.endpoint == from && t.event == Event::Receive && t.step >= rb.from_step)
-            });
-            for step in self.steps.iter_mut().skip(rb.from_step) {
-                step.states[x] = rb.state;
+            if let Some(tl) = self.kept_mut() {
+                tl.transitions.retain(|t| {
+                    !(t.endpoint == from && t.event == Event::Receive && t.step >= rb.from_step)
+                });
+                for step in tl.steps.iter_mut().skip(rb.from_step) {
+                    step.states[x] = rb.state;
+                }
             }
         }
         self.record(from, scratch, j, Event::Receive);
@@ -375,20 +419,23 @@ impl Connection {
         self.record(from.peer(), scratch, j, Event::Receive);
         self.current = [self.ends[0].m.state, self.ends[1].m.state];
 
-        if self.keep_steps && self.steps.len() < self.step_limit {
-            let rel_seq = seg.seq.wrapping_sub(self.base[x].unwrap_or(seg.seq));
-            let rel_ack = match (seg.flags.ack(), self.base[y]) {
+        let (base, states) = (self.base, self.current);
+        if let Some(t) = self.kept_mut()
+            && t.steps.len() < t.step_limit
+        {
+            let rel_seq = seg.seq.wrapping_sub(base[x].unwrap_or(seg.seq));
+            let rel_ack = match (seg.flags.ack(), base[y]) {
                 (true, Some(b)) => seg.ack.wrapping_sub(b),
                 _ => 0,
             };
-            self.steps.push(Step {
+            t.steps.push(Step {
                 segment: seg,
                 from,
                 rel_seq,
                 rel_ack,
                 role,
                 labels,
-                states: self.current,
+                states,
             });
         }
         j
@@ -594,13 +641,11 @@ impl Tracker {
                         });
                     }
                 }
-                let keep = self.keeps_steps(i);
-                let mut conn = Connection::new(i, &seg, keep);
-                conn.step_limit = self.step_limit.unwrap_or(usize::MAX);
-                if let Some(a) = &mut conn.analyzer {
-                    a.reused = reused;
-                }
-                self.conns.push(conn);
+                let timeline = self.keeps_steps(i).then(|| {
+                    let limit = self.step_limit.unwrap_or(usize::MAX);
+                    Box::new(Timeline::keeping(limit, reused))
+                });
+                self.conns.push(Connection::new(i, &seg, timeline));
                 i
             }
         };

@@ -40,7 +40,7 @@ pub fn secs_since(ts: Duration, origin: Duration) -> f64 {
 /// The tunnel note of a connection ("inside VXLAN VNI 42, 10.0.0.1 →
 /// 10.0.0.2"), from its first segment; `None` when it travelled bare.
 pub fn tunnel_note(conn: &crate::conversation::Connection) -> Option<String> {
-    conn.steps
+    conn.steps()
         .first()?
         .segment
         .ip

@@ -98,7 +98,7 @@ fn drop_duplicate_child(records: &mut Vec<&KernelRecord>) {
 pub fn inferred_chain(conn: &Connection, side: Side) -> Vec<TcpState> {
     let mut chain = vec![conn.initial[side.idx()]];
     chain.extend(
-        conn.transitions
+        conn.transitions()
             .iter()
             .filter(|t| t.endpoint == side)
             .map(|t| t.to),

@@ -60,7 +60,7 @@ fn every_reading_agrees_and_one_connection_keeps_only_its_steps() {
         let list = replay::summarize(cap).unwrap();
         let listed: Vec<String> = list.connections().iter().map(summary).collect();
         assert_eq!(listed, full, "{}: --list differs", cap.display());
-        assert!(list.connections().iter().all(|c| c.steps.is_empty()));
+        assert!(list.connections().iter().all(|c| c.steps().is_empty()));
         if all.connections().len() > 1 {
             several += 1;
         }
@@ -70,17 +70,25 @@ fn every_reading_agrees_and_one_connection_keeps_only_its_steps() {
             assert_eq!(got, full, "{} (only {n}): summaries differ", cap.display());
             for c in one.connections() {
                 if c.index == n {
-                    assert_eq!(c.steps, want.steps, "{} #{n}: steps", cap.display());
-                    assert_eq!(c.transitions, want.transitions, "{} #{n}", cap.display());
+                    assert_eq!(c.steps(), want.steps(), "{} #{n}: steps", cap.display());
+                    assert_eq!(
+                        c.transitions(),
+                        want.transitions(),
+                        "{} #{n}",
+                        cap.display()
+                    );
                 } else {
-                    assert!(c.steps.is_empty() && c.transitions.is_empty());
+                    assert!(c.steps().is_empty() && c.transitions().is_empty());
                 }
             }
             // The UI's reading: the same, plus the bytes of n's frames only.
             let ui = replay::read(cap, Keep::OneWithFrames(n), TunnelPorts::default()).unwrap();
             let numbers: Vec<u64> = ui.kept_frames.iter().map(|(k, _)| *k).collect();
-            let want_numbers: Vec<u64> =
-                want.steps.iter().map(|s| s.segment.frame.number).collect();
+            let want_numbers: Vec<u64> = want
+                .steps()
+                .iter()
+                .map(|s| s.segment.frame.number)
+                .collect();
             assert_eq!(numbers, want_numbers, "{} #{n}: kept frames", cap.display());
             let bytes = all_frames(cap);
             for (k, data) in &ui.kept_frames {

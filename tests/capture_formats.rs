@@ -377,7 +377,7 @@ fn check_streams(name: &str) -> synack::replay::Replay {
     let mut got: Vec<Row> = r
         .connections()
         .iter()
-        .flat_map(|c| c.steps.iter().map(|s| row(&s.segment)))
+        .flat_map(|c| c.steps().iter().map(|s| row(&s.segment)))
         .collect();
     got.sort_by_key(|r| r.number);
     assert_eq!(got, tshark_rows(name), "{name}: segments");
@@ -394,7 +394,7 @@ fn check_streams(name: &str) -> synack::replay::Replay {
     let conns: Vec<Vec<u64>> = r
         .connections()
         .iter()
-        .map(|c| c.steps.iter().map(|s| s.segment.frame.number).collect())
+        .map(|c| c.steps().iter().map(|s| s.segment.frame.number).collect())
         .collect();
     assert_eq!(conns, want, "{name}: frames per connection (tcp.stream)");
     r
@@ -404,7 +404,7 @@ fn tunnel_notes(r: &synack::replay::Replay) -> Vec<Option<String>> {
     r.connections()
         .iter()
         .map(|c| {
-            c.steps[0]
+            c.steps()[0]
                 .segment
                 .ip
                 .carried
@@ -417,7 +417,7 @@ fn tunnel_notes(r: &synack::replay::Replay) -> Vec<Option<String>> {
 fn reassembled(r: &synack::replay::Replay) -> Vec<(u64, Vec<u64>)> {
     r.connections()
         .iter()
-        .flat_map(|c| &c.steps)
+        .flat_map(|c| c.steps())
         .filter_map(|s| {
             let c = s.segment.ip.carried.as_ref()?;
             (!c.reassembled_from.is_empty())
@@ -480,7 +480,7 @@ fn tcp_fragmented_by_a_router() {
 /// `(after step, text, quoted step)` of each ICMP event of connection `i`.
 fn icmp_events(r: &synack::replay::Replay, i: usize) -> Vec<(usize, String, Option<usize>)> {
     r.connections()[i]
-        .icmp
+        .icmp()
         .iter()
         .map(|e| (e.after, e.error.kind.to_string(), e.quotes))
         .collect()
@@ -495,7 +495,7 @@ fn icmp_errors_attached_to_the_connection_they_quote() {
         assert_eq!(text, "ICMP: fragmentation needed, MTU 576");
         let q = quotes.expect("quotes a captured segment");
         assert!(q < *after);
-        let seg = &r.connections()[0].steps[q].segment;
+        let seg = &r.connections()[0].steps()[q].segment;
         assert_eq!(seg.payload_len, 1448, "the segment that was too big");
     }
     let r = check_streams("icmp6-toobig.pcap");
@@ -577,7 +577,7 @@ fn overlapping_fragments_are_discarded_as_linux_does() {
     let r = replay("frag-overlap.pcap");
     assert_eq!(r.connections().len(), 1);
     let got: Vec<Row> = r.connections()[0]
-        .steps
+        .steps()
         .iter()
         .map(|s| row(&s.segment))
         .collect();

@@ -51,7 +51,7 @@ fn background_traffic(stop: Arc<AtomicBool>) -> std::thread::JoinHandle<u32> {
 /// Flag strings of a connection's segments, e.g. `["SYN", "SYN-ACK", ...]`.
 fn flags(session: &Session, conn: usize) -> Vec<String> {
     session.tracker.connections()[conn]
-        .steps
+        .steps()
         .iter()
         .map(|s| s.segment.flags.to_string())
         .collect()
@@ -80,7 +80,7 @@ fn run(s: Scenario) -> Option<Session> {
             conn.server
         );
         assert_ne!(conn.client.port(), port, "{name}: foreign client port");
-        for step in &conn.steps {
+        for step in conn.steps() {
             let g = &step.segment;
             let key = (g.src, g.dst, g.seq, g.ack, g.flags, g.payload_len, g.window);
             assert!(seen.insert(key), "{name}: frame seen twice: {key:?}");
@@ -141,17 +141,17 @@ fn run(s: Scenario) -> Option<Session> {
         .zip(session.tracker.connections())
     {
         let sa: Vec<_> = a
-            .steps
+            .steps()
             .iter()
             .map(|s| (s.states, s.role, s.rel_seq, s.rel_ack))
             .collect();
         let sb: Vec<_> = b
-            .steps
+            .steps()
             .iter()
             .map(|s| (s.states, s.role, s.rel_seq, s.rel_ack))
             .collect();
         assert_eq!(sa, sb, "{name}: replay of the saved pcap differs");
-        assert_eq!(a.transitions, b.transitions);
+        assert_eq!(a.transitions(), b.transitions());
     }
     assert!(path.with_extension("kernel.tsv").exists());
     Some(session)
@@ -168,7 +168,7 @@ fn live_normal_client_closes_first() {
     assert_eq!(fins.len(), 2);
     let conn = &s.tracker.connections()[0];
     assert_eq!(
-        conn.steps
+        conn.steps()
             .iter()
             .find(|x| x.role == Role::Fin)
             .unwrap()
@@ -197,9 +197,13 @@ fn live_half_close_server_sends_after_client_fin() {
         return;
     };
     let conn = &s.tracker.connections()[0];
-    let fin = conn.steps.iter().position(|x| x.role == Role::Fin).unwrap();
+    let fin = conn
+        .steps()
+        .iter()
+        .position(|x| x.role == Role::Fin)
+        .unwrap();
     assert!(
-        conn.steps[fin..]
+        conn.steps()[fin..]
             .iter()
             .any(|x| x.from == synack::conversation::Side::Server && x.segment.payload_len > 0),
         "data from the server after the client's FIN"
@@ -241,7 +245,7 @@ fn live_chat_several_messages_each_way() {
     let Some(s) = run(Scenario::Chat) else { return };
     let conn = &s.tracker.connections()[0];
     let data = |side| {
-        conn.steps
+        conn.steps()
             .iter()
             .filter(|x| x.from == side && x.segment.payload_len > 0)
             .count()
@@ -272,7 +276,7 @@ fn live_reuseaddr_bind_fails_during_time_wait_then_succeeds() {
     let conns = s.tracker.connections();
     assert_eq!(conns.len(), 1, "{walk}");
     assert_eq!(
-        conns[0].steps.last().unwrap().states[synack::conversation::Side::Server.idx()],
+        conns[0].steps().last().unwrap().states[synack::conversation::Side::Server.idx()],
         synack::state::TcpState::TimeWait,
         "{walk}"
     );
@@ -291,7 +295,7 @@ fn live_reuseaddr_bind_fails_during_time_wait_then_succeeds() {
     assert!(binds[1].returned.contains("TIME_WAIT"), "{walk}");
     assert_eq!(binds[2].error, None, "{walk}");
     // The restarted listeners send nothing: no segment after the teardown.
-    assert_eq!(s.frames.len(), conns[0].steps.len(), "{walk}");
+    assert_eq!(s.frames.len(), conns[0].steps().len(), "{walk}");
 }
 
 #[test]
@@ -310,7 +314,7 @@ fn live_second_client_waits_in_the_accept_queue() {
         .unwrap();
     let second = &conns[1];
     let before: Vec<_> = second
-        .steps
+        .steps()
         .iter()
         .filter(|st| s.call_of_frame(st.segment.frame.number).unwrap() < accept2)
         .map(|st| st.segment.flags.to_string())

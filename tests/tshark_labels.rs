@@ -195,7 +195,7 @@ fn analysis_labels_match_tshark_on_every_capture() {
         let got: Labels = replay
             .connections()
             .iter()
-            .flat_map(|c| &c.steps)
+            .flat_map(|c| c.steps())
             .flat_map(|s| s.labels.iter().map(|l| (s.segment.frame.number, *l)))
             .collect();
         let both = want.intersection(&got).count();

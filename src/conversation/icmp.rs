@@ -27,7 +27,7 @@ pub struct IcmpEvent {
 impl Connection {
     /// The ICMP events that sit right after step `step`.
     pub fn icmp_after(&self, step: usize) -> impl Iterator<Item = &IcmpEvent> {
-        self.icmp.iter().filter(move |e| e.after == step + 1)
+        self.icmp().iter().filter(move |e| e.after == step + 1)
     }
 }
 
@@ -42,11 +42,15 @@ impl Tracker {
         };
         let conn = &mut self.conns[index];
         let quotes = conn
-            .steps
+            .steps()
             .iter()
             .rposition(|s| s.segment.src == error.quoted_src && s.segment.seq == error.quoted_seq);
-        conn.icmp.push(IcmpEvent {
-            after: conn.packets as usize,
+        let after = conn.packets as usize;
+        // A summary keeps its ICMP events too: its cold part is made for
+        // them (without steps or labels).
+        let timeline = conn.timeline.get_or_insert_with(Box::default);
+        timeline.icmp.push(IcmpEvent {
+            after,
             quotes,
             error,
         });

@@ -107,7 +107,7 @@ impl Wire {
     /// `(client, server)` after every step.
     fn states(&self) -> Vec<(TcpState, TcpState)> {
         self.conn()
-            .steps
+            .steps()
             .iter()
             .map(|s| (s.states[0], s.states[1]))
             .collect()
@@ -116,7 +116,7 @@ impl Wire {
     fn chain(&self, side: Side) -> Vec<TcpState> {
         let conn = self.conn();
         let mut out = vec![conn.initial[side.idx()]];
-        for t in conn.transitions.iter().filter(|t| t.endpoint == side) {
+        for t in conn.transitions().iter().filter(|t| t.endpoint == side) {
             assert_eq!(Some(&t.from), out.last(), "transitions must chain");
             out.push(t.to);
         }
@@ -133,7 +133,7 @@ fn closed_snd_syn_is_syn_sent_and_listen_rcv_syn_is_syn_recv() {
     w.c(SYN, C, 0, 0);
     assert_eq!(w.conn().initial, [Closed, Listen]);
     assert_eq!(w.states(), vec![(SynSent, SynReceived)]);
-    let t = &w.conn().transitions;
+    let t = &w.conn().transitions();
     assert_eq!(t[0].cause, Cause::SndSyn);
     assert_eq!(t[0].event, Event::Send);
     assert_eq!(t[1].cause, Cause::RcvSyn);
@@ -152,8 +152,8 @@ fn syn_sent_rcv_syn_ack_is_established_then_syn_recv_rcv_ack() {
             (Established, Established)
         ]
     );
-    assert_eq!(w.conn().transitions[2].cause, Cause::RcvSynAck);
-    assert_eq!(w.conn().transitions[3].cause, Cause::RcvAckOfSyn);
+    assert_eq!(w.conn().transitions()[2].cause, Cause::RcvSynAck);
+    assert_eq!(w.conn().transitions()[3].cause, Cause::RcvAckOfSyn);
     assert!(w.conn().seen.handshake);
 }
 
@@ -179,7 +179,7 @@ fn established_client_closes_first_four_way_teardown() {
     assert_eq!(s.len(), 9);
     w.c(ACK, C + 7, S + 2, 0); // the same ACK again changes nothing
     assert_eq!(w.last(), (TimeWait, Closed));
-    assert_eq!(w.conn().transitions.len(), 10);
+    assert_eq!(w.conn().transitions().len(), 10);
 }
 
 #[test]
@@ -246,7 +246,7 @@ fn fin_wait1_rcv_fin_is_closing_when_fins_cross() {
     // The reception of the client's FIN took effect at step 5, not 3.
     let late = w
         .conn()
-        .transitions
+        .transitions()
         .iter()
         .find(|t| t.endpoint == Side::Server && t.cause == Cause::RcvFin)
         .unwrap();
@@ -303,7 +303,7 @@ fn syn_sent_rcv_rst_is_refused_and_server_was_never_listening() {
     assert_eq!(w.states(), vec![(SynSent, Closed), (Closed, Closed)]);
     assert_eq!(w.chain(Side::Server), vec![Closed]);
     assert_eq!(
-        w.conn().transitions.last().unwrap().cause,
+        w.conn().transitions().last().unwrap().cause,
         Cause::RcvRstRefused
     );
 }
@@ -317,8 +317,8 @@ fn syn_sent_snd_syn_again_is_a_retransmission_without_transition() {
         .s(SYN | ACK, S, C + 1, 0);
     w.c(ACK, C + 1, S + 1, 0).c(ACK, C + 1, S + 1, 0);
     let conn = w.conn();
-    assert_eq!(conn.steps[1].labels, vec![Label::Retransmission]);
-    assert_eq!(conn.steps[3].labels, vec![Label::Retransmission]);
+    assert_eq!(conn.steps()[1].labels, vec![Label::Retransmission]);
+    assert_eq!(conn.steps()[3].labels, vec![Label::Retransmission]);
     assert_eq!(w.chain(Side::Client), vec![Closed, SynSent, Established]);
     assert_eq!(
         w.chain(Side::Server),
@@ -337,8 +337,8 @@ fn fin_wait2_rcv_retransmitted_fin_no_new_transition() {
         .s(FIN | ACK, S + 1, C + 2, 0)
         .c(ACK, C + 2, S + 2, 0);
     let conn = w.conn();
-    assert_eq!(conn.steps[4].labels, vec![Label::Retransmission]);
-    assert_eq!(conn.steps[6].labels, vec![Label::Retransmission]);
+    assert_eq!(conn.steps()[4].labels, vec![Label::Retransmission]);
+    assert_eq!(conn.steps()[6].labels, vec![Label::Retransmission]);
     assert_eq!(w.chain(Side::Client), CLIENT_CLOSES_FIRST);
     assert_eq!(w.last(), (TimeWait, Closed));
 }
@@ -351,8 +351,8 @@ fn established_rcv_fin_with_data_is_close_wait() {
         .s(ACK, S + 1, C + 5, 0);
     assert_eq!(w.states()[3], (FinWait1, CloseWait));
     assert_eq!(w.last(), (FinWait2, CloseWait));
-    assert_eq!(w.conn().steps[3].role, Role::Fin);
-    assert_eq!(w.conn().steps[4].role, Role::AckOfFin);
+    assert_eq!(w.conn().steps()[3].role, Role::Fin);
+    assert_eq!(w.conn().steps()[4].role, Role::AckOfFin);
 }
 
 #[test]
@@ -364,10 +364,10 @@ fn established_data_retransmission_and_dup_ack_labels() {
         .s(ACK, S + 1, C + 1, 0) // dup of the handshake ACK number: data outstanding
         .c(ACK, C + 1, S + 1, 100);
     let conn = w.conn();
-    assert_eq!(conn.steps[3].role, Role::Data);
-    assert_eq!(conn.steps[5].labels, vec![Label::DupAck(1)]);
-    assert_eq!(conn.steps[6].labels, vec![Label::Retransmission]);
-    assert_eq!(conn.steps[6].rel_seq, 1);
+    assert_eq!(conn.steps()[3].role, Role::Data);
+    assert_eq!(conn.steps()[5].labels, vec![Label::DupAck(1)]);
+    assert_eq!(conn.steps()[6].labels, vec![Label::Retransmission]);
+    assert_eq!(conn.steps()[6].rel_seq, 1);
 }
 
 #[test]
@@ -376,21 +376,21 @@ fn established_out_of_order_fills_a_gap() {
     w.handshake()
         .c(ACK, C + 101, S + 1, 100)
         .c(ACK, C + 1, S + 1, 100);
-    assert_eq!(w.conn().steps[4].labels, vec![Label::OutOfOrder]);
+    assert_eq!(w.conn().steps()[4].labels, vec![Label::OutOfOrder]);
 }
 
 #[test]
 fn zero_window_and_window_update_labels() {
     let mut w = Wire::new();
     w.handshake();
-    let mut seg = w.conn().steps[2].segment.clone();
+    let mut seg = w.conn().steps()[2].segment.clone();
     seg.window = 0;
     seg.frame.number = 10;
     w.tracker.ingest(seg.clone());
     seg.window = 300;
     w.tracker.ingest(seg);
-    assert_eq!(w.conn().steps[3].labels, vec![Label::ZeroWindow]);
-    assert_eq!(w.conn().steps[4].labels, vec![Label::WindowUpdate]);
+    assert_eq!(w.conn().steps()[3].labels, vec![Label::ZeroWindow]);
+    assert_eq!(w.conn().steps()[4].labels, vec![Label::WindowUpdate]);
 }
 
 #[test]
@@ -408,7 +408,7 @@ fn unknown_mid_stream_data_then_fin() {
     assert_eq!(w.states()[1], (Established, Unknown));
     assert_eq!(w.last(), (TimeWait, Closed));
     assert_eq!(
-        (conn.steps[0].rel_seq, conn.steps[0].rel_ack),
+        (conn.steps()[0].rel_seq, conn.steps()[0].rel_ack),
         (1, 1),
         "as Wireshark numbers a stream caught mid-way"
     );
@@ -425,8 +425,8 @@ fn time_wait_new_syn_on_same_tuple_starts_new_connection() {
     let conns = w.tracker.connections();
     assert_eq!(conns.len(), 2);
     assert_eq!(conns[1].index, 1);
-    assert_eq!(conns[1].steps.len(), 1);
-    assert_eq!(conns[1].steps[0].states, [SynSent, SynReceived]);
+    assert_eq!(conns[1].steps().len(), 1);
+    assert_eq!(conns[1].steps()[0].states, [SynSent, SynReceived]);
 }
 
 #[test]
@@ -434,11 +434,11 @@ fn summaries_only_keeps_no_steps_but_final_states() {
     let mut t = Tracker::summaries_only();
     let mut w = Wire::new();
     w.handshake().c(RST, C + 1, 0, 0);
-    for step in &w.conn().steps {
+    for step in w.conn().steps() {
         t.ingest(step.segment.clone());
     }
     let c = &t.connections()[0];
-    assert!(c.steps.is_empty());
+    assert!(c.steps().is_empty());
     assert_eq!(c.current, [Closed, Closed]);
     assert_eq!(c.packets, 4);
 }
@@ -447,7 +447,7 @@ fn summaries_only_keeps_no_steps_but_final_states() {
 fn relative_numbers_start_at_isn() {
     let mut w = Wire::new();
     w.handshake().c(PSH | ACK, C + 1, S + 1, 5);
-    let s = &w.conn().steps;
+    let s = &w.conn().steps();
     assert_eq!((s[0].rel_seq, s[0].rel_ack), (0, 0));
     assert_eq!((s[1].rel_seq, s[1].rel_ack), (0, 1));
     assert_eq!((s[3].rel_seq, s[3].rel_ack), (1, 1));
@@ -479,7 +479,7 @@ fn syn_sent_lost_syn_ack_takes_effect_with_its_retransmission() {
     assert_eq!(s[3], (Established, SynReceived));
     let est = w
         .conn()
-        .transitions
+        .transitions()
         .iter()
         .find(|t| t.cause == Cause::RcvSynAck)
         .unwrap();
@@ -541,7 +541,7 @@ fn syn_sent_snd_ack_without_seen_syn_ack_is_established() {
     assert_eq!(w.states()[1].0, Established);
     let t = w
         .conn()
-        .transitions
+        .transitions()
         .iter()
         .find(|t| t.to == Established)
         .unwrap();
@@ -560,10 +560,14 @@ fn closed_after_refusal_rcv_syn_with_same_isn_is_a_fresh_handshake() {
     w.c(ACK | PSH, C + 1, S + 1, 100);
     let conns = w.tracker.connections();
     assert_eq!(conns.len(), 2);
-    assert_eq!(conns[0].steps.len(), 2);
+    assert_eq!(conns[0].steps().len(), 2);
     assert_eq!(conns[1].initial, [Closed, Listen]);
     assert_eq!(
-        conns[1].steps.iter().map(|s| s.states).collect::<Vec<_>>(),
+        conns[1]
+            .steps()
+            .iter()
+            .map(|s| s.states)
+            .collect::<Vec<_>>(),
         vec![
             [SynSent, SynReceived],
             [Established, SynReceived],
@@ -593,7 +597,7 @@ fn syn_sent_rcv_syn_is_a_simultaneous_open_not_a_second_connection() {
         assert_eq!(w.chain(Side::Server), both);
         let simultaneous = w
             .conn()
-            .transitions
+            .transitions()
             .iter()
             .filter(|t| t.cause == Cause::RcvSynSimultaneous)
             .count();
@@ -619,19 +623,19 @@ fn step_limit_keeps_states_and_counts() {
     let path = std::path::Path::new("captures/normal.pcap");
     let all = crate::replay::load(path).unwrap();
     let mut limited = Tracker::new().with_step_limit(3);
-    for step in &all.connections()[0].steps {
+    for step in all.connections()[0].steps() {
         limited.ingest(step.segment.clone());
     }
     let (a, l) = (&all.connections()[0], &limited.connections()[0]);
-    assert_eq!(l.steps.len(), 3);
-    assert_eq!(l.steps[..], a.steps[..3]);
+    assert_eq!(l.steps().len(), 3);
+    assert_eq!(l.steps()[..], a.steps()[..3]);
     assert_eq!(l.steps_not_kept(), a.packets - 3);
     assert_eq!(a.steps_not_kept(), 0);
     assert_eq!(
         (l.current, l.packets, l.seen),
         (a.current, a.packets, a.seen)
     );
-    assert_eq!(l.transitions, a.transitions);
+    assert_eq!(l.transitions(), a.transitions());
 }
 
 #[test]
@@ -647,7 +651,7 @@ fn established_dup_acks_are_counted_and_the_asked_for_segment_is_a_fast_retransm
         .c(ACK, C + 101, S + 1, 100)
         .s(ACK, S + 1, C + 301, 0)
         .c(ACK, C + 1, S + 1, 100);
-    let labels: Vec<_> = w.conn().steps.iter().map(|s| s.labels.clone()).collect();
+    let labels: Vec<_> = w.conn().steps().iter().map(|s| s.labels.clone()).collect();
     assert_eq!(labels[7], vec![Label::DupAck(1)]);
     assert_eq!(labels[8], vec![Label::DupAck(2)]);
     assert_eq!(labels[9], vec![Label::FastRetransmission]);
@@ -662,7 +666,7 @@ fn established_segment_beyond_next_seq_is_previous_segment_not_captured() {
         .c(ACK, C + 101, S + 1, 100)
         .s(ACK, S + 1, C + 201, 0);
     let conn = w.conn();
-    assert_eq!(conn.steps[3].labels, vec![Label::LostSegment]);
+    assert_eq!(conn.steps()[3].labels, vec![Label::LostSegment]);
     // The ACK covers the bytes the capture never showed.
-    assert_eq!(conn.steps[4].labels, vec![Label::AckedUnseen]);
+    assert_eq!(conn.steps()[4].labels, vec![Label::AckedUnseen]);
 }

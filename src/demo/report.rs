@@ -26,7 +26,7 @@ fn call_line(session: &Session, index: usize) -> String {
 
 /// Index of the call after which step `i` of `conn` was captured.
 fn call_of_step(session: &Session, conn: &Connection, i: usize) -> Option<usize> {
-    session.call_of_frame(conn.steps.get(i)?.segment.frame.number)
+    session.call_of_frame(conn.steps().get(i)?.segment.frame.number)
 }
 
 /// The text report: per connection a ladder with the calls above the
@@ -62,7 +62,7 @@ pub fn print(session: &Session, style: &Style) -> String {
         };
         out.push('\n');
         out.push_str(&output::ladder_with(conn, style, &before));
-        if let Some(last) = conn.steps.len().checked_sub(1) {
+        if let Some(last) = conn.steps().len().checked_sub(1) {
             shown = shown.max(call_of_step(session, conn, last).map_or(0, |c| c + 1));
         }
     }
@@ -253,7 +253,7 @@ fn short_call(session: &Session, index: usize) -> String {
 pub fn marks(session: &Session, conn: &Connection) -> output::figure::Marks {
     use output::figure::FigCall;
     let conns = session.tracker.connections();
-    let n = conn.steps.len();
+    let n = conn.steps().len();
     let of: Vec<Option<usize>> = (0..n).map(|i| call_of_step(session, conn, i)).collect();
     let from = if conn.index == 0 {
         0

@@ -38,7 +38,7 @@ pub enum BandKind {
 /// The phase bands of `conn`, in order.
 pub fn bands(conn: &Connection) -> Vec<Band> {
     let mut out: Vec<(Phase, Band)> = Vec::new();
-    for (i, step) in conn.steps.iter().enumerate() {
+    for (i, step) in conn.steps().iter().enumerate() {
         let phase = crate::ui::phase_of(step);
         match out.last_mut() {
             Some((p, band)) if *p == phase => band.last = i,
@@ -54,7 +54,7 @@ pub fn bands(conn: &Connection) -> Vec<Band> {
     }
     out.into_iter()
         .map(|(phase, mut band)| {
-            let steps = &conn.steps[band.first..=band.last];
+            let steps = &conn.steps()[band.first..=band.last];
             band.kind = match phase {
                 Phase::Handshake => BandKind::Handshake,
                 Phase::Data => BandKind::Data,
@@ -96,7 +96,7 @@ fn seq_len(step: &Step) -> u32 {
 /// except when the model has the receiver change state on this very
 /// segment: the figure never contradicts the model's states.
 pub fn lost(conn: &Connection) -> Vec<bool> {
-    let steps = &conn.steps;
+    let steps = &conn.steps();
     let mut out = vec![false; steps.len()];
     for (i, re) in steps.iter().enumerate() {
         if !re.labels.iter().any(|l| l.is_retransmission()) {
@@ -113,7 +113,7 @@ pub fn lost(conn: &Connection) -> Vec<bool> {
             s.from != re.from && s.segment.flags.ack() && (s.rel_ack.wrapping_sub(first) as i32) > 0
         });
         let took_effect = conn
-            .transitions
+            .transitions()
             .iter()
             .any(|t| t.segment == j && t.endpoint != re.from);
         out[j] = !acked && !took_effect;
@@ -215,7 +215,7 @@ mod tests {
     #[test]
     fn arrow_text_omits_zero_length_and_absent_ack() {
         let c = conn("normal.pcap");
-        assert_eq!(arrow_text(&c.steps[0], true), "SYN seq=0");
-        assert_eq!(arrow_text(&c.steps[3], true), "PSH-ACK seq=1 ack=1 len=5");
+        assert_eq!(arrow_text(&c.steps()[0], true), "SYN seq=0");
+        assert_eq!(arrow_text(&c.steps()[3], true), "PSH-ACK seq=1 ack=1 len=5");
     }
 }

@@ -155,7 +155,7 @@ fn conn_view(conn: &Connection, style: &Style) -> Value {
     } else {
         Numbers::Absolute
     };
-    let all: Vec<_> = (0..=conn.steps.len())
+    let all: Vec<_> = (0..=conn.steps().len())
         .map(|pos| notes(conn, pos, numbers))
         .collect();
     let bands: Vec<Value> = figure::bands(conn)

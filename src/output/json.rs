@@ -131,7 +131,7 @@ impl ConnectionJson {
             initial_client_state: c.initial[0],
             initial_server_state: c.initial[1],
             segments: c
-                .steps
+                .steps()
                 .iter()
                 .enumerate()
                 .map(|(i, s)| SegmentJson {
@@ -165,7 +165,7 @@ impl ConnectionJson {
                 })
                 .collect(),
             transitions: c
-                .transitions
+                .transitions()
                 .iter()
                 .map(|t| TransitionJson {
                     endpoint: t.endpoint,
@@ -180,7 +180,7 @@ impl ConnectionJson {
                 .collect(),
             tunnel: super::tunnel_note(c),
             icmp: c
-                .icmp
+                .icmp()
                 .iter()
                 .map(|e| IcmpJson {
                     frame: e.error.frame.number,

@@ -108,7 +108,7 @@ pub fn ladder_with(
     );
     out.push_str(&head(conn, style));
     let mut prev = conn.initial;
-    for (i, step) in conn.steps.iter().enumerate() {
+    for (i, step) in conn.steps().iter().enumerate() {
         for line in before(i) {
             let _ = writeln!(out, "{}", paint(&line, "32", style));
         }
@@ -159,7 +159,7 @@ pub fn head(conn: &Connection, style: &Style) -> String {
 /// it; `prev` are the states before it (changed states are highlighted).
 pub fn step_lines(conn: &Connection, i: usize, prev: [TcpState; 2], style: &Style) -> String {
     let mut out = String::new();
-    let Some(step) = conn.steps.get(i) else {
+    let Some(step) = conn.steps().get(i) else {
         return out;
     };
     let lang = style.lang;

@@ -119,7 +119,7 @@ pub fn svg(conn: &Connection, opt: &SvgOptions) -> String {
     let legend_y = rows.bottom + if kernel.is_some() { 40.0 } else { 12.0 };
     let has_legend = lost.iter().any(|&l| l)
         || conn
-            .steps
+            .steps()
             .iter()
             .any(|s| s.segment.flags.rst() || s.labels.iter().any(|l| l.is_retransmission()));
     let height = if has_legend {
@@ -215,7 +215,7 @@ pub fn svg(conn: &Connection, opt: &SvgOptions) -> String {
             step: 0,
         })
         .collect();
-    for t in &conn.transitions {
+    for t in conn.transitions() {
         let y0 = rows.y0[t.step];
         let y = if t.event == Event::Send && t.step == t.segment {
             y0
@@ -238,7 +238,7 @@ pub fn svg(conn: &Connection, opt: &SvgOptions) -> String {
         });
     }
 
-    for (i, step) in conn.steps.iter().enumerate() {
+    for (i, step) in conn.steps().iter().enumerate() {
         open_step(o, opt, i + 1);
         arrow(o, &cols, &rows, conn, i, lost[i], opt, lang);
         for pc in rows.calls.iter().filter(|pc| {
@@ -251,7 +251,7 @@ pub fn svg(conn: &Connection, opt: &SvgOptions) -> String {
         close_step(o, opt);
     }
     // Calls after the last segment.
-    let n = conn.steps.len();
+    let n = conn.steps().len();
     for pc in &rows.calls {
         let c = &opt.marks.map_or(&[][..], |m| &m.calls)[pc.call];
         if c.before >= n {
@@ -309,7 +309,7 @@ fn arrow(
     opt: &SvgOptions,
     lang: Lang,
 ) {
-    let step = &conn.steps[i];
+    let step = &conn.steps()[i];
     let flags = step.segment.flags;
     let (x0, x1) = (cols.x(step.from), cols.x(step.from.peer()));
     let y0 = rows.y0[i];
@@ -485,10 +485,10 @@ fn trim_float(t: f64) -> String {
 fn legend(o: &mut String, conn: &Connection, lost: &[bool], cols: &Columns, y: f64, lang: Lang) {
     let ft = |t| figure_text(lang, t);
     let retrans = conn
-        .steps
+        .steps()
         .iter()
         .any(|s| s.labels.iter().any(|l| l.is_retransmission()));
-    let rst = conn.steps.iter().any(|s| s.segment.flags.rst());
+    let rst = conn.steps().iter().any(|s| s.segment.flags.rst());
     let mut x = cols.left;
     let mut item = |o: &mut String, glyph: &str, text: &str| {
         let _ = writeln!(

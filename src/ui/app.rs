@@ -376,7 +376,7 @@ impl App {
 
     /// Steps in the walked connection.
     pub fn len(&self) -> usize {
-        self.connection().map_or(0, |c| c.steps.len())
+        self.connection().map_or(0, |c| c.steps().len())
     }
 
     /// Whether the walked connection has no steps yet.
@@ -391,7 +391,7 @@ impl App {
 
     /// The current step.
     pub fn current_step(&self) -> Option<&Step> {
-        self.connection()?.steps.get(self.current()?)
+        self.connection()?.steps().get(self.current()?)
     }
 
     /// Feeds a new segment to the model.
@@ -408,7 +408,7 @@ impl App {
     }
 
     fn phase_at(&self, i: usize) -> Option<Phase> {
-        self.connection()?.steps.get(i).map(phase_of)
+        self.connection()?.steps().get(i).map(phase_of)
     }
 
     fn next_phase(&mut self) {

@@ -176,7 +176,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     // captured) those that came right after it.
     if let (Some(conn), Some(i)) = (app.connection(), app.current()) {
         for e in conn
-            .icmp
+            .icmp()
             .iter()
             .filter(|e| e.quotes == Some(i) || (e.quotes.is_none() && e.after == i + 1))
         {
@@ -215,7 +215,7 @@ mod tests {
             .join(name);
         let r = crate::replay::load(&path).unwrap();
         r.connections()[0]
-            .steps
+            .steps()
             .iter()
             .find(|s| {
                 s.segment

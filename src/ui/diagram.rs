@@ -175,7 +175,7 @@ fn box_of(g: &[Vec<char>], state: TcpState, bottom: bool) -> Option<(usize, usiz
 /// Whether `side` has changed state by step `cur` (picks the lower CLOSED).
 fn has_moved(conn: &Connection, side: Side, cur: Option<usize>) -> bool {
     cur.is_some_and(|c| {
-        conn.transitions
+        conn.transitions()
             .iter()
             .any(|t| t.endpoint == side && t.step <= c)
     })

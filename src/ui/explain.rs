@@ -39,7 +39,7 @@ pub fn notes(conn: &Connection, pos: usize, numbers: Numbers) -> Notes {
         }
         return n;
     };
-    let Some(step) = conn.steps.get(i) else {
+    let Some(step) = conn.steps().get(i) else {
         return n;
     };
     let seg = &step.segment;
@@ -57,7 +57,7 @@ pub fn notes(conn: &Connection, pos: usize, numbers: Numbers) -> Notes {
     };
     let peer_before = i
         .checked_sub(1)
-        .map_or(conn.initial[peer.idx()], |j| conn.steps[j].state(peer));
+        .map_or(conn.initial[peer.idx()], |j| conn.steps()[j].state(peer));
 
     match step.role {
         Role::Syn => n.what.push(Note::Syn {

@@ -24,13 +24,13 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
             "{} {}/{} · {}",
             app.t(Text::Step),
             app.pos,
-            c.steps.len(),
+            c.steps().len(),
             s.phase(phase_of(st))
         ),
         (Some(c), None) => format!(
             "{} 0/{} · {}",
             app.t(Text::Step),
-            c.steps.len(),
+            c.steps().len(),
             app.t(Text::Start)
         ),
     };

@@ -137,7 +137,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     if inner.height < 3 || inner.width < 20 {
         return;
     }
-    let n = conn.steps.len();
+    let n = conn.steps().len();
     let pos = app.pos.min(n);
     let cols = Cols::new(inner.width, n);
     let avail = usize::from(inner.height) - 2;
@@ -263,7 +263,7 @@ fn arrow_row(
     i: usize,
     current: bool,
 ) -> Line<'static> {
-    let step = &conn.steps[i];
+    let step = &conn.steps()[i];
     let base = row_style(th, current);
     let mut changed = [false; 2];
     for t in conn.transitions_at(i) {

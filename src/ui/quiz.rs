@@ -299,7 +299,7 @@ impl App {
             if self.quiz.graded_at(self.conn, i).is_some() {
                 return false;
             }
-            let Some(step) = self.connection().and_then(|c| c.steps.get(i)) else {
+            let Some(step) = self.connection().and_then(|c| c.steps().get(i)) else {
                 return false;
             };
             let phase = phase_of(step);
@@ -474,7 +474,7 @@ impl App {
 
     /// Checks `q` against step `i` of the walked connection and records it.
     fn grade(&mut self, q: &Question, i: usize) {
-        let Some(step) = self.connection().and_then(|c| c.steps.get(i)) else {
+        let Some(step) = self.connection().and_then(|c| c.steps().get(i)) else {
             return;
         };
         let none = self.t_quiz(crate::i18n::QuizText::NoAck);

@@ -200,7 +200,7 @@ fn next_prev_home_end_move_the_cursor() {
 fn phase_keys_jump_between_handshake_data_and_teardown() {
     let mut app = demo_app();
     let conn = &app.tracker.connections()[0];
-    let phases: Vec<Phase> = conn.steps.iter().map(phase_of).collect();
+    let phases: Vec<Phase> = conn.steps().iter().map(phase_of).collect();
     assert_eq!(phases[..3], [Phase::Handshake; 3]);
     assert_eq!(phases[3..8], [Phase::Data; 5]);
     assert_eq!(phases[8..], [Phase::Teardown; 4]);
@@ -572,11 +572,11 @@ fn crossing_fins_are_noted_as_processed_later() {
     t.ingest(ack);
     let c = &t.connections()[0];
     let deferred: Vec<_> = c
-        .transitions
+        .transitions()
         .iter()
         .filter(|t| t.step != t.segment)
         .collect();
-    assert!(!deferred.is_empty(), "{:#?}", c.transitions);
+    assert!(!deferred.is_empty(), "{:#?}", c.transitions());
     let step = deferred[0].step;
     let n = notes(c, step + 1, Numbers::Relative);
     assert!(

@@ -60,9 +60,9 @@ impl Printer {
         }
         let shown = &self.shown[i];
         let revised: Vec<usize> = (0..shown.states.len())
-            .filter(|&k| shown.states[k] != conn.steps[k].states)
+            .filter(|&k| shown.states[k] != conn.steps()[k].states)
             .collect();
-        let new_steps = shown.states.len()..conn.steps.len();
+        let new_steps = shown.states.len()..conn.steps().len();
         let cap_note = conn.steps_not_kept() > 0 && !shown.capped;
         if revised.is_empty() && new_steps.is_empty() && !cap_note {
             return out;
@@ -92,7 +92,7 @@ impl Printer {
         self.last = Some(i);
         let shown = &mut self.shown[i];
         for k in revised {
-            let now = conn.steps[k].states;
+            let now = conn.steps()[k].states;
             let _ = writeln!(
                 out,
                 "{:>17}step {} revised: client {}, server {} (a later segment showed when it was processed)",
@@ -106,17 +106,17 @@ impl Printer {
         for k in new_steps {
             let prev = match k {
                 0 => conn.initial,
-                _ => conn.steps[k - 1].states,
+                _ => conn.steps()[k - 1].states,
             };
             out.push_str(&output::ladder_step(conn, k, prev, &self.style));
-            shown.states.push(conn.steps[k].states);
+            shown.states.push(conn.steps()[k].states);
         }
         if cap_note {
             shown.capped = true;
             let _ = writeln!(
                 out,
                 "     … connection {i}: {} steps kept (the limit); later segments still update its states and counts but are not printed",
-                conn.steps.len()
+                conn.steps().len()
             );
         }
         out
@@ -197,7 +197,7 @@ mod tests {
         let mut tracker = Tracker::new();
         let mut p = Printer::new(style);
         let mut streamed = String::new();
-        for step in &replay.connections()[0].steps {
+        for step in replay.connections()[0].steps() {
             let (c, _) = tracker.ingest(step.segment.clone());
             streamed.push_str(&p.update(&tracker.connections()[c]));
         }
@@ -228,12 +228,12 @@ mod tests {
         });
         let mut streamed = String::new();
         let mut at_first_sight = Vec::new();
-        for step in &conn.steps {
+        for step in conn.steps() {
             let (c, k) = tracker.ingest(step.segment.clone());
-            at_first_sight.push(tracker.connections()[c].steps[k].states);
+            at_first_sight.push(tracker.connections()[c].steps()[k].states);
             streamed.push_str(&p.update(&tracker.connections()[c]));
         }
-        let final_states: Vec<[TcpState; 2]> = conn.steps.iter().map(|s| s.states).collect();
+        let final_states: Vec<[TcpState; 2]> = conn.steps().iter().map(|s| s.states).collect();
         assert_eq!(p.shown[0].states, final_states);
         assert_ne!(at_first_sight, final_states, "this capture has a revision");
         assert!(streamed.contains("revised"), "{streamed}");

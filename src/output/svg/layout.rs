@@ -96,7 +96,7 @@ pub struct Rows {
 /// begins, calls-only rows before the segment they precede, and the step's
 /// own row (with the call that caused it beside its start).
 pub fn rows(conn: &Connection, bands: &[Band], marks: Option<&Marks>, time_scale: bool) -> Rows {
-    let n = conn.steps.len();
+    let n = conn.steps().len();
     let origin = conn.first_ts;
     let span = secs_since(conn.last_ts, origin);
     let per_sec = (time_scale && span > 0.0).then(|| (n as f64 * ROW * TIME_ROWS) / span);
@@ -108,7 +108,7 @@ pub fn rows(conn: &Connection, bands: &[Band], marks: Option<&Marks>, time_scale
     let mut y = TOP + 44.0;
     let mut band_top = 0.0;
     let mut time_base = None;
-    for (i, step) in conn.steps.iter().enumerate() {
+    for (i, step) in conn.steps().iter().enumerate() {
         let band = bands.iter().position(|b| b.first == i);
         let alone: Vec<usize> = (0..calls.len())
             .filter(|&c| calls[c].before == i && !calls[c].caused)

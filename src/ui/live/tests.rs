@@ -28,7 +28,7 @@ fn normal_segments() -> (Vec<Segment>, SocketAddr, SocketAddr) {
     let (name, bytes) = crate::demo::bundled_capture(Scenario::Normal).expect("bundled");
     let replay = crate::replay::load_bytes(name, bytes).expect("loads");
     let conn = &replay.connections()[0];
-    let segs = conn.steps.iter().map(|s| s.segment.clone()).collect();
+    let segs = conn.steps().iter().map(|s| s.segment.clone()).collect();
     (segs, conn.client, conn.server)
 }
 

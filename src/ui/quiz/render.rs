@@ -115,11 +115,11 @@ fn question_lines(app: &App, question: &Question, width: u16) -> Content {
         Target::Step(i) => {
             let conn = app.connection();
             let side = conn
-                .and_then(|c| c.steps.get(i))
+                .and_then(|c| c.steps().get(i))
                 .map_or(Side::Client, |st| st.from);
             s.quiz_line(&QuizLine::NextFrom {
                 step: i + 1,
-                total: conn.map_or(0, |c| c.steps.len()),
+                total: conn.map_or(0, |c| c.steps().len()),
                 side,
             })
         }

@@ -202,7 +202,7 @@ fn the_summary_lists_each_phase_and_every_miss() {
     while a.pos < a.len() {
         press(&mut a, &[KeyCode::Right]);
         let i = a.pos;
-        let st = a.connection().expect("conn").steps[i].clone();
+        let st = a.connection().expect("conn").steps()[i].clone();
         let asked = FLAGS
             .iter()
             .find(|f| f.1 == st.segment.flags.0 & ASKED)
@@ -322,7 +322,7 @@ mod live {
         let (name, bytes) = crate::demo::bundled_capture(Scenario::Normal).expect("bundled");
         let replay = crate::replay::load_bytes(name, bytes).expect("loads");
         let conn = &replay.connections()[0];
-        let mut segs: Vec<_> = conn.steps.iter().map(|s| s.segment.clone()).collect();
+        let mut segs: Vec<_> = conn.steps().iter().map(|s| s.segment.clone()).collect();
         let (tx, cmds) = channel();
         let mut a = App::new(
             Tracker::new(),
