@@ -1,6 +1,10 @@
 //! `synack replay FILE --list`: one line per connection.
 
 use std::fmt::Write;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use rustc_hash::FxHashMap;
 
 use crate::conversation::{Connection, Seen};
 
@@ -53,24 +57,149 @@ pub fn list(conns: &[&Connection], style: &Style) -> String {
 /// Columns of the table.
 const COLS: usize = 8;
 
-/// Formats the cells of `c` back to back into `text`, returning their ends.
-fn cells(text: &mut String, c: &Connection, lang: crate::i18n::Lang) -> [usize; COLS] {
-    text.clear();
-    let mut ends = [0usize; COLS];
-    for (i, end) in ends.iter_mut().enumerate() {
-        let _ = match i {
-            0 => write!(text, "{}", c.index),
-            1 => write!(text, "{}", c.client),
-            2 => write!(text, "{}", c.server),
-            3 => write!(text, "{}", c.packets),
-            4 => write!(text, "{}", c.bytes),
-            5 => write!(text, "{:.6}", c.duration().as_secs_f64()),
-            6 => write!(text, "{}", seen_summary_in(&c.seen, c.mid_stream, lang)),
-            _ => write!(text, "{} / {}", c.current[0], c.current[1]),
-        };
-        *end = text.len();
+/// Formats the cells of the `--list` table, fast: numbers and IPv4
+/// addresses without `core::fmt`, and the "seen" and "final" texts, of
+/// which a capture has only a few different ones, made once each. Every
+/// cell comes out byte for byte as `Display` would write it.
+struct Cells {
+    lang: Lang,
+    /// "seen" texts and their display widths, by [`Cells::seen_key`].
+    seen: FxHashMap<u16, (String, usize)>,
+    /// The row being formatted, cells back to back.
+    text: String,
+    /// End of each cell in `text`.
+    ends: [usize; COLS],
+    /// Display width of each cell.
+    widths: [usize; COLS],
+}
+
+impl Cells {
+    fn new(lang: Lang) -> Cells {
+        Cells {
+            lang,
+            seen: FxHashMap::default(),
+            text: String::with_capacity(160),
+            ends: [0; COLS],
+            widths: [0; COLS],
+        }
     }
-    ends
+
+    /// The facts [`seen_summary_in`] reads, as bits.
+    fn seen_key(seen: &Seen, mid_stream: bool) -> u16 {
+        [
+            mid_stream,
+            seen.handshake,
+            seen.syn,
+            seen.syn_ack,
+            seen.data_from_client > 0,
+            seen.data_from_server > 0,
+            seen.fin_from_client,
+            seen.fin_from_server,
+            seen.rst,
+        ]
+        .iter()
+        .fold(0, |k, &b| k << 1 | u16::from(b))
+    }
+
+    /// Formats the cells of `c` into `self.text`, with their ends and
+    /// widths.
+    fn format(&mut self, c: &Connection) {
+        let lang = self.lang;
+        let text = &mut self.text;
+        text.clear();
+        let mut ints = itoa::Buffer::new();
+        for i in 0..COLS {
+            let start = text.len();
+            let width = match i {
+                0 => push_ascii(text, ints.format(c.index)),
+                1 => push_addr(text, c.client),
+                2 => push_addr(text, c.server),
+                3 => push_ascii(text, ints.format(c.packets)),
+                4 => push_ascii(text, ints.format(c.bytes)),
+                5 => push_secs(text, c.duration()),
+                6 => {
+                    let key = Cells::seen_key(&c.seen, c.mid_stream);
+                    let (words, width) = self.seen.entry(key).or_insert_with(|| {
+                        let words = seen_summary_in(&c.seen, c.mid_stream, lang);
+                        let width = words.width();
+                        (words, width)
+                    });
+                    text.push_str(words);
+                    *width
+                }
+                _ => {
+                    for (k, state) in c.current.iter().enumerate() {
+                        if k > 0 {
+                            text.push_str(" / ");
+                        }
+                        text.push_str(state.name());
+                    }
+                    text.len() - start
+                }
+            };
+            self.ends[i] = text.len();
+            self.widths[i] = width;
+        }
+    }
+
+    /// The cells formatted last.
+    fn parts(&self) -> [&str; COLS] {
+        let mut parts = [""; COLS];
+        let mut start = 0;
+        for (cell, &end) in parts.iter_mut().zip(&self.ends) {
+            *cell = &self.text[start..end];
+            start = end;
+        }
+        parts
+    }
+}
+
+/// Appends ASCII `s`, returning its width.
+fn push_ascii(text: &mut String, s: &str) -> usize {
+    text.push_str(s);
+    s.len()
+}
+
+/// Appends `a` as `SocketAddr`'s `Display` writes it, returning its width
+/// (IPv4 by hand, IPv6 through `Display`: all ASCII).
+fn push_addr(text: &mut String, a: SocketAddr) -> usize {
+    let start = text.len();
+    match a {
+        SocketAddr::V4(v4) => {
+            let mut ints = itoa::Buffer::new();
+            for (k, octet) in v4.ip().octets().iter().enumerate() {
+                if k > 0 {
+                    text.push('.');
+                }
+                text.push_str(ints.format(*octet));
+            }
+            text.push(':');
+            text.push_str(ints.format(v4.port()));
+        }
+        SocketAddr::V6(_) => {
+            let _ = write!(text, "{a}");
+        }
+    }
+    text.len() - start
+}
+
+/// Appends `d` in seconds as `{:.6}` writes `d.as_secs_f64()`, returning
+/// its width. A whole number of microseconds under 2^20 s is exact in an
+/// `f64` to far better than half a microsecond, so it is written from the
+/// integers; anything else goes through the float formatting.
+fn push_secs(text: &mut String, d: Duration) -> usize {
+    let start = text.len();
+    if d.subsec_nanos().is_multiple_of(1000) && d.as_secs() < 1 << 20 {
+        let mut ints = itoa::Buffer::new();
+        text.push_str(ints.format(d.as_secs()));
+        text.push('.');
+        let micros = ints.format(d.subsec_micros());
+        text.extend(std::iter::repeat_n('0', 6 - micros.len()));
+        text.push_str(micros);
+    } else {
+        let _ = write!(text, "{:.6}", d.as_secs_f64());
+    }
+    text.len() - start
 }
 
 /// Writes the `--list` table to `out` as it goes: a first pass over the
@@ -93,21 +222,20 @@ pub fn list_to(
         print_text(lang, PrintText::Seen),
         print_text(lang, PrintText::Final),
     ];
-    let mut width: [usize; COLS] = head.map(|h| h.width());
-    let mut text = String::with_capacity(128);
+    let head_widths = head.map(|h| h.width());
+    let mut width = head_widths;
+    let mut cells = Cells::new(lang);
     for c in conns {
-        let ends = cells(&mut text, c, lang);
-        let mut start = 0;
-        for (w, &end) in width.iter_mut().zip(&ends) {
-            *w = (*w).max(text[start..end].width());
-            start = end;
+        cells.format(c);
+        for (w, &cw) in width.iter_mut().zip(&cells.widths) {
+            *w = (*w).max(cw);
         }
     }
     let mut row = String::with_capacity(width.iter().sum::<usize>() + 32);
-    let line = |row: &mut String, cells: [&str; COLS]| {
+    let line = |row: &mut String, cells: [&str; COLS], widths: &[usize; COLS]| {
         row.clear();
         for (i, cell) in cells.iter().enumerate() {
-            let pad = width[i].saturating_sub(cell.width());
+            let pad = width[i].saturating_sub(widths[i]);
             if i > 0 {
                 row.push_str("  ");
             }
@@ -121,23 +249,69 @@ pub fn list_to(
         }
         let trimmed = row.trim_end().len();
         row.truncate(trimmed);
+        row.push('\n');
     };
-    line(&mut row, head);
+    line(&mut row, head, &head_widths);
     if style.color {
-        writeln!(out, "\x1b[1m{row}\x1b[0m")?;
+        writeln!(out, "\x1b[1m{}\x1b[0m", row.trim_end_matches('\n'))?;
     } else {
-        writeln!(out, "{row}")?;
+        out.write_all(row.as_bytes())?;
     }
     for c in conns {
-        let ends = cells(&mut text, c, lang);
-        let mut parts = [""; COLS];
-        let mut start = 0;
-        for (cell, &end) in parts.iter_mut().zip(&ends) {
-            *cell = &text[start..end];
-            start = end;
-        }
-        line(&mut row, parts);
-        writeln!(out, "{row}")?;
+        cells.format(c);
+        line(&mut row, cells.parts(), &cells.widths);
+        out.write_all(row.as_bytes())?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::net::{Ipv4Addr, Ipv6Addr, SocketAddrV6};
+
+    /// The hand-written IPv4 path writes what `Display` writes.
+    #[test]
+    fn addresses_as_display_writes_them() {
+        let mut rng = fastrand::Rng::with_seed(11);
+        let mut addrs: Vec<SocketAddr> = vec![
+            (Ipv4Addr::UNSPECIFIED, 0).into(),
+            (Ipv4Addr::BROADCAST, u16::MAX).into(),
+            (Ipv6Addr::LOCALHOST, 443).into(),
+            SocketAddrV6::new(Ipv6Addr::new(0xfe80, 0, 0, 0, 0, 0, 0, 1), 80, 0, 3).into(),
+        ];
+        addrs.extend(
+            (0..2000).map(|_| SocketAddr::from((Ipv4Addr::from(rng.u32(..)), rng.u16(..)))),
+        );
+        for a in addrs {
+            let mut text = String::from("x");
+            let width = push_addr(&mut text, a);
+            assert_eq!(text, format!("x{a}"));
+            assert_eq!(width, text.len() - 1);
+        }
+    }
+
+    /// The integer path for durations writes what `{:.6}` of the `f64`
+    /// writes, and so does the fallback (sub-microsecond, huge).
+    #[test]
+    fn durations_as_float_formatting_writes_them() {
+        let mut rng = fastrand::Rng::with_seed(12);
+        let mut ds = vec![
+            Duration::ZERO,
+            Duration::from_micros(1),
+            Duration::from_nanos(1_500),
+            Duration::from_nanos(999_999_500),
+            Duration::new((1 << 20) - 1, 999_999_000),
+            Duration::new(1 << 20, 1_000),
+            Duration::new(u64::from(u32::MAX), 123_456_789),
+        ];
+        ds.extend((0..5000).map(|_| Duration::from_micros(rng.u64(..1 << 40))));
+        ds.extend((0..5000).map(|_| Duration::from_nanos(rng.u64(..1 << 50))));
+        for d in ds {
+            let mut text = String::new();
+            let width = push_secs(&mut text, d);
+            assert_eq!(text, format!("{:.6}", d.as_secs_f64()), "{d:?}");
+            assert_eq!(width, text.len());
+        }
+    }
 }
