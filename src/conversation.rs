@@ -9,6 +9,7 @@ mod analysis;
 pub mod datagram;
 mod endpoint;
 mod icmp;
+mod settle;
 
 use std::fmt;
 use std::net::SocketAddr;
@@ -198,6 +199,9 @@ pub(crate) struct Timeline {
     analyzer: Option<analysis::Analyzer>,
     /// Steps kept at most (later segments still update the states).
     step_limit: usize,
+    /// Steps already handed to a streaming writer and dropped: `steps[0]`
+    /// is step `drained` (indices stay absolute; see `settle.rs`).
+    drained: usize,
 }
 
 impl Timeline {
@@ -295,7 +299,9 @@ impl Connection {
     /// was reached ([`Tracker::with_step_limit`]).
     pub fn steps_not_kept(&self) -> u64 {
         if self.keeps_steps() {
-            self.packets.saturating_sub(self.steps().len() as u64)
+            let drained = self.timeline.as_ref().map_or(0, |t| t.drained);
+            self.packets
+                .saturating_sub((drained + self.steps().len()) as u64)
         } else {
             0
         }
@@ -392,7 +398,8 @@ impl Connection {
                 tl.transitions.retain(|t| {
                     !(t.endpoint == from && t.event == Event::Receive && t.step >= rb.from_step)
                 });
-                for step in tl.steps.iter_mut().skip(rb.from_step) {
+                let first = rb.from_step.saturating_sub(tl.drained);
+                for step in tl.steps.iter_mut().skip(first) {
                     step.states[x] = rb.state;
                 }
             }
@@ -421,7 +428,7 @@ impl Connection {
 
         let (base, states) = (self.base, self.current);
         if let Some(t) = self.kept_mut()
-            && t.steps.len() < t.step_limit
+            && t.drained + t.steps.len() < t.step_limit
         {
             let rel_seq = seg.seq.wrapping_sub(base[x].unwrap_or(seg.seq));
             let rel_ack = match (seg.flags.ack(), base[y]) {

@@ -15,7 +15,7 @@ mod quiz_text;
 mod zh;
 
 pub use demo_text::DemoText;
-pub use figure_text::{FigureText, figure_text};
+pub use figure_text::{FigureText, figure_text, window_note};
 pub use print_text::{PrintText, print_text};
 pub use quiz_text::{QuizLine, QuizText};
 

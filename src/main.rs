@@ -103,6 +103,13 @@ struct ReplayArgs {
     /// Only connection N (its index in --list).
     #[arg(long, value_name = "N")]
     conn: Option<usize>,
+    /// With --svg: draw from segment N of the connection (1-based, as
+    /// --print numbers them; 200 segments unless --to).
+    #[arg(long, value_name = "N")]
+    from: Option<u64>,
+    /// With --svg: draw up to segment N (at most 10000 in one picture).
+    #[arg(long, value_name = "N")]
+    to: Option<u64>,
     #[command(flatten)]
     figure: FigureArgs,
     /// Absolute sequence and acknowledgment numbers instead of relative ones.
@@ -590,9 +597,94 @@ fn emit(text: &str) -> Result<()> {
     }
 }
 
+/// `--print` or `--json` written as the file is read a second time, from
+/// what the first read (`first`, summaries only) found.
+fn stream_cmd(
+    args: &ReplayArgs,
+    name: String,
+    first: Replay,
+    ports: synack::decode::TunnelPorts,
+) -> Result<()> {
+    use output::stream::{self, Format, Options, Plan};
+    if args.svg {
+        return svg_window(args, &name, first, ports);
+    }
+    let plan = Plan::of(&first);
+    let origin = first.origin.unwrap_or_default();
+    drop(first);
+    let opts = Options {
+        format: if args.json {
+            Format::Json
+        } else {
+            Format::Print
+        },
+        style: Style {
+            relative: !args.absolute,
+            color: color_wanted(),
+            origin,
+            lang: args.ui.output_lang(),
+        },
+        conn: args.conn,
+        name,
+        spool_memory: stream::SPOOL_MEMORY,
+    };
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    match stream::run(&args.file, ports, &plan, &opts, &mut out) {
+        Err(e) if e.is_broken_pipe() => Ok(()),
+        other => Ok(other?),
+    }
+}
+
+/// `--svg` of a file read twice: the connection's segment count from the
+/// first read (`first`), then only the window's steps.
+fn svg_window(
+    args: &ReplayArgs,
+    name: &str,
+    first: Replay,
+    ports: synack::decode::TunnelPorts,
+) -> Result<()> {
+    use output::window::{self, Window};
+    let n = args.conn.unwrap_or(0);
+    let Some(total) = first.connections().get(n).map(|c| c.packets) else {
+        bail!("--svg: {name} has no TCP connection to draw");
+    };
+    let w = Window::pick(args.from, args.to, total).map_err(anyhow::Error::msg)?;
+    let style = Style {
+        relative: !args.absolute,
+        color: false,
+        origin: first.origin.unwrap_or_default(),
+        lang: args.ui.output_lang(),
+    };
+    drop(first);
+    let Some(conn) = window::read(&args.file, ports, n, w)? else {
+        bail!("{name}: the file changed while it was read");
+    };
+    if w.partial() {
+        eprintln!(
+            "synack: --svg: segments {}–{} of {} in connection {n}; --from/--to pick others",
+            w.first, w.last, w.total
+        );
+    }
+    let figure = output::SvgOptions {
+        window: w.partial().then_some(w),
+        ..figure_options(&args.ui, &args.figure, &style)
+    };
+    emit(&output::svg(&conn, &figure))
+}
+
 fn replay_cmd(mut args: ReplayArgs) -> Result<()> {
     if args.figure.time_scale && !args.svg {
         bail!("--time-scale: only with --svg");
+    }
+    if !args.svg && (args.from.is_some() || args.to.is_some()) {
+        bail!(
+            "{}: only with --svg",
+            if args.from.is_some() {
+                "--from"
+            } else {
+                "--to"
+            }
+        );
     }
     let name = args.file.display().to_string();
     let walk = !(args.list || args.print || args.json || args.svg || args.html.is_some());
@@ -606,7 +698,11 @@ fn replay_cmd(mut args: ReplayArgs) -> Result<()> {
     for p in &args.tunnel_port {
         ports.add(p.0, p.1);
     }
-    let keep = if args.list {
+    // --print and --json of a file read twice: summaries first, then
+    // written as the second read goes (output/stream.rs).
+    let streamed =
+        (args.print || args.json || args.svg) && args.file.metadata().is_ok_and(|m| m.is_file());
+    let keep = if args.list || streamed {
         replay::Keep::Summaries
     } else if walk {
         synack::ui::walk_keep(&args.file, args.conn)
@@ -651,6 +747,9 @@ fn replay_cmd(mut args: ReplayArgs) -> Result<()> {
             if conns.len() == 1 { "" } else { "s" },
             conns.len() - 1
         );
+    }
+    if streamed {
+        return stream_cmd(&args, name, replay, ports);
     }
     if !(args.list || args.print || args.json || args.svg || args.html.is_some()) {
         let opts = args.ui.options(name, args.conn);

@@ -9,7 +9,9 @@ pub mod html;
 mod json;
 mod ladder;
 mod list;
+pub mod stream;
 mod svg;
+pub mod window;
 
 use std::time::Duration;
 

@@ -7,6 +7,9 @@ use crate::capture::{CaptureError, CaptureReader};
 use crate::conversation::{Connection, KeepSteps, Skipped, Tracker};
 use crate::decode::{Decoder, TunnelPorts};
 
+mod each;
+pub use each::read_each;
+
 /// What a replayed capture holds.
 #[derive(Debug)]
 pub struct Replay {

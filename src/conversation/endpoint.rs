@@ -382,6 +382,24 @@ impl Endpoint {
         }
     }
 
+    /// The step of the first SYN or FIN this endpoint holds as tentative:
+    /// a rollback rewrites states from there on (only a SYN or FIN can be
+    /// shown unprocessed by the endpoint's next ACK), never before.
+    pub fn first_held_syn_or_fin(&self) -> Option<usize> {
+        self.tentative
+            .iter()
+            .find(|r| r.ctl.flags.syn() || r.ctl.flags.fin())
+            .map(|r| r.step)
+    }
+
+    /// Whether the endpoint's initial state may still turn out to be
+    /// CLOSED instead of the assumed LISTEN: it has sent no SYN yet, so a
+    /// RST or SYN of its own would rewrite its states from its first held
+    /// reception on (see [`Endpoint::reconcile`]).
+    pub fn initial_may_change(&self) -> bool {
+        self.assumed_listen && self.m.isn.is_none()
+    }
+
     /// Receptions held as tentative or pending (bounded by `MAX_HELD` each).
     #[cfg(test)]
     pub fn held(&self) -> usize {

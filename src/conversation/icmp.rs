@@ -44,7 +44,8 @@ impl Tracker {
         let quotes = conn
             .steps()
             .iter()
-            .rposition(|s| s.segment.src == error.quoted_src && s.segment.seq == error.quoted_seq);
+            .rposition(|s| s.segment.src == error.quoted_src && s.segment.seq == error.quoted_seq)
+            .map(|k| conn.drained() + k);
         let after = conn.packets as usize;
         // A summary keeps its ICMP events too: its cold part is made for
         // them (without steps or labels).

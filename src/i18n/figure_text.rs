@@ -86,6 +86,15 @@ pub fn figure_text(lang: Lang, t: FigureText) -> &'static str {
     }
 }
 
+/// What part of a long connection a picture draws: ` · segments 1–200 of
+/// 10000000` after its title.
+pub fn window_note(lang: Lang, first: u64, last: u64, total: u64) -> String {
+    match lang {
+        Lang::En => format!(" · segments {first}–{last} of {total}"),
+        Lang::Zh => format!(" · 第 {first}–{last} 段，共 {total} 段"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

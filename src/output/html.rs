@@ -77,6 +77,7 @@ pub fn page_with(
                 time_scale: false,
                 marks: m.as_ref(),
                 steps: true,
+                window: None,
             };
             let _ = writeln!(
                 templates,

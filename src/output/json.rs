@@ -3,7 +3,9 @@
 
 use serde::Serialize;
 
-use crate::conversation::{Cause, Connection, Event, Label, Role, Side, Skipped};
+use crate::conversation::{
+    Cause, Connection, Event, IcmpEvent, Label, Role, Side, Skipped, Step, Transition,
+};
 use crate::segment::{Carried, IcmpKind};
 use crate::state::TcpState;
 
@@ -134,64 +136,81 @@ impl ConnectionJson {
                 .steps()
                 .iter()
                 .enumerate()
-                .map(|(i, s)| SegmentJson {
-                    index: i,
-                    frame: s.segment.frame.number,
-                    time: secs_since(s.segment.ts, style.origin),
-                    from: s.from,
-                    flags: s.segment.flags.names(),
-                    seq: if style.relative {
-                        s.rel_seq
-                    } else {
-                        s.segment.seq
-                    },
-                    ack: if style.relative {
-                        s.rel_ack
-                    } else {
-                        s.segment.ack
-                    },
-                    len: s.segment.payload_len,
-                    win: s.segment.window,
-                    role: s.role,
-                    labels: s.labels.clone(),
-                    malformed: s.segment.malformed.map(|m| m.to_string()),
-                    carried: s.segment.ip.carried.as_deref().cloned(),
-                    dup_ack: s.labels.iter().find_map(|l| match l {
-                        Label::DupAck(n) => Some(*n),
-                        _ => None,
-                    }),
-                    client_state: s.states[0],
-                    server_state: s.states[1],
-                })
+                .map(|(i, s)| SegmentJson::new(c.drained() + i, s, style))
                 .collect(),
             transitions: c
                 .transitions()
                 .iter()
-                .map(|t| TransitionJson {
-                    endpoint: t.endpoint,
-                    from: t.from,
-                    to: t.to,
-                    segment: t.segment,
-                    step: t.step,
-                    event: t.event,
-                    cause: crate::i18n::print::cause(style.lang, t.cause),
-                    cause_id: t.cause,
-                })
+                .map(|t| TransitionJson::new(t, style))
                 .collect(),
             tunnel: super::tunnel_note(c),
-            icmp: c
-                .icmp()
-                .iter()
-                .map(|e| IcmpJson {
-                    frame: e.error.frame.number,
-                    time: secs_since(e.error.ts, style.origin),
-                    from: e.error.reporter.to_string(),
-                    message: e.error.kind.to_string(),
-                    kind: e.error.kind,
-                    after_segment: e.after.checked_sub(1),
-                    quotes_segment: e.quotes,
-                })
-                .collect(),
+            icmp: c.icmp().iter().map(|e| IcmpJson::new(e, style)).collect(),
+        }
+    }
+}
+
+impl SegmentJson {
+    /// Step `i` (its index in the connection) in the JSON document.
+    pub fn new(i: usize, s: &Step, style: &Style) -> SegmentJson {
+        SegmentJson {
+            index: i,
+            frame: s.segment.frame.number,
+            time: secs_since(s.segment.ts, style.origin),
+            from: s.from,
+            flags: s.segment.flags.names(),
+            seq: if style.relative {
+                s.rel_seq
+            } else {
+                s.segment.seq
+            },
+            ack: if style.relative {
+                s.rel_ack
+            } else {
+                s.segment.ack
+            },
+            len: s.segment.payload_len,
+            win: s.segment.window,
+            role: s.role,
+            labels: s.labels.clone(),
+            malformed: s.segment.malformed.map(|m| m.to_string()),
+            carried: s.segment.ip.carried.as_deref().cloned(),
+            dup_ack: s.labels.iter().find_map(|l| match l {
+                Label::DupAck(n) => Some(*n),
+                _ => None,
+            }),
+            client_state: s.states[0],
+            server_state: s.states[1],
+        }
+    }
+}
+
+impl TransitionJson {
+    /// One transition in the JSON document.
+    pub fn new(t: &Transition, style: &Style) -> TransitionJson {
+        TransitionJson {
+            endpoint: t.endpoint,
+            from: t.from,
+            to: t.to,
+            segment: t.segment,
+            step: t.step,
+            event: t.event,
+            cause: crate::i18n::print::cause(style.lang, t.cause),
+            cause_id: t.cause,
+        }
+    }
+}
+
+impl IcmpJson {
+    /// One ICMP event in the JSON document.
+    pub fn new(e: &IcmpEvent, style: &Style) -> IcmpJson {
+        IcmpJson {
+            frame: e.error.frame.number,
+            time: secs_since(e.error.ts, style.origin),
+            from: e.error.reporter.to_string(),
+            message: e.error.kind.to_string(),
+            kind: e.error.kind,
+            after_segment: e.after.checked_sub(1),
+            quotes_segment: e.quotes,
         }
     }
 }

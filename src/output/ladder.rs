@@ -159,7 +159,7 @@ pub fn head(conn: &Connection, style: &Style) -> String {
 /// it; `prev` are the states before it (changed states are highlighted).
 pub fn step_lines(conn: &Connection, i: usize, prev: [TcpState; 2], style: &Style) -> String {
     let mut out = String::new();
-    let Some(step) = conn.steps().get(i) else {
+    let Some(step) = conn.step(i) else {
         return out;
     };
     let lang = style.lang;

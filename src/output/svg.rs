@@ -60,6 +60,9 @@ pub struct SvgOptions<'a> {
     /// the 1-based position of the walk at which it appears; 0 for the
     /// initial states) for the HTML page to reveal step by step.
     pub steps: bool,
+    /// The segments drawn when they are not all of the connection's (a
+    /// window of a long one): the title says which.
+    pub window: Option<super::window::Window>,
 }
 
 impl Default for SvgOptions<'_> {
@@ -70,6 +73,7 @@ impl Default for SvgOptions<'_> {
             time_scale: false,
             marks: None,
             steps: false,
+            window: None,
         }
     }
 }
@@ -147,7 +151,10 @@ pub fn svg(conn: &Connection, opt: &SvgOptions) -> String {
         o,
         r#"<rect class="paper" width="100%" height="100%" fill="white"/>"#
     );
-    let title = format!("{} {}", ft(FigureText::TcpConnection), conn.index);
+    let mut title = format!("{} {}", ft(FigureText::TcpConnection), conn.index);
+    if let Some(w) = opt.window {
+        title.push_str(&crate::i18n::window_note(lang, w.first, w.last, w.total));
+    }
     let _ = writeln!(
         o,
         r#"<text x="{:.0}" y="34" text-anchor="middle" font-size="21" font-weight="bold">{}</text>"#,
