@@ -117,7 +117,10 @@ impl Connection {
             w.last_ts = b.segment.ts;
         }
         w.packets = steps.len() as u64;
-        w.bytes = steps.iter().map(|s| u64::from(s.segment.ip.total_len)).sum();
+        w.bytes = steps
+            .iter()
+            .map(|s| u64::from(s.segment.ip.total_len))
+            .sum();
         w.initial = initial;
         w.mid_stream = self.mid_stream && first == 0;
         let step_limit = self.timeline.as_ref().map_or(usize::MAX, |t| t.step_limit);
@@ -243,7 +246,10 @@ mod tests {
         t.ingest(seg(8, false, ACK, 501, 111, 0));
         // Its ACK 111 does not cover the FIN: steps 5 and 6 were rewritten
         // (the FIN waits as pending, applied at a later step).
-        assert_eq!(t.connections()[0].steps()[5].states[1], TcpState::Established);
+        assert_eq!(
+            t.connections()[0].steps()[5].states[1],
+            TcpState::Established
+        );
         assert_eq!(t.connections()[0].settled(), 7);
     }
 

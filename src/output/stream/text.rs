@@ -145,7 +145,11 @@ pub fn conn_end(out: &mut Vec<u8>, conn: &Connection, tunnel: Option<&str>, opts
     }
     if !conn.icmp().is_empty() {
         out.extend_from_slice(b",\n      \"icmp\": ");
-        let icmp: Vec<_> = conn.icmp().iter().map(|e| IcmpJson::new(e, style)).collect();
+        let icmp: Vec<_> = conn
+            .icmp()
+            .iter()
+            .map(|e| IcmpJson::new(e, style))
+            .collect();
         pretty(out, &icmp, 6);
     }
     out.extend_from_slice(b"\n    }");
