@@ -599,6 +599,12 @@ impl CaptureReader {
         self.input.offset()
     }
 
+    /// Bytes read from the source and not parsed yet: 0 means the next
+    /// frame waits for a read (which blocks on a pipe that is not written).
+    pub fn buffered(&self) -> usize {
+        self.input.end - self.input.start
+    }
+
     /// Number of frames handed out so far.
     pub fn frames_read(&self) -> u64 {
         self.frames

@@ -11,12 +11,14 @@ mod demo_text;
 mod en;
 mod figure_text;
 mod print_text;
+mod progress_text;
 mod quiz_text;
 mod zh;
 
 pub use demo_text::DemoText;
 pub use figure_text::{FigureText, figure_text, window_note};
 pub use print_text::{PrintText, print_text};
+pub use progress_text::{Reading, progress_line};
 pub use quiz_text::{QuizLine, QuizText};
 
 /// Texts of `--print`, `--list` and the `cause` of `--json`.

@@ -698,14 +698,20 @@ fn replay_cmd(mut args: ReplayArgs) -> Result<()> {
     for p in &args.tunnel_port {
         ports.add(p.0, p.1);
     }
+    if walk && !args.print {
+        let opts = args.ui.options(name.clone(), args.conn);
+        match synack::ui::walk_file(&args.file, ports.clone(), opts)? {
+            synack::ui::Walked::Quit => return Ok(()),
+            // UDP flows only: shown as the ladder, as below.
+            synack::ui::Walked::OnlyFlows => args.print = true,
+        }
+    }
     // --print and --json of a file read twice: summaries first, then
     // written as the second read goes (output/stream.rs).
     let streamed =
         (args.print || args.json || args.svg) && args.file.metadata().is_ok_and(|m| m.is_file());
     let keep = if args.list || streamed {
         replay::Keep::Summaries
-    } else if walk {
-        synack::ui::walk_keep(&args.file, args.conn)
     } else if let Some(n) = args.conn {
         // Only N's steps are kept: memory and time as for --list.
         replay::Keep::One(n)
@@ -741,19 +747,10 @@ fn replay_cmd(mut args: ReplayArgs) -> Result<()> {
     if let Some(n) = args.conn
         && n >= conns.len()
     {
-        bail!(
-            "--conn {n}: {name} has {} connection{} (0..={}); see --list",
-            conns.len(),
-            if conns.len() == 1 { "" } else { "s" },
-            conns.len() - 1
-        );
+        bail!("{}", synack::ui::no_such_connection(n, &name, conns.len()));
     }
     if streamed {
         return stream_cmd(&args, name, replay, ports);
-    }
-    if !(args.list || args.print || args.json || args.svg || args.html.is_some()) {
-        let opts = args.ui.options(name, args.conn);
-        return synack::ui::walk(replay, &args.file, ports, opts);
     }
     let chosen: Vec<_> = match args.conn {
         Some(n) => vec![&conns[n]],

@@ -10,6 +10,9 @@ use crate::decode::{Decoder, TunnelPorts};
 mod each;
 pub use each::read_each;
 
+pub mod index;
+pub mod loader;
+
 /// What a replayed capture holds.
 #[derive(Debug)]
 pub struct Replay {

@@ -52,15 +52,16 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 
 pub use app::{
-    Action, App, DiagramPanel, FrameStore, Mode, Numbers, Picker, SPEEDS, SortKey, TICK, View,
-    phase_of,
+    Action, App, DiagramPanel, FrameStore, Load, LoadEnd, Mode, Numbers, Picker, SPEEDS, SortKey,
+    TICK, View, phase_of,
 };
 pub use explain::{Notes, notes};
 pub use keys::action_for;
-pub use open::{read_showing_progress, walk, walk_keep};
-pub use terminal::{
-    AppEvent, progress_line, quit_on_signals, run, run_app, run_reloading, spawn_input,
+pub use open::{
+    READ_WHOLE_MAX, Walked, loading_app, no_such_connection, read_showing_progress, walk_file,
+    walk_keep,
 };
+pub use terminal::{AppEvent, quit_on_signals, run, run_app, run_until_quit, spawn_input};
 pub use theme::ThemeName;
 
 use crate::i18n::{Lang, Text};

@@ -484,3 +484,177 @@ fn demo_tui_with_save_into_a_missing_directory_fails_before_starting() {
     assert!(!s.contains("Ladder"), "{s}");
     t.assert_restored("save");
 }
+
+/// A named pipe in a fresh directory, read by synack as a capture file
+/// that is still being written: the load cannot end before the test says.
+struct Pipe {
+    dir: PathBuf,
+}
+
+impl Pipe {
+    fn new(name: &str) -> Pipe {
+        let dir = std::env::temp_dir().join(format!("synack-pipe-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let st = Command::new("mkfifo")
+            .arg(dir.join("live.pcap"))
+            .status()
+            .expect("mkfifo");
+        assert!(st.success());
+        Pipe { dir }
+    }
+
+    fn path(&self) -> PathBuf {
+        self.dir.join("live.pcap")
+    }
+
+    /// Opens the pipe for writing (once synack has opened it to read).
+    fn writer(&self) -> std::fs::File {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(self.path())
+            .expect("open the pipe")
+    }
+}
+
+impl Drop for Pipe {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// A capture with three connections (demo-backlog), as bytes.
+fn three_connections() -> Vec<u8> {
+    std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/captures/demo-backlog.pcap"
+    ))
+    .unwrap()
+}
+
+#[test]
+fn replay_tui_shows_the_progress_line_then_the_loaded_picker() {
+    use std::io::Write;
+    let pipe = Pipe::new("progress");
+    let script = format!(
+        "{BIN} replay {}; echo EXITED=$?; sleep 30",
+        pipe.path().display()
+    );
+    let Some(t) = Tmux::start_sized("loading", &script, 130, 30) else {
+        return;
+    };
+    let mut w = pipe.writer();
+    w.write_all(&three_connections()).unwrap();
+    w.flush().unwrap();
+    // The file is not finished: the picker shows what was read so far,
+    // and the footer how far the reading has got.
+    let s = t.wait_for("the progress line", |s| {
+        s.contains("reading ") && s.contains(" frames, 3 connections")
+    });
+    assert!(s.contains("Connections"), "{s}");
+    assert!(
+        s.contains("10.99.") || s.contains("127.0.0."),
+        "no rows:\n{s}"
+    );
+    drop(w); // the end of the file
+    let s = t.wait_for("the loaded picker", |s| {
+        !s.contains("reading ") && s.contains("q quit")
+    });
+    assert!(
+        s.contains("Connections") && s.contains("final states"),
+        "{s}"
+    );
+    t.keys(&["Enter"]);
+    t.wait_for("the walk", |s| s.contains("Ladder"));
+    t.keys(&["q"]);
+    let s = t.wait_for("exit", |s| s.contains("EXITED="));
+    assert!(s.contains("EXITED=0"), "{s}");
+    t.assert_restored("after the load");
+}
+
+#[test]
+fn replay_tui_quits_while_loading_and_restores_the_terminal() {
+    use std::io::Write;
+    let pipe = Pipe::new("quit");
+    let script = format!(
+        "{BIN} replay {}; echo EXITED=$?; sleep 30",
+        pipe.path().display()
+    );
+    let Some(t) = Tmux::start_sized("quitload", &script, 130, 30) else {
+        return;
+    };
+    let mut w = pipe.writer();
+    w.write_all(&three_connections()).unwrap();
+    w.flush().unwrap();
+    t.wait_for("the progress line", |s| s.contains("reading "));
+    // The writer stays open: the reading waits for more, and q still
+    // quits at once.
+    t.keys(&["q"]);
+    let s = t.wait_for("exit while loading", |s| s.contains("EXITED="));
+    assert!(s.contains("EXITED=0"), "{s}");
+    t.assert_restored("quit while loading");
+    drop(w);
+}
+
+#[test]
+fn replay_tui_file_ending_without_a_frame_is_one_line_and_restores_the_terminal() {
+    use std::io::Write;
+    let pipe = Pipe::new("cut");
+    let script = format!(
+        "{BIN} replay {}; echo EXITED=$?; sleep 30",
+        pipe.path().display()
+    );
+    let Some(t) = Tmux::start_sized("cut", &script, 130, 30) else {
+        return;
+    };
+    let mut w = pipe.writer();
+    // A pcap header and the first 40 bytes of a 100-byte record: the
+    // reading waits for the rest with the screen up.
+    let bytes = three_connections();
+    let mut head = bytes[..24].to_vec();
+    let mut record = [0u8; 40];
+    record[8..12].copy_from_slice(&100u32.to_le_bytes());
+    record[12..16].copy_from_slice(&100u32.to_le_bytes());
+    head.extend_from_slice(&record);
+    w.write_all(&head).unwrap();
+    w.flush().unwrap();
+    t.wait_for("the loading screen", |s| s.contains("reading "));
+    drop(w); // the file ends inside its first record
+    let s = t.wait_for("the error", |s| s.contains("EXITED="));
+    assert!(s.contains("EXITED=1"), "{s}");
+    let errors: Vec<&str> = s.lines().filter(|l| l.contains("synack:")).collect();
+    assert!(
+        errors
+            .iter()
+            .any(|l| l.contains("live.pcap: no frames at all")),
+        "{s}"
+    );
+    assert!(!s.contains("panicked") && !s.contains("Connections"), "{s}");
+    t.assert_restored("a file without frames");
+}
+
+#[test]
+fn replay_tui_damaged_first_record_is_one_line_before_the_screen() {
+    let dir = std::env::temp_dir().join(format!("synack-damaged-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("damaged.pcap");
+    let mut bytes = three_connections()[..24].to_vec();
+    let mut record = [0u8; 64];
+    record[8..12].copy_from_slice(&(1u32 << 30).to_le_bytes());
+    bytes.extend_from_slice(&record);
+    std::fs::write(&path, bytes).unwrap();
+    let script = format!("{BIN} replay {}; echo EXITED=$?; sleep 30", path.display());
+    let Some(t) = Tmux::start_sized("damagedfirst", &script, 130, 30) else {
+        return;
+    };
+    let s = t.wait_for("the error", |s| s.contains("EXITED="));
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(s.contains("EXITED=1"), "{s}");
+    let errors: Vec<&str> = s.lines().filter(|l| l.contains("synack:")).collect();
+    assert_eq!(errors.len(), 1, "{s}");
+    assert!(
+        errors[0].contains("damaged.pcap: damaged capture at byte offset 24"),
+        "{s}"
+    );
+    t.assert_restored("a damaged first record");
+}

@@ -11,7 +11,10 @@ use crate::i18n::{Lang, Phase, Strings, Text};
 use crate::segment::Segment;
 use crate::state::TcpState;
 
+mod loading;
 mod rows;
+
+pub use loading::{Load, LoadEnd};
 
 use super::UiOptions;
 use super::theme::{Theme, ThemeName};
@@ -250,6 +253,8 @@ pub struct App {
     pub load_request: Option<usize>,
     /// The live watch, when this App shows one.
     pub watch: Option<super::watch::WatchUi>,
+    /// The capture file loading in the background, when this App shows one.
+    pub load: Option<Load>,
     frames: Option<Box<dyn FrameStore>>,
     play_acc: Duration,
     rows: rows::RowCache,
@@ -320,6 +325,7 @@ impl App {
             quiz: super::quiz::Quiz::new(opts.quiz),
             load_request: None,
             watch: None,
+            load: None,
             frames: None,
             play_acc: Duration::ZERO,
             rows: rows::RowCache::default(),
@@ -343,15 +349,20 @@ impl App {
         self
     }
 
-    /// Bytes of frame `number`, when a frame store was given.
-    pub fn frame_bytes(&self, number: u64) -> Option<&[u8]> {
+    /// Bytes of frame `number`, when a frame store was given (or the
+    /// file is read for them).
+    pub fn frame_bytes(&self, number: u64) -> Option<std::borrow::Cow<'_, [u8]>> {
+        use std::borrow::Cow::Borrowed;
         if let Some(d) = &self.demo {
-            return d.frames.frame(number);
+            return d.frames.frame(number).map(Borrowed);
         }
         if let Some(w) = &self.watch {
-            return w.frames.frame(number);
+            return w.frames.frame(number).map(Borrowed);
         }
-        self.frames.as_ref()?.frame(number)
+        if self.load.is_some() {
+            return self.loaded_frame(number);
+        }
+        self.frames.as_ref()?.frame(number).map(Borrowed)
     }
 
     /// The strings of the current language.
@@ -371,7 +382,8 @@ impl App {
 
     /// The connection walked, if any has been seen.
     pub fn connection(&self) -> Option<&Connection> {
-        self.tracker.connections().get(self.conn)
+        self.walked(self.conn)
+            .or_else(|| self.tracker.connections().get(self.conn))
     }
 
     /// Steps in the walked connection.
@@ -569,8 +581,7 @@ impl App {
             }
             Action::Choose => {
                 if let Some(&c) = self.picker_rows().get(self.picker.row) {
-                    let conn = &self.tracker.connections()[c];
-                    if !conn.keeps_steps() && conn.packets > 0 {
+                    if self.needs_reading(c) {
                         self.load_request = Some(c);
                     }
                     self.conn = c;

@@ -186,7 +186,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     lines.push(Line::from(Span::styled(app.t(Text::HexDump), th.accent())));
     match app.frame_bytes(seg.frame.number) {
         Some(bytes) => {
-            for l in hex_dump(bytes) {
+            for l in hex_dump(&bytes) {
                 lines.push(Line::from(Span::styled(l, th.base())));
             }
         }

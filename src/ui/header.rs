@@ -112,6 +112,10 @@ pub fn render_footer(frame: &mut Frame, app: &App, area: Rect) {
         frame.render_widget(Paragraph::new(line).style(th.accent()), area);
         return;
     }
+    if let Some(line) = app.loading_line() {
+        frame.render_widget(Paragraph::new(line).style(th.accent()), area);
+        return;
+    }
     if !app.live && app.tracker.connections().is_empty() {
         frame.render_widget(
             Paragraph::new(app.t(Text::SourceEnded)).style(th.dim()),

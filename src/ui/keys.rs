@@ -116,6 +116,7 @@ impl App {
         match ev {
             AppEvent::Key(k) => {
                 self.warning = None;
+                self.touch_load();
                 if let Some(a) = action_for(k, &self.mode) {
                     self.update(a);
                 }
@@ -168,6 +169,7 @@ impl App {
                 true
             }
             AppEvent::Watch(ev) => self.watch_event(ev),
+            AppEvent::Load(ev) => self.load_event(ev),
             AppEvent::DemoStarted(_)
             | AppEvent::Frame(_)
             | AppEvent::Kernel(_)

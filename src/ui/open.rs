@@ -1,29 +1,37 @@
-//! Opening a capture file: a progress line on stderr for any read longer
-//! than 200 ms, and the walk-through's way of reading. A small file is read
-//! whole (every step, every frame's bytes); a big one with one
-//! connection's steps (and its frames' bytes) and summaries of the others,
-//! so the first frame comes at once and memory stays bounded. Choosing
-//! another connection in the picker reads the file again for it, with a
-//! progress line at the bottom of the screen.
+//! Opening a capture file for the walk-through: the screen comes at once
+//! and the file loads in the background (a loading thread is the frame
+//! source, [`crate::replay::loader`]), with a progress line, the picker
+//! filling as connections appear. A small file keeps every step and every
+//! frame's bytes; a big one keeps summaries (and `--conn N`'s steps) plus
+//! an index of where each connection's frames are, so choosing a
+//! connection reads only its frames, and the hex dump reads a frame's
+//! bytes from the file when it shows them.
+//!
+//! Also the stderr progress line of the other modes' reading.
 
 use std::io::{IsTerminal, Write};
 use std::path::Path;
+use std::sync::mpsc::channel;
 use std::time::{Duration, Instant};
 
-use anyhow::Result;
+use anyhow::{Result, bail};
 
 use super::UiOptions;
-use super::terminal::{progress_line, run, run_reloading};
-use crate::capture::CaptureError;
+use super::app::{App, Load, LoadEnd};
+use super::terminal::{quit_on_signals, run_until_quit, spawn_input};
+use crate::capture::{CaptureError, CaptureReader};
+use crate::conversation::{KeepSteps, Tracker};
 use crate::decode::TunnelPorts;
-use crate::replay::{self, Keep, Progress, Replay};
+use crate::i18n::{Lang, Reading, progress_line};
+use crate::replay::index::{Access, FrameIndex};
+use crate::replay::{self, Keep, Progress, Replay, loader};
 
-/// Files up to this size are read whole for the walk-through.
+/// Files up to this size keep every step and every frame's bytes.
 pub const READ_WHOLE_MAX: u64 = 32 << 20;
 
-/// What the walk-through keeps of `path`: everything for a small file;
-/// for a big one connection `conn`'s steps and frames (`--conn`, else the
-/// first).
+/// What the walk-through keeps of `path` when read in one go (as
+/// `examples/ui_bench` does): everything for a small file; for a big one
+/// connection `conn`'s steps and frames (`--conn`, else the first).
 pub fn walk_keep(path: &Path, conn: Option<usize>) -> Keep {
     let size = std::fs::metadata(path).map_or(0, |m| m.len());
     if size <= READ_WHOLE_MAX {
@@ -46,7 +54,8 @@ pub fn read_showing_progress(
     let tty = std::io::stderr().is_terminal();
     let replay = replay::read_with_progress(path, keep, ports, &mut |p: &Progress| {
         if tty && started.elapsed() > Duration::from_millis(200) {
-            eprint!("\r{}\x1b[K", progress_line(&name, p));
+            let line = progress_line(Lang::En, Reading::File(&name), p);
+            eprint!("\r{line}\x1b[K");
             shown = true;
         }
     });
@@ -57,16 +66,80 @@ pub fn read_showing_progress(
     replay
 }
 
-/// Walks `replay`, read from `path` as [`walk_keep`] says, until the user
-/// quits.
-pub fn walk(replay: Replay, path: &Path, ports: TunnelPorts, opts: UiOptions) -> Result<()> {
-    let whole =
-        replay.frame_bytes.is_some() || replay.connections().iter().all(|c| c.keeps_steps());
-    if whole {
-        return run(replay, opts);
-    }
-    let mut reload = |c: usize, p: &mut dyn FnMut(&Progress)| {
-        replay::read_with_progress(path, Keep::OneWithFrames(c), ports.clone(), p)
+/// How a walk of a file ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Walked {
+    /// The user quit.
+    Quit,
+    /// The file holds UDP flows and no TCP connection: show them another
+    /// way (`--print`).
+    OnlyFlows,
+}
+
+/// The state the walk of `path` starts from, and whether every step and
+/// frame is kept (a small file, or a pipe).
+pub fn loading_app(
+    path: &Path,
+    reader: &CaptureReader,
+    ports: &TunnelPorts,
+    opts: UiOptions,
+) -> (App, bool) {
+    // A pipe cannot be read again: it keeps everything too.
+    let meta = std::fs::metadata(path).ok();
+    let small = meta.is_none_or(|m| !m.is_file() || m.len() <= READ_WHOLE_MAX);
+    let keep = match (small, opts.conn) {
+        (true, _) => KeepSteps::All,
+        (false, Some(n)) => KeepSteps::Only(n),
+        (false, None) => KeepSteps::Summaries,
     };
-    run_reloading(replay, opts, Some(&mut reload))
+    let index = (!small).then(|| FrameIndex::new(path, ports.clone(), Access::of(reader, path)));
+    let load = Load::new(opts.file_name.clone(), index, opts.conn);
+    (App::loading(Tracker::keeping(keep), opts, load), small)
+}
+
+/// Walks the capture at `path` until the user quits: the screen comes at
+/// once, the file loads in the background. Errors in the file header come
+/// before the terminal is touched; later ones end the walk with the
+/// terminal restored, as one line.
+pub fn walk_file(path: &Path, ports: TunnelPorts, opts: UiOptions) -> Result<Walked> {
+    let name = path.display().to_string();
+    let reader = CaptureReader::open(path)?;
+    let (app, small) = loading_app(path, &reader, &ports, opts);
+    let (tx, rx) = channel();
+    quit_on_signals(tx.clone());
+    let load = loader::spawn(reader, ports.clone(), small, tx.clone())?;
+    spawn_input(tx);
+    let app = run_until_quit(app, rx)?;
+    drop(load); // stops the reading if the user quit before its end
+    let Some(l) = &app.load else {
+        return Ok(Walked::Quit);
+    };
+    for w in &l.warnings {
+        eprintln!("synack: warning: {w}");
+    }
+    match &l.end {
+        None => Ok(Walked::Quit),
+        Some(LoadEnd::Failed(e)) => bail!("{e}"),
+        Some(LoadEnd::NoConnections { flows, .. }) if *flows > 0 => Ok(Walked::OnlyFlows),
+        Some(LoadEnd::NoConnections { frames: 0, .. }) => {
+            bail!("{name}: no frames at all; the capture holds no packets")
+        }
+        Some(LoadEnd::NoConnections { frames, .. }) => {
+            let why = crate::census::of_file(path, ports)
+                .map_or_else(|_| app.tracker.skipped.to_string(), |c| c.summary());
+            bail!("{name}: no TCP segments in {frames} frames: {why}")
+        }
+        Some(LoadEnd::NoSuchConnection { asked, count }) => {
+            bail!("{}", no_such_connection(*asked, &name, *count))
+        }
+    }
+}
+
+/// `--conn N: F has 3 connections (0..=2); see --list`.
+pub fn no_such_connection(n: usize, name: &str, count: usize) -> String {
+    format!(
+        "--conn {n}: {name} has {count} connection{} (0..={}); see --list",
+        if count == 1 { "" } else { "s" },
+        count.saturating_sub(1)
+    )
 }

@@ -76,10 +76,11 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
 
     let rows_idx = app.picker_rows();
     if rows_idx.is_empty() {
-        frame.render_widget(
-            Paragraph::new(app.t(Text::NoMatch)).style(th.base()),
-            table_area,
-        );
+        let text = match app.loading_line() {
+            Some(line) if app.picker.filter.is_empty() => line,
+            _ => app.t(Text::NoMatch).to_string(),
+        };
+        frame.render_widget(Paragraph::new(text).style(th.base()), table_area);
         return;
     }
     let conns = app.tracker.connections();

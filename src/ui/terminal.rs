@@ -5,8 +5,9 @@
 
 use std::io::{self, Stdout};
 use std::sync::Once;
-use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::thread;
+use std::time::{Duration, Instant};
 
 use anyhow::Result;
 use ratatui::Terminal;
@@ -21,6 +22,7 @@ use ratatui::crossterm::terminal::{
 
 use super::app::{App, TICK};
 use super::{UiOptions, draw};
+use crate::i18n::{Reading, progress_line};
 use crate::replay::{Progress, Replay};
 use crate::segment::Segment;
 
@@ -62,26 +64,19 @@ pub enum AppEvent {
     },
     /// `synack watch`: what the capture thread reports.
     Watch(crate::watch::WatchEvent),
+    /// A capture file read in the background: what the loading thread
+    /// reports.
+    Load(crate::replay::loader::LoadEvent),
+}
+
+impl From<crate::replay::loader::LoadEvent> for AppEvent {
+    fn from(ev: crate::replay::loader::LoadEvent) -> AppEvent {
+        AppEvent::Load(ev)
+    }
 }
 
 /// Walks a replayed capture in the terminal until the user quits.
 pub fn run(replay: Replay, opts: UiOptions) -> Result<()> {
-    run_reloading(replay, opts, None)
-}
-
-/// Reads a capture again keeping connection N's steps (and its frames'
-/// bytes), reporting progress: how a big capture's picker opens a
-/// connection whose steps were not kept.
-pub type Reload<'a> = &'a mut ReloadFn<'a>;
-
-/// What a [`Reload`] calls: connection number, progress callback.
-pub type ReloadFn<'a> = dyn FnMut(usize, &mut dyn FnMut(&Progress)) -> Result<Replay, crate::capture::CaptureError>
-    + 'a;
-
-/// Like [`run`], for a capture loaded with one connection's steps only:
-/// choosing another in the picker reads the file again through `reload`,
-/// with a progress line.
-pub fn run_reloading(replay: Replay, opts: UiOptions, reload: Option<Reload<'_>>) -> Result<()> {
     let mut app = App::new(replay.tracker, opts);
     app.warning = (!replay.warnings.is_empty()).then(|| replay.warnings.join("; "));
     if let Some(frames) = replay.frame_bytes {
@@ -92,7 +87,7 @@ pub fn run_reloading(replay: Replay, opts: UiOptions, reload: Option<Reload<'_>>
     let (tx, rx) = channel();
     quit_on_signals(tx.clone());
     spawn_input(tx);
-    run_app_with(app, rx, reload)
+    run_app(app, rx)
 }
 
 /// Spawns the thread that turns terminal input into [`AppEvent`]s, with a
@@ -136,34 +131,84 @@ pub fn quit_on_signals(tx: Sender<AppEvent>) {
 /// user quits or every sender is gone. The terminal is restored whatever
 /// happens.
 pub fn run_app(app: App, events: Receiver<AppEvent>) -> Result<()> {
-    run_app_with(app, events, None)
+    run_until_quit(app, events).map(drop)
 }
 
-fn run_app_with(
-    mut app: App,
-    events: Receiver<AppEvent>,
-    mut reload: Option<Reload<'_>>,
-) -> Result<()> {
+/// How long a load may take before the first frame is drawn without it
+/// (a small file then opens loaded, as it always did).
+const FIRST_FRAME_WAIT: Duration = Duration::from_millis(200);
+/// Time spent handling queued events before drawing again.
+const HANDLE_BUDGET: Duration = Duration::from_millis(20);
+/// A loading file is drawn again at most this often (keys draw at once).
+const LOAD_REDRAW: Duration = Duration::from_millis(100);
+
+/// [`run_app`], returning the App as the user left it (how its load
+/// ended, the warnings met).
+pub fn run_until_quit(mut app: App, events: Receiver<AppEvent>) -> Result<App> {
+    // A short load ends before the first frame; one that fails never
+    // touches the terminal.
+    let deadline = Instant::now() + FIRST_FRAME_WAIT;
+    while app.is_loading() && !app.quit {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            break;
+        }
+        match events.recv_timeout(left) {
+            Ok(ev) => {
+                app.handle(ev);
+            }
+            Err(_) => break,
+        }
+    }
+    if app.quit {
+        return Ok(app);
+    }
     install_panic_hook();
     let mut guard = Guard::enter()?;
     guard.term.draw(|f| draw(f, &app))?;
+    let mut drawn = Instant::now();
     let mut shown = (app.conn, app.pos);
-    while let Ok(ev) = events.recv() {
-        let mut redraw = app.handle(ev);
-        // Drain what is already queued, then draw once.
-        for ev in events.try_iter().take(10_000) {
-            redraw |= app.handle(ev);
+    let mut stale = false; // the load changed the screen since the last draw
+    loop {
+        let ev = if stale {
+            match events.recv_timeout(LOAD_REDRAW.saturating_sub(drawn.elapsed())) {
+                Ok(ev) => Some(ev),
+                Err(RecvTimeoutError::Timeout) => None,
+                Err(RecvTimeoutError::Disconnected) => break,
+            }
+        } else {
+            match events.recv() {
+                Ok(ev) => Some(ev),
+                Err(_) => break,
+            }
+        };
+        let mut redraw = false;
+        if let Some(ev) = ev {
+            // Handle what is queued, for a while, then draw once.
+            let started = Instant::now();
+            let mut next = Some(ev);
+            while let Some(ev) = next {
+                let loaded = matches!(ev, AppEvent::Load(_));
+                let changed = app.handle(ev);
+                if loaded {
+                    stale |= changed;
+                } else {
+                    redraw |= changed;
+                }
+                if app.quit || started.elapsed() >= HANDLE_BUDGET {
+                    break;
+                }
+                next = events.try_recv().ok();
+            }
         }
         if app.quit {
             break;
         }
-        if let Some(c) = app.load_request.take()
-            && let Some(reload) = reload.as_deref_mut()
-        {
-            load_connection(&mut guard, &mut app, c, reload)?;
+        if let Some(c) = app.load_request.take() {
+            load_connection(&mut guard, &mut app, c)?;
             redraw = true;
         }
-        if redraw {
+        if redraw || (stale && drawn.elapsed() >= LOAD_REDRAW) {
             // With CJK text, an incremental redraw over a changed step can
             // leave terminals (tmux among them) with erased cells next to
             // wide characters; repaint the whole screen when the step
@@ -173,32 +218,32 @@ fn run_app_with(
             }
             shown = (app.conn, app.pos);
             guard.term.draw(|f| draw(f, &app))?;
+            drawn = Instant::now();
+            stale = false;
         }
     }
-    Ok(())
+    Ok(app)
 }
 
-/// Reads connection `c`'s steps through `reload`, drawing a progress line
-/// at the bottom of the screen once it takes longer than 200 ms.
-fn load_connection(
-    guard: &mut Guard,
-    app: &mut App,
-    c: usize,
-    reload: &mut ReloadFn<'_>,
-) -> Result<()> {
+/// Reads connection `c`'s steps again from the file (its own frames when
+/// the index allows), drawing a progress line at the bottom of the screen
+/// once it takes longer than 200 ms.
+fn load_connection(guard: &mut Guard, app: &mut App, c: usize) -> Result<()> {
     use ratatui::widgets::{Clear, Paragraph};
-    let started = std::time::Instant::now();
+    let Some(index) = app.load.as_ref().and_then(|l| l.index()) else {
+        return Ok(());
+    };
+    let lineage = crate::replay::index::lineage(app.tracker.connections(), c);
+    let started = Instant::now();
     let mut shown = started;
     let mut drawn: io::Result<()> = Ok(());
-    let result = reload(c, &mut |p: &Progress| {
-        let now = std::time::Instant::now();
-        if now - started < std::time::Duration::from_millis(200)
-            || now - shown < std::time::Duration::from_millis(100)
-        {
+    let result = crate::replay::index::reopen(index, c, &lineage, &mut |p: &Progress| {
+        let now = Instant::now();
+        if now - started < FIRST_FRAME_WAIT || now - shown < LOAD_REDRAW {
             return;
         }
         shown = now;
-        let line = format!(" {}", progress_line(&format!("connection {c}"), p));
+        let line = format!(" {}", progress_line(app.lang, Reading::Connection(c), p));
         let r = guard.term.draw(|f| {
             draw(f, app);
             let a = f.area();
@@ -215,29 +260,10 @@ fn load_connection(
     });
     drawn?;
     match result {
-        Ok(replay) => {
-            app.set_tracker(replay.tracker);
-            app.set_frames(Box::new(replay.kept_frames));
-        }
+        Ok(reopened) => app.set_walked(reopened),
         Err(e) => app.error = Some(e.to_string()),
     }
     Ok(())
-}
-
-/// `reading WHAT: 45.1 / 179.7 MB, 300,000 frames, 27,000 connections`.
-pub fn progress_line(what: &str, p: &Progress) -> String {
-    let mb = |b: u64| b as f64 / 1e6;
-    let total = if p.total > 0 {
-        format!(" / {:.1}", mb(p.total))
-    } else {
-        String::new()
-    };
-    format!(
-        "reading {what}: {:.1}{total} MB, {} frames, {} connections",
-        mb(p.bytes),
-        p.frames,
-        p.connections
-    )
 }
 
 /// Terminal in raw mode on the alternate screen; restored on drop (and by

@@ -1,0 +1,456 @@
+//! Where each connection's frames are in a capture file, so that opening a
+//! connection whose steps were not kept reads only its frames, and its
+//! frames' bytes (for the hex dump) are read from the file when shown
+//! instead of being kept in memory.
+//!
+//! The index holds 20 bytes per TCP frame (connection, frame number,
+//! record offset) and at most [`INDEX_MAX`] frames; past that, or when
+//! frames outside a connection shaped it (IP fragments reassembled into
+//! its segments, ICMP errors quoting it), [`reopen`] reads the whole file
+//! again instead. Either way the connection comes out as a reading of the
+//! whole file with [`super::Keep::One`] gives it.
+
+use std::fs::File;
+use std::os::unix::fs::FileExt;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use super::loader::Loaded;
+use super::{KEEP_FRAMES_MAX, Keep, Progress};
+use crate::capture::{ByteOrder, CaptureError, CaptureReader, Format, Frame, LinkType};
+use crate::conversation::{Connection, Tracker};
+use crate::decode::{Decoded, Decoder, TunnelPorts};
+
+/// Frames indexed at most (20 bytes each: 80 MiB).
+pub const INDEX_MAX: usize = 1 << 22;
+
+/// How a frame can be read again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// A plain (uncompressed) pcap file: each record at its offset.
+    Pcap {
+        /// Header byte order.
+        order: ByteOrder,
+        /// Nanosecond timestamps.
+        nanosecond: bool,
+    },
+    /// Anything else (pcapng, compressed, a pipe): in one pass from the
+    /// start.
+    Sequential,
+}
+
+impl Access {
+    /// How frames of `reader`, opened from `path`, can be read again.
+    pub fn of(reader: &CaptureReader, path: &Path) -> Access {
+        let regular = std::fs::metadata(path).is_ok_and(|m| m.is_file());
+        match reader.format() {
+            Format::Pcap {
+                nanosecond,
+                byte_order,
+            } if regular && reader.compression().is_none() => Access::Pcap {
+                order: byte_order,
+                nanosecond,
+            },
+            _ => Access::Sequential,
+        }
+    }
+}
+
+/// Each TCP frame's connection, number and record offset, in capture
+/// order.
+#[derive(Debug)]
+pub struct FrameIndex {
+    path: PathBuf,
+    ports: TunnelPorts,
+    access: Access,
+    /// Link type of a pcap file (one for the whole file).
+    link: Option<LinkType>,
+    conn: Vec<u32>,
+    number: Vec<u64>,
+    offset: Vec<u64>,
+    /// Every frame that shaped a connection is in the index.
+    exact: bool,
+}
+
+impl FrameIndex {
+    /// An empty index for the file at `path`, decoded with `ports`.
+    pub fn new(path: &Path, ports: TunnelPorts, access: Access) -> FrameIndex {
+        FrameIndex {
+            path: path.to_path_buf(),
+            ports,
+            access,
+            link: None,
+            conn: Vec::new(),
+            number: Vec::new(),
+            offset: Vec::new(),
+            exact: true,
+        }
+    }
+
+    /// Feeds a loaded frame to `tracker` and files where it went.
+    pub fn ingest(&mut self, tracker: &mut Tracker, frame: Loaded) -> Option<(usize, usize)> {
+        let shaped_elsewhere = match &frame.decoded {
+            Decoded::Tcp(s) => {
+                s.ip.carried
+                    .as_ref()
+                    .is_some_and(|c| !c.reassembled_from.is_empty())
+            }
+            Decoded::IcmpError(_) | Decoded::Fragment => true,
+            _ => false,
+        };
+        let at = tracker.ingest_decoded(frame.decoded);
+        if self.exact {
+            if shaped_elsewhere {
+                self.give_up();
+            } else if let Some((c, _)) = at {
+                self.record(c, frame.number, frame.offset, frame.link);
+            }
+        }
+        at
+    }
+
+    fn record(&mut self, c: usize, number: u64, offset: u64, link: LinkType) {
+        let Ok(c) = u32::try_from(c) else {
+            self.give_up();
+            return;
+        };
+        if self.conn.len() >= INDEX_MAX || self.link.is_some_and(|l| l != link) {
+            self.give_up();
+            return;
+        }
+        self.link = Some(link);
+        self.conn.push(c);
+        self.number.push(number);
+        self.offset.push(offset);
+    }
+
+    fn give_up(&mut self) {
+        self.exact = false;
+        self.conn = Vec::new();
+        self.number = Vec::new();
+        self.offset = Vec::new();
+    }
+
+    /// Whether [`reopen`] can read only the connection's frames.
+    pub fn is_exact(&self) -> bool {
+        self.exact
+    }
+
+    /// Frames indexed.
+    pub fn len(&self) -> usize {
+        self.conn.len()
+    }
+
+    /// Whether no frame is indexed.
+    pub fn is_empty(&self) -> bool {
+        self.conn.is_empty()
+    }
+
+    /// Bytes the index holds on the heap.
+    pub fn heap_bytes(&self) -> usize {
+        self.conn.capacity() * 4 + (self.number.capacity() + self.offset.capacity()) * 8
+    }
+
+    /// `(connection, number, offset)` of the frames of connections
+    /// `conns` (sorted), in capture order.
+    fn frames_of(&self, conns: &[usize]) -> Vec<(usize, u64, u64)> {
+        self.conn
+            .iter()
+            .enumerate()
+            .filter(|&(_, &k)| conns.binary_search(&(k as usize)).is_ok())
+            .map(|(i, &k)| (k as usize, self.number[i], self.offset[i]))
+            .collect()
+    }
+}
+
+/// A connection read again with its steps, and its frames' bytes.
+pub struct Reopened {
+    /// The connection, as a whole-file reading with `Keep::One(c)` has it.
+    pub connection: Connection,
+    /// Its frames' bytes.
+    pub frames: FrameBytes,
+}
+
+/// Where a reopened connection's frame bytes are.
+pub enum FrameBytes {
+    /// Read from the file when asked for.
+    OnDisk(DiskFrames),
+    /// Kept in memory (at most [`KEEP_FRAMES_MAX`]), by frame number.
+    Kept(Vec<(u64, Vec<u8>)>),
+}
+
+impl FrameBytes {
+    /// Bytes of frame `number`, when they are known.
+    pub fn frame(&self, number: u64) -> Option<std::borrow::Cow<'_, [u8]>> {
+        match self {
+            FrameBytes::OnDisk(d) => d.frame(number).map(std::borrow::Cow::Owned),
+            FrameBytes::Kept(v) => {
+                let i = v.binary_search_by_key(&number, |(n, _)| *n).ok()?;
+                Some(std::borrow::Cow::Borrowed(&v[i].1))
+            }
+        }
+    }
+}
+
+/// One connection's frames in a plain pcap file, read when shown.
+pub struct DiskFrames {
+    file: File,
+    order: ByteOrder,
+    /// `(number, offset)`, sorted by number.
+    frames: Vec<(u64, u64)>,
+}
+
+impl DiskFrames {
+    /// Bytes of frame `number`, read from the file (`None` when it is not
+    /// one of the connection's frames or cannot be read).
+    pub fn frame(&self, number: u64) -> Option<Vec<u8>> {
+        let i = self
+            .frames
+            .binary_search_by_key(&number, |&(n, _)| n)
+            .ok()?;
+        read_record(&self.file, self.order, false, self.frames[i].1)
+            .ok()
+            .map(|r| r.data)
+    }
+}
+
+/// A pcap record read at an offset.
+struct Record {
+    ts: Duration,
+    data: Vec<u8>,
+    wire_len: u32,
+}
+
+/// Reads the pcap record at `offset` (16-byte header, then the bytes).
+fn read_record(
+    file: &File,
+    order: ByteOrder,
+    nanosecond: bool,
+    offset: u64,
+) -> std::io::Result<Record> {
+    let mut head = [0u8; 16];
+    file.read_exact_at(&mut head, offset)?;
+    let u = |i: usize| {
+        let b = [head[i], head[i + 1], head[i + 2], head[i + 3]];
+        match order {
+            ByteOrder::Little => u32::from_le_bytes(b),
+            ByteOrder::Big => u32::from_be_bytes(b),
+        }
+    };
+    let (sec, frac, incl, orig) = (u(0), u(4), u(8), u(12));
+    if incl > 1 << 24 {
+        return Err(std::io::Error::other("record length out of range"));
+    }
+    let mut data = vec![0u8; incl as usize];
+    file.read_exact_at(&mut data, offset + 16)?;
+    let nanos = if nanosecond {
+        frac
+    } else {
+        frac.saturating_mul(1000)
+    };
+    // As capture.rs: Duration::new carries an out-of-range fraction.
+    let ts = Duration::new(u64::from(sec), 0) + Duration::from_nanos(u64::from(nanos));
+    Ok(Record {
+        ts,
+        wire_len: orig.max(incl),
+        data,
+    })
+}
+
+/// Reads the file at `path` as the TUI's loader does, without a thread:
+/// summaries (and the steps `keep` names) with the frame index.
+pub fn read_indexed(
+    path: &Path,
+    keep: crate::conversation::KeepSteps,
+    ports: TunnelPorts,
+) -> Result<(Tracker, FrameIndex), CaptureError> {
+    let mut reader = CaptureReader::open(path)?;
+    let mut index = FrameIndex::new(path, ports.clone(), Access::of(&reader, path));
+    let mut tracker = Tracker::keeping(keep);
+    let mut decoder = Decoder::with_ports(ports);
+    loop {
+        let offset = reader.bytes_read();
+        let Some(frame) = reader.next_frame()? else {
+            break;
+        };
+        let loaded = Loaded {
+            number: frame.number,
+            offset,
+            link: frame.link,
+            decoded: decoder.decode(&frame),
+            bytes: None,
+        };
+        index.ingest(&mut tracker, loaded);
+    }
+    Ok((tracker, index))
+}
+
+/// Connection `c` and the connections before it between the same two
+/// sockets (in either direction), in order: what the model needs to read
+/// `c` again as the whole file has it (a reused port pair is labelled
+/// from the connection before).
+pub fn lineage(conns: &[Connection], c: usize) -> Vec<usize> {
+    let Some(me) = conns.get(c) else {
+        return Vec::new();
+    };
+    let same = |o: &Connection| {
+        (o.client == me.client && o.server == me.server)
+            || (o.client == me.server && o.server == me.client)
+    };
+    conns[..=c]
+        .iter()
+        .enumerate()
+        .filter(|(_, o)| same(o))
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// Reads connection `c` again with its steps: only its frames (and those
+/// of the connections before it between the same sockets, `lineage`, from
+/// [`lineage`]) when the index allows it, else the whole file. `progress`
+/// is called every few thousand frames.
+pub fn reopen(
+    index: &FrameIndex,
+    c: usize,
+    lineage: &[usize],
+    progress: &mut dyn FnMut(&Progress),
+) -> Result<Reopened, CaptureError> {
+    let name = index.path.display().to_string();
+    if !index.exact || lineage.last() != Some(&c) {
+        return whole_file(index, c, progress);
+    }
+    let frames = index.frames_of(lineage);
+    let mut tracker = Tracker::new();
+    let mut decoder = Decoder::with_ports(index.ports.clone());
+    let bytes = match (index.access, index.link) {
+        (Access::Pcap { order, nanosecond }, Some(link)) => {
+            let io = |error| CaptureError::Io {
+                path: name.clone(),
+                error,
+            };
+            let file = File::open(&index.path).map_err(io)?;
+            for (i, &(_, number, offset)) in frames.iter().enumerate() {
+                let r = read_record(&file, order, nanosecond, offset).map_err(io)?;
+                let frame = Frame {
+                    number,
+                    ts: r.ts,
+                    link,
+                    data: &r.data,
+                    wire_len: r.wire_len,
+                };
+                tracker.ingest_decoded(decoder.decode(&frame));
+                if i % 4096 == 4095 {
+                    progress(&Progress {
+                        bytes: offset,
+                        total: 0,
+                        frames: i as u64 + 1,
+                        connections: 1,
+                    });
+                }
+            }
+            FrameBytes::OnDisk(DiskFrames {
+                file,
+                order,
+                frames: frames
+                    .iter()
+                    .filter(|f| f.0 == c)
+                    .map(|&(_, n, o)| (n, o))
+                    .collect(),
+            })
+        }
+        _ => FrameBytes::Kept(one_pass(
+            index,
+            &frames,
+            c,
+            &mut tracker,
+            &mut decoder,
+            progress,
+        )?),
+    };
+    let want = index.conn.iter().filter(|&&k| k as usize == c).count() as u64;
+    let connection = tracker.into_connections().pop();
+    match connection {
+        Some(mut connection) if connection.packets == want => {
+            connection.index = c;
+            Ok(Reopened {
+                connection,
+                frames: bytes,
+            })
+        }
+        // Not what the whole reading gave (cannot happen with an exact
+        // index): read the whole file.
+        _ => whole_file(index, c, progress),
+    }
+}
+
+/// One pass over the file, decoding only `frames` (sorted by number) and
+/// keeping the bytes of connection `c`'s.
+fn one_pass(
+    index: &FrameIndex,
+    frames: &[(usize, u64, u64)],
+    c: usize,
+    tracker: &mut Tracker,
+    decoder: &mut Decoder,
+    progress: &mut dyn FnMut(&Progress),
+) -> Result<Vec<(u64, Vec<u8>)>, CaptureError> {
+    let mut reader = CaptureReader::open(&index.path)?;
+    let total = std::fs::metadata(&index.path).map_or(0, |m| m.len());
+    let mut wanted = frames.iter().map(|&(k, n, _)| (n, k == c)).peekable();
+    let mut kept = Vec::new();
+    let mut size = 0usize;
+    while let Some(&(next, mine)) = wanted.peek() {
+        let at = reader.bytes_read();
+        let Some(frame) = reader.next_frame()? else {
+            break;
+        };
+        if frame.number % (1 << 15) == 0 {
+            progress(&Progress {
+                bytes: at,
+                total,
+                frames: frame.number,
+                connections: 1,
+            });
+        }
+        if frame.number != next {
+            continue;
+        }
+        wanted.next();
+        tracker.ingest_decoded(decoder.decode(&frame));
+        if !mine {
+            continue;
+        }
+        size += frame.data.len() + std::mem::size_of::<Vec<u8>>();
+        if size <= KEEP_FRAMES_MAX {
+            kept.push((frame.number, frame.data.to_vec()));
+        }
+    }
+    Ok(kept)
+}
+
+/// Connection `c` from a reading of the whole file.
+fn whole_file(
+    index: &FrameIndex,
+    c: usize,
+    progress: &mut dyn FnMut(&Progress),
+) -> Result<Reopened, CaptureError> {
+    let replay = super::read_with_progress(
+        &index.path,
+        Keep::OneWithFrames(c),
+        index.ports.clone(),
+        progress,
+    )?;
+    let connection = replay
+        .tracker
+        .into_connections()
+        .into_iter()
+        .nth(c)
+        .ok_or_else(|| CaptureError::Corrupt {
+            path: index.path.display().to_string(),
+            offset: 0,
+            problem: format!("connection {c} is gone: the file changed while it was shown"),
+        })?;
+    Ok(Reopened {
+        connection,
+        frames: FrameBytes::Kept(replay.kept_frames),
+    })
+}

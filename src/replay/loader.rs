@@ -1,0 +1,267 @@
+//! Reading a capture file in the background: a frame source like watch's
+//! capture thread. The thread reads frames, decodes them and sends them in
+//! batches — each with where its record starts in the file, for a frame
+//! index — to whoever owns the model (the TUI's main thread), which feeds
+//! them to its [`crate::conversation::Tracker`]. The thread never touches
+//! the model, the terminal or the clock.
+//!
+//! ```text
+//!  CaptureReader ─▶ Decoder ─▶ LoadEvent::Batch ──(≤ 8 in flight)──▶ owner: Tracker
+//!                              LoadEvent::Done / Failed ─────────────▶
+//! ```
+//!
+//! At most [`IN_FLIGHT`] batches wait in the channel: a batch's [`Ticket`]
+//! returns its credit when the owner drops it, so memory stays bounded
+//! however far the reader could run ahead of the owner.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::Sender;
+use std::sync::{Arc, Condvar, Mutex};
+use std::thread;
+use std::time::Duration;
+
+use super::{KEEP_FRAMES_MAX, Progress};
+use crate::capture::{CaptureReader, LinkType};
+use crate::decode::{Decoded, Decoder, TunnelPorts};
+
+/// Frames per batch.
+pub const BATCH: usize = 4096;
+/// Batches sent and not yet dropped by the owner, at most.
+pub const IN_FLIGHT: usize = 8;
+
+/// One frame, decoded.
+#[derive(Clone, Debug)]
+pub struct Loaded {
+    /// 1-based frame number.
+    pub number: u64,
+    /// Offset of the frame's record in the (decompressed) file.
+    pub offset: u64,
+    /// Link type of the frame.
+    pub link: LinkType,
+    /// What the decoder made of it.
+    pub decoded: Decoded,
+    /// The frame's bytes, when the loader was asked to keep them (small
+    /// files) and they total at most [`KEEP_FRAMES_MAX`].
+    pub bytes: Option<Vec<u8>>,
+}
+
+/// What the loading thread reports.
+#[derive(Clone, Debug)]
+pub enum LoadEvent {
+    /// Frames read and decoded, and how far the reading has got.
+    Batch(Batch),
+    /// The whole file was read.
+    Done {
+        /// Frames read in all.
+        frames: u64,
+        /// Non-fatal problems (a truncated last packet...), one line each.
+        warnings: Vec<String>,
+        /// The final figures.
+        progress: Progress,
+    },
+    /// The file could not be read; one line naming the file.
+    Failed(String),
+}
+
+/// Up to [`BATCH`] frames, holding one of the [`IN_FLIGHT`] credits until
+/// dropped.
+#[derive(Clone, Debug)]
+pub struct Batch {
+    /// The frames, in capture order.
+    pub frames: Vec<Loaded>,
+    /// How far the reading had got after the last of them.
+    pub progress: Progress,
+    /// Returns the credit when dropped.
+    pub ticket: Ticket,
+}
+
+#[derive(Debug, Default)]
+struct Credits {
+    in_flight: Mutex<usize>,
+    freed: Condvar,
+}
+
+/// A batch's credit: taken when it is sent, returned when dropped.
+#[derive(Debug)]
+pub struct Ticket(Arc<Credits>);
+
+impl Ticket {
+    fn take(credits: &Arc<Credits>) -> Ticket {
+        *credits.in_flight.lock().unwrap_or_else(|e| e.into_inner()) += 1;
+        Ticket(Arc::clone(credits))
+    }
+}
+
+impl Clone for Ticket {
+    fn clone(&self) -> Ticket {
+        Ticket::take(&self.0)
+    }
+}
+
+impl Drop for Ticket {
+    fn drop(&mut self) {
+        let mut n = self.0.in_flight.lock().unwrap_or_else(|e| e.into_inner());
+        *n = n.saturating_sub(1);
+        self.0.freed.notify_one();
+    }
+}
+
+/// The running loading thread. Dropping it asks the thread to stop (it
+/// stops within one batch, or 50 ms while waiting for credit).
+#[derive(Debug)]
+pub struct Loader {
+    stop: Arc<AtomicBool>,
+}
+
+/// How long the thread waits for a credit before looking at the stop flag.
+const POLL: Duration = Duration::from_millis(50);
+
+impl Drop for Loader {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+    }
+}
+
+/// Starts reading `reader` (opened, its header checked) on a thread,
+/// decoding with tunnels on `ports`, sending to `events`. With
+/// `keep_bytes`, the frames' bytes travel too while they total at most
+/// [`KEEP_FRAMES_MAX`]. The progress figures count no connections: the
+/// owner's model knows them.
+pub fn spawn<E>(
+    reader: CaptureReader,
+    ports: TunnelPorts,
+    keep_bytes: bool,
+    events: Sender<E>,
+) -> std::io::Result<Loader>
+where
+    E: From<LoadEvent> + Send + 'static,
+{
+    let stop = Arc::new(AtomicBool::new(false));
+    let stop2 = Arc::clone(&stop);
+    thread::Builder::new()
+        .name("synack-load".into())
+        .spawn(move || {
+            if let Some(ev) = run(reader, ports, keep_bytes, &events, &stop2) {
+                let _ = events.send(E::from(ev));
+            }
+        })?;
+    Ok(Loader { stop })
+}
+
+/// The thread's loop. Returns the last event to send (none when stopped
+/// or when the owner is gone).
+fn run<E: From<LoadEvent>>(
+    mut reader: CaptureReader,
+    ports: TunnelPorts,
+    keep_bytes: bool,
+    events: &Sender<E>,
+    stop: &AtomicBool,
+) -> Option<LoadEvent> {
+    let credits = Arc::new(Credits::default());
+    let total = std::fs::metadata(reader.name()).map_or(0, |m| m.len());
+    let mut decoder = Decoder::with_ports(ports);
+    let mut frames = Vec::with_capacity(BATCH);
+    let mut kept = 0usize;
+    let mut keeping = keep_bytes;
+    loop {
+        // The next frame needs a read, which may wait (a pipe): send what
+        // is ready first.
+        if reader.buffered() == 0 && !frames.is_empty() {
+            let progress = Progress {
+                bytes: reader.bytes_read(),
+                total,
+                frames: reader.frames_read(),
+                connections: 0,
+            };
+            let batch = std::mem::replace(&mut frames, Vec::with_capacity(BATCH));
+            if !send(batch, progress, &credits, events, stop) {
+                return None;
+            }
+        }
+        let offset = reader.bytes_read();
+        let frame = match reader.next_frame() {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) => return Some(LoadEvent::Failed(e.to_string())),
+        };
+        let bytes = if keeping {
+            kept += frame.data.len() + std::mem::size_of::<Vec<u8>>();
+            keeping = kept <= KEEP_FRAMES_MAX;
+            keeping.then(|| frame.data.to_vec())
+        } else {
+            None
+        };
+        let number = frame.number;
+        let link = frame.link;
+        let decoded = decoder.decode(&frame);
+        frames.push(Loaded {
+            number,
+            offset,
+            link,
+            decoded,
+            bytes,
+        });
+        if frames.len() == BATCH {
+            let progress = Progress {
+                bytes: reader.bytes_read(),
+                total,
+                frames: number,
+                connections: 0,
+            };
+            let batch = std::mem::replace(&mut frames, Vec::with_capacity(BATCH));
+            if !send(batch, progress, &credits, events, stop) {
+                return None;
+            }
+        }
+    }
+    let progress = Progress {
+        bytes: reader.bytes_read(),
+        total,
+        frames: reader.frames_read(),
+        connections: 0,
+    };
+    if !frames.is_empty() && !send(frames, progress, &credits, events, stop) {
+        return None;
+    }
+    let mut warnings = reader.warnings().to_vec();
+    warnings.extend(decoder.warnings());
+    Some(LoadEvent::Done {
+        frames: reader.frames_read(),
+        warnings,
+        progress,
+    })
+}
+
+/// Waits for a credit (or the stop flag), then sends. False when the
+/// thread should end.
+fn send<E: From<LoadEvent>>(
+    frames: Vec<Loaded>,
+    progress: Progress,
+    credits: &Arc<Credits>,
+    events: &Sender<E>,
+    stop: &AtomicBool,
+) -> bool {
+    {
+        let mut n = credits.in_flight.lock().unwrap_or_else(|e| e.into_inner());
+        while *n >= IN_FLIGHT {
+            if stop.load(Ordering::SeqCst) {
+                return false;
+            }
+            n = credits
+                .freed
+                .wait_timeout(n, POLL)
+                .unwrap_or_else(|e| e.into_inner())
+                .0;
+        }
+    }
+    if stop.load(Ordering::SeqCst) {
+        return false;
+    }
+    let ticket = Ticket::take(credits);
+    let batch = Batch {
+        frames,
+        progress,
+        ticket,
+    };
+    events.send(E::from(LoadEvent::Batch(batch))).is_ok()
+}

@@ -1,0 +1,180 @@
+//! A big file's walk, as the loading thread feeds it: the progress line
+//! while it loads, the picker filling, a connection read again from its
+//! own frames when chosen, its hex dump read from the file, and how a load
+//! ends when the walk cannot go on.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::channel;
+use std::time::Duration;
+
+use super::super::super::testdata::screen;
+use super::super::super::{ThemeName, UiOptions};
+use super::*;
+use crate::capture::CaptureReader;
+use crate::conversation::KeepSteps;
+use crate::decode::TunnelPorts;
+use crate::i18n::Lang;
+use crate::replay::index::{Access, lineage, reopen};
+use crate::replay::loader;
+
+fn capture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("captures")
+        .join(name)
+}
+
+fn opts(lang: Lang, conn: Option<usize>) -> UiOptions {
+    UiOptions {
+        lang,
+        theme: ThemeName::Dark,
+        conn,
+        file_name: "backlog.pcap".into(),
+        quiz: false,
+    }
+}
+
+/// The App for `path` read as a big file (summaries and a frame index),
+/// and every event the loading thread sends for it.
+fn big_file(path: &Path, lang: Lang, conn: Option<usize>) -> (App, Vec<LoadEvent>) {
+    let reader = CaptureReader::open(path).unwrap();
+    let index = FrameIndex::new(path, TunnelPorts::default(), Access::of(&reader, path));
+    let keep = conn.map_or(KeepSteps::Summaries, KeepSteps::Only);
+    let load = Load::new("backlog.pcap".into(), Some(index), conn);
+    let app = App::loading(Tracker::keeping(keep), opts(lang, conn), load);
+    let (tx, rx) = channel();
+    let _loader = loader::spawn(reader, TunnelPorts::default(), false, tx).unwrap();
+    let mut events = Vec::new();
+    loop {
+        let ev = rx
+            .recv_timeout(Duration::from_secs(20))
+            .expect("the loader");
+        let end = !matches!(ev, LoadEvent::Batch(_));
+        events.push(ev);
+        if end {
+            return (app, events);
+        }
+    }
+}
+
+#[test]
+fn a_big_file_shows_progress_then_the_picker_then_a_connection_read_again() {
+    let path = capture("demo-backlog.pcap");
+    let (mut app, events) = big_file(&path, Lang::En, None);
+    assert_eq!(app.mode, Mode::Picker);
+    assert!(app.is_loading());
+    let (done, batches): (Vec<_>, Vec<_>) = events
+        .into_iter()
+        .partition(|e| matches!(e, LoadEvent::Done { .. }));
+    for b in batches {
+        assert!(app.load_event(b));
+    }
+    // Loading: the rows read so far, and how far the reading has got.
+    let s = screen(&app, 130, 20);
+    assert!(s.contains("reading backlog.pcap: 0.0 / 0.0 MB"), "{s}");
+    assert!(s.contains(" frames, 3 connections"), "{s}");
+    assert!(s.contains("127.0.0.2:39473"), "{s}");
+    for d in done {
+        app.load_event(d);
+    }
+    assert!(!app.is_loading() && !app.quit);
+    let s = screen(&app, 130, 20);
+    assert!(!s.contains("reading "), "{s}");
+    assert!(app.tracker.connections().iter().all(|c| c.steps().is_empty()));
+
+    // Choosing connection 1: its steps were not kept, the file is asked for.
+    app.update(Action::Down);
+    app.update(Action::Choose);
+    assert_eq!(app.load_request, Some(1));
+    assert_eq!(app.len(), 0);
+    let index = app.load.as_ref().and_then(|l| l.index()).unwrap();
+    let again = reopen(
+        index,
+        1,
+        &lineage(app.tracker.connections(), 1),
+        &mut |_| {},
+    )
+    .unwrap();
+    app.set_walked(again);
+    assert_eq!(app.len(), 9);
+    assert!(!app.needs_reading(1), "read once is enough");
+    assert!(app.needs_reading(2));
+    app.update(Action::Last);
+    app.update(Action::ToggleDetails);
+    let s = screen(&app, 130, 60);
+    assert!(s.contains("step 9/9"), "{s}");
+    // The hex dump, read from the file.
+    let frame = app.current_step().unwrap().segment.frame.number;
+    let whole = crate::replay::load_with_frames(&path).unwrap();
+    let want = &whole.frame_bytes.unwrap()[frame as usize - 1];
+    assert_eq!(app.frame_bytes(frame).as_deref(), Some(want.as_slice()));
+    assert!(s.contains("0000  "), "{s}");
+}
+
+#[test]
+fn the_progress_line_speaks_chinese() {
+    let (mut app, events) = big_file(&capture("demo-backlog.pcap"), Lang::Zh, None);
+    let first = events.into_iter().next().unwrap();
+    app.load_event(first);
+    let s = screen(&app, 130, 20);
+    assert!(s.contains("正在读取 backlog.pcap："), "{s}");
+    assert!(s.contains("帧，3 个连接"), "{s}");
+}
+
+#[test]
+fn a_file_of_one_connection_opens_its_walk_when_loaded() {
+    let (mut app, events) = big_file(&capture("normal.pcap"), Lang::En, None);
+    assert_eq!(app.mode, Mode::Picker);
+    for e in events {
+        app.load_event(e);
+    }
+    assert_eq!(app.mode, Mode::Walk);
+    assert_eq!(app.load_request, Some(0));
+}
+
+#[test]
+fn conn_n_beyond_the_file_ends_the_walk() {
+    let (mut app, events) = big_file(&capture("demo-backlog.pcap"), Lang::En, Some(7));
+    assert_eq!(app.mode, Mode::Walk);
+    for e in events {
+        app.load_event(e);
+    }
+    assert!(app.quit);
+    let end = app.load.as_ref().and_then(|l| l.end.clone());
+    assert_eq!(end, Some(LoadEnd::NoSuchConnection { asked: 7, count: 3 }));
+}
+
+#[test]
+fn conn_n_keeps_its_steps_while_loading() {
+    let (mut app, events) = big_file(&capture("demo-backlog.pcap"), Lang::En, Some(2));
+    for e in events {
+        app.load_event(e);
+    }
+    assert!(!app.quit);
+    assert_eq!(app.conn, 2);
+    assert_eq!(app.len(), 9);
+    assert_eq!(app.load_request, None);
+}
+
+#[test]
+fn a_failed_read_quits_with_its_line() {
+    let (mut app, _) = big_file(&capture("normal.pcap"), Lang::En, None);
+    app.load_event(LoadEvent::Failed("x.pcap: damaged".into()));
+    assert!(app.quit);
+    assert_eq!(
+        app.load.as_ref().and_then(|l| l.end.clone()),
+        Some(LoadEnd::Failed("x.pcap: damaged".into()))
+    );
+}
+
+#[test]
+fn keys_while_loading_keep_the_picker_open() {
+    let (mut app, events) = big_file(&capture("normal.pcap"), Lang::En, None);
+    app.handle(crate::ui::AppEvent::Key(
+        ratatui::crossterm::event::KeyEvent::from(ratatui::crossterm::event::KeyCode::Char('o')),
+    ));
+    for e in events {
+        app.load_event(e);
+    }
+    assert_eq!(app.mode, Mode::Picker);
+    assert_eq!(app.load_request, None);
+}
