@@ -234,3 +234,152 @@ fn a_pipe_and_a_file_give_the_same_output() {
         }
     }
 }
+
+/// Writes a raw-IPv4 capture: connection 0 carries `long` one-byte
+/// segments (every second one acknowledged) while a short connection
+/// opens and closes beside it every 1000 of them; then connection 0
+/// closes. Returns the number of segments of connection 0.
+fn long_capture(path: &Path, long: u32) -> u64 {
+    use pcap_file::DataLink;
+    use pcap_file::pcap::{PcapHeader, PcapPacket, PcapWriter};
+    const FIN: u8 = 1;
+    const SYN: u8 = 2;
+    const PSH: u8 = 8;
+    const ACK: u8 = 16;
+    let header = PcapHeader {
+        datalink: DataLink::RAW,
+        ..PcapHeader::default()
+    };
+    let file = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    let mut w = PcapWriter::with_header(file, header).unwrap();
+    let mut t = 0u64;
+    let mut put =
+        |src: ([u8; 4], u16), dst: ([u8; 4], u16), seq: u32, ack: u32, flags: u8, len: u16| {
+            let mut b = Vec::with_capacity(40 + usize::from(len));
+            b.extend_from_slice(&[0x45, 0]);
+            b.extend_from_slice(&(40 + len).to_be_bytes());
+            b.extend_from_slice(&[0, 0, 0x40, 0, 64, 6, 0, 0]);
+            b.extend_from_slice(&src.0);
+            b.extend_from_slice(&dst.0);
+            b.extend_from_slice(&src.1.to_be_bytes());
+            b.extend_from_slice(&dst.1.to_be_bytes());
+            b.extend_from_slice(&seq.to_be_bytes());
+            b.extend_from_slice(&ack.to_be_bytes());
+            b.extend_from_slice(&[0x50, flags, 2, 0, 0, 0, 0, 0]);
+            b.resize(40 + usize::from(len), 7);
+            t += 10;
+            let ts = std::time::Duration::from_micros(1_700_000_000_000_000 + t);
+            w.write_packet(&PcapPacket::new(ts, b.len() as u32, &b).unwrap())
+                .unwrap();
+        };
+    let (c, s) = (([10, 0, 0, 1], 40000), ([10, 0, 0, 2], 80));
+    let (ci, si) = (1000u32, 9000u32);
+    put(c, s, ci, 0, SYN, 0);
+    put(s, c, si, ci + 1, SYN | ACK, 0);
+    put(c, s, ci + 1, si + 1, ACK, 0);
+    let mut n = 3;
+    for i in 0..long {
+        put(c, s, ci + 1 + i, si + 1, PSH | ACK, 1);
+        n += 1;
+        if i % 2 == 1 {
+            put(s, c, si + 1, ci + 2 + i, ACK, 0);
+            n += 1;
+        }
+        if i % 1000 == 500 {
+            let k = (i / 1000) as u16;
+            let (a, b) = (([10, 0, 1, 1], 50000 + k), ([10, 0, 0, 2], 80));
+            put(a, b, 7, 0, SYN, 0);
+            put(b, a, 70, 8, SYN | ACK, 0);
+            put(a, b, 8, 71, ACK, 0);
+            put(a, b, 8, 71, FIN | ACK, 0);
+            put(b, a, 71, 9, FIN | ACK, 0);
+            put(a, b, 9, 72, ACK, 0);
+        }
+    }
+    let e = ci + 1 + long;
+    put(c, s, e, si + 1, FIN | ACK, 0);
+    put(s, c, si + 1, e + 1, FIN | ACK, 0);
+    put(c, s, e + 1, si + 2, ACK, 0);
+    n + 3
+}
+
+/// A connection longer than any fixture (its steps drained as they
+/// settle, the short ones beside it spooled): the same bytes as the
+/// whole-capture renderers; `--svg` draws its first 200 segments and
+/// says so; `--html` refuses a page of more than 50,000 segments in one
+/// line, before reading the capture whole.
+#[test]
+fn a_long_connection_beside_short_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let cap = dir.path().join("long.pcap");
+    let segments = long_capture(&cap, 34_000);
+    let first = replay::read(&cap, Keep::Summaries, TunnelPorts::default()).unwrap();
+    assert_eq!(first.connections().len(), 35);
+    assert_eq!(first.connections()[0].packets, segments);
+    let plan = Plan::of(&first);
+    let whole = replay::load(&cap).unwrap();
+    for format in [Format::Print, Format::Json] {
+        // Every later connection's text through the temporary file.
+        let opts = Options {
+            format,
+            style: Style {
+                relative: true,
+                color: false,
+                origin: whole.origin.unwrap_or_default(),
+                lang: Lang::En,
+            },
+            conn: None,
+            name: "long.pcap".into(),
+            spool_memory: 0,
+        };
+        assert!(streamed(&cap, &plan, &opts) == stream::whole(&whole, &opts));
+    }
+    let out = synack()
+        .arg("replay")
+        .arg(&cap)
+        .arg("--svg")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(
+        err,
+        format!(
+            "synack: --svg: segments 1–200 of {segments} in connection 0; --from/--to pick others\n"
+        )
+    );
+    let svg = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(svg.matches(r#"marker-end="url(#head"#).count(), 200);
+    let out = synack()
+        .arg("replay")
+        .arg(&cap)
+        .args(["--html", dir.path().join("page.html").to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let all: u64 = first.connections().iter().map(|c| c.packets).sum();
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        format!(
+            "synack: --html: 35 connections have {all} segments; one page holds at most 50000: pick one connection with --conn N (see --list), or use --print, --json or --svg --from/--to\n"
+        )
+    );
+    assert!(!dir.path().join("page.html").exists());
+    // One short connection fits.
+    let out = synack()
+        .arg("replay")
+        .arg(&cap)
+        .args([
+            "--conn",
+            "1",
+            "--html",
+            dir.path().join("page.html").to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

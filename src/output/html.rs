@@ -37,6 +37,33 @@ const TEMPLATE: &str = include_str!("html/page.html");
 const CSS: &str = include_str!("html/page.css");
 const JS: &str = include_str!("html/page.js");
 
+/// Segments one page holds at most: every segment is in the embedded
+/// document and in each language's ladder (about 2 KB in all), and a page
+/// of hundreds of megabytes opens in no browser.
+pub const MAX_SEGMENTS: u64 = 50_000;
+
+/// Whether the page of connection `conn` (all when `None`) of a capture
+/// read with summaries only (`first`) stays within [`MAX_SEGMENTS`]; the
+/// error says what to do instead. Checked before the capture is read
+/// whole, so a huge one is refused before it fills memory.
+pub fn fits(first: &crate::replay::Replay, conn: Option<usize>) -> Result<(), String> {
+    let conns = first.connections();
+    let segments: u64 = match conn {
+        Some(n) => conns.get(n).map_or(0, |c| c.packets),
+        None => conns.iter().map(|c| c.packets).sum(),
+    };
+    if segments <= MAX_SEGMENTS {
+        return Ok(());
+    }
+    let what = match conn {
+        Some(n) => format!("connection {n} has"),
+        None => format!("{} connections have", conns.len()),
+    };
+    Err(format!(
+        "{what} {segments} segments; one page holds at most {MAX_SEGMENTS}: pick one connection with --conn N (see --list), or use --print, --json or --svg --from/--to"
+    ))
+}
+
 /// The page for `conns` of capture `file` (a replay).
 pub fn page(
     file: &str,
