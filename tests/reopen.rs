@@ -76,8 +76,8 @@ fn a_reopened_connection_is_the_whole_readings_connection() {
                 );
             }
             // Not one of its frames: nothing.
-            let others =
-                (1..=all.frames).find(|k| want.steps().iter().all(|s| s.segment.frame.number != *k));
+            let others = (1..=all.frames)
+                .find(|k| want.steps().iter().all(|s| s.segment.frame.number != *k));
             if let Some(k) = others {
                 assert!(
                     got.frames.frame(k).is_none(),

@@ -79,7 +79,12 @@ fn a_big_file_shows_progress_then_the_picker_then_a_connection_read_again() {
     assert!(!app.is_loading() && !app.quit);
     let s = screen(&app, 130, 20);
     assert!(!s.contains("reading "), "{s}");
-    assert!(app.tracker.connections().iter().all(|c| c.steps().is_empty()));
+    assert!(
+        app.tracker
+            .connections()
+            .iter()
+            .all(|c| c.steps().is_empty())
+    );
 
     // Choosing connection 1: its steps were not kept, the file is asked for.
     app.update(Action::Down);
