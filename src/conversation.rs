@@ -250,7 +250,7 @@ impl Connection {
             Endpoint::new(initial[1], assumed_listen),
         ];
         if initial[0] == TcpState::SynSent {
-            ends[0].m.isn = Some(seg.ack.wrapping_sub(1));
+            ends[0].m.set_isn(seg.ack.wrapping_sub(1));
         }
         Connection {
             index,

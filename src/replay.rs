@@ -12,6 +12,7 @@ pub use each::read_each;
 
 pub mod index;
 pub mod loader;
+mod pipeline;
 
 /// What a replayed capture holds.
 #[derive(Debug)]
@@ -99,13 +100,22 @@ pub fn read_with_progress(
         Keep::One(n) => (KeepSteps::Only(n), Bytes::None),
         Keep::OneWithFrames(n) => (KeepSteps::Only(n), Bytes::Of(n)),
     };
-    feed(
-        CaptureReader::open(path)?,
-        Tracker::keeping(steps),
-        bytes,
-        Decoder::with_ports(ports),
-        progress,
-    )
+    let (reader, tracker) = (CaptureReader::open(path)?, Tracker::keeping(steps));
+    let decoder = Decoder::with_ports(ports);
+    if bytes == Bytes::None && parallel() {
+        pipeline::feed(reader, tracker, decoder, progress)
+    } else {
+        feed(reader, tracker, bytes, decoder, progress)
+    }
+}
+
+/// Whether reading and decoding get a thread of their own: when the
+/// machine has a second core for them, unless `SYNACK_THREADS=1`.
+fn parallel() -> bool {
+    if std::env::var_os("SYNACK_THREADS").is_some_and(|v| v == "1") {
+        return false;
+    }
+    std::thread::available_parallelism().is_ok_and(|n| n.get() > 1)
 }
 
 /// Reads a capture keeping every step, and the frames' bytes (for the hex

@@ -11,6 +11,7 @@
 //! afterwards — the order in which the Linux kernel records the transitions.
 
 use serde::Serialize;
+use smallvec::SmallVec;
 
 use crate::segment::{Segment, TcpFlags};
 use crate::seq;
@@ -124,19 +125,29 @@ impl Ctl {
 }
 
 /// One endpoint's machine: its state and the sequence facts the RFC's event
-/// processing consults.
+/// processing consults. 16 bytes: the optional numbers are plain `u32`s
+/// with a bit each in `known` (a million connections hold four of these).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Machine {
     pub state: TcpState,
+    /// Which of the numbers below are known (bits [`ISN`], [`FIN_SEQ`],
+    /// [`PEER_FIN`]), and [`FIN_ACKED`]. An unknown number is always 0, so
+    /// the derived equality compares what is known.
+    known: u8,
     /// Our ISN, once we sent a SYN.
-    pub isn: Option<u32>,
+    isn: u32,
     /// Sequence number of our FIN, once we sent one.
-    pub fin_seq: Option<u32>,
+    fin_seq: u32,
     /// The peer's FIN sequence number, once we processed it.
-    pub peer_fin: Option<u32>,
-    /// Whether the peer acknowledged our FIN.
-    pub fin_acked: bool,
+    peer_fin: u32,
 }
+
+/// `Machine::known` bits.
+const ISN: u8 = 1;
+const FIN_SEQ: u8 = 2;
+const PEER_FIN: u8 = 4;
+/// The peer acknowledged our FIN.
+const FIN_ACKED: u8 = 8;
 
 /// A state change produced by one event, before it is placed on the timeline.
 pub(crate) type Change = (TcpState, TcpState, Cause);
@@ -151,11 +162,41 @@ impl Machine {
     pub fn new(state: TcpState) -> Machine {
         Machine {
             state,
-            isn: None,
-            fin_seq: None,
-            peer_fin: None,
-            fin_acked: false,
+            known: 0,
+            isn: 0,
+            fin_seq: 0,
+            peer_fin: 0,
         }
+    }
+
+    fn get(&self, bit: u8, value: u32) -> Option<u32> {
+        (self.known & bit != 0).then_some(value)
+    }
+
+    /// Our ISN, once we sent a SYN.
+    pub fn isn(&self) -> Option<u32> {
+        self.get(ISN, self.isn)
+    }
+
+    /// Sets our ISN.
+    pub fn set_isn(&mut self, isn: u32) {
+        self.isn = isn;
+        self.known |= ISN;
+    }
+
+    /// Sequence number of our FIN, once we sent one.
+    fn fin_seq(&self) -> Option<u32> {
+        self.get(FIN_SEQ, self.fin_seq)
+    }
+
+    /// The peer's FIN sequence number, once we processed it.
+    fn peer_fin(&self) -> Option<u32> {
+        self.get(PEER_FIN, self.peer_fin)
+    }
+
+    fn set_peer_fin(&mut self, fs: u32) {
+        self.peer_fin = fs;
+        self.known |= PEER_FIN;
     }
 
     fn go(&mut self, to: TcpState, cause: Cause, out: &mut Sink<'_>) {
@@ -180,7 +221,9 @@ impl Machine {
             return;
         }
         if f.syn() {
-            self.isn.get_or_insert(c.seq);
+            if self.isn().is_none() {
+                self.set_isn(c.seq);
+            }
             match (self.state, f.ack()) {
                 // §3.10.1 OPEN (active): connect() sends SYN, enter SYN-SENT.
                 (Closed | Unknown, false) => self.go(SynSent, Cause::SndSyn, out),
@@ -193,14 +236,15 @@ impl Machine {
         }
         if f.fin() {
             let fs = c.fin_seq();
-            if self.fin_seq.is_none() {
-                self.fin_seq = Some(fs);
+            if self.fin_seq().is_none() {
+                self.fin_seq = fs;
+                self.known |= FIN_SEQ;
                 // §3.10.4 CLOSE: ESTABLISHED/SYN-RECEIVED → FIN-WAIT-1,
                 // CLOSE-WAIT → LAST-ACK.
                 let to = match self.state {
                     Established | SynReceived => Some(FinWait1),
                     CloseWait => Some(LastAck),
-                    Unknown if self.peer_fin.is_some() => Some(LastAck),
+                    Unknown if self.peer_fin().is_some() => Some(LastAck),
                     Unknown => Some(FinWait1),
                     _ => None,
                 };
@@ -215,7 +259,7 @@ impl Machine {
         } else if self.state == Unknown && c.payload_len > 0 && !f.syn() {
             // Only a synchronized endpoint sends data; without a FIN seen
             // either way ESTABLISHED is the state that explains it.
-            if self.peer_fin.is_none() {
+            if self.peer_fin().is_none() {
                 self.go(Established, Cause::MidStream, out);
             } else {
                 self.go(CloseWait, Cause::MidStream, out);
@@ -240,7 +284,7 @@ impl Machine {
             }
             // §3.10.7.3 SYN-SENT.
             SynSent => {
-                let acceptable = self.isn.is_some_and(|isn| c.acks(isn));
+                let acceptable = self.isn().is_some_and(|isn| c.acks(isn));
                 if f.rst() {
                     if acceptable {
                         self.go(Closed, Cause::RcvRstRefused, out);
@@ -269,14 +313,14 @@ impl Machine {
         }
         // Fifth check: the ACK field.
         if f.ack() {
-            if self.state == SynReceived && self.isn.is_some_and(|isn| c.acks(isn)) {
+            if self.state == SynReceived && self.isn().is_some_and(|isn| c.acks(isn)) {
                 self.go(Established, Cause::RcvAckOfSyn, out);
             }
-            if let Some(fs) = self.fin_seq
-                && !self.fin_acked
+            if let Some(fs) = self.fin_seq()
+                && self.known & FIN_ACKED == 0
                 && c.acks(fs)
             {
-                self.fin_acked = true;
+                self.known |= FIN_ACKED;
                 match self.state {
                     // FIN-WAIT-1: our FIN is acknowledged → FIN-WAIT-2.
                     FinWait1 => self.go(FinWait2, Cause::RcvAckOfFin, out),
@@ -291,10 +335,10 @@ impl Machine {
         // Eighth check: the FIN bit.
         if f.fin() {
             let fs = c.fin_seq();
-            if self.peer_fin.is_some_and(|p| p == fs) {
+            if self.peer_fin().is_some_and(|p| p == fs) {
                 return; // retransmitted FIN: no new transition
             }
-            self.peer_fin = Some(fs);
+            self.set_peer_fin(fs);
             match self.state {
                 // SYN-RECEIVED, ESTABLISHED: enter CLOSE-WAIT.
                 SynReceived | Established | Unknown => self.go(CloseWait, Cause::RcvFin, out),
@@ -346,13 +390,20 @@ pub(crate) type Applied = Vec<(usize, Change)>;
 pub(crate) struct Endpoint {
     pub m: Machine,
     checkpoint: Machine,
-    /// Applied when seen on the wire, not yet confirmed by an ACK.
-    tentative: Vec<Reception>,
+    /// Applied when seen on the wire, not yet confirmed by an ACK. Most
+    /// endpoints hold at most one (a SYN or FIN until their next send):
+    /// room for one inline, so a connection needs no allocation of its own.
+    tentative: SmallVec<[Reception; 1]>,
     /// Seen on the wire, but the endpoint's own later segment showed it had
     /// not processed them: waiting for the next segment from the peer (they
     /// arrive before it), an ACK that covers them, or a copy (the first one
     /// was lost).
-    pending: Vec<Reception>,
+    /// Boxed: rare, and a million connections need no room for it.
+    #[expect(
+        clippy::box_collection,
+        reason = "8 bytes per endpoint instead of 24 for a list that is nearly always empty"
+    )]
+    pending: Option<Box<Vec<Reception>>>,
     /// The initial state was assumed (a server taken to be LISTENing),
     /// not observed.
     pub assumed_listen: bool,
@@ -376,8 +427,8 @@ impl Endpoint {
         Endpoint {
             m,
             checkpoint: m,
-            tentative: Vec::new(),
-            pending: Vec::new(),
+            tentative: SmallVec::new(),
+            pending: None,
             assumed_listen,
         }
     }
@@ -403,7 +454,7 @@ impl Endpoint {
     /// Receptions held as tentative or pending (bounded by `MAX_HELD` each).
     #[cfg(test)]
     pub fn held(&self) -> usize {
-        self.tentative.len() + self.pending.len()
+        self.tentative.len() + self.pending.as_ref().map_or(0, |p| p.len())
     }
 
     fn apply_tentative(&mut self, r: Reception, out: &mut Applied) {
@@ -438,12 +489,6 @@ impl Endpoint {
                 },
             );
         }
-        if self.tentative.capacity() == 0 {
-            // Most endpoints never hold more than one (a SYN or FIN until
-            // their next send): room for one keeps a million half-open
-            // connections small; more grow the usual way.
-            self.tentative.reserve_exact(1);
-        }
         self.tentative.push(r);
     }
 
@@ -451,12 +496,14 @@ impl Endpoint {
     /// receptions go first (they were sent before it), except those it is
     /// a copy of: the first copy was lost.
     pub fn receive(&mut self, r: Reception, out: &mut Applied) {
-        self.pending.retain(|p| !p.is_copy_of(&r));
-        if self.pending.len() > MAX_HELD {
-            self.pending.drain(..self.pending.len() - MAX_HELD);
-        }
-        for p in std::mem::take(&mut self.pending) {
-            self.apply_tentative(Reception { step: r.step, ..p }, out);
+        if let Some(mut pending) = self.pending.take() {
+            pending.retain(|p| !p.is_copy_of(&r));
+            if pending.len() > MAX_HELD {
+                pending.drain(..pending.len() - MAX_HELD);
+            }
+            for p in *pending {
+                self.apply_tentative(Reception { step: r.step, ..p }, out);
+            }
         }
         self.apply_tentative(r, out);
     }
@@ -466,15 +513,15 @@ impl Endpoint {
     /// cover are undone (returned as a [`Rollback`]) and wait as pending;
     /// pending ones it covers are applied now, before the send.
     pub fn reconcile(&mut self, c: Ctl, step: usize, out: &mut Applied) -> Option<Rollback> {
-        if self.tentative.is_empty() && self.pending.is_empty() && !self.assumed_listen {
+        if self.tentative.is_empty() && self.pending.is_none() && !self.assumed_listen {
             return None; // the common case: nothing to check
         }
         // A RST answering a SYN from an endpoint that never sent a SYN of its
         // own: nobody was listening (§3.10.7.1), the assumed LISTEN was wrong.
-        if self.assumed_listen && c.flags.rst() && self.m.isn.is_none() {
+        if self.assumed_listen && c.flags.rst() && self.m.isn().is_none() {
             self.assumed_listen = false;
             self.m = Machine::new(TcpState::Closed);
-            self.pending.clear();
+            self.pending = None;
             let from_step = self.tentative.first().map_or(step, |r| r.step);
             self.tentative.clear();
             let rb = Rollback {
@@ -489,13 +536,13 @@ impl Endpoint {
         // simultaneous open (RFC 9293 §3.5 Figure 8). It was CLOSED; the
         // peer's SYN it was credited with waits until it processes it
         // (SYN-SENT → SYN-RECEIVED, §3.10.7.3).
-        if self.assumed_listen && c.flags.syn() && !c.flags.ack() && self.m.isn.is_none() {
+        if self.assumed_listen && c.flags.syn() && !c.flags.ack() && self.m.isn().is_none() {
             self.assumed_listen = false;
             self.m = Machine::new(TcpState::Closed);
             let from_step = self.tentative.first().map_or(step, |r| r.step);
-            let mut held = std::mem::take(&mut self.tentative);
-            held.append(&mut self.pending);
-            self.pending = held;
+            let mut held: Vec<Reception> = self.tentative.drain(..).collect();
+            held.extend(self.pending.take().into_iter().flat_map(|p| *p));
+            self.pending = (!held.is_empty()).then(|| Box::new(held));
             return Some(Rollback {
                 state: TcpState::Closed,
                 from_step,
@@ -527,12 +574,16 @@ impl Endpoint {
             });
             // Receptions wait while this endpoint has tentative ones, so
             // `pending` is empty here; the undone ones now wait.
-            self.pending.extend(self.tentative.drain(k..));
+            self.pending
+                .get_or_insert_default()
+                .extend(self.tentative.drain(k..));
         }
         self.tentative.clear();
-        if self.pending.first().is_some_and(covered) {
-            let n = self.pending.iter().take_while(|r| covered(r)).count();
-            for r in self.pending.drain(..n) {
+        if let Some(pending) = &mut self.pending
+            && pending.first().is_some_and(covered)
+        {
+            let n = pending.iter().take_while(|r| covered(r)).count();
+            for r in pending.drain(..n) {
                 self.m.on_receive(
                     r.ctl,
                     &mut Sink {
@@ -540,6 +591,9 @@ impl Endpoint {
                         changes: out,
                     },
                 );
+            }
+            if pending.is_empty() {
+                self.pending = None; // `None` whenever empty
             }
         }
         rollback
