@@ -448,7 +448,7 @@ impl Endpoint {
     /// RST or SYN of its own would rewrite its states from its first held
     /// reception on (see [`Endpoint::reconcile`]).
     pub fn initial_may_change(&self) -> bool {
-        self.assumed_listen && self.m.isn.is_none()
+        self.assumed_listen && self.m.isn().is_none()
     }
 
     /// Receptions held as tentative or pending (bounded by `MAX_HELD` each).
