@@ -3,7 +3,7 @@
 //! frames' bytes (for the hex dump) are read from the file when shown
 //! instead of being kept in memory.
 //!
-//! The index holds 20 bytes per TCP frame (connection, frame number,
+//! The index holds 16 bytes per TCP frame (connection, frame number,
 //! record offset) and at most [`INDEX_MAX`] frames; past that, or when
 //! frames outside a connection shaped it (IP fragments reassembled into
 //! its segments, ICMP errors quoting it), [`reopen`] reads the whole file
@@ -21,7 +21,7 @@ use crate::capture::{ByteOrder, CaptureError, CaptureReader, Format, Frame, Link
 use crate::conversation::{Connection, Tracker};
 use crate::decode::{Decoded, Decoder, TunnelPorts};
 
-/// Frames indexed at most (20 bytes each: 80 MiB).
+/// Frames indexed at most (16 bytes each: 64 MiB).
 pub const INDEX_MAX: usize = 1 << 22;
 
 /// How a frame can be read again.
@@ -66,7 +66,7 @@ pub struct FrameIndex {
     /// Link type of a pcap file (one for the whole file).
     link: Option<LinkType>,
     conn: Vec<u32>,
-    number: Vec<u64>,
+    number: Vec<u32>,
     offset: Vec<u64>,
     /// Every frame that shaped a connection is in the index.
     exact: bool,
@@ -110,7 +110,7 @@ impl FrameIndex {
     }
 
     fn record(&mut self, c: usize, number: u64, offset: u64, link: LinkType) {
-        let Ok(c) = u32::try_from(c) else {
+        let (Ok(c), Ok(number)) = (u32::try_from(c), u32::try_from(number)) else {
             self.give_up();
             return;
         };
@@ -148,7 +148,14 @@ impl FrameIndex {
 
     /// Bytes the index holds on the heap.
     pub fn heap_bytes(&self) -> usize {
-        self.conn.capacity() * 4 + (self.number.capacity() + self.offset.capacity()) * 8
+        (self.conn.capacity() + self.number.capacity()) * 4 + self.offset.capacity() * 8
+    }
+
+    /// Gives back the room kept for growth (the file is read).
+    pub fn shrink(&mut self) {
+        self.conn.shrink_to_fit();
+        self.number.shrink_to_fit();
+        self.offset.shrink_to_fit();
     }
 
     /// `(connection, number, offset)` of the frames of connections
@@ -158,7 +165,7 @@ impl FrameIndex {
             .iter()
             .enumerate()
             .filter(|&(_, &k)| conns.binary_search(&(k as usize)).is_ok())
-            .map(|(i, &k)| (k as usize, self.number[i], self.offset[i]))
+            .map(|(i, &k)| (k as usize, u64::from(self.number[i]), self.offset[i]))
             .collect()
     }
 }

@@ -457,7 +457,7 @@ impl App {
 
     /// Connections shown by the picker, filtered and sorted: indices into
     /// `tracker.connections()`.
-    pub fn picker_rows(&self) -> Vec<usize> {
+    pub fn picker_rows(&self) -> std::rc::Rc<Vec<usize>> {
         self.rows.rows(
             self.tracker.connections(),
             &self.picker.filter,
@@ -618,6 +618,10 @@ impl App {
 
     fn tick(&mut self) {
         if !self.playing {
+            if self.mode == Mode::Picker && !self.is_loading() {
+                // Idle: sort the picker's rows ahead of the keys.
+                self.rows.warm(self.tracker.connections());
+            }
             return;
         }
         self.play_acc += TICK;

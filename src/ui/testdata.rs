@@ -174,6 +174,51 @@ pub fn buffer_text(term: &ratatui::Terminal<ratatui::backend::TestBackend>) -> S
     out
 }
 
+/// A tracker of `n` short connections between varied addresses (IPv4 and
+/// IPv6, ports and packet counts spread by a simple hash), for the
+/// picker's sort and filter.
+pub fn many_tracker(n: usize) -> Tracker {
+    let mut t = Tracker::keeping(crate::conversation::KeepSteps::Summaries);
+    let mut frame = 0u64;
+    for i in 0..n {
+        let h = (i as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 16;
+        let (c, s) = if h % 7 == 0 {
+            (
+                format!("[2001:db8::{:x}]:{}", h % 300, 1024 + h % 5000),
+                format!("[2001:db8:1::{:x}]:443", h % 11),
+            )
+        } else {
+            (
+                format!(
+                    "10.{}.{}.{}:{}",
+                    h % 3,
+                    (h >> 8) % 40,
+                    (h >> 16) % 250,
+                    1024 + h % 60000
+                ),
+                format!("10.9.0.{}:{}", h % 5, [80, 443, 8080][(h % 3) as usize]),
+            )
+        };
+        let ms = i as u64 * 3;
+        frame += 1;
+        t.ingest(seg(frame, &c, &s, SYN, 1000, 0, 0, ms));
+        for k in 0..(h % 4) {
+            frame += 1;
+            t.ingest(seg(
+                frame,
+                &s,
+                &c,
+                SYN | ACK,
+                9000,
+                1001,
+                (k * 100) as u32,
+                ms + k * (h % 9),
+            ));
+        }
+    }
+    t
+}
+
 /// The whole screen of `app` drawn at `w`×`h`, as text.
 pub fn screen(app: &super::App, w: u16, h: u16) -> String {
     let mut term =

@@ -248,7 +248,7 @@ fn picker_filter_then_enter_walks_the_match() {
     press(&mut app, "/");
     assert_eq!(app.mode, Mode::Filter);
     press(&mut app, ":81");
-    assert_eq!(app.picker_rows(), vec![1]);
+    assert_eq!(*app.picker_rows(), vec![1]);
     app.handle(key(KeyCode::Enter));
     assert_eq!(app.mode, Mode::Walk);
     assert_eq!(app.conn, 1);
@@ -275,7 +275,7 @@ fn picker_sort_key_cycles_and_orders_rows() {
     assert_eq!(app.picker.sort, SortKey::Client);
     press(&mut app, "oo");
     assert_eq!(app.picker.sort, SortKey::Packets);
-    assert_eq!(app.picker_rows(), vec![0, 1], "most packets first");
+    assert_eq!(*app.picker_rows(), vec![0, 1], "most packets first");
     press(&mut app, "j");
     app.handle(key(KeyCode::Enter));
     assert_eq!(app.conn, 1);

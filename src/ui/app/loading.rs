@@ -208,6 +208,9 @@ impl App {
                     self.warning = Some(warnings.join("; "));
                 }
                 l.warnings = warnings;
+                if let Some(index) = &mut l.index {
+                    index.shrink();
+                }
                 self.load_done(frames);
                 true
             }
