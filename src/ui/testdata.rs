@@ -182,7 +182,7 @@ pub fn many_tracker(n: usize) -> Tracker {
     let mut frame = 0u64;
     for i in 0..n {
         let h = (i as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 16;
-        let (c, s) = if h % 7 == 0 {
+        let (c, s) = if h.is_multiple_of(7) {
             (
                 format!("[2001:db8::{:x}]:{}", h % 300, 1024 + h % 5000),
                 format!("[2001:db8:1::{:x}]:443", h % 11),
