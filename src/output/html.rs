@@ -55,9 +55,10 @@ pub fn fits(first: &crate::replay::Replay, conn: Option<usize>) -> Result<(), St
     if segments <= MAX_SEGMENTS {
         return Ok(());
     }
-    let what = match conn {
-        Some(n) => format!("connection {n} has"),
-        None => format!("{} connections have", conns.len()),
+    let what = match (conn, conns.len()) {
+        (Some(n), _) => format!("connection {n} has"),
+        (None, 1) => "connection 0 has".to_string(),
+        (None, n) => format!("{n} connections have"),
     };
     Err(format!(
         "{what} {segments} segments; one page holds at most {MAX_SEGMENTS}: pick one connection with --conn N (see --list), or use --print, --json or --svg --from/--to"

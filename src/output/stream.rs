@@ -96,7 +96,7 @@ pub struct Options {
 
 /// Text held in memory for later connections before it spills to a
 /// temporary file.
-pub const SPOOL_MEMORY: usize = 8 << 20;
+pub const SPOOL_MEMORY: usize = 4 << 20;
 
 /// Why a streamed document could not be written.
 #[derive(Debug, thiserror::Error)]

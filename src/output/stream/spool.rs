@@ -23,7 +23,7 @@ pub struct Spool {
     parts: FxHashMap<usize, Parts>,
     /// Connections with text in memory.
     dirty: Vec<usize>,
-    /// Bytes in memory in all.
+    /// Bytes of buffer in memory in all (capacity, not only length).
     held: usize,
     /// Spill to the file past this many bytes in memory.
     limit: usize,
@@ -54,8 +54,10 @@ impl Spool {
         if parts.mem.is_empty() {
             self.dirty.push(key);
         }
+        let before = parts.mem.capacity();
         parts.mem.extend_from_slice(text);
-        self.held += text.len();
+        // What the buffers hold in memory, room to grow included.
+        self.held += parts.mem.capacity() - before;
         if self.held > self.limit {
             self.spill()?;
         }
@@ -111,7 +113,7 @@ impl Spool {
                 len -= n as u64;
             }
         }
-        self.held -= parts.mem.len();
+        self.held -= parts.mem.capacity();
         out.write_all(&parts.mem)
     }
 }
