@@ -45,6 +45,33 @@ pub struct Loaded {
     pub bytes: Option<Vec<u8>>,
 }
 
+/// Frames that decoded to nothing the model keeps but a count (they
+/// travel as numbers, not one message each: a file of millions of empty
+/// frames costs no more than its counts).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counted {
+    /// [`Decoded::NotTcp`] frames.
+    pub not_tcp: u64,
+    /// [`Decoded::Malformed`] frames.
+    pub malformed: u64,
+    /// [`Decoded::UnsupportedLink`] frames.
+    pub unsupported_link: u64,
+}
+
+impl Counted {
+    /// Each frame counted, as the decoder gave it (for the model's
+    /// [`crate::conversation::Tracker::ingest_decoded`]).
+    pub fn each(self) -> impl Iterator<Item = Decoded> {
+        let n = |k: u64| usize::try_from(k).unwrap_or(usize::MAX);
+        std::iter::repeat_n(Decoded::NotTcp, n(self.not_tcp))
+            .chain(std::iter::repeat_n(Decoded::Malformed, n(self.malformed)))
+            .chain(std::iter::repeat_n(
+                Decoded::UnsupportedLink,
+                n(self.unsupported_link),
+            ))
+    }
+}
+
 /// What the loading thread reports.
 #[derive(Clone, Debug)]
 pub enum LoadEvent {
@@ -67,8 +94,10 @@ pub enum LoadEvent {
 /// dropped.
 #[derive(Clone, Debug)]
 pub struct Batch {
-    /// The frames, in capture order.
+    /// The frames, in capture order (but those counted in `counted`).
     pub frames: Vec<Loaded>,
+    /// Frames that decoded to nothing but a count.
+    pub counted: Counted,
     /// How far the reading had got after the last of them.
     pub progress: Progress,
     /// Returns the credit when dropped.
@@ -160,21 +189,20 @@ fn run<E: From<LoadEvent>>(
     let credits = Arc::new(Credits::default());
     let total = std::fs::metadata(reader.name()).map_or(0, |m| m.len());
     let mut decoder = Decoder::with_ports(ports);
-    let mut frames = Vec::with_capacity(BATCH);
+    let mut pending = Pending::default();
     let mut kept = 0usize;
     let mut keeping = keep_bytes;
     loop {
         // The next frame needs a read, which may wait (a pipe): send what
         // is ready first.
-        if reader.buffered() == 0 && !frames.is_empty() {
+        if reader.buffered() == 0 && pending.read > 0 {
             let progress = Progress {
                 bytes: reader.bytes_read(),
                 total,
                 frames: reader.frames_read(),
                 connections: 0,
             };
-            let batch = std::mem::replace(&mut frames, Vec::with_capacity(BATCH));
-            if !send(batch, progress, &credits, events, stop) {
+            if !send(pending.take(), progress, &credits, events, stop) {
                 return None;
             }
         }
@@ -194,22 +222,29 @@ fn run<E: From<LoadEvent>>(
         let number = frame.number;
         let link = frame.link;
         let decoded = decoder.decode(&frame);
-        frames.push(Loaded {
-            number,
-            offset,
-            link,
-            decoded,
-            bytes,
-        });
-        if frames.len() == BATCH {
+        pending.read += 1;
+        match decoded {
+            // Nothing the model keeps but a count: counted here, so that
+            // millions of such frames cost no message each.
+            Decoded::NotTcp if bytes.is_none() => pending.counted.not_tcp += 1,
+            Decoded::Malformed if bytes.is_none() => pending.counted.malformed += 1,
+            Decoded::UnsupportedLink if bytes.is_none() => pending.counted.unsupported_link += 1,
+            decoded => pending.frames.push(Loaded {
+                number,
+                offset,
+                link,
+                decoded,
+                bytes,
+            }),
+        }
+        if pending.read == BATCH {
             let progress = Progress {
                 bytes: reader.bytes_read(),
                 total,
                 frames: number,
                 connections: 0,
             };
-            let batch = std::mem::replace(&mut frames, Vec::with_capacity(BATCH));
-            if !send(batch, progress, &credits, events, stop) {
+            if !send(pending.take(), progress, &credits, events, stop) {
                 return None;
             }
         }
@@ -220,7 +255,7 @@ fn run<E: From<LoadEvent>>(
         frames: reader.frames_read(),
         connections: 0,
     };
-    if !frames.is_empty() && !send(frames, progress, &credits, events, stop) {
+    if pending.read > 0 && !send(pending.take(), progress, &credits, events, stop) {
         return None;
     }
     let mut warnings = reader.warnings().to_vec();
@@ -232,10 +267,25 @@ fn run<E: From<LoadEvent>>(
     })
 }
 
+/// Frames read and not sent yet.
+#[derive(Default)]
+struct Pending {
+    frames: Vec<Loaded>,
+    counted: Counted,
+    read: usize,
+}
+
+impl Pending {
+    fn take(&mut self) -> (Vec<Loaded>, Counted) {
+        let p = std::mem::take(self);
+        (p.frames, p.counted)
+    }
+}
+
 /// Waits for a credit (or the stop flag), then sends. False when the
 /// thread should end.
 fn send<E: From<LoadEvent>>(
-    frames: Vec<Loaded>,
+    (frames, counted): (Vec<Loaded>, Counted),
     progress: Progress,
     credits: &Arc<Credits>,
     events: &Sender<E>,
@@ -260,6 +310,7 @@ fn send<E: From<LoadEvent>>(
     let ticket = Ticket::take(credits);
     let batch = Batch {
         frames,
+        counted,
         progress,
         ticket,
     };

@@ -175,6 +175,9 @@ impl App {
         };
         match ev {
             LoadEvent::Batch(b) => {
+                for d in b.counted.each() {
+                    self.tracker.ingest_decoded(d);
+                }
                 for f in b.frames {
                     if let Some(bytes) = f.bytes.as_ref() {
                         l.kept.push((f.number, bytes.clone()));

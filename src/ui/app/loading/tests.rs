@@ -183,3 +183,26 @@ fn keys_while_loading_keep_the_picker_open() {
     assert_eq!(app.mode, Mode::Picker);
     assert_eq!(app.load_request, None);
 }
+
+#[test]
+fn the_loaded_model_counts_what_a_whole_reading_counts() {
+    let mut counted = 0;
+    for name in ["arp-only.pcap", "any-sll.pcap", "erspan1.pcap", "etag.pcap"] {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/data")
+            .join(name);
+        let (mut app, events) = big_file(&path, Lang::En, None);
+        for e in events {
+            app.load_event(e);
+        }
+        let whole = crate::replay::summarize(&path).unwrap();
+        assert_eq!(app.tracker.skipped, whole.skipped(), "{name}");
+        assert_eq!(
+            app.tracker.connections().len(),
+            whole.connections().len(),
+            "{name}"
+        );
+        counted += whole.skipped().not_tcp;
+    }
+    assert!(counted > 0, "no frame was counted");
+}
