@@ -56,6 +56,10 @@ pub struct Plan {
     /// Frames skipped, by reason (the `--json` document gives them before
     /// the connections).
     pub skipped: Skipped,
+    /// Frames read.
+    frames: u64,
+    /// The reader's and decoder's warnings.
+    warnings: Vec<String>,
 }
 
 impl Plan {
@@ -70,6 +74,8 @@ impl Plan {
                 .map(|c| (c.index, c.icmp().len()))
                 .collect(),
             skipped: first.skipped(),
+            frames: first.frames,
+            warnings: first.warnings.clone(),
         }
     }
 
@@ -139,7 +145,9 @@ pub fn run(
         keep,
         ports,
         &mut |tracker, c| match w.update(tracker, c) {
-            Ok(()) => true,
+            // `--conn N` once N is written whole: the rest of the file can
+            // add nothing (the totals come from the first read).
+            Ok(()) => !(opts.conn.is_some() && w.head >= w.end),
             Err(e) => {
                 failed = Some(e);
                 false
@@ -335,12 +343,13 @@ impl<'a> Writer<'a> {
         }
     }
 
-    /// After the last frame: the connections' closing text (all of them
-    /// are whole by now unless the file changed), then the UDP flows and
-    /// the totals.
+    /// After the last frame (or, with `--conn`, once that connection is
+    /// whole): the UDP flows and the totals (of the first read: the second
+    /// may have stopped early).
     fn finish(mut self, second: &Replay) -> Result<(), StreamError> {
-        let conns = second.connections();
-        if conns.len() != self.plan.packets.len() || self.head < self.end {
+        let all = self.opts.conn.is_none();
+        let read = second.connections().len();
+        if (all && read != self.plan.packets.len()) || self.head < self.end {
             return Err(StreamError::Changed(self.opts.name.clone()));
         }
         let flows: Vec<_> = match self.opts.conn {
@@ -350,7 +359,7 @@ impl<'a> Writer<'a> {
         self.buf.clear();
         text::finish(
             &mut self.buf,
-            second,
+            self.plan,
             &flows,
             self.end > self.opts.conn.unwrap_or(0),
             self.opts,

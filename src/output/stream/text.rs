@@ -11,10 +11,9 @@ use crate::conversation::{Connection, Skipped};
 use crate::i18n::print;
 use crate::output::json::{IcmpJson, SegmentJson, TransitionJson};
 use crate::output::{self, ladder};
-use crate::replay::Replay;
 use crate::state::TcpState;
 
-use super::{Format, Options};
+use super::{Format, Options, Plan};
 
 /// `v` pretty-printed, every line after the first indented by `indent`
 /// spaces: its text at that depth of the document.
@@ -158,7 +157,7 @@ pub fn conn_end(out: &mut Vec<u8>, conn: &Connection, tunnel: Option<&str>, opts
 /// After the connections: `--print`'s UDP flow ladders and totals line,
 /// or the end of `--json`'s connections, its warnings and flows. `any`
 /// when a connection was written.
-pub fn finish(out: &mut Vec<u8>, second: &Replay, flows: &[&Flow], any: bool, opts: &Options) {
+pub fn finish(out: &mut Vec<u8>, plan: &Plan, flows: &[&Flow], any: bool, opts: &Options) {
     let style = &opts.style;
     match opts.format {
         Format::Print => {
@@ -173,19 +172,14 @@ pub fn finish(out: &mut Vec<u8>, second: &Replay, flows: &[&Flow], any: bool, op
             let _ = writeln!(
                 out,
                 "\n{}{}",
-                print::totals(
-                    style.lang,
-                    second.connections().len(),
-                    second.frames,
-                    &second.skipped()
-                ),
+                print::totals(style.lang, plan.packets.len(), plan.frames, &plan.skipped),
                 print::udp_flows(style.lang, flows.len())
             );
         }
         Format::Json => {
             out.extend_from_slice(if any { b"\n  ]" } else { b"]" });
             out.extend_from_slice(b",\n  \"warnings\": ");
-            pretty(out, &second.warnings, 2);
+            pretty(out, &plan.warnings, 2);
             if !flows.is_empty() {
                 out.extend_from_slice(b",\n  \"flows\": ");
                 pretty(out, &output::flows_json(flows, style), 2);
