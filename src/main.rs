@@ -791,8 +791,15 @@ fn replay_cmd(mut args: ReplayArgs) -> Result<()> {
         bail!("--svg: {name} has no TCP connection to draw");
     }
     if args.svg {
-        let figure = figure_options(&args.ui, &args.figure, &style);
-        return emit(&output::svg(chosen[0], &figure));
+        // A pipe, read whole: the same window as from a file.
+        let w = output::window::Window::pick(args.from, args.to, chosen[0].packets)
+            .map_err(anyhow::Error::msg)?;
+        let figure = output::SvgOptions {
+            window: w.partial().then_some(w),
+            ..figure_options(&args.ui, &args.figure, &style)
+        };
+        let conn = chosen[0].window((w.first - 1) as usize, w.last as usize);
+        return emit(&output::svg(&conn, &figure));
     }
     if let Some(path) = &args.html {
         let page = output::html::page_with(&document(), &chosen, &style, args.ui.lang(), None);

@@ -208,29 +208,39 @@ fn svg_window_flags_say_which_segments_and_refuse_bad_ones() {
 }
 
 /// A pipe cannot be read twice: it is read whole, and gives the same
-/// bytes as the same capture streamed from a file.
+/// bytes as the same capture streamed from a file (the `--svg` window
+/// too).
 #[test]
 fn a_pipe_and_a_file_give_the_same_output() {
     for cap in ["captures/normal.pcap", "tests/data/icmp-fragneeded.pcap"] {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(cap);
-        for mode in ["--print", "--json"] {
+        let modes: [&[&str]; 4] = [
+            &["--print"],
+            &["--json"],
+            &["--svg"],
+            &["--svg", "--from", "2", "--to", "5"],
+        ];
+        for mode in modes {
             let file = synack()
-                .args(["replay", "/dev/stdin", mode])
+                .args(["replay", "/dev/stdin"])
+                .args(mode)
                 .pipe_stdin(&path)
                 .unwrap()
                 .output()
                 .unwrap();
             let pipe = synack()
-                .args(["replay", "/dev/stdin", mode])
+                .args(["replay", "/dev/stdin"])
+                .args(mode)
                 .write_stdin(std::fs::read(&path).unwrap())
                 .output()
                 .unwrap();
             assert!(
                 file.status.success() && pipe.status.success(),
-                "{cap} {mode}"
+                "{cap} {mode:?}"
             );
             assert!(!file.stdout.is_empty());
-            assert_eq!(file.stdout, pipe.stdout, "{cap} {mode}");
+            assert_eq!(file.stdout, pipe.stdout, "{cap} {mode:?}");
+            assert_eq!(file.stderr, pipe.stderr, "{cap} {mode:?}");
         }
     }
 }
