@@ -17,7 +17,7 @@ ms() { echo $(( ($2 - $1) / 1000000 )); }
 screen() { tmux -L "$sock" capture-pane -p -t b 2>/dev/null || true; }
 start=$(now)
 tmux -L "$sock" new-session -d -s b -x 160 -y 48 \
-    "/usr/bin/time -v $bin replay $file 2>$out; echo EXITED=\$?; sleep 600"
+    "ulimit -v 4000000; /usr/bin/time -v $bin replay $file 2>$out; echo EXITED=\$?; sleep 600"
 first=
 loaded=
 while :; do

@@ -260,7 +260,13 @@ fn picker_bench(
         && let Some(index) = app.load.as_ref().and_then(|l| l.index())
     {
         let lineage = synack::replay::index::lineage(app.tracker.connections(), c);
-        let again = synack::replay::index::reopen(index, c, &lineage, &mut |_| {})?;
+        let again = synack::replay::index::reopen(
+            index,
+            c,
+            &lineage,
+            synack::replay::index::WALK_STEPS,
+            &mut |_| {},
+        )?;
         app.set_walked(again);
     }
     term.draw(|f| ui::draw(f, &app)).expect("draw");

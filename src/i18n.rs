@@ -18,7 +18,7 @@ mod zh;
 pub use demo_text::DemoText;
 pub use figure_text::{FigureText, figure_text, window_note};
 pub use print_text::{PrintText, print_text};
-pub use progress_text::{Reading, progress_line};
+pub use progress_text::{Reading, progress_line, steps_capped};
 pub use quiz_text::{QuizLine, QuizText};
 
 /// Texts of `--print`, `--list` and the `cause` of `--json`.

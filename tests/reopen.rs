@@ -53,8 +53,14 @@ fn a_reopened_connection_is_the_whole_readings_connection() {
             inexact += 1;
         }
         for (n, want) in all.connections().iter().enumerate() {
-            let got = reopen(&index, n, &lineage(tracker.connections(), n), &mut |_| {})
-                .unwrap_or_else(|e| panic!("{} #{n}: {e}", cap.display()));
+            let got = reopen(
+                &index,
+                n,
+                &lineage(tracker.connections(), n),
+                usize::MAX,
+                &mut |_| {},
+            )
+            .unwrap_or_else(|e| panic!("{} #{n}: {e}", cap.display()));
             assert_eq!(
                 format!("{:?}", got.connection),
                 format!("{want:?}"),

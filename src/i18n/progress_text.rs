@@ -45,6 +45,16 @@ pub fn progress_line(lang: Lang, what: Reading<'_>, p: &Progress) -> String {
     }
 }
 
+/// The walked connection kept only its first `kept` of `total` steps.
+pub fn steps_capped(lang: Lang, kept: usize, total: u64) -> String {
+    match lang {
+        Lang::En => format!(
+            "first {kept} of {total} steps kept; later segments change only the states and counts"
+        ),
+        Lang::Zh => format!("只保留了前 {kept} 步（共 {total} 步）；之后的报文段只更新状态和计数"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

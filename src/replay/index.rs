@@ -16,10 +16,15 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use super::loader::Loaded;
-use super::{KEEP_FRAMES_MAX, Keep, Progress};
+use super::{KEEP_FRAMES_MAX, Progress};
 use crate::capture::{ByteOrder, CaptureError, CaptureReader, Format, Frame, LinkType};
 use crate::conversation::{Connection, Tracker};
 use crate::decode::{Decoded, Decoder, TunnelPorts};
+
+/// Steps the walk-through keeps of a connection read again: a walk by
+/// hand never gets further, and a connection of 10 M segments would not
+/// fit in memory.
+pub const WALK_STEPS: usize = 100_000;
 
 /// Frames indexed at most (16 bytes each: 64 MiB).
 pub const INDEX_MAX: usize = 1 << 22;
@@ -316,18 +321,24 @@ pub fn lineage(conns: &[Connection], c: usize) -> Vec<usize> {
 /// of the connections before it between the same sockets, `lineage`, from
 /// [`lineage`]) when the index allows it, else the whole file. `progress`
 /// is called every few thousand frames.
+///
+/// At most `limit` steps are kept (later segments still move the states
+/// and the counts, [`Connection::steps_not_kept`]), so a connection of
+/// millions of segments cannot fill the memory; the UI keeps
+/// [`WALK_STEPS`].
 pub fn reopen(
     index: &FrameIndex,
     c: usize,
     lineage: &[usize],
+    limit: usize,
     progress: &mut dyn FnMut(&Progress),
 ) -> Result<Reopened, CaptureError> {
     let name = index.path.display().to_string();
     if !index.exact || lineage.last() != Some(&c) {
-        return whole_file(index, c, progress);
+        return whole_file(index, c, limit, progress);
     }
     let frames = index.frames_of(lineage);
-    let mut tracker = Tracker::new();
+    let mut tracker = Tracker::new().with_step_limit(limit);
     let mut decoder = Decoder::with_ports(index.ports.clone());
     let bytes = match (index.access, index.link) {
         (Access::Pcap { order, nanosecond }, Some(link)) => {
@@ -361,6 +372,7 @@ pub fn reopen(
                 frames: frames
                     .iter()
                     .filter(|f| f.0 == c)
+                    .take(limit)
                     .map(|&(_, n, o)| (n, o))
                     .collect(),
             })
@@ -386,7 +398,7 @@ pub fn reopen(
         }
         // Not what the whole reading gave (cannot happen with an exact
         // index): read the whole file.
-        _ => whole_file(index, c, progress),
+        _ => whole_file(index, c, limit, progress),
     }
 }
 
@@ -434,20 +446,46 @@ fn one_pass(
     Ok(kept)
 }
 
-/// Connection `c` from a reading of the whole file.
+/// Connection `c` from a reading of the whole file (at most `limit`
+/// steps, its frames' bytes up to [`KEEP_FRAMES_MAX`]).
 fn whole_file(
     index: &FrameIndex,
     c: usize,
+    limit: usize,
     progress: &mut dyn FnMut(&Progress),
 ) -> Result<Reopened, CaptureError> {
-    let replay = super::read_with_progress(
-        &index.path,
-        Keep::OneWithFrames(c),
-        index.ports.clone(),
-        progress,
-    )?;
-    let connection = replay
-        .tracker
+    let mut reader = CaptureReader::open(&index.path)?;
+    let total = std::fs::metadata(&index.path).map_or(0, |m| m.len());
+    let mut tracker =
+        Tracker::keeping(crate::conversation::KeepSteps::Only(c)).with_step_limit(limit);
+    let mut decoder = Decoder::with_ports(index.ports.clone());
+    let (mut kept, mut size) = (Vec::new(), 0usize);
+    loop {
+        let at = reader.bytes_read();
+        let Some(frame) = reader.next_frame()? else {
+            break;
+        };
+        let number = frame.number;
+        let went = tracker.ingest_decoded(decoder.decode(&frame));
+        if let Some((k, step)) = went
+            && k == c
+            && step < limit
+        {
+            size += frame.data.len() + std::mem::size_of::<Vec<u8>>();
+            if size <= KEEP_FRAMES_MAX {
+                kept.push((number, frame.data.to_vec()));
+            }
+        }
+        if number % (1 << 15) == 0 {
+            progress(&Progress {
+                bytes: at,
+                total,
+                frames: number,
+                connections: tracker.connections().len(),
+            });
+        }
+    }
+    let connection = tracker
         .into_connections()
         .into_iter()
         .nth(c)
@@ -458,6 +496,6 @@ fn whole_file(
         })?;
     Ok(Reopened {
         connection,
-        frames: FrameBytes::Kept(replay.kept_frames),
+        frames: FrameBytes::Kept(kept),
     })
 }

@@ -23,6 +23,7 @@ use ratatui::crossterm::terminal::{
 use super::app::{App, TICK};
 use super::{UiOptions, draw};
 use crate::i18n::{Reading, progress_line};
+use crate::replay::index::WALK_STEPS;
 use crate::replay::{Progress, Replay};
 use crate::segment::Segment;
 
@@ -237,27 +238,29 @@ fn load_connection(guard: &mut Guard, app: &mut App, c: usize) -> Result<()> {
     let started = Instant::now();
     let mut shown = started;
     let mut drawn: io::Result<()> = Ok(());
-    let result = crate::replay::index::reopen(index, c, &lineage, &mut |p: &Progress| {
-        let now = Instant::now();
-        if now - started < FIRST_FRAME_WAIT || now - shown < LOAD_REDRAW {
-            return;
-        }
-        shown = now;
-        let line = format!(" {}", progress_line(app.lang, Reading::Connection(c), p));
-        let r = guard.term.draw(|f| {
-            draw(f, app);
-            let a = f.area();
-            let bottom = ratatui::layout::Rect::new(a.x, a.bottom().saturating_sub(1), a.width, 1);
-            f.render_widget(Clear, bottom);
-            f.render_widget(
-                Paragraph::new(line.as_str()).style(app.theme().accent()),
-                bottom,
-            );
+    let result =
+        crate::replay::index::reopen(index, c, &lineage, WALK_STEPS, &mut |p: &Progress| {
+            let now = Instant::now();
+            if now - started < FIRST_FRAME_WAIT || now - shown < LOAD_REDRAW {
+                return;
+            }
+            shown = now;
+            let line = format!(" {}", progress_line(app.lang, Reading::Connection(c), p));
+            let r = guard.term.draw(|f| {
+                draw(f, app);
+                let a = f.area();
+                let bottom =
+                    ratatui::layout::Rect::new(a.x, a.bottom().saturating_sub(1), a.width, 1);
+                f.render_widget(Clear, bottom);
+                f.render_widget(
+                    Paragraph::new(line.as_str()).style(app.theme().accent()),
+                    bottom,
+                );
+            });
+            if let Err(e) = r {
+                drawn = Err(e);
+            }
         });
-        if let Err(e) = r {
-            drawn = Err(e);
-        }
-    });
     drawn?;
     match result {
         Ok(reopened) => app.set_walked(reopened),

@@ -16,7 +16,7 @@ use std::borrow::Cow;
 
 use super::{Action, App, Mode};
 use crate::conversation::{Connection, Tracker};
-use crate::i18n::{Reading, progress_line};
+use crate::i18n::{Reading, progress_line, steps_capped};
 use crate::replay::Progress;
 use crate::replay::index::{FrameIndex, Reopened};
 use crate::replay::loader::LoadEvent;
@@ -155,6 +155,10 @@ impl App {
 
     /// Shows `reopened` (connection `c` read again) in the walk.
     pub fn set_walked(&mut self, reopened: Reopened) {
+        let c = &reopened.connection;
+        if c.steps_not_kept() > 0 {
+            self.warning = Some(steps_capped(self.lang, c.steps().len(), c.packets));
+        }
         if let Some(l) = &mut self.load {
             l.walked = Some(reopened);
         }

@@ -96,6 +96,7 @@ fn a_big_file_shows_progress_then_the_picker_then_a_connection_read_again() {
         index,
         1,
         &lineage(app.tracker.connections(), 1),
+        100_000,
         &mut |_| {},
     )
     .unwrap();
@@ -205,4 +206,35 @@ fn the_loaded_model_counts_what_a_whole_reading_counts() {
         counted += whole.skipped().not_tcp;
     }
     assert!(counted > 0, "no frame was counted");
+}
+
+#[test]
+fn a_connection_read_again_keeps_at_most_the_step_limit() {
+    let path = capture("demo-backlog.pcap");
+    let (mut app, events) = big_file(&path, Lang::En, None);
+    for e in events {
+        app.load_event(e);
+    }
+    let index = app.load.as_ref().and_then(|l| l.index()).unwrap();
+    let again = reopen(
+        index,
+        2,
+        &lineage(app.tracker.connections(), 2),
+        4,
+        &mut |_| {},
+    )
+    .unwrap();
+    assert_eq!(again.connection.steps().len(), 4);
+    assert_eq!(again.connection.packets, 9, "counts go on");
+    assert_eq!(again.connection.steps_not_kept(), 5);
+    let last_kept = again.connection.steps()[3].segment.frame.number;
+    assert!(again.frames.frame(last_kept).is_some());
+    app.conn = 2;
+    app.set_walked(again);
+    assert!(
+        !app.needs_reading(2),
+        "a capped reading is the whole reading"
+    );
+    let s = screen(&app, 130, 30);
+    assert!(s.contains("first 4 of 9 steps kept"), "{s}");
 }
