@@ -4,7 +4,11 @@
 # table of the same file, measured in the same run: ratios are what to
 # compare (absolute times on a shared machine are noise).
 #
-#   bench/run.sh [PACKETS] [LOCKSTEP_CONCURRENT] [RANDOM_LIVE] [RUNS]
+#   bench/run.sh [--file F]... [PACKETS] [LOCKSTEP_CONCURRENT] [RANDOM_LIVE] [RUNS]
+#
+# Each `--file F` (repeatable) adds an existing capture to measure the same
+# way after the two generated shapes (e.g. one written by another
+# generator, or a million SYNs to distinct ports).
 #
 # Shapes (examples/gencap.rs):
 #   lockstep: rounds of LOCKSTEP_CONCURRENT connections advancing together,
@@ -15,6 +19,19 @@
 # Each command runs RUNS times (page cache warm); prints the median wall
 # time, the median peak RSS (GNU time) and the ratios of the medians.
 set -euo pipefail
+files=()
+args=()
+while (($#)); do
+  case $1 in
+    --file) files+=("$(realpath "${2:?--file needs a capture}")"); shift 2 ;;
+    --file=*) files+=("$(realpath "${1#--file=}")"); shift ;;
+    *) args+=("$1"); shift ;;
+  esac
+done
+set -- "${args[@]+"${args[@]}"}"
+for f in "${files[@]+"${files[@]}"}"; do
+  [[ -r $f ]] || { echo "bench/run.sh: --file $f: not a readable file" >&2; exit 2; }
+done
 cd "$(dirname "$0")/.."
 packets=${1:-1100000}
 lockstep=${2:-1000}
@@ -45,20 +62,20 @@ measure() {
 
 have() { command -v "$1" >/dev/null; }
 
-for shape in lockstep random; do
-  cap="$dir/$shape.pcap"
+for cap in "$dir/lockstep.pcap" "$dir/random.pcap" "${files[@]+"${files[@]}"}"; do
   cat "$cap" >/dev/null # warm the page cache
   size=$(stat -c %s "$cap")
-  conns=$(target/release/synack replay "$cap" --list | tail -n 1)
+  frames=$(target/release/synack replay "$cap" --list | tail -n 1)
+  p=$(echo "$frames" | grep -o '[0-9]* frames' | grep -o '[0-9]*' || echo "$packets")
   echo
-  echo "== $shape: $((size / 1000000)) MB, $conns"
+  echo "== $(basename "$cap"): $((size / 1000000)) MB, $frames"
   read -r l_s l_m < <(measure target/release/synack replay "$cap" --list)
   read -r c_s c_m < <(measure target/release/synack replay "$cap" --conn 0 --print)
   t_s=nan; t_m=nan; s_s=nan; s_m=nan
   if have tcpdump; then read -r t_s t_m < <(measure tcpdump -r "$cap" -w /dev/null); fi
   if have tshark; then read -r s_s s_m < <(measure tshark -r "$cap" -q -z conv,tcp); fi
   awk -v ls="$l_s" -v lm="$l_m" -v cs="$c_s" -v cm="$c_m" -v ts="$t_s" -v tm="$t_m" \
-      -v ss="$s_s" -v sm="$s_m" -v p="$packets" 'BEGIN {
+      -v ss="$s_s" -v sm="$s_m" -v p="$p" 'BEGIN {
     f = "%-38s %7.2f s  %9.0f packets/s  peak RSS %7.1f MiB\n"
     printf f, "synack replay F --list", ls, p / ls, lm
     printf f, "synack replay F --conn 0 --print", cs, p / cs, cm

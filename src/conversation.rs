@@ -521,8 +521,11 @@ pub enum KeepSteps {
 #[derive(Debug, Default)]
 pub struct Tracker {
     conns: Vec<Connection>,
-    /// The latest connection on each 4-tuple, by index into `conns`.
-    by_tuple: HashTable<u32>,
+    /// The latest connection on each 4-tuple: its index into `conns` and
+    /// its 4-tuple's hash ([`Tracker::tuple_hash`]). With the hash beside
+    /// the index, growing the table and probing past other 4-tuples never
+    /// touch a connection record (a cache miss each in a big capture).
+    by_tuple: HashTable<(u32, u32)>,
     keep: KeepSteps,
     /// Steps kept per connection at most (`None`: all).
     step_limit: Option<usize>,
@@ -565,22 +568,41 @@ impl Tracker {
     }
 
     /// Hash of a 4-tuple, the same both ways (a sum of the two ends'
-    /// hashes, mixed).
-    fn tuple_hash(a: SocketAddr, b: SocketAddr) -> u64 {
-        let h = FxBuildHasher
-            .hash_one(a)
-            .wrapping_add(FxBuildHasher.hash_one(b));
-        h.wrapping_mul(0x9e37_79b9_7f4a_7c15).rotate_left(32)
+    /// hashes), folded to the 32 bits the table keeps. Each end's hash is
+    /// mixed before the sum: Fx hashes nearly linearly in the port, so the
+    /// sum of two raw ones would collide for every pair of ports with the
+    /// same sum (a scan of ports on both sides).
+    fn tuple_hash(a: SocketAddr, b: SocketAddr) -> u32 {
+        let h =
+            Self::mix(FxBuildHasher.hash_one(a)).wrapping_add(Self::mix(FxBuildHasher.hash_one(b)));
+        (h >> 32) as u32 ^ h as u32
+    }
+
+    /// MurmurHash3's 64-bit finalizer: every input bit flips about half
+    /// of the output bits.
+    fn mix(mut h: u64) -> u64 {
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        h ^ (h >> 33)
+    }
+
+    /// The table's 64-bit hash of a kept 32-bit one: the bucket (low bits)
+    /// and the tag (top 7 bits) both come from all 32.
+    fn table_hash(h: u32) -> u64 {
+        u64::from(h).wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ u64::from(h)
     }
 
     /// The latest connection on the 4-tuple `a`–`b` (either way).
     pub(crate) fn latest_on(&self, a: SocketAddr, b: SocketAddr) -> Option<usize> {
         let conns = &self.conns;
+        let h = Self::tuple_hash(a, b);
         self.by_tuple
-            .find(Self::tuple_hash(a, b), |&i| {
-                Self::on_tuple(&conns[i as usize], a, b)
+            .find(Self::table_hash(h), |&(i, hi)| {
+                hi == h && Self::on_tuple(&conns[i as usize], a, b)
             })
-            .map(|&i| i as usize)
+            .map(|&(i, _)| i as usize)
     }
 
     /// Whether connection `c` is on the 4-tuple `a`–`b`, either way.
@@ -626,13 +648,13 @@ impl Tracker {
     /// Adds a segment. Returns `(connection index, step index)`.
     pub fn ingest(&mut self, seg: Segment) -> (usize, usize) {
         self.first_ts.get_or_insert(seg.ts);
-        let hash = Self::tuple_hash(seg.src, seg.dst);
+        let h = Self::tuple_hash(seg.src, seg.dst);
         let conns = &self.conns;
-        let slot = self.by_tuple.find_mut(hash, |&i| {
-            Self::on_tuple(&conns[i as usize], seg.src, seg.dst)
+        let slot = self.by_tuple.find_mut(Self::table_hash(h), |&(i, hi)| {
+            hi == h && Self::on_tuple(&conns[i as usize], seg.src, seg.dst)
         });
         let index = match slot {
-            Some(i) if !Self::starts_new(&conns[*i as usize], &seg) => *i as usize,
+            Some(&mut (i, _)) if !Self::starts_new(&conns[i as usize], &seg) => i as usize,
             found => {
                 let i = conns.len();
                 let reused = found.is_some();
@@ -640,12 +662,12 @@ impl Tracker {
                 // connections would not fit in memory anyway.
                 let slot = u32::try_from(i).expect("fewer than 2^32 connections");
                 match found {
-                    Some(old) => *old = slot,
+                    Some(old) => old.0 = slot,
                     None => {
-                        self.by_tuple.insert_unique(hash, slot, |&j| {
-                            let c = &conns[j as usize];
-                            Self::tuple_hash(c.client, c.server)
-                        });
+                        self.by_tuple
+                            .insert_unique(Self::table_hash(h), (slot, h), |&(_, hj)| {
+                                Self::table_hash(hj)
+                            });
                     }
                 }
                 let timeline = self.keeps_steps(i).then(|| {
