@@ -94,7 +94,13 @@ pub fn loading_app(
     };
     let index = (!small).then(|| FrameIndex::new(path, ports.clone(), Access::of(reader, path)));
     let load = Load::new(opts.file_name.clone(), index, opts.conn);
-    (App::loading(Tracker::keeping(keep), opts, load), small)
+    // `--conn N` of a big file: at most as many steps as a connection
+    // read again keeps (10 M segments would not fit in memory).
+    let mut tracker = Tracker::keeping(keep);
+    if !small {
+        tracker = tracker.with_step_limit(crate::replay::index::WALK_STEPS);
+    }
+    (App::loading(tracker, opts, load), small)
 }
 
 /// Walks the capture at `path` until the user quits: the screen comes at

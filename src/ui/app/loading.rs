@@ -248,6 +248,12 @@ impl App {
         } else if self.mode != Mode::Picker && self.needs_reading(self.conn) {
             // Chosen while loading: read again with its later frames.
             self.load_request = Some(self.conn);
+        } else if let Some(c) = self.tracker.connections().get(self.conn)
+            && c.keeps_steps()
+            && c.steps_not_kept() > 0
+        {
+            // `--conn N`: its steps came with the load, up to the limit.
+            self.warning = Some(steps_capped(self.lang, c.steps().len(), c.packets));
         }
     }
 }

@@ -238,3 +238,24 @@ fn a_connection_read_again_keeps_at_most_the_step_limit() {
     let s = screen(&app, 130, 30);
     assert!(s.contains("first 4 of 9 steps kept"), "{s}");
 }
+
+#[test]
+fn conn_n_past_the_step_limit_says_so_when_loaded() {
+    let path = capture("demo-backlog.pcap");
+    let reader = CaptureReader::open(&path).unwrap();
+    let index = FrameIndex::new(&path, TunnelPorts::default(), Access::of(&reader, &path));
+    let tracker = Tracker::keeping(KeepSteps::Only(1)).with_step_limit(3);
+    let load = Load::new("backlog.pcap".into(), Some(index), Some(1));
+    let mut app = App::loading(tracker, opts(Lang::Zh, Some(1)), load);
+    let (tx, rx) = channel();
+    let _loader = loader::spawn(reader, TunnelPorts::default(), false, tx).unwrap();
+    while app.is_loading() {
+        let ev = rx
+            .recv_timeout(Duration::from_secs(20))
+            .expect("the loader");
+        app.load_event(ev);
+    }
+    assert_eq!(app.len(), 3);
+    let w = app.warning.clone().unwrap_or_default();
+    assert!(w.contains("只保留了前 3 步（共 9 步）"), "{w}");
+}
