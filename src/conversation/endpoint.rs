@@ -11,7 +11,6 @@
 //! afterwards — the order in which the Linux kernel records the transitions.
 
 use serde::Serialize;
-use smallvec::SmallVec;
 
 use crate::segment::{Segment, TcpFlags};
 use crate::seq;
@@ -383,27 +382,71 @@ const MAX_HELD: usize = 32;
 /// State changes each attributed to the segment that caused it.
 pub(crate) type Applied = Vec<(usize, Change)>;
 
-/// One endpoint: its machine, the receptions applied but not yet confirmed
-/// by its own acknowledgment numbers (with the machine as it was before
-/// them), and the receptions shown not processed yet.
-#[derive(Clone, Debug)]
-pub(crate) struct Endpoint {
-    pub m: Machine,
-    checkpoint: Machine,
-    /// Applied when seen on the wire, not yet confirmed by an ACK. Most
-    /// endpoints hold at most one (a SYN or FIN until their next send):
-    /// room for one inline, so a connection needs no allocation of its own.
-    tentative: SmallVec<[Reception; 1]>,
+/// Receptions an endpoint holds. Tentative and pending ones are never held
+/// at once: [`Endpoint::receive`] applies the pending ones (making them
+/// tentative) before it holds a new one, and [`Endpoint::reconcile`] turns
+/// every tentative one into confirmed or pending. So one enum holds either
+/// list, and the common case (at most one SYN or FIN awaiting its ACK)
+/// needs no allocation.
+#[derive(Clone, Debug, Default)]
+enum Held {
+    /// Nothing held: the common case.
+    #[default]
+    None,
+    /// One tentative reception, with the machine as it was before it.
+    One {
+        checkpoint: Machine,
+        reception: Reception,
+    },
+    /// Two or more tentative receptions. Boxed: rare, and a million
+    /// connections need no room for it.
+    Many(Box<Tentative>),
     /// Seen on the wire, but the endpoint's own later segment showed it had
     /// not processed them: waiting for the next segment from the peer (they
     /// arrive before it), an ACK that covers them, or a copy (the first one
-    /// was lost).
-    /// Boxed: rare, and a million connections need no room for it.
+    /// was lost). Never empty.
     #[expect(
         clippy::box_collection,
-        reason = "8 bytes per endpoint instead of 24 for a list that is nearly always empty"
+        reason = "8 bytes instead of 24 for a list that is nearly always absent"
     )]
-    pending: Option<Box<Vec<Reception>>>,
+    Pending(Box<Vec<Reception>>),
+}
+
+/// Tentative receptions (applied when seen on the wire, not yet confirmed
+/// by an ACK) with the machine as it was before the first of them.
+#[derive(Clone, Debug)]
+struct Tentative {
+    checkpoint: Machine,
+    list: Vec<Reception>,
+}
+
+impl Held {
+    /// The tentative receptions, oldest first.
+    fn tentative(&self) -> &[Reception] {
+        match self {
+            Held::One { reception, .. } => std::slice::from_ref(reception),
+            Held::Many(t) => &t.list,
+            Held::None | Held::Pending(_) => &[],
+        }
+    }
+
+    /// Holds `list` as pending (nothing when it is empty).
+    fn pending(list: Vec<Reception>) -> Held {
+        if list.is_empty() {
+            Held::None
+        } else {
+            Held::Pending(Box::new(list))
+        }
+    }
+}
+
+/// One endpoint: its machine, and the receptions applied but not yet
+/// confirmed by its own acknowledgment numbers (with the machine as it was
+/// before them) or shown not processed yet.
+#[derive(Clone, Debug)]
+pub(crate) struct Endpoint {
+    pub m: Machine,
+    held: Held,
     /// The initial state was assumed (a server taken to be LISTENing),
     /// not observed.
     pub assumed_listen: bool,
@@ -423,12 +466,9 @@ pub(crate) struct Rollback {
 
 impl Endpoint {
     pub fn new(state: TcpState, assumed_listen: bool) -> Endpoint {
-        let m = Machine::new(state);
         Endpoint {
-            m,
-            checkpoint: m,
-            tentative: SmallVec::new(),
-            pending: None,
+            m: Machine::new(state),
+            held: Held::None,
             assumed_listen,
         }
     }
@@ -437,7 +477,8 @@ impl Endpoint {
     /// a rollback rewrites states from there on (only a SYN or FIN can be
     /// shown unprocessed by the endpoint's next ACK), never before.
     pub fn first_held_syn_or_fin(&self) -> Option<usize> {
-        self.tentative
+        self.held
+            .tentative()
             .iter()
             .find(|r| r.ctl.flags.syn() || r.ctl.flags.fin())
             .map(|r| r.step)
@@ -454,7 +495,10 @@ impl Endpoint {
     /// Receptions held as tentative or pending (bounded by `MAX_HELD` each).
     #[cfg(test)]
     pub fn held(&self) -> usize {
-        self.tentative.len() + self.pending.as_ref().map_or(0, |p| p.len())
+        match &self.held {
+            Held::Pending(p) => p.len(),
+            held => held.tentative().len(),
+        }
     }
 
     fn apply_tentative(&mut self, r: Reception, out: &mut Applied) {
@@ -474,29 +518,45 @@ impl Endpoint {
         if !control && self.m == before {
             return;
         }
-        if self.tentative.is_empty() {
-            self.checkpoint = before;
-        }
-        if self.tentative.len() == MAX_HELD {
-            // Pathological (endless unanswered FINs): take the oldest as
-            // confirmed.
-            let oldest = self.tentative.remove(0);
-            self.checkpoint.on_receive(
-                oldest.ctl,
-                &mut Sink {
-                    segment: oldest.segment,
-                    changes: &mut Vec::new(),
-                },
-            );
-        }
-        self.tentative.push(r);
+        self.held = match std::mem::take(&mut self.held) {
+            // `receive` took the pending ones before applying anything.
+            Held::None | Held::Pending(_) => Held::One {
+                checkpoint: before,
+                reception: r,
+            },
+            Held::One {
+                checkpoint,
+                reception,
+            } => Held::Many(Box::new(Tentative {
+                checkpoint,
+                list: vec![reception, r],
+            })),
+            Held::Many(mut t) => {
+                if t.list.len() == MAX_HELD {
+                    // Pathological (endless unanswered FINs): take the
+                    // oldest as confirmed.
+                    let oldest = t.list.remove(0);
+                    t.checkpoint.on_receive(
+                        oldest.ctl,
+                        &mut Sink {
+                            segment: oldest.segment,
+                            changes: &mut Vec::new(),
+                        },
+                    );
+                }
+                t.list.push(r);
+                Held::Many(t)
+            }
+        };
     }
 
     /// Applies a segment received at step `r.step`, tentatively. Pending
     /// receptions go first (they were sent before it), except those it is
     /// a copy of: the first copy was lost.
     pub fn receive(&mut self, r: Reception, out: &mut Applied) {
-        if let Some(mut pending) = self.pending.take() {
+        if matches!(self.held, Held::Pending(_))
+            && let Held::Pending(mut pending) = std::mem::take(&mut self.held)
+        {
             pending.retain(|p| !p.is_copy_of(&r));
             if pending.len() > MAX_HELD {
                 pending.drain(..pending.len() - MAX_HELD);
@@ -513,7 +573,7 @@ impl Endpoint {
     /// cover are undone (returned as a [`Rollback`]) and wait as pending;
     /// pending ones it covers are applied now, before the send.
     pub fn reconcile(&mut self, c: Ctl, step: usize, out: &mut Applied) -> Option<Rollback> {
-        if self.tentative.is_empty() && self.pending.is_none() && !self.assumed_listen {
+        if matches!(self.held, Held::None) && !self.assumed_listen {
             return None; // the common case: nothing to check
         }
         // A RST answering a SYN from an endpoint that never sent a SYN of its
@@ -521,9 +581,8 @@ impl Endpoint {
         if self.assumed_listen && c.flags.rst() && self.m.isn().is_none() {
             self.assumed_listen = false;
             self.m = Machine::new(TcpState::Closed);
-            self.pending = None;
-            let from_step = self.tentative.first().map_or(step, |r| r.step);
-            self.tentative.clear();
+            let from_step = self.held.tentative().first().map_or(step, |r| r.step);
+            self.held = Held::None;
             let rb = Rollback {
                 state: TcpState::Closed,
                 from_step,
@@ -539,10 +598,14 @@ impl Endpoint {
         if self.assumed_listen && c.flags.syn() && !c.flags.ack() && self.m.isn().is_none() {
             self.assumed_listen = false;
             self.m = Machine::new(TcpState::Closed);
-            let from_step = self.tentative.first().map_or(step, |r| r.step);
-            let mut held: Vec<Reception> = self.tentative.drain(..).collect();
-            held.extend(self.pending.take().into_iter().flat_map(|p| *p));
-            self.pending = (!held.is_empty()).then(|| Box::new(held));
+            let from_step = self.held.tentative().first().map_or(step, |r| r.step);
+            let held = match std::mem::take(&mut self.held) {
+                Held::None => Vec::new(),
+                Held::One { reception, .. } => vec![reception],
+                Held::Many(t) => t.list,
+                Held::Pending(p) => *p,
+            };
+            self.held = Held::pending(held);
             return Some(Rollback {
                 state: TcpState::Closed,
                 from_step,
@@ -554,34 +617,23 @@ impl Endpoint {
             !(r.ctl.flags.syn() || r.ctl.flags.fin()) || c.acks(r.ctl.seq_end().wrapping_sub(1))
         };
         let mut rollback = None;
-        if let Some(k) = self.tentative.iter().position(|r| !covered(r)) {
-            let mut m = self.checkpoint;
-            let mut replayed = Vec::new(); // already on the timeline
-            for r in &self.tentative[..k] {
-                m.on_receive(
-                    r.ctl,
-                    &mut Sink {
-                        segment: r.segment,
-                        changes: &mut replayed,
-                    },
-                );
-            }
-            self.m = m;
-            rollback = Some(Rollback {
-                state: m.state,
-                from_step: self.tentative[k].step,
-                no_listener: false,
-            });
-            // Receptions wait while this endpoint has tentative ones, so
-            // `pending` is empty here; the undone ones now wait.
-            self.pending
-                .get_or_insert_default()
-                .extend(self.tentative.drain(k..));
-        }
-        self.tentative.clear();
-        if let Some(pending) = &mut self.pending
-            && pending.first().is_some_and(covered)
-        {
+        let mut pending = match std::mem::take(&mut self.held) {
+            Held::None => Vec::new(),
+            Held::Pending(p) => *p,
+            // Tentative ones are all confirmed, or undone from the first
+            // one not covered on: those now wait (nothing was pending).
+            Held::One {
+                checkpoint,
+                reception,
+            } => self.undo(
+                checkpoint,
+                std::slice::from_ref(&reception),
+                covered,
+                &mut rollback,
+            ),
+            Held::Many(t) => self.undo(t.checkpoint, &t.list, covered, &mut rollback),
+        };
+        if pending.first().is_some_and(covered) {
             let n = pending.iter().take_while(|r| covered(r)).count();
             for r in pending.drain(..n) {
                 self.m.on_receive(
@@ -592,10 +644,42 @@ impl Endpoint {
                     },
                 );
             }
-            if pending.is_empty() {
-                self.pending = None; // `None` whenever empty
-            }
         }
+        self.held = Held::pending(pending);
         rollback
+    }
+
+    /// Checks the tentative receptions `list` (applied on top of
+    /// `checkpoint`): if one is not `covered`, the machine goes back to
+    /// `checkpoint` with those before it replayed, `rollback` says from
+    /// which step, and it and those after it are returned to wait.
+    fn undo(
+        &mut self,
+        checkpoint: Machine,
+        list: &[Reception],
+        covered: impl Fn(&Reception) -> bool,
+        rollback: &mut Option<Rollback>,
+    ) -> Vec<Reception> {
+        let Some(k) = list.iter().position(|r| !covered(r)) else {
+            return Vec::new();
+        };
+        let mut m = checkpoint;
+        let mut replayed = Vec::new(); // already on the timeline
+        for r in &list[..k] {
+            m.on_receive(
+                r.ctl,
+                &mut Sink {
+                    segment: r.segment,
+                    changes: &mut replayed,
+                },
+            );
+        }
+        self.m = m;
+        *rollback = Some(Rollback {
+            state: m.state,
+            from_step: list[k].step,
+            no_listener: false,
+        });
+        list[k..].to_vec()
     }
 }
