@@ -4,30 +4,13 @@
 //! every-step readings agree on every connection, and the one-connection
 //! reading keeps that connection's timeline and frames only.
 
-use std::path::PathBuf;
-
 use synack::conversation::Connection;
 use synack::decode::TunnelPorts;
 use synack::replay;
 use synack::replay::Keep;
 
-fn captures() -> Vec<PathBuf> {
-    let mut v = Vec::new();
-    for dir in ["captures", "tests/data"] {
-        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(dir);
-        for e in std::fs::read_dir(&root).unwrap() {
-            let p = e.unwrap().path();
-            if matches!(
-                p.extension().and_then(|x| x.to_str()),
-                Some("pcap" | "pcapng")
-            ) {
-                v.push(p);
-            }
-        }
-    }
-    v.sort();
-    v
-}
+#[path = "support/captures.rs"]
+mod captures;
 
 /// Everything `--list` shows of a connection.
 fn summary(c: &Connection) -> String {
@@ -49,7 +32,7 @@ fn summary(c: &Connection) -> String {
 
 #[test]
 fn every_reading_agrees_and_one_connection_keeps_only_its_steps() {
-    let caps = captures();
+    let caps = captures::all();
     assert!(caps.len() >= 20, "found only {caps:?}");
     let mut several = 0;
     for cap in &caps {

@@ -5,35 +5,17 @@
 //! read again must be exactly the connection of a whole reading, and its
 //! frames' bytes exactly the file's.
 
-use std::path::PathBuf;
-
 use synack::conversation::KeepSteps;
 use synack::decode::TunnelPorts;
 use synack::replay;
 use synack::replay::index::{FrameBytes, lineage, read_indexed, reopen};
 
-fn captures() -> Vec<PathBuf> {
-    let mut v = Vec::new();
-    for dir in ["captures", "tests/data"] {
-        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(dir);
-        for e in std::fs::read_dir(&root).unwrap() {
-            let p = e.unwrap().path();
-            let name = p.file_name().unwrap().to_string_lossy().to_string();
-            if [".pcap", ".pcapng", ".pcap.gz", ".pcap.zst", ".pcapng.gz"]
-                .iter()
-                .any(|x| name.ends_with(x))
-            {
-                v.push(p);
-            }
-        }
-    }
-    v.sort();
-    v
-}
+#[path = "support/captures.rs"]
+mod captures;
 
 #[test]
 fn a_reopened_connection_is_the_whole_readings_connection() {
-    let caps = captures();
+    let caps = captures::all();
     assert!(caps.len() >= 20, "found only {caps:?}");
     let (mut on_disk, mut kept, mut inexact, mut conns) = (0, 0, 0, 0);
     for cap in &caps {

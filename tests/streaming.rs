@@ -6,7 +6,7 @@
 //! together, with the spool in memory and with every byte spilled to its
 //! temporary file.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use synack::decode::TunnelPorts;
 use synack::i18n::Lang;
@@ -14,23 +14,8 @@ use synack::output::Style;
 use synack::output::stream::{self, Format, Options, Plan};
 use synack::replay::{self, Keep};
 
-fn captures() -> Vec<PathBuf> {
-    let mut v = Vec::new();
-    for dir in ["captures", "tests/data"] {
-        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(dir);
-        for e in std::fs::read_dir(&root).unwrap() {
-            let p = e.unwrap().path();
-            if matches!(
-                p.extension().and_then(|x| x.to_str()),
-                Some("pcap" | "pcapng" | "gz" | "zst")
-            ) {
-                v.push(p);
-            }
-        }
-    }
-    v.sort();
-    v
-}
+#[path = "support/captures.rs"]
+mod captures;
 
 fn streamed(path: &Path, plan: &Plan, opts: &Options) -> String {
     let mut out = Vec::new();
@@ -40,7 +25,7 @@ fn streamed(path: &Path, plan: &Plan, opts: &Options) -> String {
 
 #[test]
 fn streamed_output_is_the_whole_capture_output_byte_for_byte() {
-    let caps = captures();
+    let caps = captures::all();
     assert!(caps.len() >= 20, "found only {caps:?}");
     let (mut compared, mut spilled_conns) = (0, 0);
     for cap in &caps {
@@ -101,7 +86,7 @@ fn svg_window_read_alone_is_the_window_of_the_whole_connection() {
     use synack::output::SvgOptions;
     use synack::output::window::{self, Window};
     let mut partial = 0;
-    for cap in captures() {
+    for cap in captures::all() {
         let Ok(whole) = replay::load(&cap) else {
             continue;
         };
