@@ -130,8 +130,9 @@ impl Ctl {
 pub(crate) struct Machine {
     pub state: TcpState,
     /// Which of the numbers below are known (bits [`ISN`], [`FIN_SEQ`],
-    /// [`PEER_FIN`]), and [`FIN_ACKED`]. An unknown number is always 0, so
-    /// the derived equality compares what is known.
+    /// [`PEER_FIN`]), [`FIN_ACKED`], and the endpoint's [`ASSUMED_LISTEN`].
+    /// An unknown number is always 0, so the derived equality compares what
+    /// is known.
     known: u8,
     /// Our ISN, once we sent a SYN.
     isn: u32,
@@ -147,6 +148,11 @@ const FIN_SEQ: u8 = 2;
 const PEER_FIN: u8 = 4;
 /// The peer acknowledged our FIN.
 const FIN_ACKED: u8 = 8;
+/// Not a fact of the machine but its [`Endpoint`]'s: the initial state was
+/// assumed (a server taken to be LISTENing), not observed. Kept in these
+/// spare bits so that an endpoint is 64 bytes, not 72; the machine's own
+/// events never touch it, and [`Endpoint`] keeps it across rollbacks.
+const ASSUMED_LISTEN: u8 = 16;
 
 /// A state change produced by one event, before it is placed on the timeline.
 pub(crate) type Change = (TcpState, TcpState, Cause);
@@ -447,9 +453,6 @@ impl Held {
 pub(crate) struct Endpoint {
     pub m: Machine,
     held: Held,
-    /// The initial state was assumed (a server taken to be LISTENing),
-    /// not observed.
-    pub assumed_listen: bool,
 }
 
 /// What reconciling a send with earlier receptions found.
@@ -466,11 +469,20 @@ pub(crate) struct Rollback {
 
 impl Endpoint {
     pub fn new(state: TcpState, assumed_listen: bool) -> Endpoint {
-        Endpoint {
-            m: Machine::new(state),
-            held: Held::None,
-            assumed_listen,
+        let mut m = Machine::new(state);
+        if assumed_listen {
+            m.known |= ASSUMED_LISTEN;
         }
+        Endpoint {
+            m,
+            held: Held::None,
+        }
+    }
+
+    /// The initial state was assumed (a server taken to be LISTENing),
+    /// not observed.
+    fn assumed_listen(&self) -> bool {
+        self.m.known & ASSUMED_LISTEN != 0
     }
 
     /// The step of the first SYN or FIN this endpoint holds as tentative:
@@ -489,7 +501,7 @@ impl Endpoint {
     /// RST or SYN of its own would rewrite its states from its first held
     /// reception on (see [`Endpoint::reconcile`]).
     pub fn initial_may_change(&self) -> bool {
-        self.assumed_listen && self.m.isn().is_none()
+        self.assumed_listen() && self.m.isn().is_none()
     }
 
     /// Receptions held as tentative or pending (bounded by `MAX_HELD` each).
@@ -573,13 +585,13 @@ impl Endpoint {
     /// cover are undone (returned as a [`Rollback`]) and wait as pending;
     /// pending ones it covers are applied now, before the send.
     pub fn reconcile(&mut self, c: Ctl, step: usize, out: &mut Applied) -> Option<Rollback> {
-        if matches!(self.held, Held::None) && !self.assumed_listen {
+        if matches!(self.held, Held::None) && !self.assumed_listen() {
             return None; // the common case: nothing to check
         }
         // A RST answering a SYN from an endpoint that never sent a SYN of its
         // own: nobody was listening (§3.10.7.1), the assumed LISTEN was wrong.
-        if self.assumed_listen && c.flags.rst() && self.m.isn().is_none() {
-            self.assumed_listen = false;
+        if self.assumed_listen() && c.flags.rst() && self.m.isn().is_none() {
+            // A new machine: the assumed LISTEN is gone too.
             self.m = Machine::new(TcpState::Closed);
             let from_step = self.held.tentative().first().map_or(step, |r| r.step);
             self.held = Held::None;
@@ -595,8 +607,8 @@ impl Endpoint {
         // simultaneous open (RFC 9293 §3.5 Figure 8). It was CLOSED; the
         // peer's SYN it was credited with waits until it processes it
         // (SYN-SENT → SYN-RECEIVED, §3.10.7.3).
-        if self.assumed_listen && c.flags.syn() && !c.flags.ack() && self.m.isn().is_none() {
-            self.assumed_listen = false;
+        if self.assumed_listen() && c.flags.syn() && !c.flags.ack() && self.m.isn().is_none() {
+            // A new machine: the assumed LISTEN is gone too.
             self.m = Machine::new(TcpState::Closed);
             let from_step = self.held.tentative().first().map_or(step, |r| r.step);
             let held = match std::mem::take(&mut self.held) {
@@ -674,6 +686,9 @@ impl Endpoint {
                 },
             );
         }
+        // The checkpoint predates no change of the assumption (that clears
+        // every held reception), but keep the current one all the same.
+        m.known = (m.known & !ASSUMED_LISTEN) | (self.m.known & ASSUMED_LISTEN);
         self.m = m;
         *rollback = Some(Rollback {
             state: m.state,
