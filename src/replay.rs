@@ -182,16 +182,33 @@ fn feed(
             });
         }
     }
-    let mut warnings = reader.warnings().to_vec();
-    warnings.extend(decoder.warnings());
     Ok(Replay {
-        tracker,
-        frames: reader.frames_read(),
-        origin,
-        warnings,
         frame_bytes: bytes,
         kept_frames,
+        ..Replay::read_by(tracker, &reader, &decoder, origin)
     })
+}
+
+impl Replay {
+    /// What a read of `reader` through `decoder` into `tracker` holds,
+    /// without frame bytes: the frame count and both ends' warnings.
+    fn read_by(
+        tracker: Tracker,
+        reader: &CaptureReader,
+        decoder: &Decoder,
+        origin: Option<std::time::Duration>,
+    ) -> Replay {
+        let mut warnings = reader.warnings().to_vec();
+        warnings.extend(decoder.warnings());
+        Replay {
+            tracker,
+            frames: reader.frames_read(),
+            origin,
+            warnings,
+            frame_bytes: None,
+            kept_frames: Vec::new(),
+        }
+    }
 }
 
 impl Replay {

@@ -34,14 +34,5 @@ pub fn read_each(
             break;
         }
     }
-    let mut warnings = reader.warnings().to_vec();
-    warnings.extend(decoder.warnings());
-    Ok(Replay {
-        tracker,
-        frames: reader.frames_read(),
-        origin,
-        warnings,
-        frame_bytes: None,
-        kept_frames: Vec::new(),
-    })
+    Ok(Replay::read_by(tracker, &reader, &decoder, origin))
 }

@@ -129,16 +129,12 @@ fn feed_in_batches(
             Err(panic) => std::panic::resume_unwind(panic),
         }
     })?;
-    let mut warnings = read.reader.warnings().to_vec();
-    warnings.extend(read.decoder.warnings());
-    Ok(Replay {
+    Ok(Replay::read_by(
         tracker,
-        frames: read.reader.frames_read(),
-        origin: read.origin,
-        warnings,
-        frame_bytes: None,
-        kept_frames: Vec::new(),
-    })
+        &read.reader,
+        &read.decoder,
+        read.origin,
+    ))
 }
 
 #[cfg(test)]
