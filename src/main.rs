@@ -721,11 +721,16 @@ fn replay_cmd(mut args: ReplayArgs) -> Result<()> {
     if args.html.is_some() && args.file.metadata().is_ok_and(|m| m.is_file()) {
         // Counted first: a page too big to open is refused before the
         // capture is read whole.
-        let first =
-            synack::ui::read_showing_progress(&args.file, replay::Keep::Summaries, ports.clone())?;
+        let first = synack::ui::read_showing_progress(
+            &args.file,
+            replay::Keep::Summaries,
+            ports.clone(),
+            args.ui.output_lang(),
+        )?;
         output::html::fits(&first, args.conn).map_err(|e| anyhow::anyhow!("--html: {e}"))?;
     }
-    let replay: Replay = synack::ui::read_showing_progress(&args.file, keep, ports.clone())?;
+    let replay: Replay =
+        synack::ui::read_showing_progress(&args.file, keep, ports.clone(), args.ui.output_lang())?;
     for w in &replay.warnings {
         eprintln!("synack: warning: {w}");
     }

@@ -41,12 +41,13 @@ pub fn walk_keep(path: &Path, conn: Option<usize>) -> Keep {
     }
 }
 
-/// [`replay::read`], with a progress line on stderr (when it is a
-/// terminal) once the read takes longer than 200 ms.
+/// [`replay::read`], with a progress line in `lang` on stderr (when it is
+/// a terminal) once the read takes longer than 200 ms.
 pub fn read_showing_progress(
     path: &Path,
     keep: Keep,
     ports: TunnelPorts,
+    lang: Lang,
 ) -> Result<Replay, CaptureError> {
     let name = path.display().to_string();
     let started = Instant::now();
@@ -54,7 +55,7 @@ pub fn read_showing_progress(
     let tty = std::io::stderr().is_terminal();
     let replay = replay::read_with_progress(path, keep, ports, &mut |p: &Progress| {
         if tty && started.elapsed() > Duration::from_millis(200) {
-            let line = progress_line(Lang::En, Reading::File(&name), p);
+            let line = progress_line(lang, Reading::File(&name), p);
             eprint!("\r{line}\x1b[K");
             shown = true;
         }
