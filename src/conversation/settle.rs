@@ -170,10 +170,9 @@ impl Tracker {
 
 #[cfg(test)]
 mod tests {
-    use std::time::Duration;
-
     use super::*;
-    use crate::segment::{FrameRef, IpInfo, Segment, TcpFlags, TcpOptions};
+    use crate::conversation::tests::segment as seg;
+    use crate::segment::TcpFlags;
     use crate::state::TcpState;
 
     const SYN: u16 = TcpFlags::SYN;
@@ -181,37 +180,6 @@ mod tests {
     const FIN: u16 = TcpFlags::FIN;
     const RST: u16 = TcpFlags::RST;
     const PSH: u16 = TcpFlags::PSH;
-
-    /// Segment number `n` of the client (or the server) of one 4-tuple.
-    fn seg(n: u64, from_client: bool, flags: u16, seq: u32, ack: u32, len: u32) -> Segment {
-        let c = "10.0.0.1:40000".parse().unwrap();
-        let s = "10.0.0.2:80".parse().unwrap();
-        let (src, dst) = if from_client { (c, s) } else { (s, c) };
-        Segment {
-            ts: Duration::from_millis(n),
-            src,
-            dst,
-            seq,
-            ack,
-            flags: TcpFlags(flags),
-            window: 512,
-            urgent: 0,
-            header_len: 20,
-            options: TcpOptions::default(),
-            payload_len: len,
-            ip: IpInfo {
-                version: 4,
-                total_len: 40 + len,
-                ..IpInfo::default()
-            },
-            frame: FrameRef {
-                number: n,
-                caplen: 54 + len,
-                wire_len: 54 + len,
-            },
-            malformed: None,
-        }
-    }
 
     fn feed(t: &mut Tracker, segs: &[(bool, u16, u32, u32, u32)]) {
         for (k, &(c, f, seq, ack, len)) in segs.iter().enumerate() {

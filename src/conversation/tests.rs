@@ -53,6 +53,44 @@ fn addr(s: &str) -> SocketAddr {
     s.parse().unwrap()
 }
 
+/// Segment number `n` of the client (or the server) of the one 4-tuple
+/// the model tests use (`settle.rs`'s tests too).
+pub(super) fn segment(
+    n: u64,
+    from_client: bool,
+    flags: u16,
+    seq: u32,
+    ack: u32,
+    len: u32,
+) -> Segment {
+    let (c, s) = (addr("10.0.0.1:40000"), addr("10.0.0.2:80"));
+    let (src, dst) = if from_client { (c, s) } else { (s, c) };
+    Segment {
+        ts: Duration::from_millis(n),
+        src,
+        dst,
+        seq,
+        ack,
+        flags: TcpFlags(flags),
+        window: 512,
+        urgent: 0,
+        header_len: 20,
+        options: TcpOptions::default(),
+        payload_len: len,
+        ip: IpInfo {
+            version: 4,
+            total_len: 40 + len,
+            ..IpInfo::default()
+        },
+        frame: FrameRef {
+            number: n,
+            caplen: 54 + len,
+            wire_len: 54 + len,
+        },
+        malformed: None,
+    }
+}
+
 impl Wire {
     fn new() -> Wire {
         Wire {
@@ -62,32 +100,8 @@ impl Wire {
     }
     fn seg(&mut self, from_client: bool, flags: u16, seq: u32, ack: u32, len: u32) -> &mut Self {
         self.n += 1;
-        let (c, s) = (addr("10.0.0.1:40000"), addr("10.0.0.2:80"));
-        let (src, dst) = if from_client { (c, s) } else { (s, c) };
-        self.tracker.ingest(Segment {
-            ts: Duration::from_millis(self.n),
-            src,
-            dst,
-            seq,
-            ack,
-            flags: TcpFlags(flags),
-            window: 512,
-            urgent: 0,
-            header_len: 20,
-            options: TcpOptions::default(),
-            payload_len: len,
-            ip: IpInfo {
-                version: 4,
-                total_len: 40 + len,
-                ..IpInfo::default()
-            },
-            frame: FrameRef {
-                number: self.n,
-                caplen: 54 + len,
-                wire_len: 54 + len,
-            },
-            malformed: None,
-        });
+        self.tracker
+            .ingest(segment(self.n, from_client, flags, seq, ack, len));
         self
     }
     fn c(&mut self, flags: u16, seq: u32, ack: u32, len: u32) -> &mut Self {

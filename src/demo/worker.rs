@@ -168,17 +168,29 @@ impl Worker {
     /// and the session's own `Drop` cleans up if it gets the chance.
     pub fn shutdown(mut self, timeout: Duration) -> Vec<String> {
         let _ = self.cmd.send(LiveCmd::Quit);
-        match self.done.recv_timeout(timeout) {
-            Ok(report) => {
-                if let Some(t) = self.thread.take() {
-                    let _ = t.join();
-                }
-                report
+        await_report(&self.done, &mut self.thread, timeout, "demo")
+    }
+}
+
+/// Waits at most `timeout` for a live worker's closing report (the demo's
+/// or the watch's), then joins its thread; on timeout the thread is left
+/// detached and the report says so, naming the worker `what`.
+pub(crate) fn await_report(
+    done: &Receiver<Vec<String>>,
+    thread: &mut Option<JoinHandle<()>>,
+    timeout: Duration,
+    what: &str,
+) -> Vec<String> {
+    match done.recv_timeout(timeout) {
+        Ok(report) => {
+            if let Some(t) = thread.take() {
+                let _ = t.join();
             }
-            Err(_) => vec![format!(
-                "the demo did not stop within {} s; its tracefs instance may be left behind",
-                timeout.as_secs()
-            )],
+            report
         }
+        Err(_) => vec![format!(
+            "the {what} did not stop within {} s; its tracefs instance may be left behind",
+            timeout.as_secs()
+        )],
     }
 }

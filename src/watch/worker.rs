@@ -84,17 +84,6 @@ impl Worker {
     /// lines to report (counts, saved file, errors).
     pub fn shutdown(mut self, timeout: Duration) -> Vec<String> {
         self.stop.store(true, Ordering::SeqCst);
-        match self.done.recv_timeout(timeout) {
-            Ok(report) => {
-                if let Some(t) = self.thread.take() {
-                    let _ = t.join();
-                }
-                report
-            }
-            Err(_) => vec![format!(
-                "the watch did not stop within {} s; its tracefs instance may be left behind",
-                timeout.as_secs()
-            )],
-        }
+        crate::demo::worker::await_report(&self.done, &mut self.thread, timeout, "watch")
     }
 }
