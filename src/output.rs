@@ -18,7 +18,7 @@ use std::time::Duration;
 pub use datagram::{flow_ladder_with, flows_json, flows_list};
 pub use json::{ConnectionJson, document, json_text};
 pub use ladder::{head as ladder_head, ladder, ladder_with, paint, step_lines as ladder_step};
-pub use list::{list, list_to, seen_summary};
+pub use list::{list, list_to};
 pub use svg::{SvgOptions, svg};
 
 /// How to print numbers and whether to colour.

@@ -2,34 +2,9 @@
 //! (snapshotted), `--help`, and a one-line error with a non-zero exit for
 //! each kind of bad input.
 
-use assert_cmd::Command;
-
-fn synack() -> Command {
-    let mut c = Command::cargo_bin("synack").unwrap();
-    c.current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1");
-    c
-}
-
-fn stdout_of(args: &[&str]) -> String {
-    let out = synack().args(args).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
-/// Runs, expects failure, returns stderr (which must be one line).
-fn error_of(args: &[&str]) -> String {
-    let out = synack().args(args).output().unwrap();
-    assert!(!out.status.success(), "{args:?} should fail");
-    let err = String::from_utf8(out.stderr).unwrap();
-    assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
-    assert!(!err.contains("panicked"), "{err}");
-    err
-}
+#[path = "support/run.rs"]
+mod run;
+use run::{error_of, stdout_of, synack};
 
 #[test]
 fn help_lists_the_commands_and_flags() {

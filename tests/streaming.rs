@@ -132,12 +132,9 @@ fn svg_window_read_alone_is_the_window_of_the_whole_connection() {
     assert!(partial > 50, "{partial}");
 }
 
-fn synack() -> assert_cmd::Command {
-    let mut c = assert_cmd::Command::cargo_bin("synack").unwrap();
-    c.current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1");
-    c
-}
+#[path = "support/run.rs"]
+mod run;
+use run::synack;
 
 #[test]
 fn svg_window_flags_say_which_segments_and_refuse_bad_ones() {

@@ -16,18 +16,11 @@ use serde_json::{Value, json};
 use crate::conversation::Side;
 use crate::conversation::datagram::Flow;
 
+use super::ladder::paint;
 use super::{Style, secs_since};
 
 /// Width of the arrow: the TCP ladder's arrow and both state columns.
 const ARROW: usize = 70;
-
-fn paint(s: &str, code: &str, style: &Style) -> String {
-    if style.color {
-        format!("\x1b[{code}m{s}\x1b[0m")
-    } else {
-        s.to_string()
-    }
-}
 
 fn arrow(from: Side, len: u32) -> String {
     let body = format!("─ UDP len={len} ");

@@ -12,13 +12,9 @@ use super::Style;
 use crate::i18n::{Lang, PrintText, print_text};
 use unicode_width::UnicodeWidthStr;
 
-/// What was seen of a connection, in a few words: `handshake data→ data←
-/// FIN→ FIN← RST` (→ from the client, ← from the server).
-pub fn seen_summary(seen: &Seen, mid_stream: bool) -> String {
-    seen_summary_in(seen, mid_stream, Lang::En)
-}
-
-/// [`seen_summary`] in `lang` (flags stay protocol notation).
+/// What was seen of a connection, in a few words, in `lang`: `handshake
+/// data→ data← FIN→ FIN← RST` (→ from the client, ← from the server; flags
+/// stay protocol notation).
 pub fn seen_summary_in(seen: &Seen, mid_stream: bool, lang: Lang) -> String {
     let mut parts: Vec<String> = Vec::new();
     let word = |t| print_text(lang, t).to_string();

@@ -386,7 +386,7 @@ pub fn reopen(
             progress,
         )?),
     };
-    let want = index.conn.iter().filter(|&&k| k as usize == c).count() as u64;
+    let want = frames.iter().filter(|f| f.0 == c).count() as u64;
     let connection = tracker.into_connections().pop();
     match connection {
         Some(mut connection) if connection.packets == want => {
@@ -422,7 +422,7 @@ fn one_pass(
         let Some(frame) = reader.next_frame()? else {
             break;
         };
-        if frame.number % (1 << 15) == 0 {
+        if frame.number % super::PROGRESS_EVERY == 0 {
             progress(&Progress {
                 bytes: at,
                 total,
@@ -476,7 +476,7 @@ fn whole_file(
                 kept.push((number, frame.data.to_vec()));
             }
         }
-        if number % (1 << 15) == 0 {
+        if number % super::PROGRESS_EVERY == 0 {
             progress(&Progress {
                 bytes: at,
                 total,

@@ -58,20 +58,6 @@ pub struct Counted {
     pub unsupported_link: u64,
 }
 
-impl Counted {
-    /// Each frame counted, as the decoder gave it (for the model's
-    /// [`crate::conversation::Tracker::ingest_decoded`]).
-    pub fn each(self) -> impl Iterator<Item = Decoded> {
-        let n = |k: u64| usize::try_from(k).unwrap_or(usize::MAX);
-        std::iter::repeat_n(Decoded::NotTcp, n(self.not_tcp))
-            .chain(std::iter::repeat_n(Decoded::Malformed, n(self.malformed)))
-            .chain(std::iter::repeat_n(
-                Decoded::UnsupportedLink,
-                n(self.unsupported_link),
-            ))
-    }
-}
-
 /// What the loading thread reports.
 #[derive(Clone, Debug)]
 pub enum LoadEvent {

@@ -338,11 +338,6 @@ impl App {
         self
     }
 
-    /// Replaces the frame bytes used by the hex dump.
-    pub fn set_frames(&mut self, frames: Box<dyn FrameStore>) {
-        self.frames = Some(frames);
-    }
-
     /// Marks the source as live: playing waits for more segments at the end.
     pub fn with_live(mut self, live: bool) -> App {
         self.live = live;

@@ -25,14 +25,8 @@ const KERNEL_GRACE: Duration = Duration::from_millis(1500);
 /// One wait for frames.
 const POLL: Duration = Duration::from_millis(50);
 
-/// What to print.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Format {
-    /// The ladder, streamed.
-    Print,
-    /// One JSON document at the end.
-    Json,
-}
+/// What to print: the ladder, streamed, or one JSON document at the end.
+pub use crate::output::stream::Format;
 
 /// When to stop (besides the user quitting).
 #[derive(Clone, Copy, Debug, Default)]

@@ -14,7 +14,7 @@
 
 use std::borrow::Cow;
 
-use super::{Action, App, Mode};
+use super::{Action, App, FrameStore, Mode};
 use crate::conversation::{Connection, Tracker};
 use crate::i18n::{Reading, progress_line, steps_capped};
 use crate::replay::Progress;
@@ -136,8 +136,7 @@ impl App {
         {
             return Some(b);
         }
-        let i = l.kept.binary_search_by_key(&number, |(n, _)| *n).ok()?;
-        Some(Cow::Borrowed(&l.kept[i].1))
+        l.kept.frame(number).map(Cow::Borrowed)
     }
 
     /// Whether choosing connection `c` needs its frames read again: its
@@ -179,12 +178,13 @@ impl App {
         };
         match ev {
             LoadEvent::Batch(b) => {
-                for d in b.counted.each() {
-                    self.tracker.ingest_decoded(d);
-                }
-                for f in b.frames {
-                    if let Some(bytes) = f.bytes.as_ref() {
-                        l.kept.push((f.number, bytes.clone()));
+                let skipped = &mut self.tracker.skipped;
+                skipped.not_tcp += b.counted.not_tcp;
+                skipped.malformed += b.counted.malformed;
+                skipped.unsupported_link += b.counted.unsupported_link;
+                for mut f in b.frames {
+                    if let Some(bytes) = f.bytes.take() {
+                        l.kept.push((f.number, bytes));
                     }
                     match &mut l.index {
                         Some(index) => {
