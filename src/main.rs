@@ -780,6 +780,18 @@ fn replay_cmd(mut args: ReplayArgs) -> Result<()> {
         origin: replay.origin.unwrap_or_default(),
         lang: args.ui.output_lang(),
     };
+    // --print and --json of a capture read whole (a pipe): the streamed
+    // renderers' reference, which a file's two reads give byte for byte.
+    let whole = |format| {
+        let opts = output::stream::Options {
+            format,
+            style,
+            conn: args.conn,
+            name: name.clone(),
+            spool_memory: output::stream::SPOOL_MEMORY,
+        };
+        emit(&output::stream::whole(&replay, &opts))
+    };
     // The --json document, which the --html page embeds as it is.
     let document = || {
         let mut doc = output::document(&name, chosen.iter().copied(), replay.skipped(), &style);
@@ -790,7 +802,7 @@ fn replay_cmd(mut args: ReplayArgs) -> Result<()> {
         doc
     };
     if args.json {
-        return emit_json(&document());
+        return whole(output::stream::Format::Json);
     }
     if args.svg && chosen.is_empty() {
         bail!("--svg: {name} has no TCP connection to draw");
@@ -810,29 +822,19 @@ fn replay_cmd(mut args: ReplayArgs) -> Result<()> {
         let page = output::html::page_with(&document(), &chosen, &style, args.ui.lang(), None);
         return write_html(path, &page);
     }
-    let mut text = if args.list && chosen.is_empty() {
-        String::new()
-    } else if args.list {
+    if !args.list {
+        return whole(output::stream::Format::Print);
+    }
+    if !chosen.is_empty() {
         // Written as it goes: a table of a million rows is never held.
         let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
         match output::list_to(&mut out, &chosen, &style).and_then(|()| out.flush()) {
             Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(()),
             other => other.context("writing to stdout")?,
         }
-        String::new()
-    } else {
-        let parts: Vec<String> = chosen
-            .iter()
-            .map(|c| output::ladder(c, &style))
-            .chain(
-                flows
-                    .iter()
-                    .map(|f| output::flow_ladder_with(f, &style, &|_| Vec::new())),
-            )
-            .collect();
-        parts.join("\n")
-    };
-    if args.list && !flows.is_empty() {
+    }
+    let mut text = String::new();
+    if !flows.is_empty() {
         text.push_str(&output::flows_list(&flows, &style));
     }
     text.push_str(&format!(
