@@ -10,20 +10,20 @@ pub mod datagram;
 mod endpoint;
 mod icmp;
 mod settle;
+mod tuples;
 
+use std::borrow::Cow;
 use std::fmt;
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use hashbrown::HashTable;
-use rustc_hash::FxBuildHasher;
 use serde::Serialize;
-use std::hash::BuildHasher;
 
 use crate::decode::Decoded;
 use crate::segment::Segment;
 use crate::state::TcpState;
 use endpoint::{Applied, Ctl, Endpoint, Reception};
+use tuples::Tuples;
 
 pub use analysis::{Label, Role};
 pub use endpoint::Cause;
@@ -359,7 +359,7 @@ impl Connection {
 
     /// Adds one segment: updates both endpoints (RFC 9293 §3.10) and, when
     /// `keep_steps`, appends a step to the timeline. Returns the step index.
-    fn push(&mut self, seg: Segment, scratch: &mut Applied) -> usize {
+    fn push(&mut self, seg: Cow<'_, Segment>, scratch: &mut Applied) -> usize {
         let from = self.side_of(&seg);
         let (x, y) = (from.idx(), from.peer().idx());
         let j = self.packets as usize;
@@ -436,7 +436,7 @@ impl Connection {
                 _ => 0,
             };
             t.steps.push(Step {
-                segment: seg,
+                segment: seg.into_owned(),
                 from,
                 rel_seq,
                 rel_ack,
@@ -521,11 +521,8 @@ pub enum KeepSteps {
 #[derive(Debug, Default)]
 pub struct Tracker {
     conns: Vec<Connection>,
-    /// The latest connection on each 4-tuple: its index into `conns` and
-    /// its 4-tuple's hash ([`Tracker::tuple_hash`]). With the hash beside
-    /// the index, growing the table and probing past other 4-tuples never
-    /// touch a connection record (a cache miss each in a big capture).
-    by_tuple: HashTable<(u32, u32)>,
+    /// The latest connection on each 4-tuple.
+    tuples: Tuples,
     keep: KeepSteps,
     /// Steps kept per connection at most (`None`: all).
     step_limit: Option<usize>,
@@ -567,42 +564,14 @@ impl Tracker {
         }
     }
 
-    /// Hash of a 4-tuple, the same both ways (a sum of the two ends'
-    /// hashes), folded to the 32 bits the table keeps. Each end's hash is
-    /// mixed before the sum: Fx hashes nearly linearly in the port, so the
-    /// sum of two raw ones would collide for every pair of ports with the
-    /// same sum (a scan of ports on both sides).
-    fn tuple_hash(a: SocketAddr, b: SocketAddr) -> u32 {
-        let h =
-            Self::mix(FxBuildHasher.hash_one(a)).wrapping_add(Self::mix(FxBuildHasher.hash_one(b)));
-        (h >> 32) as u32 ^ h as u32
-    }
-
-    /// MurmurHash3's 64-bit finalizer: every input bit flips about half
-    /// of the output bits.
-    fn mix(mut h: u64) -> u64 {
-        h ^= h >> 33;
-        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
-        h ^= h >> 33;
-        h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
-        h ^ (h >> 33)
-    }
-
-    /// The table's 64-bit hash of a kept 32-bit one: the bucket (low bits)
-    /// and the tag (top 7 bits) both come from all 32.
-    fn table_hash(h: u32) -> u64 {
-        u64::from(h).wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ u64::from(h)
-    }
-
     /// The latest connection on the 4-tuple `a`–`b` (either way).
     pub(crate) fn latest_on(&self, a: SocketAddr, b: SocketAddr) -> Option<usize> {
         let conns = &self.conns;
-        let h = Self::tuple_hash(a, b);
-        self.by_tuple
-            .find(Self::table_hash(h), |&(i, hi)| {
-                hi == h && Self::on_tuple(&conns[i as usize], a, b)
+        self.tuples
+            .peek(Tuples::hash(a, b), |i| {
+                Self::on_tuple(&conns[i as usize], a, b)
             })
-            .map(|&(i, _)| i as usize)
+            .map(|i| i as usize)
     }
 
     /// Whether connection `c` is on the 4-tuple `a`–`b`, either way.
@@ -647,29 +616,50 @@ impl Tracker {
 
     /// Adds a segment. Returns `(connection index, step index)`.
     pub fn ingest(&mut self, seg: Segment) -> (usize, usize) {
+        self.ingest_cow(Cow::Owned(seg))
+    }
+
+    /// [`Tracker::ingest`] of a borrowed segment, copied only if a step
+    /// keeps it: a summary (`--list`) reads the segment in place.
+    pub fn ingest_ref(&mut self, seg: &Segment) -> (usize, usize) {
+        self.ingest_cow(Cow::Borrowed(seg))
+    }
+
+    /// [`Tracker::ingest_decoded`] of a borrowed frame (see
+    /// [`Tracker::ingest_ref`]).
+    pub fn ingest_decoded_ref(&mut self, decoded: &Decoded) -> Option<(usize, usize)> {
+        match decoded {
+            Decoded::Tcp(seg) => Some(self.ingest_ref(seg)),
+            // Small or rare: copied.
+            other => self.ingest_decoded(other.clone()),
+        }
+    }
+
+    /// Whether every connection keeps its steps (so a borrowed segment
+    /// would always be copied: better handed over by value).
+    pub fn keeps_all_steps(&self) -> bool {
+        self.keep == KeepSteps::All
+    }
+
+    fn ingest_cow(&mut self, seg: Cow<'_, Segment>) -> (usize, usize) {
         self.first_ts.get_or_insert(seg.ts);
-        let h = Self::tuple_hash(seg.src, seg.dst);
+        let h = Tuples::hash(seg.src, seg.dst);
         let conns = &self.conns;
-        let slot = self.by_tuple.find_mut(Self::table_hash(h), |&(i, hi)| {
-            hi == h && Self::on_tuple(&conns[i as usize], seg.src, seg.dst)
-        });
-        let index = match slot {
-            Some(&mut (i, _)) if !Self::starts_new(&conns[i as usize], &seg) => i as usize,
+        let found = self
+            .tuples
+            .latest(h, |i| Self::on_tuple(&conns[i as usize], seg.src, seg.dst));
+        let index = match found {
+            Some(i) if !Self::starts_new(&conns[i as usize], &seg) => i as usize,
             found => {
                 let i = conns.len();
                 let reused = found.is_some();
                 // A table slot per connection: more than 4 billion
                 // connections would not fit in memory anyway.
-                let slot = u32::try_from(i).expect("fewer than 2^32 connections");
-                match found {
-                    Some(old) => old.0 = slot,
-                    None => {
-                        self.by_tuple
-                            .insert_unique(Self::table_hash(h), (slot, h), |&(_, hj)| {
-                                Self::table_hash(hj)
-                            });
-                    }
-                }
+                let number = u32::try_from(i)
+                    .ok()
+                    .filter(|&n| n < u32::MAX)
+                    .expect("fewer than 2^32 - 1 connections");
+                self.tuples.set_latest(h, number, found);
                 let timeline = self.keeps_steps(i).then(|| {
                     let limit = self.step_limit.unwrap_or(usize::MAX);
                     Box::new(Timeline::keeping(limit, reused))

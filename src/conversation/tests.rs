@@ -693,19 +693,16 @@ fn established_segment_beyond_next_seq_is_previous_segment_not_captured() {
 fn tuple_hash_is_symmetric_and_spreads_port_scans() {
     let a = |port: u16| SocketAddr::from(([10, 0, 0, 1], port));
     let b = |port: u16| SocketAddr::from(([10, 0, 0, 2], port));
-    assert_eq!(
-        Tracker::tuple_hash(a(1024), b(80)),
-        Tracker::tuple_hash(b(80), a(1024))
-    );
+    assert_eq!(Tuples::hash(a(1024), b(80)), Tuples::hash(b(80), a(1024)));
     let mut hashes: Vec<u32> = (1..4097u16)
-        .map(|j| Tracker::tuple_hash(a(8192 - j), b(j)))
+        .map(|j| Tuples::hash(a(8192 - j), b(j)))
         .collect();
     hashes.sort_unstable();
     hashes.dedup();
     assert!(hashes.len() >= 4095, "{} distinct of 4096", hashes.len());
     let tags: std::collections::HashSet<u64> = hashes
         .iter()
-        .map(|&h| Tracker::table_hash(h) >> 57)
+        .map(|&h| Tuples::table_hash(h) >> 57)
         .collect();
     assert_eq!(tags.len(), 128, "every 7-bit tag used");
 }

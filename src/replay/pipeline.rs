@@ -16,7 +16,7 @@ use crate::decode::{Decoded, Decoder};
 
 /// Frames per batch: big enough that the channel costs nothing per frame,
 /// small enough to stay in cache while the other thread takes it over.
-const BATCH: usize = 512;
+const BATCH: usize = 2048;
 
 /// Batches in flight at most (the reader waits beyond that): memory stays
 /// bounded however far decoding runs ahead of the model.
@@ -109,9 +109,18 @@ fn feed_in_batches(
     let read = std::thread::scope(|scope| {
         let reading = scope.spawn(move || read_side(reader, decoder, to_model, recycled, size));
         let mut shown = 0;
+        let by_value = tracker.keeps_all_steps();
         for mut batch in batches {
-            for decoded in batch.decoded.drain(..) {
-                tracker.ingest_decoded(decoded);
+            if by_value {
+                for decoded in batch.decoded.drain(..) {
+                    tracker.ingest_decoded(decoded);
+                }
+            } else {
+                // Read in place: no copy of each segment out of the batch.
+                for decoded in &batch.decoded {
+                    tracker.ingest_decoded_ref(decoded);
+                }
+                batch.decoded.clear();
             }
             if batch.last_frame / PROGRESS_EVERY > shown {
                 shown = batch.last_frame / PROGRESS_EVERY;
