@@ -6,6 +6,7 @@
 //! terminal or clock).
 
 mod analysis;
+mod compact;
 pub mod datagram;
 mod endpoint;
 mod icmp;
@@ -151,36 +152,35 @@ pub struct Seen {
 
 /// One TCP connection: a 4-tuple from its SYN (or first segment) until it is
 /// closed and a new SYN starts another (like Wireshark's `tcp.stream`).
+///
+/// A capture may hold millions, so a connection is kept in 224 bytes
+/// (`compact.rs`): addresses, timestamps, what was seen and the relative
+/// numbers' bases are read through accessors ([`Connection::client`],
+/// [`Connection::first_ts`], [`Connection::seen`], [`Connection::base`]...).
 #[derive(Clone, Debug)]
 pub struct Connection {
-    /// 0-based index in capture order (Wireshark's `tcp.stream`).
-    pub index: usize,
-    /// Address of the client (sender of the first SYN).
-    pub client: SocketAddr,
-    /// Address of the server.
-    pub server: SocketAddr,
-    /// Both endpoints' states before the first segment.
-    pub initial: [TcpState; 2],
-    /// True when the capture begins after the handshake.
-    pub mid_stream: bool,
     /// Packets in this connection.
     pub packets: u64,
     /// Bytes on the wire (IP total length) of those packets.
     pub bytes: u64,
-    /// Timestamp of the first segment.
-    pub first_ts: Duration,
-    /// Timestamp of the last segment.
-    pub last_ts: Duration,
-    /// Summary of what was seen.
-    pub seen: Seen,
-    /// Each side's current state.
-    pub current: [TcpState; 2],
-    /// Each side's ISN (or, mid-stream, first sequence number seen): the
-    /// base of relative numbers.
-    pub base: [Option<u32>; 2],
-    ends: [endpoint::Endpoint; 2],
+    /// Payload bytes from the client and from the server ([`Seen`]).
+    data: [u64; 2],
+    /// First and last timestamps in nanoseconds since the epoch (see
+    /// [`Connection::first_ts`]).
+    ts: [u64; 2],
     /// The cold part: `None` for a summary that never got an ICMP error.
     timeline: Option<Box<Timeline>>,
+    ends: [endpoint::Endpoint; 2],
+    /// The client's and the server's address.
+    addrs: compact::Pair,
+    /// 0-based index in capture order ([`Connection::index`]).
+    index: u32,
+    /// Each side's base of relative numbers, when known ([`Connection::base`]).
+    base: [u32; 2],
+    /// Both endpoints' states before the first segment.
+    pub initial: [TcpState; 2],
+    /// What was seen, mid-stream, which bases are known (`compact.rs`).
+    bits: u16,
 }
 
 /// What only a connection's timeline needs, boxed apart from the few
@@ -202,6 +202,9 @@ pub(crate) struct Timeline {
     /// Steps already handed to a streaming writer and dropped: `steps[0]`
     /// is step `drained` (indices stay absolute; see `settle.rs`).
     drained: usize,
+    /// The connection's first and last timestamps when they do not fit its
+    /// 64-bit nanoseconds (after 2554; see `compact.rs`).
+    wide_ts: [Duration; 2],
 }
 
 impl Timeline {
@@ -252,22 +255,23 @@ impl Connection {
         if initial[0] == TcpState::SynSent {
             ends[0].m.set_isn(seg.ack.wrapping_sub(1));
         }
-        Connection {
-            index,
-            client,
-            server,
-            initial,
-            mid_stream: initial[0] == TcpState::Unknown,
+        let mut conn = Connection {
             packets: 0,
             bytes: 0,
-            first_ts: seg.ts,
-            last_ts: seg.ts,
-            seen: Seen::default(),
-            current: initial,
-            base: [None, None],
-            ends,
+            data: [0, 0],
+            ts: [0, 0],
             timeline,
-        }
+            ends,
+            addrs: compact::Pair::new(client, server),
+            index: 0,
+            base: [0, 0],
+            initial,
+            bits: 0,
+        };
+        conn.set_index(index);
+        conn.set_mid_stream(initial[0] == TcpState::Unknown);
+        conn.set_span(seg.ts, seg.ts);
+        conn
     }
 
     /// The timeline: one step per segment (empty when the tracker keeps
@@ -307,15 +311,6 @@ impl Connection {
         }
     }
 
-    /// Which side sent `seg` (which must belong to this connection).
-    pub fn side_of(&self, seg: &Segment) -> Side {
-        if seg.src == self.client {
-            Side::Client
-        } else {
-            Side::Server
-        }
-    }
-
     /// Whether this connection's timeline (steps, transitions) was kept.
     pub fn keeps_steps(&self) -> bool {
         self.timeline.as_ref().is_some_and(|t| t.analyzer.is_some())
@@ -323,7 +318,7 @@ impl Connection {
 
     /// Duration from the first to the last segment.
     pub fn duration(&self) -> Duration {
-        self.last_ts.saturating_sub(self.first_ts)
+        self.last_ts().saturating_sub(self.first_ts())
     }
 
     /// Transitions that took effect at step `step`.
@@ -335,9 +330,10 @@ impl Connection {
     /// new one.
     fn finished(&self) -> bool {
         let over = |s: TcpState| matches!(s, TcpState::Closed | TcpState::TimeWait);
-        self.seen.rst
-            || (self.seen.fin_from_client && self.seen.fin_from_server)
-            || (self.packets > 0 && over(self.current[0]) && over(self.current[1]))
+        let (seen, current) = (self.seen(), self.current());
+        seen.rst
+            || (seen.fin_from_client && seen.fin_from_server)
+            || (self.packets > 0 && over(current[0]) && over(current[1]))
     }
 
     fn record(&mut self, side: Side, changes: &Applied, step: usize, event: Event) {
@@ -367,18 +363,18 @@ impl Connection {
 
         self.packets += 1;
         self.bytes += u64::from(seg.ip.total_len);
-        self.last_ts = seg.ts;
+        self.set_last_ts(seg.ts);
         self.update_seen(from, &seg);
         // Relative numbers as Wireshark shows them: the ISN is 0; caught
         // mid-stream, the first sequence number seen is 1 (and an ACK for a
         // side not seen yet sets that side's base).
         if seg.flags.syn() {
-            self.base[x] = Some(seg.seq);
-        } else if self.base[x].is_none() {
-            self.base[x] = Some(seg.seq.wrapping_sub(1));
+            self.set_base(x, seg.seq);
+        } else if self.base()[x].is_none() {
+            self.set_base(x, seg.seq.wrapping_sub(1));
         }
-        if seg.flags.ack() && self.base[y].is_none() {
-            self.base[y] = Some(seg.ack.wrapping_sub(1));
+        if seg.flags.ack() && self.base()[y].is_none() {
+            self.set_base(y, seg.ack.wrapping_sub(1));
         }
         // Roles and labels are for the timeline: a summary needs neither.
         let (role, labels) = match self.kept_mut().and_then(|t| t.analyzer.as_mut()) {
@@ -424,9 +420,8 @@ impl Connection {
             scratch,
         );
         self.record(from.peer(), scratch, j, Event::Receive);
-        self.current = [self.ends[0].m.state, self.ends[1].m.state];
 
-        let (base, states) = (self.base, self.current);
+        let (base, states) = (self.base(), self.current());
         if let Some(t) = self.kept_mut()
             && t.drained + t.steps.len() < t.step_limit
         {
@@ -446,27 +441,6 @@ impl Connection {
             });
         }
         j
-    }
-
-    fn update_seen(&mut self, from: Side, seg: &Segment) {
-        let f = seg.flags;
-        let seen = &mut self.seen;
-        match from {
-            Side::Client => {
-                seen.syn |= f.syn() && !f.ack();
-                seen.fin_from_client |= f.fin();
-                seen.data_from_client += u64::from(seg.payload_len);
-            }
-            Side::Server => {
-                seen.syn_ack |= f.syn() && f.ack();
-                seen.fin_from_server |= f.fin();
-                seen.data_from_server += u64::from(seg.payload_len);
-            }
-        }
-        seen.rst |= f.rst();
-        if from == Side::Client && seen.syn_ack && f.ack() && !f.syn() {
-            seen.handshake = true;
-        }
     }
 }
 
@@ -576,7 +550,7 @@ impl Tracker {
 
     /// Whether connection `c` is on the 4-tuple `a`–`b`, either way.
     fn on_tuple(c: &Connection, a: SocketAddr, b: SocketAddr) -> bool {
-        (c.client == a && c.server == b) || (c.client == b && c.server == a)
+        c.is_between(a, b)
     }
 
     fn keeps_steps(&self, index: usize) -> bool {
@@ -687,7 +661,7 @@ impl Tracker {
             return false;
         }
         let x = conn.side_of(seg).idx();
-        conn.finished() || conn.base[x].is_some_and(|isn| isn != seg.seq)
+        conn.finished() || conn.base()[x].is_some_and(|isn| isn != seg.seq)
     }
 
     /// The connections, in order of their first segment.

@@ -132,8 +132,8 @@ pub fn compare(
 ) -> [Verdict; 2] {
     [Side::Client, Side::Server].map(|side| {
         let (local, remote) = match side {
-            Side::Client => (conn.client, conn.server),
-            Side::Server => (conn.server, conn.client),
+            Side::Client => (conn.client(), conn.server()),
+            Side::Server => (conn.server(), conn.client()),
         };
         Verdict {
             side,

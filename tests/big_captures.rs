@@ -16,17 +16,17 @@ mod captures;
 fn summary(c: &Connection) -> String {
     format!(
         "{} {} {} {} {} {:?} {:?} {:?} {:?} {} {:?}",
-        c.index,
-        c.client,
-        c.server,
+        c.index(),
+        c.client(),
+        c.server(),
         c.packets,
         c.bytes,
-        c.first_ts,
-        c.last_ts,
-        c.seen,
-        c.current,
-        c.mid_stream,
-        c.base
+        c.first_ts(),
+        c.last_ts(),
+        c.seen(),
+        c.current(),
+        c.mid_stream(),
+        c.base()
     )
 }
 
@@ -52,7 +52,7 @@ fn every_reading_agrees_and_one_connection_keeps_only_its_steps() {
             let got: Vec<String> = one.connections().iter().map(summary).collect();
             assert_eq!(got, full, "{} (only {n}): summaries differ", cap.display());
             for c in one.connections() {
-                if c.index == n {
+                if c.index() == n {
                     assert_eq!(c.steps(), want.steps(), "{} #{n}: steps", cap.display());
                     assert_eq!(
                         c.transitions(),

@@ -430,8 +430,8 @@ fn reassembled(r: &synack::replay::Replay) -> Vec<(u64, Vec<u64>)> {
 fn vxlan_inner_connections_keyed_by_inner_addresses() {
     let r = check_streams("vxlan.pcap");
     assert_eq!(r.connections().len(), 2);
-    assert_eq!(r.connections()[0].client.ip().to_string(), "10.8.0.1");
-    assert_eq!(r.connections()[1].client.ip().to_string(), "fd08::1");
+    assert_eq!(r.connections()[0].client().ip().to_string(), "10.8.0.1");
+    assert_eq!(r.connections()[1].client().ip().to_string(), "fd08::1");
     for note in tunnel_notes(&r) {
         assert_eq!(
             note.as_deref(),

@@ -72,22 +72,22 @@ fn records_of(
     rows: &[(Option<Duration>, KernelRecord)],
 ) -> Vec<KernelRecord> {
     let same_tuple = |c: &Connection| {
-        (c.client == conn.client && c.server == conn.server)
-            || (c.client == conn.server && c.server == conn.client)
+        (c.client() == conn.client() && c.server() == conn.server())
+            || (c.client() == conn.server() && c.server() == conn.client())
     };
     let starts: Vec<Duration> = conns
         .iter()
         .filter(|c| same_tuple(c))
-        .map(|c| c.first_ts.saturating_sub(SLACK))
+        .map(|c| c.first_ts().saturating_sub(SLACK))
         .collect();
     let mine = starts
         .iter()
-        .position(|&s| s == conn.first_ts.saturating_sub(SLACK))
+        .position(|&s| s == conn.first_ts().saturating_sub(SLACK))
         .unwrap();
     rows.iter()
         .filter(|(at, r)| {
-            let tuple = (r.local == conn.client && r.remote == conn.server)
-                || (r.local == conn.server && r.remote == conn.client);
+            let tuple = (r.local == conn.client() && r.remote == conn.server())
+                || (r.local == conn.server() && r.remote == conn.client());
             let owner = at.map_or(mine, |at| {
                 starts.iter().rposition(|&s| s <= at).unwrap_or(0)
             });
@@ -156,7 +156,7 @@ fn inferred_states_follow_the_kernels_transitions() {
                     failures.push(format!(
                         "{} connection {} {}: kernel {}, synack {}",
                         cap.display(),
-                        conn.index,
+                        conn.index(),
                         v.side,
                         truth::chain_text(&v.kernel),
                         truth::chain_text(&v.inferred)
@@ -167,8 +167,8 @@ fn inferred_states_follow_the_kernels_transitions() {
         // Every kernel socket of the scenario is one of the replayed connections.
         for (_, r) in &rows {
             let known = conns.iter().any(|c| {
-                (c.client == r.local && c.server == r.remote)
-                    || (c.server == r.local && c.client == r.remote)
+                (c.client() == r.local && c.server() == r.remote)
+                    || (c.server() == r.local && c.client() == r.remote)
             });
             assert!(
                 known,

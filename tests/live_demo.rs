@@ -73,13 +73,13 @@ fn run(s: Scenario) -> Option<Session> {
     let mut seen = std::collections::HashSet::new();
     for conn in session.tracker.connections() {
         assert_eq!(
-            conn.server,
+            conn.server(),
             session.server_addr(),
             "{name}: a foreign connection leaked in: {} → {}",
-            conn.client,
-            conn.server
+            conn.client(),
+            conn.server()
         );
-        assert_ne!(conn.client.port(), port, "{name}: foreign client port");
+        assert_ne!(conn.client().port(), port, "{name}: foreign client port");
         for step in conn.steps() {
             let g = &step.segment;
             let key = (g.src, g.dst, g.seq, g.ack, g.flags, g.payload_len, g.window);
@@ -175,8 +175,8 @@ fn live_normal_client_closes_first() {
             .from,
         synack::conversation::Side::Client
     );
-    assert_eq!(conn.current[0].name(), "TIME_WAIT");
-    assert_eq!(conn.current[1].name(), "CLOSED");
+    assert_eq!(conn.current()[0].name(), "TIME_WAIT");
+    assert_eq!(conn.current()[1].name(), "CLOSED");
     // recv() returned 0 after the client's FIN.
     assert!(s.outcomes.iter().any(|o| o.returned.contains("0 bytes")));
 }
@@ -187,8 +187,8 @@ fn live_server_first() {
         return;
     };
     let conn = &s.tracker.connections()[0];
-    assert_eq!(conn.current[1].name(), "TIME_WAIT");
-    assert_eq!(conn.current[0].name(), "CLOSED");
+    assert_eq!(conn.current()[1].name(), "TIME_WAIT");
+    assert_eq!(conn.current()[0].name(), "CLOSED");
 }
 
 #[test]
@@ -236,7 +236,7 @@ fn live_backlog_three_handshakes_before_accept() {
     let conns = s.tracker.connections();
     assert_eq!(conns.len(), 3);
     for c in conns {
-        assert!(c.seen.handshake);
+        assert!(c.seen().handshake);
     }
 }
 

@@ -328,7 +328,7 @@ fn a_small_load_arrives_whole_and_saved() {
     let replay = synack::replay::load(&save).unwrap();
     assert_eq!(replay.connections().len(), 1);
     assert_eq!(
-        replay.connections()[0].seen.data_from_client,
+        replay.connections()[0].seen().data_from_client,
         conn["payload_bytes"]["client"].as_u64().unwrap()
     );
     assert_eq!(replay.frames, doc["capture"]["frames"].as_u64().unwrap());

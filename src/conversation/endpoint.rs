@@ -150,7 +150,7 @@ const PEER_FIN: u8 = 4;
 const FIN_ACKED: u8 = 8;
 /// Not a fact of the machine but its [`Endpoint`]'s: the initial state was
 /// assumed (a server taken to be LISTENing), not observed. Kept in these
-/// spare bits so that an endpoint is 64 bytes, not 72; the machine's own
+/// spare bits so that an endpoint is 56 bytes, not 64; the machine's own
 /// events never touch it, and [`Endpoint`] keeps it across rollbacks.
 const ASSUMED_LISTEN: u8 = 16;
 
@@ -368,6 +368,36 @@ pub(crate) struct Reception {
     pub ctl: Ctl,
 }
 
+/// A [`Reception`] in 24 bytes instead of 32, as [`Held::One`] keeps it
+/// inline: its indices as `u32`. A connection past its 2^32-th segment
+/// (a capture of hundreds of gigabytes, or a live watch of days) holds
+/// its receptions in the boxed list instead, so no index is ever cut.
+#[derive(Clone, Copy, Debug)]
+struct Narrow {
+    segment: u32,
+    step: u32,
+    ctl: Ctl,
+}
+
+impl Narrow {
+    /// `r` in narrow form, when its indices fit.
+    fn of(r: Reception) -> Option<Narrow> {
+        Some(Narrow {
+            segment: u32::try_from(r.segment).ok()?,
+            step: u32::try_from(r.step).ok()?,
+            ctl: r.ctl,
+        })
+    }
+
+    fn wide(self) -> Reception {
+        Reception {
+            segment: self.segment as usize,
+            step: self.step as usize,
+            ctl: self.ctl,
+        }
+    }
+}
+
 impl Reception {
     /// Whether `other` is a copy of this segment (a retransmission of the
     /// same SYN, FIN or data). A SYN-ACK is no copy of a SYN with the same
@@ -402,10 +432,11 @@ enum Held {
     /// One tentative reception, with the machine as it was before it.
     One {
         checkpoint: Machine,
-        reception: Reception,
+        reception: Narrow,
     },
-    /// Two or more tentative receptions. Boxed: rare, and a million
-    /// connections need no room for it.
+    /// Two or more tentative receptions (or one whose indices do not fit
+    /// [`Narrow`]). Boxed: rare, and a million connections need no room
+    /// for it.
     Many(Box<Tentative>),
     /// Seen on the wire, but the endpoint's own later segment showed it had
     /// not processed them: waiting for the next segment from the peer (they
@@ -428,12 +459,13 @@ struct Tentative {
 
 impl Held {
     /// The tentative receptions, oldest first.
-    fn tentative(&self) -> &[Reception] {
-        match self {
-            Held::One { reception, .. } => std::slice::from_ref(reception),
-            Held::Many(t) => &t.list,
-            Held::None | Held::Pending(_) => &[],
-        }
+    fn tentative(&self) -> impl Iterator<Item = Reception> + '_ {
+        let (one, many) = match self {
+            Held::One { reception, .. } => (Some(reception.wide()), &[][..]),
+            Held::Many(t) => (None, &t.list[..]),
+            Held::None | Held::Pending(_) => (None, &[][..]),
+        };
+        one.into_iter().chain(many.iter().copied())
     }
 
     /// Holds `list` as pending (nothing when it is empty).
@@ -491,7 +523,6 @@ impl Endpoint {
     pub fn first_held_syn_or_fin(&self) -> Option<usize> {
         self.held
             .tentative()
-            .iter()
             .find(|r| r.ctl.flags.syn() || r.ctl.flags.fin())
             .map(|r| r.step)
     }
@@ -509,7 +540,7 @@ impl Endpoint {
     pub fn held(&self) -> usize {
         match &self.held {
             Held::Pending(p) => p.len(),
-            held => held.tentative().len(),
+            held => held.tentative().count(),
         }
     }
 
@@ -532,16 +563,22 @@ impl Endpoint {
         }
         self.held = match std::mem::take(&mut self.held) {
             // `receive` took the pending ones before applying anything.
-            Held::None | Held::Pending(_) => Held::One {
-                checkpoint: before,
-                reception: r,
+            Held::None | Held::Pending(_) => match Narrow::of(r) {
+                Some(reception) => Held::One {
+                    checkpoint: before,
+                    reception,
+                },
+                None => Held::Many(Box::new(Tentative {
+                    checkpoint: before,
+                    list: vec![r],
+                })),
             },
             Held::One {
                 checkpoint,
                 reception,
             } => Held::Many(Box::new(Tentative {
                 checkpoint,
-                list: vec![reception, r],
+                list: vec![reception.wide(), r],
             })),
             Held::Many(mut t) => {
                 if t.list.len() == MAX_HELD {
@@ -593,7 +630,7 @@ impl Endpoint {
         if self.assumed_listen() && c.flags.rst() && self.m.isn().is_none() {
             // A new machine: the assumed LISTEN is gone too.
             self.m = Machine::new(TcpState::Closed);
-            let from_step = self.held.tentative().first().map_or(step, |r| r.step);
+            let from_step = self.held.tentative().next().map_or(step, |r| r.step);
             self.held = Held::None;
             let rb = Rollback {
                 state: TcpState::Closed,
@@ -610,10 +647,10 @@ impl Endpoint {
         if self.assumed_listen() && c.flags.syn() && !c.flags.ack() && self.m.isn().is_none() {
             // A new machine: the assumed LISTEN is gone too.
             self.m = Machine::new(TcpState::Closed);
-            let from_step = self.held.tentative().first().map_or(step, |r| r.step);
+            let from_step = self.held.tentative().next().map_or(step, |r| r.step);
             let held = match std::mem::take(&mut self.held) {
                 Held::None => Vec::new(),
-                Held::One { reception, .. } => vec![reception],
+                Held::One { reception, .. } => vec![reception.wide()],
                 Held::Many(t) => t.list,
                 Held::Pending(p) => *p,
             };
@@ -639,7 +676,7 @@ impl Endpoint {
                 reception,
             } => self.undo(
                 checkpoint,
-                std::slice::from_ref(&reception),
+                std::slice::from_ref(&reception.wide()),
                 covered,
                 &mut rollback,
             ),

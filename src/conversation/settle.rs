@@ -70,7 +70,10 @@ impl Connection {
     /// analysis) once the connection was written out whole; its summary
     /// and states stay for the 4-tuple index and the totals.
     fn release(&mut self) {
+        let span = (self.first_ts(), self.last_ts());
         self.timeline = None;
+        // Timestamps past 2554 are kept in the timeline: put them back.
+        self.set_span(span.0, span.1);
     }
 
     /// The connection seen through steps `first..end` (absolute) alone, for
@@ -108,21 +111,21 @@ impl Connection {
                 error: e.error.clone(),
             })
             .collect();
+        let span = match (steps.first(), steps.last()) {
+            (Some(a), Some(b)) => (a.segment.ts, b.segment.ts),
+            _ => (self.first_ts(), self.last_ts()),
+        };
         let mut w = Connection {
             timeline: None,
             ..self.clone()
         };
-        if let (Some(a), Some(b)) = (steps.first(), steps.last()) {
-            w.first_ts = a.segment.ts;
-            w.last_ts = b.segment.ts;
-        }
         w.packets = steps.len() as u64;
         w.bytes = steps
             .iter()
             .map(|s| u64::from(s.segment.ip.total_len))
             .sum();
         w.initial = initial;
-        w.mid_stream = self.mid_stream && first == 0;
+        w.set_mid_stream(self.mid_stream() && first == 0);
         let step_limit = self.timeline.as_ref().map_or(usize::MAX, |t| t.step_limit);
         w.timeline = Some(Box::new(Timeline {
             steps,
@@ -130,6 +133,7 @@ impl Connection {
             icmp,
             ..Timeline::keeping(step_limit, false)
         }));
+        w.set_span(span.0, span.1);
         w
     }
 }
@@ -245,7 +249,7 @@ mod tests {
         let conn = t.connection(0).unwrap();
         assert!(conn.step(3).is_none() && conn.transitions().is_empty());
         assert!(!conn.keeps_steps());
-        assert_eq!((conn.packets, conn.current), (4, whole[3].states));
+        assert_eq!((conn.packets, conn.current()), (4, whole[3].states));
     }
 
     /// Random exchanges (SYNs, FINs, RSTs, data, either side, ACKs that

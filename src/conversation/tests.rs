@@ -168,7 +168,7 @@ fn syn_sent_rcv_syn_ack_is_established_then_syn_recv_rcv_ack() {
     );
     assert_eq!(w.conn().transitions()[2].cause, Cause::RcvSynAck);
     assert_eq!(w.conn().transitions()[3].cause, Cause::RcvAckOfSyn);
-    assert!(w.conn().seen.handshake);
+    assert!(w.conn().seen().handshake);
 }
 
 #[test]
@@ -235,7 +235,7 @@ fn close_wait_half_close_data_still_flows() {
     assert_eq!(w.last(), (FinWait2, CloseWait));
     w.s(FIN | ACK, S + 201, C + 2, 0).c(ACK, C + 2, S + 202, 0);
     assert_eq!(w.last(), (TimeWait, Closed));
-    assert_eq!(w.conn().seen.data_from_server, 200);
+    assert_eq!(w.conn().seen().data_from_server, 200);
 }
 
 #[test]
@@ -416,7 +416,7 @@ fn unknown_mid_stream_data_then_fin() {
         .s(FIN | ACK, S + 1, C + 12, 0)
         .c(ACK, C + 12, S + 2, 0);
     let conn = w.conn();
-    assert!(conn.mid_stream);
+    assert!(conn.mid_stream());
     assert_eq!(conn.initial, [Unknown, Unknown]);
     assert_eq!(w.states()[0], (Established, Unknown));
     assert_eq!(w.states()[1], (Established, Unknown));
@@ -453,7 +453,7 @@ fn summaries_only_keeps_no_steps_but_final_states() {
     }
     let c = &t.connections()[0];
     assert!(c.steps().is_empty());
-    assert_eq!(c.current, [Closed, Closed]);
+    assert_eq!(c.current(), [Closed, Closed]);
     assert_eq!(c.packets, 4);
 }
 
@@ -627,7 +627,7 @@ fn established_rcv_syn_with_other_isn_from_server_side_starts_new_connection() {
     w.handshake().s(SYN, S + 7_000, 0, 0);
     let conns = w.tracker.connections();
     assert_eq!(conns.len(), 2);
-    assert_eq!(conns[1].client, addr("10.0.0.2:80"));
+    assert_eq!(conns[1].client(), addr("10.0.0.2:80"));
 }
 
 /// A step limit keeps the first steps only, while states, counts and
@@ -646,8 +646,8 @@ fn step_limit_keeps_states_and_counts() {
     assert_eq!(l.steps_not_kept(), a.packets - 3);
     assert_eq!(a.steps_not_kept(), 0);
     assert_eq!(
-        (l.current, l.packets, l.seen),
-        (a.current, a.packets, a.seen)
+        (l.current(), l.packets, l.seen()),
+        (a.current(), a.packets, a.seen())
     );
     assert_eq!(l.transitions(), a.transitions());
 }

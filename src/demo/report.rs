@@ -51,7 +51,7 @@ pub fn print(session: &Session, style: &Style) -> String {
         let before = |i: usize| -> Vec<String> {
             let upto = call_of_step(session, conn, i).unwrap_or(0);
             let from = if i == 0 {
-                if conn.index == 0 { 0 } else { upto }
+                if conn.index() == 0 { 0 } else { upto }
             } else {
                 call_of_step(session, conn, i - 1).map_or(upto, |c| c + 1)
             };
@@ -121,7 +121,7 @@ pub fn print(session: &Session, style: &Style) -> String {
                         "{}",
                         print::kernel_row(
                             lang,
-                            conn.index,
+                            conn.index(),
                             v.side,
                             &truth::chain_text(&v.kernel),
                             inferred.as_deref()
@@ -169,11 +169,11 @@ pub fn json(session: &Session, style: &Style) -> Value {
             let kernel: Vec<Value> = records
                 .iter()
                 .filter(|r| {
-                    (r.local == conn.client && r.remote == conn.server)
-                        || (r.local == conn.server && r.remote == conn.client)
+                    (r.local == conn.client() && r.remote == conn.server())
+                        || (r.local == conn.server() && r.remote == conn.client())
                 })
                 .map(|r| {
-                    let endpoint = if r.local == conn.client {
+                    let endpoint = if r.local == conn.client() {
                         "client"
                     } else {
                         "server"
@@ -255,12 +255,12 @@ pub fn marks(session: &Session, conn: &Connection) -> output::figure::Marks {
     let conns = session.tracker.connections();
     let n = conn.steps().len();
     let of: Vec<Option<usize>> = (0..n).map(|i| call_of_step(session, conn, i)).collect();
-    let from = if conn.index == 0 {
+    let from = if conn.index() == 0 {
         0
     } else {
         of.first().copied().flatten().unwrap_or(0)
     };
-    let to = if conn.index + 1 >= conns.len() {
+    let to = if conn.index() + 1 >= conns.len() {
         session.position()
     } else {
         of.last().copied().flatten().map_or(from, |c| c + 1)
@@ -285,7 +285,7 @@ pub fn marks(session: &Session, conn: &Connection) -> output::figure::Marks {
         })
         .collect();
     let kernel = session.verdicts().and_then(|v| {
-        let vs = v.get(conn.index)?;
+        let vs = v.get(conn.index())?;
         let mut agree = [false; 2];
         for v in vs {
             agree[v.side.idx()] = v.agrees();

@@ -126,10 +126,10 @@ impl ConnectionJson {
     /// Builds the JSON view of one connection.
     pub fn new(c: &Connection, style: &Style) -> ConnectionJson {
         ConnectionJson {
-            index: c.index,
-            client: c.client.to_string(),
-            server: c.server.to_string(),
-            mid_stream: c.mid_stream,
+            index: c.index(),
+            client: c.client().to_string(),
+            server: c.server().to_string(),
+            mid_stream: c.mid_stream(),
             initial_client_state: c.initial[0],
             initial_server_state: c.initial[1],
             segments: c

@@ -96,9 +96,9 @@ pub fn ladder_with(
         paint(
             &print::connection_header(
                 style.lang,
-                conn.index,
-                &conn.client.to_string(),
-                &conn.server.to_string(),
+                conn.index(),
+                &conn.client().to_string(),
+                &conn.server().to_string(),
                 conn.packets,
                 style.relative
             ),
@@ -126,13 +126,13 @@ pub fn head(conn: &Connection, style: &Style) -> String {
     if let Some(note) = super::tunnel_note(conn) {
         let _ = writeln!(out, "note: {note}");
     }
-    if conn.mid_stream {
+    if conn.mid_stream() {
         let _ = writeln!(out, "{}", print_text(lang, PrintText::NoteMidStream));
     } else if conn.initial[1] == TcpState::Listen {
         let _ = writeln!(out, "{}", print_text(lang, PrintText::NoteListen));
     }
-    let client = conn.client.to_string();
-    let server = conn.server.to_string();
+    let client = conn.client().to_string();
+    let server = conn.server().to_string();
     let gap = ARROW.saturating_sub(client.chars().count() + server.chars().count());
     let head = format!(
         "{:>4} {}  {} {client}{}{server} {}",

@@ -107,16 +107,16 @@ impl Cells {
         for i in 0..COLS {
             let start = text.len();
             let width = match i {
-                0 => push_ascii(text, ints.format(c.index)),
-                1 => push_addr(text, c.client),
-                2 => push_addr(text, c.server),
+                0 => push_ascii(text, ints.format(c.index())),
+                1 => push_addr(text, c.client()),
+                2 => push_addr(text, c.server()),
                 3 => push_ascii(text, ints.format(c.packets)),
                 4 => push_ascii(text, ints.format(c.bytes)),
                 5 => push_secs(text, c.duration()),
                 6 => {
-                    let key = Cells::seen_key(&c.seen, c.mid_stream);
+                    let key = Cells::seen_key(&c.seen(), c.mid_stream());
                     let (words, width) = self.seen.entry(key).or_insert_with(|| {
-                        let words = seen_summary_in(&c.seen, c.mid_stream, lang);
+                        let words = seen_summary_in(&c.seen(), c.mid_stream(), lang);
                         let width = words.width();
                         (words, width)
                     });
@@ -124,7 +124,7 @@ impl Cells {
                     *width
                 }
                 _ => {
-                    for (k, state) in c.current.iter().enumerate() {
+                    for (k, state) in c.current().iter().enumerate() {
                         if k > 0 {
                             text.push_str(" / ");
                         }

@@ -71,7 +71,7 @@ impl Plan {
             icmp: conns
                 .iter()
                 .filter(|c| !c.icmp().is_empty())
-                .map(|c| (c.index, c.icmp().len()))
+                .map(|c| (c.index(), c.icmp().len()))
                 .collect(),
             skipped: first.skipped(),
             frames: first.frames,

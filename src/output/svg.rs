@@ -151,7 +151,7 @@ pub fn svg(conn: &Connection, opt: &SvgOptions) -> String {
         o,
         r#"<rect class="paper" width="100%" height="100%" fill="white"/>"#
     );
-    let mut title = format!("{} {}", ft(FigureText::TcpConnection), conn.index);
+    let mut title = format!("{} {}", ft(FigureText::TcpConnection), conn.index());
     if let Some(w) = opt.window {
         title.push_str(&crate::i18n::window_note(lang, w.first, w.last, w.total));
     }
@@ -164,8 +164,8 @@ pub fn svg(conn: &Connection, opt: &SvgOptions) -> String {
     for side in [Side::Client, Side::Server] {
         let x = cols.x(side);
         let addr = match side {
-            Side::Client => conn.client,
-            Side::Server => conn.server,
+            Side::Client => conn.client(),
+            Side::Server => conn.server(),
         }
         .to_string();
         let w = text_width(&addr, 15.0).max(text_width(s.side(side), 18.0)) + 28.0;
@@ -453,7 +453,7 @@ fn time_axis(o: &mut String, conn: &Connection, rows: &Rows, per_sec: f64, x: f6
     let Some(&y_first) = rows.y0.first() else {
         return;
     };
-    let span = super::secs_since(conn.last_ts, conn.first_ts);
+    let span = super::secs_since(conn.last_ts(), conn.first_ts());
     let raw = span / 5.0;
     let mag = 10f64.powf(raw.log10().floor());
     let tick = [1.0, 2.0, 5.0, 10.0]

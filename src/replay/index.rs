@@ -306,8 +306,8 @@ pub fn lineage(conns: &[Connection], c: usize) -> Vec<usize> {
         return Vec::new();
     };
     let same = |o: &Connection| {
-        (o.client == me.client && o.server == me.server)
-            || (o.client == me.server && o.server == me.client)
+        (o.client() == me.client() && o.server() == me.server())
+            || (o.client() == me.server() && o.server() == me.client())
     };
     conns[..=c]
         .iter()
@@ -390,7 +390,7 @@ pub fn reopen(
     let connection = tracker.into_connections().pop();
     match connection {
         Some(mut connection) if connection.packets == want => {
-            connection.index = c;
+            connection.set_index(c);
             Ok(Reopened {
                 connection,
                 frames: bytes,

@@ -29,7 +29,7 @@ pub struct Notes {
 pub fn notes(conn: &Connection, pos: usize, numbers: Numbers) -> Notes {
     let mut n = Notes::default();
     let Some(i) = pos.checked_sub(1) else {
-        if conn.mid_stream {
+        if conn.mid_stream() {
             n.what.push(Note::MidStream);
         } else {
             n.what.push(Note::Before {
@@ -52,7 +52,7 @@ pub fn notes(conn: &Connection, pos: usize, numbers: Numbers) -> Notes {
         if rel {
             0
         } else {
-            conn.base[s.idx()].unwrap_or(0)
+            conn.base()[s.idx()].unwrap_or(0)
         }
     };
     let peer_before = i

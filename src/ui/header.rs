@@ -42,7 +42,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
         format!("{} {}/{}", app.t(Text::Connection), app.conn + 1, total)
     };
     let conn_long = app.connection().map_or(conn_short.clone(), |c| {
-        format!("{conn_short}: {} → {}", c.client, c.server)
+        format!("{conn_short}: {} → {}", c.client(), c.server())
     });
     let play = format!(
         "{} {} {}",

@@ -147,8 +147,8 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     let mut lines = Vec::with_capacity(usize::from(inner.height));
     let mut rows = Vec::new();
     // Addresses over the timelines.
-    let left = format!("{} {}", s.side(Side::Client), conn.client);
-    let right = format!("{} {}", s.side(Side::Server), conn.server);
+    let left = format!("{} {}", s.side(Side::Client), conn.client());
+    let right = format!("{} {}", s.side(Side::Server), conn.server());
     let lw = cols.gutter + cols.state + 1;
     let total = usize::from(inner.width);
     lines.push(Line::from(vec![
@@ -191,7 +191,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
                     break;
                 }
                 rows.push((inner.y + lines.len() as u16, i));
-                let side = if e.error.quoted_src == conn.client {
+                let side = if e.error.quoted_src == conn.client() {
                     Side::Client
                 } else {
                     Side::Server

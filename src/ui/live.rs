@@ -204,7 +204,7 @@ impl App {
         let server = tracker
             .connections()
             .first()
-            .map(|c| c.server)
+            .map(|c| c.server())
             .or_else(|| tracker.flows().first().map(|f| f.server));
         self.reset_walk(tracker);
         self.file_name = name.to_string();

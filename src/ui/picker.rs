@@ -14,7 +14,7 @@ use crate::i18n::Text;
 
 /// What was seen of a connection, in words.
 fn seen(app: &App, c: &Connection) -> String {
-    let s = &c.seen;
+    let s = &c.seen();
     let mut v = Vec::new();
     if s.handshake {
         v.push(app.t(Text::SeenHandshake));
@@ -104,14 +104,14 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     let rows = rows_idx[start..end].iter().map(|&i| {
         let c = &conns[i];
         Row::new(pick(vec![
-            Cell::from(c.index.to_string()),
-            Cell::from(c.client.to_string()),
-            Cell::from(c.server.to_string()),
+            Cell::from(c.index().to_string()),
+            Cell::from(c.client().to_string()),
+            Cell::from(c.server().to_string()),
             Cell::from(c.packets.to_string()),
             Cell::from(c.bytes.to_string()),
             Cell::from(format!("{:.3} s", c.duration().as_secs_f64())),
             Cell::from(seen(app, c)),
-            Cell::from(format!("{} / {}", c.current[0], c.current[1])),
+            Cell::from(format!("{} / {}", c.current()[0], c.current()[1])),
         ]))
     });
     let head = |t: Text| {

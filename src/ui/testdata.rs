@@ -242,9 +242,9 @@ mod tests {
         assert_eq!(full.steps().len(), 12);
         assert_eq!(full.steps()[4].labels, vec![Label::Retransmission]);
         assert_eq!(full.steps()[8].role, Role::Fin);
-        assert_eq!(full.current, [TcpState::TimeWait, TcpState::Closed]);
+        assert_eq!(full.current(), [TcpState::TimeWait, TcpState::Closed]);
         let refused = &conns[1];
         assert_eq!(refused.steps()[1].role, Role::Rst);
-        assert_eq!(refused.current[0], TcpState::Closed);
+        assert_eq!(refused.current()[0], TcpState::Closed);
     }
 }

@@ -50,9 +50,9 @@ pub enum Stopped {
 
 /// Whether both sides of `conn` closed, or it was reset.
 pub fn finished(conn: &Connection) -> bool {
-    conn.seen.rst
+    conn.seen().rst
         || conn
-            .current
+            .current()
             .iter()
             .all(|s| matches!(s, TcpState::Closed | TcpState::TimeWait))
 }
@@ -97,8 +97,8 @@ impl Sink<'_> {
                 let syn = u32::from(seg.flags.syn());
                 let (c, _) = self.tracker.ingest(seg);
                 let conn = &self.tracker.connections()[c];
-                let side = if src == conn.client { 0 } else { 1 };
-                if let Some(base) = conn.base[side] {
+                let side = if src == conn.client() { 0 } else { 1 };
+                if let Some(base) = conn.base()[side] {
                     self.coverage.resize_with(c + 1, Default::default);
                     // A SYN's payload starts one after its sequence number.
                     self.coverage[c][side].add(seq.wrapping_sub(base).wrapping_add(syn), len);
@@ -281,12 +281,12 @@ pub fn document(watch: &Watch, outcome: &Outcome, style: &Style) -> Value {
             cj["packets"] = json!(conn.packets);
             cj["segments_not_kept"] = json!(conn.steps_not_kept());
             cj["payload_bytes"] = json!({
-                "client": conn.seen.data_from_client,
-                "server": conn.seen.data_from_server,
+                "client": conn.seen().data_from_client,
+                "server": conn.seen().data_from_server,
             });
             let cov = outcome
                 .coverage
-                .get(conn.index)
+                .get(conn.index())
                 .cloned()
                 .unwrap_or_default();
             cj["stream_bytes"] = json!({"client": cov[0].bytes(), "server": cov[1].bytes()});

@@ -146,9 +146,9 @@ impl KernelView {
         self.records
             .iter()
             .filter_map(|r| {
-                if r.local == conn.client && r.remote == conn.server {
+                if r.local == conn.client() && r.remote == conn.server() {
                     Some((Side::Client, r))
-                } else if r.local == conn.server && r.remote == conn.client {
+                } else if r.local == conn.server() && r.remote == conn.client() {
                     Some((Side::Server, r))
                 } else {
                     None
@@ -172,11 +172,11 @@ impl KernelView {
         if let Some(why) = &self.unavailable {
             return KernelVerdict::Unavailable(why.clone());
         }
-        let here = [self.here(conn.client), self.here(conn.server)];
+        let here = [self.here(conn.client()), self.here(conn.server())];
         if !here[0] && !here[1] {
             return KernelVerdict::NotHere;
         }
-        if conn.mid_stream {
+        if conn.mid_stream() {
             return KernelVerdict::MidStream;
         }
         let [c, s] = truth::compare(conn, &self.records, &self.timewait);
@@ -231,11 +231,11 @@ mod tests {
     #[test]
     fn both_sides_here_agree_and_foreign_ones_are_not_here() {
         let conn = normal();
-        let mut view = KernelView::new(vec![conn.client.ip(), conn.server.ip()], None);
+        let mut view = KernelView::new(vec![conn.client().ip(), conn.server().ip()], None);
         for r in recorded() {
             view.push(&r);
         }
-        view.add_timewait(&[(conn.client, conn.server)]);
+        view.add_timewait(&[(conn.client(), conn.server())]);
         // The listener's two records are not the connection's.
         assert_eq!(view.records_of(&conn).len(), 10);
         let v = view.verdict(&conn);
@@ -243,7 +243,7 @@ mod tests {
 
         // Elsewhere: addresses not on this machine and no record.
         let away = KernelView::new(vec!["192.0.2.1".parse().unwrap()], None);
-        if !conn.client.ip().is_loopback() {
+        if !conn.client().ip().is_loopback() {
             assert_eq!(away.verdict(&conn), KernelVerdict::NotHere);
             assert_eq!(away.verdict(&conn).agrees(), None);
         }
@@ -256,8 +256,8 @@ mod tests {
     #[test]
     fn an_unbound_connect_gets_its_port() {
         let conn = normal();
-        let mut view = KernelView::new(vec![conn.client.ip(), conn.server.ip()], None);
-        let unbound = std::net::SocketAddr::new(conn.client.ip(), 0).to_string();
+        let mut view = KernelView::new(vec![conn.client().ip(), conn.server().ip()], None);
+        let unbound = std::net::SocketAddr::new(conn.client().ip(), 0).to_string();
         for r in recorded() {
             if r.from == Closed && r.to == SynSent {
                 view.push(&k(&unbound, &r.remote.to_string(), Closed, SynSent));
@@ -265,7 +265,7 @@ mod tests {
                 view.push(&r);
             }
         }
-        view.add_timewait(&[(conn.client, conn.server)]);
+        view.add_timewait(&[(conn.client(), conn.server())]);
         assert_eq!(
             view.verdict(&conn).agrees(),
             Some(true),
@@ -277,8 +277,8 @@ mod tests {
     #[test]
     fn a_missing_kernel_step_disagrees() {
         let conn = normal();
-        let (c, s) = (conn.client.to_string(), conn.server.to_string());
-        let mut view = KernelView::new(vec![conn.client.ip()], None);
+        let (c, s) = (conn.client().to_string(), conn.server().to_string());
+        let mut view = KernelView::new(vec![conn.client().ip()], None);
         view.push(&k(&c, &s, Closed, SynSent));
         view.push(&k(&c, &s, SynSent, Established));
         let v = view.verdict(&conn);

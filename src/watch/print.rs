@@ -54,7 +54,7 @@ impl Printer {
     /// connection's, revised states, then each new step.
     pub fn update(&mut self, conn: &Connection) -> String {
         let mut out = String::new();
-        let i = conn.index;
+        let i = conn.index();
         while self.shown.len() <= i {
             self.shown.push(Shown::default());
         }
@@ -78,7 +78,8 @@ impl Printer {
             };
             let title = format!(
                 "connection {i}: client {} → server {}  ({numbers} numbers)",
-                conn.client, conn.server
+                conn.client(),
+                conn.server()
             );
             let _ = writeln!(out, "{}", output::paint(&title, "1", &self.style));
             out.push_str(&output::ladder_head(conn, &self.style));
@@ -86,7 +87,8 @@ impl Printer {
             let _ = writeln!(
                 out,
                 "     ── connection {i}: {} → {} ──",
-                conn.client, conn.server
+                conn.client(),
+                conn.server()
             );
         }
         self.last = Some(i);
@@ -124,7 +126,7 @@ impl Printer {
 
     /// The kernel's verdict on `conn`, once (empty when already printed).
     pub fn kernel(&mut self, conn: &Connection, verdict: &KernelVerdict) -> String {
-        let i = conn.index;
+        let i = conn.index();
         while self.shown.len() <= i {
             self.shown.push(Shown::default());
         }
@@ -139,7 +141,7 @@ impl Printer {
 /// The kernel's view of one connection in words, as the demo prints it.
 pub fn verdict_lines(conn: &Connection, verdict: &KernelVerdict) -> String {
     let mut out = String::new();
-    let head = format!("kernel, connection {}:", conn.index);
+    let head = format!("kernel, connection {}:", conn.index());
     match verdict {
         KernelVerdict::Unavailable(why) => {
             let _ = writeln!(out, "{head} unavailable ({why})");

@@ -65,9 +65,9 @@ pub fn conn_start(out: &mut Vec<u8>, conn: &Connection, packets: u64, later: boo
             }
             let title = print::connection_header(
                 style.lang,
-                conn.index,
-                &conn.client.to_string(),
-                &conn.server.to_string(),
+                conn.index(),
+                &conn.client().to_string(),
+                &conn.server().to_string(),
                 packets,
                 style.relative,
             );
@@ -77,10 +77,10 @@ pub fn conn_start(out: &mut Vec<u8>, conn: &Connection, packets: u64, later: boo
         Format::Json => {
             out.extend_from_slice(if later { b",\n    " } else { b"\n    " });
             let head = Head {
-                index: conn.index,
-                client: &conn.client.to_string(),
-                server: &conn.server.to_string(),
-                mid_stream: conn.mid_stream,
+                index: conn.index(),
+                client: &conn.client().to_string(),
+                server: &conn.server().to_string(),
+                mid_stream: conn.mid_stream(),
                 initial_client_state: conn.initial[0],
                 initial_server_state: conn.initial[1],
             };

@@ -97,8 +97,8 @@ pub struct Rows {
 /// own row (with the call that caused it beside its start).
 pub fn rows(conn: &Connection, bands: &[Band], marks: Option<&Marks>, time_scale: bool) -> Rows {
     let n = conn.steps().len();
-    let origin = conn.first_ts;
-    let span = secs_since(conn.last_ts, origin);
+    let origin = conn.first_ts();
+    let span = secs_since(conn.last_ts(), origin);
     let per_sec = (time_scale && span > 0.0).then(|| (n as f64 * ROW * TIME_ROWS) / span);
     let mut r = Rows {
         per_sec,

@@ -125,7 +125,7 @@ impl App {
     /// The connection read again with its steps, when it is `c`.
     pub(crate) fn walked(&self, c: usize) -> Option<&Connection> {
         let w = self.load.as_ref()?.walked.as_ref()?;
-        (w.connection.index == c).then_some(&w.connection)
+        (w.connection.index() == c).then_some(&w.connection)
     }
 
     /// Bytes of frame `number` from the loaded file.

@@ -85,8 +85,8 @@ fn order(conns: &[Connection], key: SortKey) -> Vec<usize> {
     };
     match key {
         SortKey::Index => (0..n).collect(),
-        SortKey::Client => by_addr(&|c| c.client),
-        SortKey::Server => by_addr(&|c| c.server),
+        SortKey::Client => by_addr(&|c| c.client()),
+        SortKey::Server => by_addr(&|c| c.server()),
         SortKey::Packets => most_first(&|c| c.packets),
         SortKey::Bytes => most_first(&|c| c.bytes),
         SortKey::Duration => {
@@ -100,7 +100,7 @@ impl Inner {
         use std::fmt::Write;
         for conn in &conns[self.starts.len()..] {
             let start = self.text.len();
-            let _ = write!(self.text, "{}\n{}\n", conn.client, conn.server);
+            let _ = write!(self.text, "{}\n{}\n", conn.client(), conn.server());
             self.text[start..].make_ascii_lowercase();
             // Offsets past 4 GiB of text (50 M connections) saturate:
             // those rows then match no filter.
@@ -257,14 +257,14 @@ mod tests {
         let mut v: Vec<usize> = (0..conns.len())
             .filter(|&i| {
                 let c = &conns[i];
-                c.client.to_string().to_ascii_lowercase().contains(&f)
-                    || c.server.to_string().to_ascii_lowercase().contains(&f)
+                c.client().to_string().to_ascii_lowercase().contains(&f)
+                    || c.server().to_string().to_ascii_lowercase().contains(&f)
             })
             .collect();
         match key {
             SortKey::Index => {}
-            SortKey::Client => v.sort_by_key(|&i| conns[i].client),
-            SortKey::Server => v.sort_by_key(|&i| conns[i].server),
+            SortKey::Client => v.sort_by_key(|&i| conns[i].client()),
+            SortKey::Server => v.sort_by_key(|&i| conns[i].server()),
             SortKey::Packets => v.sort_by_key(|&i| std::cmp::Reverse(conns[i].packets)),
             SortKey::Bytes => v.sort_by_key(|&i| std::cmp::Reverse(conns[i].bytes)),
             SortKey::Duration => v.sort_by_key(|&i| std::cmp::Reverse(conns[i].duration())),

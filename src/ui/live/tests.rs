@@ -29,7 +29,7 @@ fn normal_segments() -> (Vec<Segment>, SocketAddr, SocketAddr) {
     let replay = crate::replay::load_bytes(name, bytes).expect("loads");
     let conn = &replay.connections()[0];
     let segs = conn.steps().iter().map(|s| s.segment.clone()).collect();
-    (segs, conn.client, conn.server)
+    (segs, conn.client(), conn.server())
 }
 
 struct Live {

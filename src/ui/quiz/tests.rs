@@ -334,7 +334,7 @@ mod live {
         )
         .with_live(true)
         .with_demo(Demo::new(Scenario::Normal, Some(tx)));
-        let calls = offline_calls(Scenario::Normal, Some(conn.server));
+        let calls = offline_calls(Scenario::Normal, Some(conn.server()));
         let connect = calls
             .iter()
             .position(|c| c.kind == crate::live::exchange::CallKind::Connect)
