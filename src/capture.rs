@@ -28,6 +28,7 @@
 mod compressed;
 mod records;
 mod sniff;
+mod source;
 mod tsresol;
 
 use std::fmt;
@@ -42,6 +43,7 @@ use records::{NgInterfaces, Step, pcap_step, pcapng_step};
 
 pub use compressed::Compression;
 pub use sniff::linktype_name;
+pub use source::Source;
 
 /// Link-layer header type of a frame (LINKTYPE_* numbers).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -284,6 +286,20 @@ pub enum CaptureError {
         /// The underlying error.
         error: io::Error,
     },
+    /// A pipe's bytes could not be copied to a temporary file (to be read
+    /// twice: [`Source::of`]).
+    #[error(
+        "{path}: cannot copy the pipe to a temporary file in {}: {error}; set TMPDIR to a directory with room, or save the capture to a file and give that",
+        dir.display()
+    )]
+    Copy {
+        /// File name.
+        path: String,
+        /// The temporary directory.
+        dir: std::path::PathBuf,
+        /// The underlying error.
+        error: io::Error,
+    },
 }
 
 /// Size of the first buffer, and of each read.
@@ -487,6 +503,8 @@ pub struct CaptureReader {
     input: Input,
     parser: Parser,
     compression: Option<Compression>,
+    /// Bytes of the file, 0 when unknown (a pipe).
+    size: u64,
     done: bool,
     frames: u64,
     warnings: Vec<String>,
@@ -510,7 +528,10 @@ impl CaptureReader {
             path: name.clone(),
             error,
         })?;
-        Self::from_reader(name, file)
+        let size = file
+            .metadata()
+            .map_or(0, |m| if m.is_file() { m.len() } else { 0 });
+        Ok(Self::from_reader(name, file)?.with_size(size))
     }
 
     /// Reads a capture held in memory; `name` is used in messages.
@@ -555,6 +576,7 @@ impl CaptureReader {
             input,
             parser,
             compression,
+            size: 0,
             done: false,
             frames: 0,
             warnings: Vec::new(),
@@ -564,6 +586,17 @@ impl CaptureReader {
     /// The name used in messages (the path given to [`CaptureReader::open`]).
     pub fn name(&self) -> &str {
         &self.input.name
+    }
+
+    /// The reader of a source of `size` bytes.
+    fn with_size(self, size: u64) -> Self {
+        CaptureReader { size, ..self }
+    }
+
+    /// Bytes of the file (for a progress line's total), 0 when unknown (a
+    /// pipe).
+    pub fn size(&self) -> u64 {
+        self.size
     }
 
     /// The detected container format.

@@ -8,9 +8,9 @@
 //! so the replay's hot loop carries no cost for it.
 
 use std::fmt::Write as _;
-use std::path::Path;
 
-use crate::capture::{CaptureError, CaptureReader, Frame, LinkType};
+use crate::capture::{CaptureError, Frame, LinkType, Source};
+use crate::conversation::Skipped;
 use crate::decode::{Decoded, Decoder, TunnelPorts};
 
 /// What one frame was, for the tally.
@@ -238,11 +238,11 @@ fn service_port(sport: u16, dport: u16) -> u16 {
     }
 }
 
-/// Reads `path` again and tallies what its frames are (with the same
+/// Reads `source` again and tallies what its frames are (with the same
 /// tunnel ports as the replay). Damage ends the tally where it ends the
 /// replay.
-pub fn of_file(path: &Path, ports: TunnelPorts) -> Result<Census, CaptureError> {
-    let mut reader = CaptureReader::open(path)?;
+pub fn of(source: &Source, ports: TunnelPorts) -> Result<Census, CaptureError> {
+    let mut reader = source.reader()?;
     let mut decoder = Decoder::with_ports(ports);
     let mut census = Census::default();
     while let Some(frame) = reader.next_frame()? {
@@ -250,6 +250,17 @@ pub fn of_file(path: &Path, ports: TunnelPorts) -> Result<Census, CaptureError> 
         census.add(&frame, &decoded);
     }
     Ok(census)
+}
+
+/// What the frames of `source` are, for the message about a capture
+/// without TCP: its census when it can be read again, else what the read
+/// skipped (`skipped`: a pipe read once).
+pub fn summary_of(source: &Source, ports: TunnelPorts, skipped: Skipped) -> String {
+    source
+        .rereadable()
+        .then(|| of(source, ports).ok())
+        .flatten()
+        .map_or_else(|| skipped.to_string(), |c| c.summary())
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! The `synack` command line: parses flags, runs a replay or the live demo,
 //! and turns every error into one line on stderr with a non-zero exit.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -9,7 +9,10 @@ use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand};
 
 use synack::output::{self, Style};
-use synack::replay::{self, Replay};
+use synack::replay;
+
+mod cli;
+use cli::{emit, emit_json, figure_options, write_html};
 
 /// See how TCP opens and closes a connection: SYN, SYN-ACK, ACK, data and
 /// the FIN teardown, step by step, beside both sockets' states.
@@ -270,7 +273,7 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
-        Some(Command::Replay(args)) => replay_cmd(args),
+        Some(Command::Replay(args)) => cli::replay::run(args),
         Some(Command::Demo(args)) => demo_cmd(args),
         Some(Command::Watch(args)) => watch_cmd(args),
         None => demo_cmd(DemoArgs {
@@ -295,12 +298,7 @@ fn demo_cmd(args: DemoArgs) -> Result<()> {
         port: args.port,
         client_addr: None,
     };
-    let style = |origin| Style {
-        relative: !args.absolute,
-        color: color_wanted(),
-        origin,
-        lang: args.ui.output_lang(),
-    };
+    let style = |origin| cli::style(args.absolute, args.ui.output_lang(), origin);
     // Every --save/--html problem before anything starts.
     let save = match &args.save {
         Some(path) => Some(demo::SavePlan::check(path).context("--save")?),
@@ -413,29 +411,6 @@ fn demo_tui(
     }
 }
 
-/// The --svg options from the command line.
-fn figure_options<'a>(ui: &UiArgs, fig: &FigureArgs, style: &Style) -> output::SvgOptions<'a> {
-    output::SvgOptions {
-        lang: ui.lang(),
-        relative: style.relative,
-        time_scale: fig.time_scale,
-        ..output::SvgOptions::default()
-    }
-}
-
-/// Writes the --html page to `path`, as `--save` writes (`save.rs`: never
-/// through a link, never over what the user could not write, all or nothing).
-fn write_html(path: &std::path::Path, page: &str) -> Result<()> {
-    use synack::save::{SaveSet, SaveTarget};
-    let target = SaveTarget::check(path).context("--html")?;
-    let mut set = SaveSet::new();
-    set.stage(&target, |w| w.write_all(page.as_bytes()))
-        .context("--html")?;
-    set.commit().context("--html")?;
-    eprintln!("synack: wrote {} ({} bytes)", path.display(), page.len());
-    Ok(())
-}
-
 /// `synack watch`: the TUI on a terminal, else (or with --print/--json)
 /// the streamed ladder or the JSON document.
 fn watch_cmd(args: WatchArgs) -> Result<()> {
@@ -493,12 +468,11 @@ fn watch_cmd(args: WatchArgs) -> Result<()> {
     synack::shutdown::set_quit(move || flag.store(true, Ordering::SeqCst));
     let quit = || quit_flag.load(Ordering::SeqCst);
     // The streamed ladder's own lines (titles, kernel verdicts) are English.
-    let mut style = Style {
-        relative: !args.absolute,
-        color: color_wanted(),
-        origin: std::time::Duration::ZERO,
-        lang: synack::i18n::Lang::En,
-    };
+    let mut style = cli::style(
+        args.absolute,
+        synack::i18n::Lang::En,
+        std::time::Duration::ZERO,
+    );
     let format = if args.json {
         Format::Json
     } else {
@@ -576,271 +550,4 @@ fn replay_bytes(
         .map(|c| output::ladder(c, &style))
         .collect();
     emit(&parts.join("\n"))
-}
-
-/// ANSI colours only on a terminal, and not when NO_COLOR is set.
-fn color_wanted() -> bool {
-    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
-}
-
-/// Writes a JSON document, pretty-printed, to stdout.
-fn emit_json(doc: &serde_json::Value) -> Result<()> {
-    emit(&output::json_text(doc))
-}
-
-/// Writes `text` to stdout; a closed pipe (`| head`) is not an error.
-fn emit(text: &str) -> Result<()> {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        other => other.context("writing to stdout"),
-    }
-}
-
-/// `--print` or `--json` written as the file is read a second time, from
-/// what the first read (`first`, summaries only) found.
-fn stream_cmd(
-    args: &ReplayArgs,
-    name: String,
-    first: Replay,
-    ports: synack::decode::TunnelPorts,
-) -> Result<()> {
-    use output::stream::{self, Format, Options, Plan};
-    if args.svg {
-        return svg_window(args, &name, first, ports);
-    }
-    let plan = Plan::of(&first);
-    let origin = first.origin.unwrap_or_default();
-    drop(first);
-    let opts = Options {
-        format: if args.json {
-            Format::Json
-        } else {
-            Format::Print
-        },
-        style: Style {
-            relative: !args.absolute,
-            color: color_wanted(),
-            origin,
-            lang: args.ui.output_lang(),
-        },
-        conn: args.conn,
-        name,
-        spool_memory: stream::SPOOL_MEMORY,
-    };
-    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-    match stream::run(&args.file, ports, &plan, &opts, &mut out) {
-        Err(e) if e.is_broken_pipe() => Ok(()),
-        other => Ok(other?),
-    }
-}
-
-/// `--svg` of a file read twice: the connection's segment count from the
-/// first read (`first`), then only the window's steps.
-fn svg_window(
-    args: &ReplayArgs,
-    name: &str,
-    first: Replay,
-    ports: synack::decode::TunnelPorts,
-) -> Result<()> {
-    use output::window::{self, Window};
-    let n = args.conn.unwrap_or(0);
-    let Some(total) = first.connections().get(n).map(|c| c.packets) else {
-        bail!("--svg: {name} has no TCP connection to draw");
-    };
-    let w = Window::pick(args.from, args.to, total).map_err(anyhow::Error::msg)?;
-    let style = Style {
-        relative: !args.absolute,
-        color: false,
-        origin: first.origin.unwrap_or_default(),
-        lang: args.ui.output_lang(),
-    };
-    drop(first);
-    let Some(conn) = window::read(&args.file, ports, n, w)? else {
-        bail!("{name}: the file changed while it was read");
-    };
-    if w.partial() {
-        eprintln!(
-            "synack: --svg: segments {}–{} of {} in connection {n}; --from/--to pick others",
-            w.first, w.last, w.total
-        );
-    }
-    let figure = output::SvgOptions {
-        window: w.partial().then_some(w),
-        ..figure_options(&args.ui, &args.figure, &style)
-    };
-    emit(&output::svg(&conn, &figure))
-}
-
-fn replay_cmd(mut args: ReplayArgs) -> Result<()> {
-    if args.figure.time_scale && !args.svg {
-        bail!("--time-scale: only with --svg");
-    }
-    if !args.svg && (args.from.is_some() || args.to.is_some()) {
-        bail!(
-            "{}: only with --svg",
-            if args.from.is_some() {
-                "--from"
-            } else {
-                "--to"
-            }
-        );
-    }
-    let name = args.file.display().to_string();
-    let walk = !(args.list || args.print || args.json || args.svg || args.html.is_some());
-    if walk && !std::io::stdout().is_terminal() {
-        eprintln!(
-            "synack: stdout is not a terminal: printing the ladder (--print) instead of the walk-through"
-        );
-        args.print = true;
-    }
-    let mut ports = synack::decode::TunnelPorts::default();
-    for p in &args.tunnel_port {
-        ports.add(p.0, p.1);
-    }
-    if walk && !args.print {
-        let opts = args.ui.options(name.clone(), args.conn);
-        match synack::ui::walk_file(&args.file, ports.clone(), opts)? {
-            synack::ui::Walked::Quit => return Ok(()),
-            // UDP flows only: shown as the ladder, as below.
-            synack::ui::Walked::OnlyFlows => args.print = true,
-        }
-    }
-    // --print and --json of a file read twice: summaries first, then
-    // written as the second read goes (output/stream.rs).
-    let streamed =
-        (args.print || args.json || args.svg) && args.file.metadata().is_ok_and(|m| m.is_file());
-    let keep = if args.list || streamed {
-        replay::Keep::Summaries
-    } else if let Some(n) = args.conn {
-        // Only N's steps are kept: memory and time as for --list.
-        replay::Keep::One(n)
-    } else {
-        replay::Keep::Steps
-    };
-    if args.html.is_some() && args.file.metadata().is_ok_and(|m| m.is_file()) {
-        // Counted first: a page too big to open is refused before the
-        // capture is read whole.
-        let first = synack::ui::read_showing_progress(
-            &args.file,
-            replay::Keep::Summaries,
-            ports.clone(),
-            args.ui.output_lang(),
-        )?;
-        output::html::fits(&first, args.conn).map_err(|e| anyhow::anyhow!("--html: {e}"))?;
-    }
-    let replay: Replay =
-        synack::ui::read_showing_progress(&args.file, keep, ports.clone(), args.ui.output_lang())?;
-    for w in &replay.warnings {
-        eprintln!("synack: warning: {w}");
-    }
-    let conns = replay.connections();
-    let flows: Vec<_> = replay.tracker.flows().iter().collect();
-    if conns.is_empty() && replay.frames == 0 {
-        bail!("{name}: no frames at all; the capture holds no packets");
-    }
-    // No TCP: read it again to say what the frames are (a tunnel on an
-    // unusual port, say). An error when nothing else can be shown; beside
-    // the UDP flows, a note.
-    let why = || {
-        let why = synack::census::of_file(&args.file, ports.clone())
-            .map_or_else(|_| replay.skipped().to_string(), |c| c.summary());
-        format!("{name}: no TCP segments in {} frames: {why}", replay.frames)
-    };
-    if conns.is_empty() && flows.is_empty() {
-        bail!("{}", why());
-    }
-    if conns.is_empty() {
-        eprintln!("synack: {}; showing its UDP flows", why());
-        if !(args.list || args.json) {
-            args.print = true;
-        }
-    }
-    if let Some(n) = args.conn
-        && n >= conns.len()
-    {
-        bail!("{}", synack::ui::no_such_connection(n, &name, conns.len()));
-    }
-    if streamed {
-        return stream_cmd(&args, name, replay, ports);
-    }
-    let chosen: Vec<_> = match args.conn {
-        Some(n) => vec![&conns[n]],
-        None => conns.iter().collect(),
-    };
-    // UDP flows go with the whole capture, not with one connection.
-    let flows = if args.conn.is_some() {
-        Vec::new()
-    } else {
-        flows
-    };
-    let style = Style {
-        relative: !args.absolute,
-        color: color_wanted(),
-        origin: replay.origin.unwrap_or_default(),
-        lang: args.ui.output_lang(),
-    };
-    // --print and --json of a capture read whole (a pipe): the streamed
-    // renderers' reference, which a file's two reads give byte for byte.
-    let whole = |format| {
-        let opts = output::stream::Options {
-            format,
-            style,
-            conn: args.conn,
-            name: name.clone(),
-            spool_memory: output::stream::SPOOL_MEMORY,
-        };
-        emit(&output::stream::whole(&replay, &opts))
-    };
-    // The --json document, which the --html page embeds as it is.
-    let document = || {
-        let mut doc = output::document(&name, chosen.iter().copied(), replay.skipped(), &style);
-        doc["warnings"] = replay.warnings.clone().into();
-        if !flows.is_empty() {
-            doc["flows"] = output::flows_json(&flows, &style);
-        }
-        doc
-    };
-    if args.json {
-        return whole(output::stream::Format::Json);
-    }
-    if args.svg && chosen.is_empty() {
-        bail!("--svg: {name} has no TCP connection to draw");
-    }
-    if args.svg {
-        // A pipe, read whole: the same window as from a file.
-        let w = output::window::Window::pick(args.from, args.to, chosen[0].packets)
-            .map_err(anyhow::Error::msg)?;
-        let figure = output::SvgOptions {
-            window: w.partial().then_some(w),
-            ..figure_options(&args.ui, &args.figure, &style)
-        };
-        let conn = chosen[0].window((w.first - 1) as usize, w.last as usize);
-        return emit(&output::svg(&conn, &figure));
-    }
-    if let Some(path) = &args.html {
-        let page = output::html::page_with(&document(), &chosen, &style, args.ui.lang(), None);
-        return write_html(path, &page);
-    }
-    if !args.list {
-        return whole(output::stream::Format::Print);
-    }
-    if !chosen.is_empty() {
-        // Written as it goes: a table of a million rows is never held.
-        let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-        match output::list_to(&mut out, &chosen, &style).and_then(|()| out.flush()) {
-            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(()),
-            other => other.context("writing to stdout")?,
-        }
-    }
-    let mut text = String::new();
-    if !flows.is_empty() {
-        text.push_str(&output::flows_list(&flows, &style));
-    }
-    text.push_str(&format!(
-        "\n{}{}\n",
-        synack::i18n::print::totals(style.lang, conns.len(), replay.frames, &replay.skipped()),
-        synack::i18n::print::udp_flows(style.lang, flows.len())
-    ));
-    emit(&text)
 }

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use crate::capture::{CaptureError, CaptureReader};
+use crate::capture::{CaptureError, CaptureReader, Source};
 use crate::conversation::{Connection, KeepSteps, Skipped, Tracker};
 use crate::decode::{Decoder, TunnelPorts};
 
@@ -83,12 +83,13 @@ enum Bytes {
 /// Reads a capture, opening UDP tunnels on `ports` besides the standard
 /// ones.
 pub fn read(path: &Path, keep: Keep, ports: TunnelPorts) -> Result<Replay, CaptureError> {
-    read_with_progress(path, keep, ports, &mut |_| {})
+    read_with_progress(&Source::file(path), keep, ports, &mut |_| {})
 }
 
-/// Like [`read`], calling `progress` every few thousand frames.
+/// Like [`read`], from a [`Source`] (a file, or a pipe's copy), calling
+/// `progress` every few thousand frames.
 pub fn read_with_progress(
-    path: &Path,
+    source: &Source,
     keep: Keep,
     ports: TunnelPorts,
     progress: &mut dyn FnMut(&Progress),
@@ -100,7 +101,7 @@ pub fn read_with_progress(
         Keep::One(n) => (KeepSteps::Only(n), Bytes::None),
         Keep::OneWithFrames(n) => (KeepSteps::Only(n), Bytes::Of(n)),
     };
-    let (reader, tracker) = (CaptureReader::open(path)?, Tracker::keeping(steps));
+    let (reader, tracker) = (source.reader()?, Tracker::keeping(steps));
     let decoder = Decoder::with_ports(ports);
     if bytes == Bytes::None && parallel() {
         pipeline::feed(reader, tracker, decoder, progress)
@@ -146,7 +147,7 @@ fn feed(
     mut decoder: Decoder,
     progress: &mut dyn FnMut(&Progress),
 ) -> Result<Replay, CaptureError> {
-    let total = std::fs::metadata(reader.name()).map_or(0, |m| m.len());
+    let total = reader.size();
     let mut origin = None;
     let mut bytes: Option<Vec<Vec<u8>>> = (which == Bytes::All).then(Vec::new);
     let mut kept_frames = Vec::new();

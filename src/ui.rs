@@ -58,8 +58,8 @@ pub use app::{
 pub use explain::{Notes, notes};
 pub use keys::action_for;
 pub use open::{
-    READ_WHOLE_MAX, Walked, loading_app, no_such_connection, read_showing_progress, walk_file,
-    walk_keep,
+    READ_WHOLE_MAX, Walked, loading_app, no_such_connection, read_showing_progress,
+    source_showing_progress, walk_file, walk_keep,
 };
 pub use terminal::{AppEvent, quit_on_signals, run, run_app, run_until_quit, spawn_input};
 pub use theme::ThemeName;

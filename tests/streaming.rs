@@ -8,6 +8,7 @@
 
 use std::path::Path;
 
+use synack::capture::Source;
 use synack::decode::TunnelPorts;
 use synack::i18n::Lang;
 use synack::output::Style;
@@ -19,7 +20,14 @@ mod captures;
 
 fn streamed(path: &Path, plan: &Plan, opts: &Options) -> String {
     let mut out = Vec::new();
-    stream::run(path, TunnelPorts::default(), plan, opts, &mut out).unwrap();
+    stream::run(
+        &Source::file(path),
+        TunnelPorts::default(),
+        plan,
+        opts,
+        &mut out,
+    )
+    .unwrap();
     String::from_utf8(out).unwrap()
 }
 
@@ -102,7 +110,7 @@ fn svg_window_read_alone_is_the_window_of_the_whole_connection() {
                 let Ok(w) = Window::pick(from, to, total) else {
                     continue; // (2, 1) on a one-segment connection
                 };
-                let got = window::read(&cap, TunnelPorts::default(), k, w)
+                let got = window::read(&Source::file(&cap), TunnelPorts::default(), k, w)
                     .unwrap()
                     .unwrap();
                 let opt = SvgOptions {
@@ -186,44 +194,6 @@ fn svg_window_flags_say_which_segments_and_refuse_bad_ones() {
         assert!(!out.status.success(), "{args:?}");
         let err = String::from_utf8(out.stderr).unwrap();
         assert_eq!(err, format!("synack: {want}\n"), "{args:?}");
-    }
-}
-
-/// A pipe cannot be read twice: it is read whole, and gives the same
-/// bytes as the same capture streamed from a file (the `--svg` window
-/// too).
-#[test]
-fn a_pipe_and_a_file_give_the_same_output() {
-    for cap in ["captures/normal.pcap", "tests/data/icmp-fragneeded.pcap"] {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(cap);
-        let modes: [&[&str]; 4] = [
-            &["--print"],
-            &["--json"],
-            &["--svg"],
-            &["--svg", "--from", "2", "--to", "5"],
-        ];
-        for mode in modes {
-            let file = synack()
-                .args(["replay", "/dev/stdin"])
-                .args(mode)
-                .pipe_stdin(&path)
-                .unwrap()
-                .output()
-                .unwrap();
-            let pipe = synack()
-                .args(["replay", "/dev/stdin"])
-                .args(mode)
-                .write_stdin(std::fs::read(&path).unwrap())
-                .output()
-                .unwrap();
-            assert!(
-                file.status.success() && pipe.status.success(),
-                "{cap} {mode:?}"
-            );
-            assert!(!file.stdout.is_empty());
-            assert_eq!(file.stdout, pipe.stdout, "{cap} {mode:?}");
-            assert_eq!(file.stderr, pipe.stderr, "{cap} {mode:?}");
-        }
     }
 }
 

@@ -11,11 +11,14 @@ pub enum Reading<'a> {
     File(&'a str),
     /// One connection's frames, by number.
     Connection(usize),
+    /// A pipe, by name, copied to a temporary file to be read twice
+    /// (only the bytes count).
+    Copy(&'a str),
 }
 
 /// `reading F: 45.1 / 179.7 MB, 300000 frames, 27000 connections`, in
 /// `lang`. The total is left out when unknown (a pipe), the connections
-/// when reading one connection.
+/// when reading one connection, all but the bytes when copying a pipe.
 pub fn progress_line(lang: Lang, what: Reading<'_>, p: &Progress) -> String {
     let mb = |b: u64| b as f64 / 1e6;
     let total = if p.total > 0 {
@@ -41,6 +44,12 @@ pub fn progress_line(lang: Lang, what: Reading<'_>, p: &Progress) -> String {
         ),
         (Lang::Zh, Reading::Connection(c)) => {
             format!("正在读取连接 {c}：{read:.1}{total} MB，{} 帧", p.frames)
+        }
+        (Lang::En, Reading::Copy(name)) => {
+            format!("copying {name} to a temporary file (to read it twice): {read:.1} MB")
+        }
+        (Lang::Zh, Reading::Copy(name)) => {
+            format!("正在把 {name} 复制到临时文件（以便读两遍）：{read:.1} MB")
         }
     }
 }
@@ -83,6 +92,14 @@ mod tests {
         assert_eq!(
             progress_line(Lang::Zh, Reading::Connection(7), &pipe),
             "正在读取连接 7：45.1 MB，300000 帧"
+        );
+        assert_eq!(
+            progress_line(Lang::En, Reading::Copy("/dev/stdin"), &pipe),
+            "copying /dev/stdin to a temporary file (to read it twice): 45.1 MB"
+        );
+        assert_eq!(
+            progress_line(Lang::Zh, Reading::Copy("/dev/stdin"), &pipe),
+            "正在把 /dev/stdin 复制到临时文件（以便读两遍）：45.1 MB"
         );
     }
 }

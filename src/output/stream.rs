@@ -25,11 +25,10 @@ mod spool;
 mod text;
 
 use std::io::{self, Write};
-use std::path::Path;
 
 use rustc_hash::FxHashMap;
 
-use crate::capture::CaptureError;
+use crate::capture::{CaptureError, Source};
 use crate::conversation::{KeepSteps, Skipped, Tracker};
 use crate::decode::TunnelPorts;
 use crate::replay::{self, Replay};
@@ -125,10 +124,11 @@ impl StreamError {
     }
 }
 
-/// Reads `path` a second time (keeping timelines) and writes the document
-/// `opts` names to `out` as it goes. `plan` comes from the first read.
+/// Reads `source` a second time (keeping timelines) and writes the
+/// document `opts` names to `out` as it goes. `plan` comes from the first
+/// read.
 pub fn run(
-    path: &Path,
+    source: &Source,
     ports: TunnelPorts,
     plan: &Plan,
     opts: &Options,
@@ -141,7 +141,7 @@ pub fn run(
     let mut w = Writer::new(plan, opts, out)?;
     let mut failed = None;
     let second = replay::read_each(
-        path,
+        source,
         keep,
         ports,
         &mut |tracker, c| match w.update(tracker, c) {

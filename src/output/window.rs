@@ -5,9 +5,7 @@
 //! (the ones before it are dropped as soon as they are settled, and the
 //! read stops once the window's last step is).
 
-use std::path::Path;
-
-use crate::capture::CaptureError;
+use crate::capture::{CaptureError, Source};
 use crate::conversation::{Connection, KeepSteps};
 use crate::decode::TunnelPorts;
 use crate::replay;
@@ -79,12 +77,12 @@ impl Window {
     }
 }
 
-/// Reads connection `conn` of `path` keeping only the steps of `w` (and the
+/// Reads connection `conn` of `source` keeping only the steps of `w` (and the
 /// one before, for the states the window starts from), and returns it seen
 /// through the window ([`Connection::window`]). `None` when the file has
 /// no such connection.
 pub fn read(
-    path: &Path,
+    source: &Source,
     ports: TunnelPorts,
     conn: usize,
     w: Window,
@@ -92,7 +90,7 @@ pub fn read(
     let first = (w.first - 1) as usize;
     let end = w.last as usize;
     let keep_from = first.saturating_sub(1);
-    let second = replay::read_each(path, KeepSteps::Only(conn), ports, &mut |tracker, c| {
+    let second = replay::read_each(source, KeepSteps::Only(conn), ports, &mut |tracker, c| {
         let Some(settled) = tracker
             .connection(c)
             .filter(|_| c == conn)

@@ -173,7 +173,7 @@ fn run<E: From<LoadEvent>>(
     stop: &AtomicBool,
 ) -> Option<LoadEvent> {
     let credits = Arc::new(Credits::default());
-    let total = std::fs::metadata(reader.name()).map_or(0, |m| m.len());
+    let total = reader.size();
     let mut decoder = Decoder::with_ports(ports);
     let mut pending = Pending::default();
     let mut kept = 0usize;

@@ -103,7 +103,7 @@ fn feed_in_batches(
     progress: &mut dyn FnMut(&Progress),
     size: usize,
 ) -> Result<Replay, CaptureError> {
-    let total = std::fs::metadata(reader.name()).map_or(0, |m| m.len());
+    let total = reader.size();
     let (to_model, batches) = mpsc::sync_channel::<Batch>(IN_FLIGHT);
     let (recycle, recycled) = mpsc::channel();
     let read = std::thread::scope(|scope| {

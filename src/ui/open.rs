@@ -19,7 +19,7 @@ use anyhow::{Result, bail};
 use super::UiOptions;
 use super::app::{App, Load, LoadEnd};
 use super::terminal::{quit_on_signals, run_until_quit, spawn_input};
-use crate::capture::{CaptureError, CaptureReader};
+use crate::capture::{CaptureError, CaptureReader, Source};
 use crate::conversation::{KeepSteps, Tracker};
 use crate::decode::TunnelPorts;
 use crate::i18n::{Lang, Reading, progress_line};
@@ -41,30 +41,70 @@ pub fn walk_keep(path: &Path, conn: Option<usize>) -> Keep {
     }
 }
 
-/// [`replay::read`], with a progress line in `lang` on stderr (when it is
-/// a terminal) once the read takes longer than 200 ms.
+/// [`replay::read_with_progress`], with a progress line in `lang` on
+/// stderr (when it is a terminal) once the read takes longer than 200 ms.
 pub fn read_showing_progress(
-    path: &Path,
+    source: &Source,
     keep: Keep,
     ports: TunnelPorts,
     lang: Lang,
 ) -> Result<Replay, CaptureError> {
-    let name = path.display().to_string();
-    let started = Instant::now();
-    let mut shown = false;
-    let tty = std::io::stderr().is_terminal();
-    let replay = replay::read_with_progress(path, keep, ports, &mut |p: &Progress| {
-        if tty && started.elapsed() > Duration::from_millis(200) {
-            let line = progress_line(lang, Reading::File(&name), p);
-            eprint!("\r{line}\x1b[K");
-            shown = true;
-        }
+    let mut line = ProgressLine::new();
+    let replay = replay::read_with_progress(source, keep, ports, &mut |p: &Progress| {
+        line.show(|| progress_line(lang, Reading::File(source.name()), p));
     });
-    if shown {
-        eprint!("\r\x1b[K");
-        let _ = std::io::stderr().flush();
-    }
+    line.erase();
     replay
+}
+
+/// [`Source::of`]: `path` as a source that can be read twice (a pipe's
+/// bytes copied to a temporary file), with a progress line in `lang` as
+/// [`read_showing_progress`] shows it.
+pub fn source_showing_progress(path: &Path, lang: Lang) -> Result<Source, CaptureError> {
+    let name = path.display().to_string();
+    let mut line = ProgressLine::new();
+    let source = Source::of(path, &mut |bytes| {
+        let p = Progress {
+            bytes,
+            ..Progress::default()
+        };
+        line.show(|| progress_line(lang, Reading::Copy(&name), &p));
+    });
+    line.erase();
+    source
+}
+
+/// The stderr progress line of a long read: drawn over itself when stderr
+/// is a terminal and the read has taken longer than 200 ms, erased at the
+/// end.
+struct ProgressLine {
+    started: Instant,
+    tty: bool,
+    shown: bool,
+}
+
+impl ProgressLine {
+    fn new() -> ProgressLine {
+        ProgressLine {
+            started: Instant::now(),
+            tty: std::io::stderr().is_terminal(),
+            shown: false,
+        }
+    }
+
+    fn show(&mut self, line: impl FnOnce() -> String) {
+        if self.tty && self.started.elapsed() > Duration::from_millis(200) {
+            eprint!("\r{}\x1b[K", line());
+            self.shown = true;
+        }
+    }
+
+    fn erase(self) {
+        if self.shown {
+            eprint!("\r\x1b[K");
+            let _ = std::io::stderr().flush();
+        }
+    }
 }
 
 /// How a walk of a file ended.
@@ -132,8 +172,7 @@ pub fn walk_file(path: &Path, ports: TunnelPorts, opts: UiOptions) -> Result<Wal
             bail!("{name}: no frames at all; the capture holds no packets")
         }
         Some(LoadEnd::NoConnections { frames, .. }) => {
-            let why = crate::census::of_file(path, ports)
-                .map_or_else(|_| app.tracker.skipped.to_string(), |c| c.summary());
+            let why = crate::census::summary_of(&Source::file(path), ports, app.tracker.skipped);
             bail!("{name}: no TCP segments in {frames} frames: {why}")
         }
         Some(LoadEnd::NoSuchConnection { asked, count }) => {
