@@ -3,9 +3,10 @@
 //! when one applies (a VXLAN tunnel on Linux's old port, a link type synack
 //! cannot read).
 //!
-//! [`Census`] is pure: it tallies decoded frames. [`of_file`] is the edge
-//! that reads a capture again to fill one; it runs only on the error path,
-//! so the replay's hot loop carries no cost for it.
+//! [`Census`] is pure: it tallies decoded frames. [`of`] is the edge that
+//! reads a capture again to fill one (never a pipe already read:
+//! [`summary_of`] then gives the read's skipped counts); it runs only on
+//! the error path, so the replay's hot loop carries no cost for it.
 
 use std::fmt::Write as _;
 
