@@ -153,14 +153,13 @@ pub struct Seen {
 /// One TCP connection: a 4-tuple from its SYN (or first segment) until it is
 /// closed and a new SYN starts another (like Wireshark's `tcp.stream`).
 ///
-/// A capture may hold millions, so a connection is kept in 224 bytes
-/// (`compact.rs`): addresses, timestamps, what was seen and the relative
-/// numbers' bases are read through accessors ([`Connection::client`],
-/// [`Connection::first_ts`], [`Connection::seen`], [`Connection::base`]...).
+/// A capture may hold millions, so a connection is kept in 216 bytes
+/// (`compact.rs`): addresses, timestamps, counts, what was seen and the
+/// relative numbers' bases are read through accessors
+/// ([`Connection::client`], [`Connection::first_ts`],
+/// [`Connection::packets`], [`Connection::seen`], [`Connection::base`]...).
 #[derive(Clone, Debug)]
 pub struct Connection {
-    /// Packets in this connection.
-    pub packets: u64,
     /// Bytes on the wire (IP total length) of those packets.
     pub bytes: u64,
     /// Payload bytes from the client and from the server ([`Seen`]).
@@ -173,13 +172,16 @@ pub struct Connection {
     ends: [endpoint::Endpoint; 2],
     /// The client's and the server's address.
     addrs: compact::Pair,
+    /// Packets in this connection ([`Connection::packets`]).
+    packets: u32,
     /// 0-based index in capture order ([`Connection::index`]).
     index: u32,
     /// Each side's base of relative numbers, when known ([`Connection::base`]).
     base: [u32; 2],
     /// Both endpoints' states before the first segment.
     pub initial: [TcpState; 2],
-    /// What was seen, mid-stream, which bases are known (`compact.rs`).
+    /// What was seen, mid-stream, which bases are known, the addresses'
+    /// families, what spilled into the timeline (`compact.rs`).
     bits: u16,
 }
 
@@ -202,9 +204,8 @@ pub(crate) struct Timeline {
     /// Steps already handed to a streaming writer and dropped: `steps[0]`
     /// is step `drained` (indices stay absolute; see `settle.rs`).
     drained: usize,
-    /// The connection's first and last timestamps when they do not fit its
-    /// 64-bit nanoseconds (after 2554; see `compact.rs`).
-    wide_ts: [Duration; 2],
+    /// What does not fit the connection's compact fields (`compact.rs`).
+    spill: compact::Spill,
 }
 
 impl Timeline {
@@ -256,19 +257,20 @@ impl Connection {
             ends[0].m.set_isn(seg.ack.wrapping_sub(1));
         }
         let mut conn = Connection {
-            packets: 0,
             bytes: 0,
             data: [0, 0],
             ts: [0, 0],
             timeline,
             ends,
             addrs: compact::Pair::new(client, server),
+            packets: 0,
             index: 0,
             base: [0, 0],
             initial,
             bits: 0,
         };
         conn.set_index(index);
+        conn.set_families(client, server);
         conn.set_mid_stream(initial[0] == TcpState::Unknown);
         conn.set_span(seg.ts, seg.ts);
         conn
@@ -304,7 +306,7 @@ impl Connection {
     pub fn steps_not_kept(&self) -> u64 {
         if self.keeps_steps() {
             let drained = self.timeline.as_ref().map_or(0, |t| t.drained);
-            self.packets
+            self.packets()
                 .saturating_sub((drained + self.steps().len()) as u64)
         } else {
             0
@@ -333,7 +335,7 @@ impl Connection {
         let (seen, current) = (self.seen(), self.current());
         seen.rst
             || (seen.fin_from_client && seen.fin_from_server)
-            || (self.packets > 0 && over(current[0]) && over(current[1]))
+            || (self.packets() > 0 && over(current[0]) && over(current[1]))
     }
 
     fn record(&mut self, side: Side, changes: &Applied, step: usize, event: Event) {
@@ -358,10 +360,10 @@ impl Connection {
     fn push(&mut self, seg: Cow<'_, Segment>, scratch: &mut Applied) -> usize {
         let from = self.side_of(&seg);
         let (x, y) = (from.idx(), from.peer().idx());
-        let j = self.packets as usize;
+        let j = self.packets() as usize;
         let c = Ctl::of(&seg);
 
-        self.packets += 1;
+        self.add_packet();
         self.bytes += u64::from(seg.ip.total_len);
         self.set_last_ts(seg.ts);
         self.update_seen(from, &seg);

@@ -19,7 +19,7 @@ fn summary(c: &Connection) -> String {
         c.index(),
         c.client(),
         c.server(),
-        c.packets,
+        c.packets(),
         c.bytes,
         c.first_ts(),
         c.last_ts(),

@@ -99,7 +99,7 @@ fn svg_window_read_alone_is_the_window_of_the_whole_connection() {
             continue;
         };
         for (k, conn) in whole.connections().iter().enumerate().take(3) {
-            let total = conn.packets;
+            let total = conn.packets();
             let picks = [
                 (None, None),
                 (Some(2), Some(total.min(5))),
@@ -277,7 +277,7 @@ fn a_long_connection_beside_short_ones() {
     let segments = long_capture(&cap, 34_000);
     let first = replay::read(&cap, Keep::Summaries, TunnelPorts::default()).unwrap();
     assert_eq!(first.connections().len(), 35);
-    assert_eq!(first.connections()[0].packets, segments);
+    assert_eq!(first.connections()[0].packets(), segments);
     let plan = Plan::of(&first);
     let whole = replay::load(&cap).unwrap();
     for format in [Format::Print, Format::Json] {
@@ -319,7 +319,7 @@ fn a_long_connection_beside_short_ones() {
         .output()
         .unwrap();
     assert!(!out.status.success());
-    let all: u64 = first.connections().iter().map(|c| c.packets).sum();
+    let all: u64 = first.connections().iter().map(|c| c.packets()).sum();
     assert_eq!(
         String::from_utf8(out.stderr).unwrap(),
         format!(

@@ -165,7 +165,7 @@ fn svg(
     use output::window::{self, Window};
     let name = source.name();
     let n = args.conn.unwrap_or(0);
-    let Some(total) = first.connections().get(n).map(|c| c.packets) else {
+    let Some(total) = first.connections().get(n).map(|c| c.packets()) else {
         bail!("--svg: {name} has no TCP connection to draw");
     };
     let w = Window::pick(args.from, args.to, total).map_err(anyhow::Error::msg)?;

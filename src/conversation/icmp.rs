@@ -46,7 +46,7 @@ impl Tracker {
             .iter()
             .rposition(|s| s.segment.src == error.quoted_src && s.segment.seq == error.quoted_seq)
             .map(|k| conn.drained() + k);
-        let after = conn.packets as usize;
+        let after = conn.packets() as usize;
         // A summary keeps its ICMP events too: its cold part is made for
         // them (without steps or labels).
         let timeline = conn.timeline.get_or_insert_with(Box::default);

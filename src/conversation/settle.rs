@@ -70,10 +70,7 @@ impl Connection {
     /// analysis) once the connection was written out whole; its summary
     /// and states stay for the 4-tuple index and the totals.
     fn release(&mut self) {
-        let span = (self.first_ts(), self.last_ts());
-        self.timeline = None;
-        // Timestamps past 2554 are kept in the timeline: put them back.
-        self.set_span(span.0, span.1);
+        self.timeline = self.spill_only();
     }
 
     /// The connection seen through steps `first..end` (absolute) alone, for
@@ -119,7 +116,6 @@ impl Connection {
             timeline: None,
             ..self.clone()
         };
-        w.packets = steps.len() as u64;
         w.bytes = steps
             .iter()
             .map(|s| u64::from(s.segment.ip.total_len))
@@ -133,6 +129,7 @@ impl Connection {
             icmp,
             ..Timeline::keeping(step_limit, false)
         }));
+        w.set_packets((end - first) as u64);
         w.set_span(span.0, span.1);
         w
     }
@@ -249,7 +246,7 @@ mod tests {
         let conn = t.connection(0).unwrap();
         assert!(conn.step(3).is_none() && conn.transitions().is_empty());
         assert!(!conn.keeps_steps());
-        assert_eq!((conn.packets, conn.current()), (4, whole[3].states));
+        assert_eq!((conn.packets(), conn.current()), (4, whole[3].states));
     }
 
     /// Random exchanges (SYNs, FINs, RSTs, data, either side, ACKs that

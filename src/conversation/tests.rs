@@ -454,7 +454,7 @@ fn summaries_only_keeps_no_steps_but_final_states() {
     let c = &t.connections()[0];
     assert!(c.steps().is_empty());
     assert_eq!(c.current(), [Closed, Closed]);
-    assert_eq!(c.packets, 4);
+    assert_eq!(c.packets(), 4);
 }
 
 #[test]
@@ -643,11 +643,11 @@ fn step_limit_keeps_states_and_counts() {
     let (a, l) = (&all.connections()[0], &limited.connections()[0]);
     assert_eq!(l.steps().len(), 3);
     assert_eq!(l.steps()[..], a.steps()[..3]);
-    assert_eq!(l.steps_not_kept(), a.packets - 3);
+    assert_eq!(l.steps_not_kept(), a.packets() - 3);
     assert_eq!(a.steps_not_kept(), 0);
     assert_eq!(
-        (l.current(), l.packets, l.seen()),
-        (a.current(), a.packets, a.seen())
+        (l.current(), l.packets(), l.seen()),
+        (a.current(), a.packets(), a.seen())
     );
     assert_eq!(l.transitions(), a.transitions());
 }

@@ -49,8 +49,8 @@ pub const MAX_SEGMENTS: u64 = 50_000;
 pub fn fits(first: &crate::replay::Replay, conn: Option<usize>) -> Result<(), String> {
     let conns = first.connections();
     let segments: u64 = match conn {
-        Some(n) => conns.get(n).map_or(0, |c| c.packets),
-        None => conns.iter().map(|c| c.packets).sum(),
+        Some(n) => conns.get(n).map_or(0, |c| c.packets()),
+        None => conns.iter().map(|c| c.packets()).sum(),
     };
     if segments <= MAX_SEGMENTS {
         return Ok(());

@@ -99,7 +99,7 @@ pub fn ladder_with(
                 conn.index(),
                 &conn.client().to_string(),
                 &conn.server().to_string(),
-                conn.packets,
+                conn.packets(),
                 style.relative
             ),
             "1",

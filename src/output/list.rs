@@ -110,7 +110,7 @@ impl Cells {
                 0 => push_ascii(text, ints.format(c.index())),
                 1 => push_addr(text, c.client()),
                 2 => push_addr(text, c.server()),
-                3 => push_ascii(text, ints.format(c.packets)),
+                3 => push_ascii(text, ints.format(c.packets())),
                 4 => push_ascii(text, ints.format(c.bytes)),
                 5 => push_secs(text, c.duration()),
                 6 => {

@@ -66,7 +66,7 @@ impl Plan {
     pub fn of(first: &Replay) -> Plan {
         let conns = first.connections();
         Plan {
-            packets: conns.iter().map(|c| c.packets).collect(),
+            packets: conns.iter().map(|c| c.packets()).collect(),
             icmp: conns
                 .iter()
                 .filter(|c| !c.icmp().is_empty())
@@ -275,11 +275,11 @@ impl<'a> Writer<'a> {
             return Ok(());
         };
         let expected = self.plan.packets[c];
-        if conn.packets > expected {
+        if conn.packets() > expected {
             return Err(StreamError::Changed(self.opts.name.clone()));
         }
         let icmp_due = self.plan.icmp(c);
-        let whole = conn.packets == expected && conn.icmp().len() >= icmp_due;
+        let whole = conn.packets() == expected && conn.icmp().len() >= icmp_due;
         let end = if whole {
             conn.drained() + conn.steps().len()
         } else if conn.icmp().len() < icmp_due {

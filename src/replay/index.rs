@@ -389,7 +389,7 @@ pub fn reopen(
     let want = frames.iter().filter(|f| f.0 == c).count() as u64;
     let connection = tracker.into_connections().pop();
     match connection {
-        Some(mut connection) if connection.packets == want => {
+        Some(mut connection) if connection.packets() == want => {
             connection.set_index(c);
             Ok(Reopened {
                 connection,

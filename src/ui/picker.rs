@@ -107,7 +107,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
             Cell::from(c.index().to_string()),
             Cell::from(c.client().to_string()),
             Cell::from(c.server().to_string()),
-            Cell::from(c.packets.to_string()),
+            Cell::from(c.packets().to_string()),
             Cell::from(c.bytes.to_string()),
             Cell::from(format!("{:.3} s", c.duration().as_secs_f64())),
             Cell::from(seen(app, c)),

@@ -278,7 +278,7 @@ pub fn document(watch: &Watch, outcome: &Outcome, style: &Style) -> Value {
             cj["kernel"] = json!(kind);
             cj["kernel_transitions"] = transitions;
             cj["kernel_agrees"] = json!(verdict.agrees());
-            cj["packets"] = json!(conn.packets);
+            cj["packets"] = json!(conn.packets());
             cj["segments_not_kept"] = json!(conn.steps_not_kept());
             cj["payload_bytes"] = json!({
                 "client": conn.seen().data_from_client,

@@ -146,17 +146,17 @@ impl App {
         let Some(conn) = self.tracker.connections().get(c) else {
             return false;
         };
-        if conn.keeps_steps() || conn.packets == 0 || self.load.is_none() {
+        if conn.keeps_steps() || conn.packets() == 0 || self.load.is_none() {
             return false;
         }
-        self.walked(c).is_none_or(|w| w.packets != conn.packets)
+        self.walked(c).is_none_or(|w| w.packets() != conn.packets())
     }
 
     /// Shows `reopened` (connection `c` read again) in the walk.
     pub fn set_walked(&mut self, reopened: Reopened) {
         let c = &reopened.connection;
         if c.steps_not_kept() > 0 {
-            self.warning = Some(steps_capped(self.lang, c.steps().len(), c.packets));
+            self.warning = Some(steps_capped(self.lang, c.steps().len(), c.packets()));
         }
         if let Some(l) = &mut self.load {
             l.walked = Some(reopened);
@@ -253,7 +253,7 @@ impl App {
             && c.steps_not_kept() > 0
         {
             // `--conn N`: its steps came with the load, up to the limit.
-            self.warning = Some(steps_capped(self.lang, c.steps().len(), c.packets));
+            self.warning = Some(steps_capped(self.lang, c.steps().len(), c.packets()));
         }
     }
 }

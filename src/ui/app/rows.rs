@@ -87,7 +87,7 @@ fn order(conns: &[Connection], key: SortKey) -> Vec<usize> {
         SortKey::Index => (0..n).collect(),
         SortKey::Client => by_addr(&|c| c.client()),
         SortKey::Server => by_addr(&|c| c.server()),
-        SortKey::Packets => most_first(&|c| c.packets),
+        SortKey::Packets => most_first(&|c| c.packets()),
         SortKey::Bytes => most_first(&|c| c.bytes),
         SortKey::Duration => {
             most_first(&|c| u64::try_from(c.duration().as_nanos()).unwrap_or(u64::MAX))
@@ -265,7 +265,7 @@ mod tests {
             SortKey::Index => {}
             SortKey::Client => v.sort_by_key(|&i| conns[i].client()),
             SortKey::Server => v.sort_by_key(|&i| conns[i].server()),
-            SortKey::Packets => v.sort_by_key(|&i| std::cmp::Reverse(conns[i].packets)),
+            SortKey::Packets => v.sort_by_key(|&i| std::cmp::Reverse(conns[i].packets())),
             SortKey::Bytes => v.sort_by_key(|&i| std::cmp::Reverse(conns[i].bytes)),
             SortKey::Duration => v.sort_by_key(|&i| std::cmp::Reverse(conns[i].duration())),
         }

@@ -225,7 +225,7 @@ fn a_connection_read_again_keeps_at_most_the_step_limit() {
     )
     .unwrap();
     assert_eq!(again.connection.steps().len(), 4);
-    assert_eq!(again.connection.packets, 9, "counts go on");
+    assert_eq!(again.connection.packets(), 9, "counts go on");
     assert_eq!(again.connection.steps_not_kept(), 5);
     let last_kept = again.connection.steps()[3].segment.frame.number;
     assert!(again.frames.frame(last_kept).is_some());
