@@ -56,10 +56,11 @@ impl Source {
     }
 
     /// Whether `path` can be read only once (a pipe, a socket, a
-    /// terminal: anything but a regular file). A path that cannot be
-    /// examined is not: opening it will say why.
+    /// terminal: anything but a regular file or a directory). A path that
+    /// cannot be examined is not: opening it will say why, as will
+    /// reading a directory.
     pub fn is_once(path: &Path) -> bool {
-        std::fs::metadata(path).is_ok_and(|m| !m.is_file())
+        std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
     }
 
     /// `path` as a source that can be read again: the file itself when it
@@ -115,11 +116,6 @@ impl Source {
         &self.name
     }
 
-    /// Whether the bytes are a copy of a pipe's.
-    pub fn is_copy(&self) -> bool {
-        matches!(self.bytes, Bytes::Copy { .. })
-    }
-
     /// Whether a second read gives the bytes again: not for a pipe given
     /// by path (read once already: a FIFO's open would wait for a writer
     /// that is gone).
@@ -168,9 +164,11 @@ mod tests {
     fn a_regular_file_is_read_by_path() {
         let path = Path::new("captures/normal.pcap");
         let s = Source::of(path, &mut |_| panic!("nothing is copied")).unwrap();
-        assert!(!s.is_copy());
+        assert!(matches!(s.bytes, Bytes::Path(_)) && s.rereadable());
         assert_eq!(s.name(), "captures/normal.pcap");
         assert!(!Source::is_once(Path::new("no/such/file.pcap")));
+        assert!(!Source::is_once(Path::new("captures")));
+        assert!(Source::is_once(Path::new("/dev/null")));
     }
 
     /// Two readers of one copy each start at the first byte and give the
