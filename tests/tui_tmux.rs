@@ -633,6 +633,34 @@ fn replay_tui_file_ending_without_a_frame_is_one_line_and_restores_the_terminal(
     t.assert_restored("a file without frames");
 }
 
+/// A pipe of UDP flows only, walked: the flows cannot be printed after
+/// the walk as a file's are (the pipe is read): one line saying so, exit
+/// 1 (it used to wait for a second writer on the FIFO).
+#[test]
+fn replay_tui_pipe_of_udp_flows_only_is_one_line() {
+    use std::io::Write;
+    let pipe = Pipe::new("udp");
+    let script = format!(
+        "{BIN} replay {}; echo EXITED=$?; sleep 30",
+        pipe.path().display()
+    );
+    let Some(t) = Tmux::start_sized("udp", &script, 130, 30) else {
+        return;
+    };
+    let mut w = pipe.writer();
+    let udp = concat!(env!("CARGO_MANIFEST_DIR"), "/captures/demo-udp.pcap");
+    w.write_all(&std::fs::read(udp).unwrap()).unwrap();
+    drop(w);
+    let s = t.wait_for("the error", |s| s.contains("EXITED="));
+    assert!(s.contains("EXITED=1"), "{s}");
+    assert!(
+        s.contains("live.pcap: no TCP connection to walk through, only UDP flows; a pipe cannot be read again"),
+        "{s}"
+    );
+    assert!(!s.contains("panicked"), "{s}");
+    t.assert_restored("a pipe of UDP flows");
+}
+
 #[test]
 fn replay_tui_damaged_first_record_is_one_line_before_the_screen() {
     let dir = std::env::temp_dir().join(format!("synack-damaged-{}", std::process::id()));

@@ -11,7 +11,7 @@
 //! name. The walk-through of a pipe reads it once, in the background, as
 //! it comes.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 
 use anyhow::{Context, Result, bail};
 
@@ -43,7 +43,7 @@ pub fn run(mut args: ReplayArgs) -> Result<()> {
     }
     let name = args.file.display().to_string();
     let walk = !(args.list || args.print || args.json || args.svg || args.html.is_some());
-    if walk && !std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+    if walk && !std::io::stdout().is_terminal() {
         eprintln!(
             "synack: stdout is not a terminal: printing the ladder (--print) instead of the walk-through"
         );
@@ -57,6 +57,10 @@ pub fn run(mut args: ReplayArgs) -> Result<()> {
         let opts = args.ui.options(name.clone(), args.conn);
         match ui::walk_file(&args.file, ports.clone(), opts)? {
             Walked::Quit => return Ok(()),
+            // A pipe was read by the walk: there is nothing left to print.
+            Walked::OnlyFlows if Source::is_once(&args.file) => bail!(
+                "{name}: no TCP connection to walk through, only UDP flows; a pipe cannot be read again to print them: run again with --print"
+            ),
             // UDP flows only: shown as the ladder, as below.
             Walked::OnlyFlows => args.print = true,
         }
