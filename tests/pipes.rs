@@ -1,7 +1,8 @@
 //! A capture given through a pipe (`/dev/stdin` fed by a pipe, a FIFO made
 //! by `mkfifo`) is copied to a temporary file and read twice like a file:
 //! every output mode gives the very bytes (stdout, stderr, exit status) the
-//! file gives, with the pipe's name where the file's was. Also the copy's
+//! file gives, with the pipe's name where the file's was (and so does
+//! `/dev/stdin` redirected from the file, read by path). Also the copy's
 //! own failures (no temporary directory, a full one): one line, exit 1.
 
 use std::fs::OpenOptions;
@@ -82,6 +83,24 @@ fn from_stdin(bytes: &[u8], mode: &[&str]) -> (Option<i32>, String, String) {
     seen(out, "/dev/stdin")
 }
 
+/// `synack replay /dev/stdin MODE < FILE`: stdin is the file itself (a
+/// regular file, opened again by path at each read, not copied).
+fn from_redirect(path: &Path, mode: &[&str]) -> (Option<i32>, String, String) {
+    // By the shell: assert_cmd always gives stdin as a pipe.
+    let out = assert_cmd::Command::new("sh")
+        .arg("-c")
+        .arg(r#"exec "$0" replay /dev/stdin "$@" < "$CAPTURE""#)
+        .arg(assert_cmd::cargo::cargo_bin("synack"))
+        .args(mode)
+        .env("CAPTURE", path)
+        .env("NO_COLOR", "1")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .timeout(RUN_LIMIT)
+        .output()
+        .unwrap();
+    seen(out, "/dev/stdin")
+}
+
 /// `synack replay FIFO MODE` with `bytes` written into a FIFO by a thread.
 fn from_fifo(dir: &Path, bytes: &[u8], mode: &[&str]) -> (Option<i32>, String, String) {
     let fifo = dir.join("capture.fifo");
@@ -141,9 +160,10 @@ fn every_mode_through_a_pipe_is_the_files_output() {
             let got = [
                 (from_stdin(&bytes, mode), "/dev/stdin"),
                 (from_fifo(dir.path(), &bytes, mode), "FIFO"),
+                (from_redirect(&repo(cap), mode), "< FILE"),
             ];
             for (got, how) in got {
-                if mode[0] == "--list" && want.2.contains("no TCP segments") {
+                if mode[0] == "--list" && want.2.contains("no TCP segments") && how != "< FILE" {
                     // --list reads a pipe once, as it comes (no copy):
                     // saying what the frames are instead of TCP would
                     // need a second read, so the pipe's message gives
