@@ -160,9 +160,10 @@ pub fn run(
     w.finish(&second)
 }
 
-/// The same document rendered from a capture read whole into memory (for
-/// inputs that cannot be read twice, such as a pipe): what [`run`] must
-/// give byte for byte. `name` is the file's name as the JSON gives it.
+/// The same document rendered from a capture read whole into memory: the
+/// reference [`run`] must give byte for byte (`tests/streaming.rs`; a pipe
+/// is copied to be read twice, `capture::Source`). `opts.name` is the
+/// file's name as the JSON gives it.
 pub fn whole(replay: &Replay, opts: &Options) -> String {
     let style = &opts.style;
     let conns = replay.connections();
