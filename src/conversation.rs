@@ -13,7 +13,7 @@ mod icmp;
 mod settle;
 mod tuples;
 
-use std::borrow::Cow;
+use std::borrow::Borrow;
 use std::fmt;
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -357,16 +357,17 @@ impl Connection {
 
     /// Adds one segment: updates both endpoints (RFC 9293 §3.10) and, when
     /// `keep_steps`, appends a step to the timeline. Returns the step index.
-    fn push(&mut self, seg: Cow<'_, Segment>, scratch: &mut Applied) -> usize {
-        let from = self.side_of(&seg);
+    fn push(&mut self, given: impl Given, scratch: &mut Applied) -> usize {
+        let seg: &Segment = given.borrow();
+        let from = self.side_of(seg);
         let (x, y) = (from.idx(), from.peer().idx());
         let j = self.packets() as usize;
-        let c = Ctl::of(&seg);
+        let c = Ctl::of(seg);
 
         self.add_packet();
         self.bytes += u64::from(seg.ip.total_len);
         self.set_last_ts(seg.ts);
-        self.update_seen(from, &seg);
+        self.update_seen(from, seg);
         // Relative numbers as Wireshark shows them: the ISN is 0; caught
         // mid-stream, the first sequence number seen is 1 (and an ACK for a
         // side not seen yet sets that side's base).
@@ -380,7 +381,7 @@ impl Connection {
         }
         // Roles and labels are for the timeline: a summary needs neither.
         let (role, labels) = match self.kept_mut().and_then(|t| t.analyzer.as_mut()) {
-            Some(a) => a.classify(x, &seg),
+            Some(a) => a.classify(x, seg),
             None => (Role::Ack, Vec::new()),
         };
 
@@ -433,7 +434,7 @@ impl Connection {
                 _ => 0,
             };
             t.steps.push(Step {
-                segment: seg.into_owned(),
+                segment: given.keep(),
                 from,
                 rel_seq,
                 rel_ack,
@@ -472,6 +473,25 @@ impl fmt::Display for Skipped {
             write!(f, ", {} of unsupported link types", self.unsupported_link)?;
         }
         Ok(())
+    }
+}
+
+/// A segment handed to the model: owned, or borrowed where no step keeps
+/// it (a summary reads it in place: no copy of its 232 bytes).
+trait Given: Borrow<Segment> {
+    /// The segment, for a step to keep (a borrowed one is copied).
+    fn keep(self) -> Segment;
+}
+
+impl Given for Segment {
+    fn keep(self) -> Segment {
+        self
+    }
+}
+
+impl Given for &Segment {
+    fn keep(self) -> Segment {
+        self.clone()
     }
 }
 
@@ -567,6 +587,8 @@ impl Tracker {
     /// else counted as skipped. Returns `(connection, step)` for a segment.
     pub fn ingest_decoded(&mut self, decoded: Decoded) -> Option<(usize, usize)> {
         match decoded {
+            // Read in place when no step keeps it (no copy of the segment).
+            Decoded::Tcp(ref seg) if !self.keeps_all_steps() => return Some(self.ingest_ref(seg)),
             Decoded::Tcp(seg) => return Some(self.ingest(seg)),
             Decoded::IcmpError(e) if e.quoted_protocol == datagram::UDP => {
                 if !self.flows.ingest_icmp(*e) {
@@ -592,13 +614,13 @@ impl Tracker {
 
     /// Adds a segment. Returns `(connection index, step index)`.
     pub fn ingest(&mut self, seg: Segment) -> (usize, usize) {
-        self.ingest_cow(Cow::Owned(seg))
+        self.ingest_given(seg)
     }
 
     /// [`Tracker::ingest`] of a borrowed segment, copied only if a step
     /// keeps it: a summary (`--list`) reads the segment in place.
     pub fn ingest_ref(&mut self, seg: &Segment) -> (usize, usize) {
-        self.ingest_cow(Cow::Borrowed(seg))
+        self.ingest_given(seg)
     }
 
     /// [`Tracker::ingest_decoded`] of a borrowed frame (see
@@ -617,7 +639,8 @@ impl Tracker {
         self.keep == KeepSteps::All
     }
 
-    fn ingest_cow(&mut self, seg: Cow<'_, Segment>) -> (usize, usize) {
+    fn ingest_given(&mut self, given: impl Given) -> (usize, usize) {
+        let seg: &Segment = given.borrow();
         self.first_ts.get_or_insert(seg.ts);
         let h = Tuples::hash(seg.src, seg.dst);
         let conns = &self.conns;
@@ -625,7 +648,7 @@ impl Tracker {
             .tuples
             .latest(h, |i| Self::on_tuple(&conns[i as usize], seg.src, seg.dst));
         let index = match found {
-            Some(i) if !Self::starts_new(&conns[i as usize], &seg) => i as usize,
+            Some(i) if !Self::starts_new(&conns[i as usize], seg) => i as usize,
             found => {
                 let i = conns.len();
                 let reused = found.is_some();
@@ -640,11 +663,11 @@ impl Tracker {
                     let limit = self.step_limit.unwrap_or(usize::MAX);
                     Box::new(Timeline::keeping(limit, reused))
                 });
-                self.conns.push(Connection::new(i, &seg, timeline));
+                self.conns.push(Connection::new(i, seg, timeline));
                 i
             }
         };
-        let step = self.conns[index].push(seg, &mut self.scratch);
+        let step = self.conns[index].push(given, &mut self.scratch);
         (index, step)
     }
 

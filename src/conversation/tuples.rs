@@ -4,7 +4,7 @@
 //!
 //! A big capture has a hundred thousand connections or more, of which only
 //! some hundreds are sending at any time. The table of all of them is a few
-//! megabytes, so each probe is a cache miss or two; the cache is 32 KiB,
+//! megabytes, so each probe is a cache miss or two; the cache is 128 KiB,
 //! and holds the busy ones.
 
 use std::net::SocketAddr;
@@ -13,9 +13,10 @@ use hashbrown::HashTable;
 use rustc_hash::FxBuildHasher;
 use std::hash::BuildHasher;
 
-/// Slots of the cache of recent 4-tuples (a power of two): 32 KiB, several
-/// times the connections a capture has open at once.
-const RECENT: usize = 4096;
+/// Slots of the cache of recent 4-tuples (a power of two): 128 KiB, in
+/// the CPU's second-level cache, many times the connections a capture has
+/// open at once (with 1,000 open, about 6% share a slot with another).
+const RECENT: usize = 16384;
 
 /// Connection numbers by 4-tuple, both ways.
 #[derive(Debug, Default)]

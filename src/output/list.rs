@@ -114,14 +114,9 @@ impl Cells {
                 4 => push_ascii(text, ints.format(c.bytes)),
                 5 => push_secs(text, c.duration()),
                 6 => {
-                    let key = Cells::seen_key(&c.seen(), c.mid_stream());
-                    let (words, width) = self.seen.entry(key).or_insert_with(|| {
-                        let words = seen_summary_in(&c.seen(), c.mid_stream(), lang);
-                        let width = words.width();
-                        (words, width)
-                    });
+                    let (words, width) = Cells::seen(&mut self.seen, c, lang);
                     text.push_str(words);
-                    *width
+                    width
                 }
                 _ => {
                     for (k, state) in c.current().iter().enumerate() {
@@ -138,6 +133,57 @@ impl Cells {
         }
     }
 
+    /// The "seen" text of `c` and its width, made once per set of facts.
+    fn seen<'a>(
+        seen: &'a mut FxHashMap<u16, (String, usize)>,
+        c: &Connection,
+        lang: Lang,
+    ) -> (&'a str, usize) {
+        let key = Cells::seen_key(&c.seen(), c.mid_stream());
+        let (words, width) = seen.entry(key).or_insert_with(|| {
+            let words = seen_summary_in(&c.seen(), c.mid_stream(), lang);
+            let width = words.width();
+            (words, width)
+        });
+        (words, *width)
+    }
+
+    /// The widths [`Cells::format`] gives `c`'s cells, counted rather than
+    /// written where that is easy (the table's first pass only needs
+    /// them): integers, IPv4 addresses, durations of whole microseconds.
+    fn measure(&mut self, c: &Connection) -> [usize; COLS] {
+        let text = &mut self.text;
+        let mut addr = |a: SocketAddr| match a {
+            SocketAddr::V4(v4) => {
+                let octets: usize = v4.ip().octets().iter().map(|&o| digits(o.into())).sum();
+                octets + 4 + digits(v4.port().into())
+            }
+            SocketAddr::V6(_) => {
+                text.clear();
+                push_addr(text, a)
+            }
+        };
+        let (client, server) = (addr(c.client()), addr(c.server()));
+        let d = c.duration();
+        let secs = if whole_micros(d) {
+            digits(d.as_secs()) + 7
+        } else {
+            text.clear();
+            push_secs(text, d)
+        };
+        let states: usize = c.current().iter().map(|s| s.name().len()).sum();
+        [
+            digits(c.index() as u64),
+            client,
+            server,
+            digits(c.packets()),
+            digits(c.bytes),
+            secs,
+            Cells::seen(&mut self.seen, c, self.lang).1,
+            states + 3 * (c.current().len() - 1),
+        ]
+    }
+
     /// The cells formatted last.
     fn parts(&self) -> [&str; COLS] {
         let mut parts = [""; COLS];
@@ -148,6 +194,17 @@ impl Cells {
         }
         parts
     }
+}
+
+/// Decimal digits of `n`.
+fn digits(n: u64) -> usize {
+    n.checked_ilog10().map_or(1, |d| d as usize + 1)
+}
+
+/// Whether [`push_secs`] writes `d` from its integers: a whole number of
+/// microseconds under 2^20 s.
+fn whole_micros(d: Duration) -> bool {
+    d.subsec_nanos().is_multiple_of(1000) && d.as_secs() < 1 << 20
 }
 
 /// Appends ASCII `s`, returning its width.
@@ -185,7 +242,7 @@ fn push_addr(text: &mut String, a: SocketAddr) -> usize {
 /// integers; anything else goes through the float formatting.
 fn push_secs(text: &mut String, d: Duration) -> usize {
     let start = text.len();
-    if d.subsec_nanos().is_multiple_of(1000) && d.as_secs() < 1 << 20 {
+    if whole_micros(d) {
         let mut ints = itoa::Buffer::new();
         text.push_str(ints.format(d.as_secs()));
         text.push('.');
@@ -222,8 +279,7 @@ pub fn list_to(
     let mut width = head_widths;
     let mut cells = Cells::new(lang);
     for c in conns {
-        cells.format(c);
-        for (w, &cw) in width.iter_mut().zip(&cells.widths) {
+        for (w, cw) in width.iter_mut().zip(cells.measure(c)) {
             *w = (*w).max(cw);
         }
     }
@@ -285,6 +341,34 @@ mod tests {
             assert_eq!(text, format!("x{a}"));
             assert_eq!(width, text.len() - 1);
         }
+    }
+
+    /// The first pass's counted widths are the widths of the written
+    /// cells, for every connection of the repository's captures (IPv4 and
+    /// IPv6, every state, mid-stream, long and sub-microsecond durations).
+    #[test]
+    fn measured_widths_are_the_written_ones() {
+        let mut conns = 0;
+        for dir in ["captures", "tests/data"] {
+            let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+            for entry in std::fs::read_dir(&dir).expect("the repository's captures") {
+                let path = entry.expect("a directory entry").path();
+                let keep = crate::replay::Keep::Summaries;
+                let Ok(replay) = crate::replay::read(&path, keep, Default::default()) else {
+                    continue; // not a capture (notes, truth files)
+                };
+                for lang in [Lang::En, Lang::Zh] {
+                    let mut cells = Cells::new(lang);
+                    for c in replay.connections() {
+                        let measured = cells.measure(c);
+                        cells.format(c);
+                        assert_eq!(measured, cells.widths, "{} #{}", path.display(), c.index());
+                        conns += 1;
+                    }
+                }
+            }
+        }
+        assert!(conns > 100, "only {conns} connections measured");
     }
 
     /// The integer path for durations writes what `{:.6}` of the `f64`
