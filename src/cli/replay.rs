@@ -192,11 +192,13 @@ fn svg(
 
 /// The connections `--conn` picks (all without it), and the UDP flows,
 /// which go with the whole capture, not with one connection.
-fn chosen<'a>(args: &ReplayArgs, replay: &'a Replay) -> (Vec<&'a Connection>, Vec<&'a Flow>) {
+/// (The connections are the replay's own slice: a million of them need no
+/// list of references.)
+fn chosen<'a>(args: &ReplayArgs, replay: &'a Replay) -> (&'a [Connection], Vec<&'a Flow>) {
     match args.conn {
-        Some(n) => (vec![&replay.connections()[n]], Vec::new()),
+        Some(n) => (std::slice::from_ref(&replay.connections()[n]), Vec::new()),
         None => (
-            replay.connections().iter().collect(),
+            replay.connections(),
             replay.tracker.flows().iter().collect(),
         ),
     }
@@ -205,6 +207,7 @@ fn chosen<'a>(args: &ReplayArgs, replay: &'a Replay) -> (Vec<&'a Connection>, Ve
 /// `--html FILE`: the page embeds the `--json` document's very text.
 fn html(args: &ReplayArgs, path: &std::path::Path, replay: &Replay, style: &Style) -> Result<()> {
     let (conns, flows) = chosen(args, replay);
+    let conns: Vec<&Connection> = conns.iter().collect();
     let name = args.file.display().to_string();
     let mut doc = output::document(&name, conns.iter().copied(), replay.skipped(), style);
     doc["warnings"] = replay.warnings.clone().into();
@@ -221,7 +224,7 @@ fn list(args: &ReplayArgs, replay: &Replay, style: &Style) -> Result<()> {
     let (conns, flows) = chosen(args, replay);
     if !conns.is_empty() {
         let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-        match output::list_to(&mut out, &conns, style).and_then(|()| out.flush()) {
+        match output::list_to(&mut out, conns.iter(), style).and_then(|()| out.flush()) {
             Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(()),
             other => other.context("writing to stdout")?,
         }

@@ -46,7 +46,7 @@ pub fn seen_summary_in(seen: &Seen, mid_stream: bool, lang: Lang) -> String {
 /// The `--list` table.
 pub fn list(conns: &[&Connection], style: &Style) -> String {
     let mut out = Vec::new();
-    list_to(&mut out, conns, style).expect("writing to memory");
+    list_to(&mut out, conns.iter().copied(), style).expect("writing to memory");
     String::from_utf8(out).expect("the table is UTF-8")
 }
 
@@ -259,9 +259,9 @@ fn push_secs(text: &mut String, d: Duration) -> usize {
 /// connections measures the columns, a second writes each row, so memory
 /// does not grow with the table (1,000,000 connections need no 1,000,000
 /// strings).
-pub fn list_to(
+pub fn list_to<'a>(
     out: &mut dyn std::io::Write,
-    conns: &[&Connection],
+    conns: impl Iterator<Item = &'a Connection> + Clone,
     style: &Style,
 ) -> std::io::Result<()> {
     let lang = style.lang;
@@ -278,7 +278,7 @@ pub fn list_to(
     let head_widths = head.map(|h| h.width());
     let mut width = head_widths;
     let mut cells = Cells::new(lang);
-    for c in conns {
+    for c in conns.clone() {
         for (w, cw) in width.iter_mut().zip(cells.measure(c)) {
             *w = (*w).max(cw);
         }
