@@ -265,8 +265,9 @@ fn picker_bench(
             c,
             &lineage,
             synack::replay::index::WALK_STEPS,
-            &mut |_| {},
-        )?;
+            &mut |_| std::ops::ControlFlow::Continue(()),
+        )?
+        .expect("nothing stops it");
         app.set_walked(again);
     }
     term.draw(|f| ui::draw(f, &app)).expect("draw");

@@ -11,6 +11,7 @@
 //! whole file with [`super::Keep::One`] gives it.
 
 use std::fs::File;
+use std::ops::ControlFlow;
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -320,7 +321,8 @@ pub fn lineage(conns: &[Connection], c: usize) -> Vec<usize> {
 /// Reads connection `c` again with its steps: only its frames (and those
 /// of the connections before it between the same sockets, `lineage`, from
 /// [`lineage`]) when the index allows it, else the whole file. `progress`
-/// is called every few thousand frames.
+/// is called every few thousand frames; when it breaks, the reading stops
+/// and `Ok(None)` comes back (the user went elsewhere: not an error).
 ///
 /// At most `limit` steps are kept (later segments still move the states
 /// and the counts, [`Connection::steps_not_kept`]), so a connection of
@@ -331,8 +333,8 @@ pub fn reopen(
     c: usize,
     lineage: &[usize],
     limit: usize,
-    progress: &mut dyn FnMut(&Progress),
-) -> Result<Reopened, CaptureError> {
+    progress: &mut dyn FnMut(&Progress) -> ControlFlow<()>,
+) -> Result<Option<Reopened>, CaptureError> {
     let name = index.path.display().to_string();
     if !index.exact || lineage.last() != Some(&c) {
         return whole_file(index, c, limit, progress);
@@ -357,13 +359,16 @@ pub fn reopen(
                     wire_len: r.wire_len,
                 };
                 tracker.ingest_decoded(decoder.decode(&frame));
-                if i % 4096 == 4095 {
-                    progress(&Progress {
+                if i % 4096 == 4095
+                    && progress(&Progress {
                         bytes: offset,
                         total: 0,
                         frames: i as u64 + 1,
                         connections: 1,
-                    });
+                    })
+                    .is_break()
+                {
+                    return Ok(None);
                 }
             }
             FrameBytes::OnDisk(DiskFrames {
@@ -377,24 +382,20 @@ pub fn reopen(
                     .collect(),
             })
         }
-        _ => FrameBytes::Kept(one_pass(
-            index,
-            &frames,
-            c,
-            &mut tracker,
-            &mut decoder,
-            progress,
-        )?),
+        _ => match one_pass(index, &frames, c, &mut tracker, &mut decoder, progress)? {
+            Some(kept) => FrameBytes::Kept(kept),
+            None => return Ok(None),
+        },
     };
     let want = frames.iter().filter(|f| f.0 == c).count() as u64;
     let connection = tracker.into_connections().pop();
     match connection {
         Some(mut connection) if connection.packets() == want => {
             connection.set_index(c);
-            Ok(Reopened {
+            Ok(Some(Reopened {
                 connection,
                 frames: bytes,
-            })
+            }))
         }
         // Not what the whole reading gave (cannot happen with an exact
         // index): read the whole file.
@@ -403,15 +404,15 @@ pub fn reopen(
 }
 
 /// One pass over the file, decoding only `frames` (sorted by number) and
-/// keeping the bytes of connection `c`'s.
+/// keeping the bytes of connection `c`'s (`None`: `progress` stopped it).
 fn one_pass(
     index: &FrameIndex,
     frames: &[(usize, u64, u64)],
     c: usize,
     tracker: &mut Tracker,
     decoder: &mut Decoder,
-    progress: &mut dyn FnMut(&Progress),
-) -> Result<Vec<(u64, Vec<u8>)>, CaptureError> {
+    progress: &mut dyn FnMut(&Progress) -> ControlFlow<()>,
+) -> Result<Option<Vec<(u64, Vec<u8>)>>, CaptureError> {
     let mut reader = CaptureReader::open(&index.path)?;
     let total = std::fs::metadata(&index.path).map_or(0, |m| m.len());
     let mut wanted = frames.iter().map(|&(k, n, _)| (n, k == c)).peekable();
@@ -422,13 +423,16 @@ fn one_pass(
         let Some(frame) = reader.next_frame()? else {
             break;
         };
-        if frame.number % super::PROGRESS_EVERY == 0 {
-            progress(&Progress {
+        if frame.number % super::PROGRESS_EVERY == 0
+            && progress(&Progress {
                 bytes: at,
                 total,
                 frames: frame.number,
                 connections: 1,
-            });
+            })
+            .is_break()
+        {
+            return Ok(None);
         }
         if frame.number != next {
             continue;
@@ -443,17 +447,18 @@ fn one_pass(
             kept.push((frame.number, frame.data.to_vec()));
         }
     }
-    Ok(kept)
+    Ok(Some(kept))
 }
 
 /// Connection `c` from a reading of the whole file (at most `limit`
-/// steps, its frames' bytes up to [`KEEP_FRAMES_MAX`]).
+/// steps, its frames' bytes up to [`KEEP_FRAMES_MAX`]; `None`: `progress`
+/// stopped it).
 fn whole_file(
     index: &FrameIndex,
     c: usize,
     limit: usize,
-    progress: &mut dyn FnMut(&Progress),
-) -> Result<Reopened, CaptureError> {
+    progress: &mut dyn FnMut(&Progress) -> ControlFlow<()>,
+) -> Result<Option<Reopened>, CaptureError> {
     let mut reader = CaptureReader::open(&index.path)?;
     let total = std::fs::metadata(&index.path).map_or(0, |m| m.len());
     let mut tracker =
@@ -476,13 +481,16 @@ fn whole_file(
                 kept.push((number, frame.data.to_vec()));
             }
         }
-        if number % super::PROGRESS_EVERY == 0 {
-            progress(&Progress {
+        if number % super::PROGRESS_EVERY == 0
+            && progress(&Progress {
                 bytes: at,
                 total,
                 frames: number,
                 connections: tracker.connections().len(),
-            });
+            })
+            .is_break()
+        {
+            return Ok(None);
         }
     }
     let connection = tracker
@@ -494,8 +502,8 @@ fn whole_file(
             offset: 0,
             problem: format!("connection {c} is gone: the file changed while it was shown"),
         })?;
-    Ok(Reopened {
+    Ok(Some(Reopened {
         connection,
         frames: FrameBytes::Kept(kept),
-    })
+    }))
 }

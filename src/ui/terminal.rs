@@ -3,7 +3,9 @@
 //! [`AppEvent`]s on a channel, and always restores the terminal (on quit,
 //! Ctrl-C, error and panic). Holds no UI state of its own.
 
+use std::collections::VecDeque;
 use std::io::{self, Stdout};
+use std::ops::ControlFlow;
 use std::sync::Once;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::thread;
@@ -170,8 +172,12 @@ pub fn run_until_quit(mut app: App, events: Receiver<AppEvent>) -> Result<App> {
     let mut drawn = Instant::now();
     let mut shown = (app.conn, app.pos);
     let mut stale = false; // the load changed the screen since the last draw
+    // Events that came while a connection was read again, in order.
+    let mut backlog = VecDeque::new();
     loop {
-        let ev = if stale {
+        let ev = if let Some(ev) = backlog.pop_front() {
+            Some(ev)
+        } else if stale {
             match events.recv_timeout(LOAD_REDRAW.saturating_sub(drawn.elapsed())) {
                 Ok(ev) => Some(ev),
                 Err(RecvTimeoutError::Timeout) => None,
@@ -199,14 +205,14 @@ pub fn run_until_quit(mut app: App, events: Receiver<AppEvent>) -> Result<App> {
                 if app.quit || started.elapsed() >= HANDLE_BUDGET {
                     break;
                 }
-                next = events.try_recv().ok();
+                next = backlog.pop_front().or_else(|| events.try_recv().ok());
             }
         }
         if app.quit {
             break;
         }
         if let Some(c) = app.load_request.take() {
-            load_connection(&mut guard, &mut app, c)?;
+            load_connection(&mut guard, &mut app, c, &events, &mut backlog)?;
             redraw = true;
         }
         if redraw || (stale && drawn.elapsed() >= LOAD_REDRAW) {
@@ -226,10 +232,31 @@ pub fn run_until_quit(mut app: App, events: Receiver<AppEvent>) -> Result<App> {
     Ok(app)
 }
 
+/// Whether `ev` stops a connection being read again: q and Ctrl-C quit,
+/// Esc goes back to the picker.
+fn stops_reading(ev: &AppEvent) -> bool {
+    use ratatui::crossterm::event::{KeyCode, KeyEventKind, KeyModifiers};
+    let AppEvent::Key(k) = ev else {
+        return false;
+    };
+    let ctrl_c = k.modifiers.contains(KeyModifiers::CONTROL)
+        && matches!(k.code, KeyCode::Char('c' | 'C'));
+    k.kind != KeyEventKind::Release
+        && (ctrl_c || matches!(k.code, KeyCode::Esc | KeyCode::Char('q' | 'Q')))
+}
+
 /// Reads connection `c`'s steps again from the file (its own frames when
 /// the index allows), drawing a progress line at the bottom of the screen
-/// once it takes longer than 200 ms.
-fn load_connection(guard: &mut Guard, app: &mut App, c: usize) -> Result<()> {
+/// once it takes longer than 200 ms. Keys stay live: q (or Ctrl-C) quits
+/// and Esc goes back to the picker, stopping the reading with nothing of
+/// it kept; other events wait in `backlog` until it ends.
+fn load_connection(
+    guard: &mut Guard,
+    app: &mut App,
+    c: usize,
+    events: &Receiver<AppEvent>,
+    backlog: &mut VecDeque<AppEvent>,
+) -> Result<()> {
     use ratatui::widgets::{Clear, Paragraph};
     let Some(index) = app.load.as_ref().and_then(|l| l.index()) else {
         return Ok(());
@@ -238,11 +265,19 @@ fn load_connection(guard: &mut Guard, app: &mut App, c: usize) -> Result<()> {
     let started = Instant::now();
     let mut shown = started;
     let mut drawn: io::Result<()> = Ok(());
+    let mut stop = None;
     let result =
         crate::replay::index::reopen(index, c, &lineage, WALK_STEPS, &mut |p: &Progress| {
+            while let Ok(ev) = events.try_recv() {
+                if stops_reading(&ev) {
+                    stop = Some(ev);
+                    return ControlFlow::Break(());
+                }
+                backlog.push_back(ev);
+            }
             let now = Instant::now();
             if now - started < FIRST_FRAME_WAIT || now - shown < LOAD_REDRAW {
-                return;
+                return ControlFlow::Continue(());
             }
             shown = now;
             let line = format!(" {}", progress_line(app.lang, Reading::Connection(c), p));
@@ -260,10 +295,12 @@ fn load_connection(guard: &mut Guard, app: &mut App, c: usize) -> Result<()> {
             if let Err(e) = r {
                 drawn = Err(e);
             }
+            ControlFlow::Continue(())
         });
     drawn?;
     match result {
-        Ok(reopened) => app.set_walked(reopened),
+        Ok(Some(reopened)) => app.set_walked(reopened),
+        Ok(None) => app.reading_stopped(stop),
         Err(e) => app.error = Some(e.to_string()),
     }
     Ok(())

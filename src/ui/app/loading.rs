@@ -163,6 +163,23 @@ impl App {
         }
     }
 
+    /// The reading of the chosen connection was stopped by `key` (see
+    /// the terminal loop): Esc goes back to the picker, q and Ctrl-C quit.
+    /// Nothing of the reading is kept; choosing the connection again reads
+    /// it again.
+    pub fn reading_stopped(&mut self, key: Option<super::super::AppEvent>) {
+        use ratatui::crossterm::event::KeyCode;
+        match key {
+            Some(super::super::AppEvent::Key(k)) if k.code == KeyCode::Esc => {
+                self.update(Action::Connections);
+            }
+            Some(ev) => {
+                self.handle(ev);
+            }
+            None => {}
+        }
+    }
+
     /// Notes a key press (the user took over from the defaults).
     pub(crate) fn touch_load(&mut self) {
         if let Some(l) = &mut self.load {

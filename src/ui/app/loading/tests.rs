@@ -14,6 +14,7 @@ use crate::capture::CaptureReader;
 use crate::conversation::KeepSteps;
 use crate::decode::TunnelPorts;
 use crate::i18n::Lang;
+use crate::ui::AppEvent;
 use crate::replay::index::{Access, lineage, reopen};
 use crate::replay::loader;
 
@@ -97,9 +98,10 @@ fn a_big_file_shows_progress_then_the_picker_then_a_connection_read_again() {
         1,
         &lineage(app.tracker.connections(), 1),
         100_000,
-        &mut |_| {},
+        &mut |_| std::ops::ControlFlow::Continue(()),
     )
-    .unwrap();
+    .unwrap()
+    .expect("not stopped");
     app.set_walked(again);
     assert_eq!(app.len(), 9);
     assert!(!app.needs_reading(1), "read once is enough");
@@ -221,9 +223,10 @@ fn a_connection_read_again_keeps_at_most_the_step_limit() {
         2,
         &lineage(app.tracker.connections(), 2),
         4,
-        &mut |_| {},
+        &mut |_| std::ops::ControlFlow::Continue(()),
     )
-    .unwrap();
+    .unwrap()
+    .expect("not stopped");
     assert_eq!(again.connection.steps().len(), 4);
     assert_eq!(again.connection.packets(), 9, "counts go on");
     assert_eq!(again.connection.steps_not_kept(), 5);
@@ -258,4 +261,31 @@ fn conn_n_past_the_step_limit_says_so_when_loaded() {
     assert_eq!(app.len(), 3);
     let w = app.warning.clone().unwrap_or_default();
     assert!(w.contains("只保留了前 3 步（共 9 步）"), "{w}");
+}
+
+#[test]
+fn a_reading_stopped_by_esc_goes_back_to_the_picker_and_by_q_quits() {
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let key = |code| Some(AppEvent::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+    let path = capture("demo-backlog.pcap");
+    let (mut app, events) = big_file(&path, Lang::En, None);
+    for e in events {
+        app.load_event(e);
+    }
+    app.update(Action::Down);
+    app.update(Action::Choose);
+    assert_eq!(app.load_request.take(), Some(1));
+    assert_eq!(app.mode, Mode::Walk);
+    // Esc while connection 1 is read: back to the picker on its row,
+    // nothing of it kept, so choosing it again reads it again.
+    app.reading_stopped(key(KeyCode::Esc));
+    assert_eq!(app.mode, Mode::Picker);
+    assert!(!app.quit);
+    assert_eq!(app.picker_rows()[app.picker.row], 1);
+    assert!(app.walked(1).is_none() && app.needs_reading(1));
+    app.update(Action::Choose);
+    assert_eq!(app.load_request.take(), Some(1));
+    // q quits.
+    app.reading_stopped(key(KeyCode::Char('q')));
+    assert!(app.quit);
 }
