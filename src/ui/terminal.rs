@@ -239,8 +239,8 @@ fn stops_reading(ev: &AppEvent) -> bool {
     let AppEvent::Key(k) = ev else {
         return false;
     };
-    let ctrl_c = k.modifiers.contains(KeyModifiers::CONTROL)
-        && matches!(k.code, KeyCode::Char('c' | 'C'));
+    let ctrl_c =
+        k.modifiers.contains(KeyModifiers::CONTROL) && matches!(k.code, KeyCode::Char('c' | 'C'));
     k.kind != KeyEventKind::Release
         && (ctrl_c || matches!(k.code, KeyCode::Esc | KeyCode::Char('q' | 'Q')))
 }

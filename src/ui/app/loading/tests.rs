@@ -14,9 +14,9 @@ use crate::capture::CaptureReader;
 use crate::conversation::KeepSteps;
 use crate::decode::TunnelPorts;
 use crate::i18n::Lang;
-use crate::ui::AppEvent;
 use crate::replay::index::{Access, lineage, reopen};
 use crate::replay::loader;
+use crate::ui::AppEvent;
 
 fn capture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
