@@ -403,6 +403,9 @@ pub fn reopen(
     }
 }
 
+/// Frame bytes kept in memory: `(number, bytes)`, by number.
+type KeptFrames = Vec<(u64, Vec<u8>)>;
+
 /// One pass over the file, decoding only `frames` (sorted by number) and
 /// keeping the bytes of connection `c`'s (`None`: `progress` stopped it).
 fn one_pass(
@@ -412,7 +415,7 @@ fn one_pass(
     tracker: &mut Tracker,
     decoder: &mut Decoder,
     progress: &mut dyn FnMut(&Progress) -> ControlFlow<()>,
-) -> Result<Option<Vec<(u64, Vec<u8>)>>, CaptureError> {
+) -> Result<Option<KeptFrames>, CaptureError> {
     let mut reader = CaptureReader::open(&index.path)?;
     let total = std::fs::metadata(&index.path).map_or(0, |m| m.len());
     let mut wanted = frames.iter().map(|&(k, n, _)| (n, k == c)).peekable();
