@@ -259,11 +259,10 @@ fn picker_bench(
     if let Some(c) = app.load_request.take()
         && let Some(index) = app.load.as_ref().and_then(|l| l.index())
     {
-        let lineage = synack::replay::index::lineage(app.tracker.connections(), c);
         let again = synack::replay::index::reopen(
             index,
+            app.tracker.connections(),
             c,
-            &lineage,
             synack::replay::index::WALK_STEPS,
             &mut |_| std::ops::ControlFlow::Continue(()),
         )?

@@ -9,6 +9,7 @@ mod analysis;
 mod compact;
 pub mod datagram;
 mod endpoint;
+mod graft;
 mod icmp;
 mod settle;
 mod tuples;

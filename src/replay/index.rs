@@ -4,10 +4,18 @@
 //! instead of being kept in memory.
 //!
 //! The index holds 16 bytes per TCP frame (connection, frame number,
-//! record offset) and at most [`INDEX_MAX`] frames; past that, or when
-//! frames outside a connection shaped it (IP fragments reassembled into
-//! its segments, ICMP errors quoting it), [`reopen`] reads the whole file
-//! again instead. Either way the connection comes out as a reading of the
+//! record offset) for each connection's first [`PER_CONNECTION`] frames,
+//! [`INDEX_MAX`] frames in all (past that, later frames are not indexed),
+//! and 4 bytes per connection. A connection with more frames than were
+//! indexed is read from its first ones: the walk keeps only its first
+//! [`WALK_STEPS`] steps, and counts, times and final states come from the
+//! summary the loading pass made (`Connection::graft`). [`reopen`] reads
+//! the whole file again instead when the indexed frames cannot tell the
+//! kept steps (fewer than those steps were indexed, a SYN or FIN among
+//! them is still tentative, an earlier connection between the same
+//! sockets was not indexed whole) or when frames outside a connection
+//! shaped it (IP fragments reassembled into its segments, ICMP errors
+//! quoting it). Either way the connection comes out as a reading of the
 //! whole file with [`super::Keep::One`] gives it.
 
 use std::fs::File;
@@ -29,6 +37,11 @@ pub const WALK_STEPS: usize = 100_000;
 
 /// Frames indexed at most (16 bytes each: 64 MiB).
 pub const INDEX_MAX: usize = 1 << 22;
+
+/// Frames indexed at most per connection: the [`WALK_STEPS`] a walk keeps
+/// and a few thousand more, so that a SYN or FIN still tentative at the
+/// last kept step is settled by the frames that follow it.
+pub const PER_CONNECTION: usize = WALK_STEPS + 4096;
 
 /// How a frame can be read again.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -74,7 +87,14 @@ pub struct FrameIndex {
     conn: Vec<u32>,
     number: Vec<u32>,
     offset: Vec<u64>,
-    /// Every frame that shaped a connection is in the index.
+    /// Frames indexed per connection: always its first ones.
+    count: Vec<u32>,
+    /// Frames indexed at most per connection, and in all.
+    caps: (usize, usize),
+    /// The total cap was reached: no later frame is indexed.
+    full: bool,
+    /// Every frame that shaped a connection is in the index (or was left
+    /// out by a cap: see [`reopen`]).
     exact: bool,
 }
 
@@ -89,8 +109,18 @@ impl FrameIndex {
             conn: Vec::new(),
             number: Vec::new(),
             offset: Vec::new(),
+            count: Vec::new(),
+            caps: (PER_CONNECTION, INDEX_MAX),
+            full: false,
             exact: true,
         }
+    }
+
+    /// Indexes at most `per_connection` frames of each connection and
+    /// `total` in all (tests lower them).
+    pub fn with_caps(mut self, per_connection: usize, total: usize) -> FrameIndex {
+        self.caps = (per_connection, total);
+        self
     }
 
     /// Feeds a loaded frame to `tracker` and files where it went.
@@ -120,10 +150,19 @@ impl FrameIndex {
             self.give_up();
             return;
         };
-        if self.conn.len() >= INDEX_MAX || self.link.is_some_and(|l| l != link) {
+        if self.link.is_some_and(|l| l != link) {
             self.give_up();
             return;
         }
+        if self.count.len() <= c as usize {
+            self.count.resize(c as usize + 1, 0);
+        }
+        let n = &mut self.count[c as usize];
+        self.full |= self.conn.len() >= self.caps.1;
+        if self.full || *n as usize >= self.caps.0 {
+            return; // its first frames are in: see `reopen`
+        }
+        *n += 1;
         self.link = Some(link);
         self.conn.push(c);
         self.number.push(number);
@@ -135,6 +174,7 @@ impl FrameIndex {
         self.conn = Vec::new();
         self.number = Vec::new();
         self.offset = Vec::new();
+        self.count = Vec::new();
     }
 
     /// Whether [`reopen`] can read only the connection's frames.
@@ -154,7 +194,8 @@ impl FrameIndex {
 
     /// Bytes the index holds on the heap.
     pub fn heap_bytes(&self) -> usize {
-        (self.conn.capacity() + self.number.capacity()) * 4 + self.offset.capacity() * 8
+        (self.conn.capacity() + self.number.capacity() + self.count.capacity()) * 4
+            + self.offset.capacity() * 8
     }
 
     /// Gives back the room kept for growth (the file is read).
@@ -162,6 +203,12 @@ impl FrameIndex {
         self.conn.shrink_to_fit();
         self.number.shrink_to_fit();
         self.offset.shrink_to_fit();
+        self.count.shrink_to_fit();
+    }
+
+    /// Frames of connection `c` indexed (its first ones).
+    fn indexed(&self, c: usize) -> u64 {
+        self.count.get(c).map_or(0, |&n| u64::from(n))
     }
 
     /// `(connection, number, offset)` of the frames of connections
@@ -277,8 +324,20 @@ pub fn read_indexed(
     keep: crate::conversation::KeepSteps,
     ports: TunnelPorts,
 ) -> Result<(Tracker, FrameIndex), CaptureError> {
+    read_indexed_with(path, keep, ports, (PER_CONNECTION, INDEX_MAX))
+}
+
+/// [`read_indexed`], indexing at most `caps.0` frames per connection and
+/// `caps.1` in all ([`FrameIndex::with_caps`]).
+pub fn read_indexed_with(
+    path: &Path,
+    keep: crate::conversation::KeepSteps,
+    ports: TunnelPorts,
+    caps: (usize, usize),
+) -> Result<(Tracker, FrameIndex), CaptureError> {
     let mut reader = CaptureReader::open(path)?;
-    let mut index = FrameIndex::new(path, ports.clone(), Access::of(&reader, path));
+    let mut index =
+        FrameIndex::new(path, ports.clone(), Access::of(&reader, path)).with_caps(caps.0, caps.1);
     let mut tracker = Tracker::keeping(keep);
     let mut decoder = Decoder::with_ports(ports);
     loop {
@@ -318,28 +377,43 @@ pub fn lineage(conns: &[Connection], c: usize) -> Vec<usize> {
         .collect()
 }
 
-/// Reads connection `c` again with its steps: only its frames (and those
-/// of the connections before it between the same sockets, `lineage`, from
-/// [`lineage`]) when the index allows it, else the whole file. `progress`
-/// is called every few thousand frames; when it breaks, the reading stops
-/// and `Ok(None)` comes back (the user went elsewhere: not an error).
+/// Reads connection `c` of `conns` (the loading pass's summaries) again
+/// with its steps: only its indexed frames (and those of the connections
+/// before it between the same sockets, [`lineage`]) when the index allows
+/// it, else the whole file. `progress` is called every few thousand
+/// frames; when it breaks, the reading stops and `Ok(None)` comes back
+/// (the user went elsewhere: not an error).
 ///
 /// At most `limit` steps are kept (later segments still move the states
 /// and the counts, [`Connection::steps_not_kept`]), so a connection of
 /// millions of segments cannot fill the memory; the UI keeps
-/// [`WALK_STEPS`].
+/// [`WALK_STEPS`]. A connection with more frames than the index holds is
+/// read from its first ones and grafted onto its summary
+/// ([`Connection::graft`]: the same steps, counts and states as a whole
+/// reading; transitions past the kept steps are not listed).
 pub fn reopen(
     index: &FrameIndex,
+    conns: &[Connection],
     c: usize,
-    lineage: &[usize],
     limit: usize,
     progress: &mut dyn FnMut(&Progress) -> ControlFlow<()>,
 ) -> Result<Option<Reopened>, CaptureError> {
     let name = index.path.display().to_string();
-    if !index.exact || lineage.last() != Some(&c) {
+    let lineage = lineage(conns, c);
+    let Some((summary, before)) = conns.get(c).zip(lineage.split_last().map(|l| l.1)) else {
+        return whole_file(index, c, limit, progress);
+    };
+    let indexed = index.indexed(c);
+    let cut = indexed < summary.packets();
+    if !index.exact
+        || before
+            .iter()
+            .any(|&k| index.indexed(k) < conns[k].packets())
+        || (cut && indexed < summary.packets().min(limit as u64))
+    {
         return whole_file(index, c, limit, progress);
     }
-    let frames = index.frames_of(lineage);
+    let frames = index.frames_of(&lineage);
     let mut tracker = Tracker::new().with_step_limit(limit);
     let mut decoder = Decoder::with_ports(index.ports.clone());
     let bytes = match (index.access, index.link) {
@@ -387,19 +461,30 @@ pub fn reopen(
             None => return Ok(None),
         },
     };
-    let want = frames.iter().filter(|f| f.0 == c).count() as u64;
-    let connection = tracker.into_connections().pop();
-    match connection {
-        Some(mut connection) if connection.packets() == want => {
-            connection.set_index(c);
-            Ok(Some(Reopened {
-                connection,
-                frames: bytes,
-            }))
+    let read = tracker
+        .into_connections()
+        .pop()
+        .filter(|r| r.packets() == indexed);
+    let connection = match read {
+        Some(first) if cut => {
+            let keep = summary.packets().min(limit as u64) as usize;
+            Connection::graft(summary, first, keep)
         }
-        // Not what the whole reading gave (cannot happen with an exact
-        // index): read the whole file.
-        _ => whole_file(index, c, limit, progress),
+        Some(mut whole) => {
+            whole.set_index(c);
+            Some(whole)
+        }
+        None => None,
+    };
+    match connection {
+        Some(connection) => Ok(Some(Reopened {
+            connection,
+            frames: bytes,
+        })),
+        // A kept step not settled by the indexed frames, or (cannot happen
+        // with an exact index) not what the whole reading gave: read the
+        // whole file.
+        None => whole_file(index, c, limit, progress),
     }
 }
 

@@ -261,13 +261,16 @@ fn load_connection(
     let Some(index) = app.load.as_ref().and_then(|l| l.index()) else {
         return Ok(());
     };
-    let lineage = crate::replay::index::lineage(app.tracker.connections(), c);
     let started = Instant::now();
     let mut shown = started;
     let mut drawn: io::Result<()> = Ok(());
     let mut stop = None;
-    let result =
-        crate::replay::index::reopen(index, c, &lineage, WALK_STEPS, &mut |p: &Progress| {
+    let result = crate::replay::index::reopen(
+        index,
+        app.tracker.connections(),
+        c,
+        WALK_STEPS,
+        &mut |p: &Progress| {
             while let Ok(ev) = events.try_recv() {
                 if stops_reading(&ev) {
                     stop = Some(ev);
@@ -296,7 +299,8 @@ fn load_connection(
                 drawn = Err(e);
             }
             ControlFlow::Continue(())
-        });
+        },
+    );
     drawn?;
     match result {
         Ok(Some(reopened)) => app.set_walked(reopened),

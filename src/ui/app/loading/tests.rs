@@ -14,7 +14,7 @@ use crate::capture::CaptureReader;
 use crate::conversation::KeepSteps;
 use crate::decode::TunnelPorts;
 use crate::i18n::Lang;
-use crate::replay::index::{Access, lineage, reopen};
+use crate::replay::index::{Access, reopen};
 use crate::replay::loader;
 use crate::ui::AppEvent;
 
@@ -93,13 +93,9 @@ fn a_big_file_shows_progress_then_the_picker_then_a_connection_read_again() {
     assert_eq!(app.load_request, Some(1));
     assert_eq!(app.len(), 0);
     let index = app.load.as_ref().and_then(|l| l.index()).unwrap();
-    let again = reopen(
-        index,
-        1,
-        &lineage(app.tracker.connections(), 1),
-        100_000,
-        &mut |_| std::ops::ControlFlow::Continue(()),
-    )
+    let again = reopen(index, app.tracker.connections(), 1, 100_000, &mut |_| {
+        std::ops::ControlFlow::Continue(())
+    })
     .unwrap()
     .expect("not stopped");
     app.set_walked(again);
@@ -218,13 +214,9 @@ fn a_connection_read_again_keeps_at_most_the_step_limit() {
         app.load_event(e);
     }
     let index = app.load.as_ref().and_then(|l| l.index()).unwrap();
-    let again = reopen(
-        index,
-        2,
-        &lineage(app.tracker.connections(), 2),
-        4,
-        &mut |_| std::ops::ControlFlow::Continue(()),
-    )
+    let again = reopen(index, app.tracker.connections(), 2, 4, &mut |_| {
+        std::ops::ControlFlow::Continue(())
+    })
     .unwrap()
     .expect("not stopped");
     assert_eq!(again.connection.steps().len(), 4);
