@@ -78,6 +78,22 @@ impl Tuples {
         Some(found)
     }
 
+    /// Asks the CPU to fetch the cache slot of hash `h` ahead of a lookup.
+    pub(super) fn prefetch(&self, h: u32) {
+        if let Some(slot) = self.recent.get(h as usize & (RECENT - 1)) {
+            prefetch(slot);
+        }
+    }
+
+    /// The connection the cache holds for hash `h`, unchecked (it may be on
+    /// another 4-tuple of the same hash): only to fetch its record ahead.
+    pub(super) fn cached(&self, h: u32) -> Option<u32> {
+        match self.recent.get(h as usize & (RECENT - 1)) {
+            Some(&(hash, number)) if hash == h && number != 0 => Some(number - 1),
+            _ => None,
+        }
+    }
+
     /// [`Tuples::latest`] without the cache.
     pub(super) fn peek(&self, h: u32, is_on: impl Fn(u32) -> bool) -> Option<u32> {
         self.table
@@ -100,6 +116,20 @@ impl Tuples {
             *slot = (h, number + 1);
         }
     }
+}
+
+/// Asks the CPU to bring the cache line at `p` into its caches: a hint,
+/// which never faults and changes no result (nothing on other CPUs).
+pub(super) fn prefetch<T>(p: *const T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch reads nothing the program sees and cannot fault,
+    // whatever the address; SSE is part of every x86-64 CPU.
+    unsafe {
+        use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+        _mm_prefetch::<_MM_HINT_T0>(p.cast());
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = p;
 }
 
 #[cfg(test)]

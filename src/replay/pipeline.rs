@@ -25,6 +25,9 @@ const IN_FLIGHT: usize = 4;
 /// One batch of decoded frames, with where the reader was after it.
 struct Batch {
     decoded: Vec<Decoded>,
+    /// Each frame's 4-tuple hash ([`Tracker::hashes_of`]), worked out on
+    /// the reading thread.
+    hashes: Vec<u32>,
     /// Number of the batch's last frame.
     last_frame: u64,
     /// Bytes of the file read so far.
@@ -44,23 +47,26 @@ fn read_side(
     mut reader: CaptureReader,
     mut decoder: Decoder,
     to_model: mpsc::SyncSender<Batch>,
-    recycled: mpsc::Receiver<Vec<Decoded>>,
+    recycled: mpsc::Receiver<(Vec<Decoded>, Vec<u32>)>,
     size: usize,
 ) -> Result<Read, CaptureError> {
     let mut origin = None;
     let mut batch = Vec::with_capacity(size);
+    let mut hashes = Vec::with_capacity(size);
     let mut last_frame = 0;
     while let Some(frame) = reader.next_frame()? {
         origin.get_or_insert(frame.ts);
         last_frame = frame.number;
         batch.push(decoder.decode(&frame));
         if batch.len() == size {
-            let next = recycled
+            let (next, next_hashes) = recycled
                 .try_recv()
-                .unwrap_or_else(|_| Vec::with_capacity(size));
+                .unwrap_or_else(|_| (Vec::with_capacity(size), Vec::with_capacity(size)));
             let full = std::mem::replace(&mut batch, next);
+            Tracker::hashes_of(&full, &mut hashes);
             let sent = to_model.send(Batch {
                 decoded: full,
+                hashes: std::mem::replace(&mut hashes, next_hashes),
                 last_frame,
                 bytes: reader.bytes_read(),
             });
@@ -70,8 +76,10 @@ fn read_side(
         }
     }
     if !batch.is_empty() {
+        Tracker::hashes_of(&batch, &mut hashes);
         let _ = to_model.send(Batch {
             decoded: batch,
+            hashes,
             last_frame,
             bytes: reader.bytes_read(),
         });
@@ -117,9 +125,7 @@ fn feed_in_batches(
                 }
             } else {
                 // Read in place: no copy of each segment out of the batch.
-                for decoded in &batch.decoded {
-                    tracker.ingest_decoded_ref(decoded);
-                }
+                tracker.ingest_batch(&batch.decoded, &batch.hashes);
                 batch.decoded.clear();
             }
             if batch.last_frame / PROGRESS_EVERY > shown {
@@ -131,7 +137,7 @@ fn feed_in_batches(
                     connections: tracker.connections().len(),
                 });
             }
-            let _ = recycle.send(batch.decoded);
+            let _ = recycle.send((batch.decoded, batch.hashes));
         }
         match reading.join() {
             Ok(read) => read,
