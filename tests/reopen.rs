@@ -15,6 +15,9 @@ use synack::replay::index::{FrameBytes, read_indexed, read_indexed_with, reopen}
 
 #[path = "support/captures.rs"]
 mod captures;
+#[path = "support/long.rs"]
+mod long;
+use long::long_connection;
 
 #[test]
 fn a_reopened_connection_is_the_whole_readings_connection() {
@@ -86,77 +89,9 @@ fn a_reopened_connection_is_the_whole_readings_connection() {
     assert!(conns > 50, "connections: {conns}");
 }
 
-/// A pcap of one connection as `bench/genpcap.py seg` makes it (the same
-/// frames, written here so the test needs no Python): the handshake,
-/// `n` one-byte segments, the FIN teardown.
-fn long_connection(n: u32) -> tempfile::NamedTempFile {
-    use std::io::Write;
-    const FIN: u8 = 1;
-    const SYN: u8 = 2;
-    const PSH: u8 = 8;
-    const ACK: u8 = 16;
-    let mut out = Vec::new();
-    out.extend_from_slice(&0xA1B2_C3D4u32.to_le_bytes());
-    out.extend_from_slice(&2u16.to_le_bytes());
-    out.extend_from_slice(&4u16.to_le_bytes());
-    out.extend_from_slice(&[0; 8]);
-    out.extend_from_slice(&65535u32.to_le_bytes());
-    out.extend_from_slice(&1u32.to_le_bytes());
-    let mut t = 1_700_000_000_000_000u64;
-    let mut frame = |client: bool, seq: u32, ack: u32, flags: u8, len: u16| {
-        t += 1;
-        let (src, dst, sport, dport) = if client {
-            ([10, 0, 0, 1], [10, 0, 0, 2], 40000u16, 5000u16)
-        } else {
-            ([10, 0, 0, 2], [10, 0, 0, 1], 5000, 40000)
-        };
-        let mut ip = vec![0x45, 0];
-        ip.extend_from_slice(&(40 + len).to_be_bytes());
-        ip.extend_from_slice(&[0, 0, 0x40, 0, 64, 6, 0, 0]);
-        ip.extend_from_slice(&src);
-        ip.extend_from_slice(&dst);
-        let sum = ip
-            .chunks(2)
-            .map(|w| u32::from(u16::from_be_bytes([w[0], w[1]])))
-            .sum::<u32>();
-        let sum = (sum & 0xFFFF) + (sum >> 16);
-        let sum = !((sum & 0xFFFF) + (sum >> 16)) as u16;
-        ip[10..12].copy_from_slice(&sum.to_be_bytes());
-        let mut body = vec![2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2, 8, 0];
-        body.extend_from_slice(&ip);
-        body.extend_from_slice(&sport.to_be_bytes());
-        body.extend_from_slice(&dport.to_be_bytes());
-        body.extend_from_slice(&seq.to_be_bytes());
-        body.extend_from_slice(&ack.to_be_bytes());
-        body.extend_from_slice(&[5 << 4, flags, 1, 246, 0, 0, 0, 0]);
-        body.extend(std::iter::repeat_n(7u8, usize::from(len)));
-        out.extend_from_slice(&((t / 1_000_000) as u32).to_le_bytes());
-        out.extend_from_slice(&((t % 1_000_000) as u32).to_le_bytes());
-        out.extend_from_slice(&(body.len() as u32).to_le_bytes());
-        out.extend_from_slice(&(body.len() as u32).to_le_bytes());
-        out.extend_from_slice(&body);
-    };
-    let (ci, si) = (123_456_789u32, 987_654_321u32);
-    frame(true, ci, 0, SYN, 0);
-    frame(false, si, ci + 1, SYN | ACK, 0);
-    frame(true, ci + 1, si + 1, ACK, 0);
-    for i in 0..n {
-        frame(true, ci + 1 + i, si + 1, PSH | ACK, 1);
-    }
-    let e = ci + 1 + n;
-    frame(false, si + 1, e, ACK, 0);
-    frame(true, e, si + 1, FIN | ACK, 0);
-    frame(false, si + 1, e + 1, ACK, 0);
-    frame(false, si + 1, e + 1, FIN | ACK, 0);
-    frame(true, e + 1, si + 2, ACK, 0);
-    let mut f = tempfile::NamedTempFile::new().unwrap();
-    f.write_all(&out).unwrap();
-    f
-}
-
 #[test]
 fn a_reading_stops_when_its_progress_says_so() {
-    let file = long_connection(20_000);
+    let file = long_connection(20_000, false);
     let (tracker, index) =
         read_indexed(file.path(), KeepSteps::Summaries, TunnelPorts::default()).unwrap();
     assert!(index.is_exact());
@@ -282,13 +217,20 @@ fn a_connection_longer_than_the_index_holds_walks_as_the_whole_reading() {
 
 #[test]
 fn a_generated_long_connection_walks_as_the_whole_reading() {
-    let file = long_connection(3000);
+    let file = long_connection(3000, false);
     // The cut anywhere from the handshake to the teardown's last ACK.
     for limit in [1, 2, 3, 4, 100, 2999, 3002, 3003, 3004, 3005, 3006, 3007] {
         for slack in [0, 1, 3] {
             let (long, _) = capped_readings_agree(file.path(), (limit + slack, 1 << 20), limit);
             assert_eq!(long, u32::from(limit + slack < 3008), "limit {limit}");
         }
+    }
+    // A lone IP fragment first: the index gives up, the whole file is
+    // read again, with the same walk.
+    let fragmented = long_connection(3000, true);
+    for limit in [3, 3004] {
+        let (long, _) = capped_readings_agree(fragmented.path(), (limit, 1 << 20), limit);
+        assert_eq!(long, 1);
     }
     // The 10 M-segment case, scaled: the walk's steps come from the first
     // frames, the rest from the summary.

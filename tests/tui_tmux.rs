@@ -8,6 +8,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+#[path = "support/long.rs"]
+mod long;
+
 const BIN: &str = env!("CARGO_BIN_EXE_synack");
 const WAIT: Duration = Duration::from_secs(15);
 
@@ -685,4 +688,40 @@ fn replay_tui_damaged_first_record_is_one_line_before_the_screen() {
         "{s}"
     );
     t.assert_restored("a damaged first record");
+}
+
+#[test]
+fn replay_tui_keys_stop_a_slow_reading_of_a_connection() {
+    // 42 MB (a big file: summaries and a frame index), one connection of
+    // 600,000 segments after a lone IP fragment, so the index gives up and
+    // the connection is read from the whole file again when walked: a
+    // reading that takes seconds (the line shows after 200 ms).
+    let file = long::long_connection(600_000, true);
+    let script = format!(
+        "{BIN} replay {}; echo EXITED=$?; sleep 30",
+        file.path().display()
+    );
+    let Some(t) = Tmux::start_sized("reopenstop", &script, 130, 30) else {
+        return;
+    };
+    // One connection: walked when loaded, so read again at once.
+    t.wait_for("the connection read again", |s| {
+        s.contains("reading connection 0")
+    });
+    // Esc stops the reading and goes back to the picker (Esc on a walk
+    // would quit: still running means the reading was stopped).
+    t.keys(&["Escape"]);
+    let s = t.wait_for("the picker", |s| {
+        s.contains("final states") && !s.contains("reading connection") || s.contains("EXITED=")
+    });
+    assert!(!s.contains("EXITED="), "Esc quit instead of stopping:\n{s}");
+    // Chosen again, read again from the start; q quits at once.
+    t.keys(&["Enter"]);
+    t.wait_for("the connection read again", |s| {
+        s.contains("reading connection 0")
+    });
+    t.keys(&["q"]);
+    let s = t.wait_for("exit while reading", |s| s.contains("EXITED="));
+    assert!(s.contains("EXITED=0"), "{s}");
+    t.assert_restored("quit while reading a connection");
 }
