@@ -634,19 +634,18 @@ impl Tracker {
         }
     }
 
-    /// The 4-tuple hashes of a batch of decoded frames (0 for anything
-    /// but a segment), for [`Tracker::ingest_batch`]: worked out where the
-    /// frames are decoded, on the reading thread.
-    pub fn hashes_of(batch: &[Decoded], hashes: &mut Vec<u32>) {
-        hashes.clear();
-        hashes.extend(batch.iter().map(|d| match d {
+    /// The 4-tuple hash of a decoded frame (0 for anything but a segment),
+    /// for [`Tracker::ingest_batch`]: worked out where the frames are
+    /// decoded, on the reading thread.
+    pub fn hash_of(decoded: &Decoded) -> u32 {
+        match decoded {
             Decoded::Tcp(seg) => Tuples::hash(seg.src, seg.dst),
             _ => 0,
-        }));
+        }
     }
 
     /// [`Tracker::ingest_decoded_ref`] of each frame of a batch, in order,
-    /// with their 4-tuple hashes from [`Tracker::hashes_of`]. The cache
+    /// with their 4-tuple hashes from [`Tracker::hash_of`]. The cache
     /// slots and connection records a few frames ahead are fetched while
     /// the model works on the current one: in a capture of many
     /// connections each is otherwise a wait on memory.
@@ -654,6 +653,7 @@ impl Tracker {
         /// Frames ahead whose cache slot is fetched; the records are
         /// fetched half as far ahead, once their slot is in.
         const AHEAD: usize = 8;
+        debug_assert_eq!(batch.len(), hashes.len(), "a hash per frame");
         let hash_at = |i: usize| {
             hashes
                 .get(i)

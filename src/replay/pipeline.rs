@@ -25,7 +25,7 @@ const IN_FLIGHT: usize = 4;
 /// One batch of decoded frames, with where the reader was after it.
 struct Batch {
     decoded: Vec<Decoded>,
-    /// Each frame's 4-tuple hash ([`Tracker::hashes_of`]), worked out on
+    /// Each frame's 4-tuple hash ([`Tracker::hash_of`]), worked out on
     /// the reading thread.
     hashes: Vec<u32>,
     /// Number of the batch's last frame.
@@ -57,13 +57,14 @@ fn read_side(
     while let Some(frame) = reader.next_frame()? {
         origin.get_or_insert(frame.ts);
         last_frame = frame.number;
-        batch.push(decoder.decode(&frame));
+        let decoded = decoder.decode(&frame);
+        hashes.push(Tracker::hash_of(&decoded));
+        batch.push(decoded);
         if batch.len() == size {
             let (next, next_hashes) = recycled
                 .try_recv()
                 .unwrap_or_else(|_| (Vec::with_capacity(size), Vec::with_capacity(size)));
             let full = std::mem::replace(&mut batch, next);
-            Tracker::hashes_of(&full, &mut hashes);
             let sent = to_model.send(Batch {
                 decoded: full,
                 hashes: std::mem::replace(&mut hashes, next_hashes),
@@ -76,7 +77,6 @@ fn read_side(
         }
     }
     if !batch.is_empty() {
-        Tracker::hashes_of(&batch, &mut hashes);
         let _ = to_model.send(Batch {
             decoded: batch,
             hashes,
@@ -137,6 +137,7 @@ fn feed_in_batches(
                     connections: tracker.connections().len(),
                 });
             }
+            batch.hashes.clear();
             let _ = recycle.send((batch.decoded, batch.hashes));
         }
         match reading.join() {
