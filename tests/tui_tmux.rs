@@ -80,7 +80,12 @@ impl Tmux {
     /// Polls the screen until `pred` holds; panics with the screen after
     /// [`WAIT`].
     fn wait_for(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + WAIT;
+        self.wait_up_to(WAIT, what, pred)
+    }
+
+    /// [`Tmux::wait_for`] with a bound of its own (a big file's load).
+    fn wait_up_to(&self, limit: Duration, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + limit;
         loop {
             let s = self.screen();
             if pred(&s) {
@@ -692,11 +697,13 @@ fn replay_tui_damaged_first_record_is_one_line_before_the_screen() {
 
 #[test]
 fn replay_tui_keys_stop_a_slow_reading_of_a_connection() {
-    // 42 MB (a big file: summaries and a frame index), one connection of
-    // 600,000 segments after a lone IP fragment, so the index gives up and
-    // the connection is read from the whole file again when walked: a
-    // reading that takes seconds (the line shows after 200 ms).
-    let file = long::long_connection(600_000, true);
+    // 105 MB (a big file: summaries and a frame index), one connection of
+    // 1,500,000 segments after a lone IP fragment, so the index gives up
+    // and the connection is read from the whole file again when walked: a
+    // reading of about 5 s in a debug build (the line shows after 200 ms,
+    // Esc follows it at once), so that even a machine many times faster
+    // is still reading when Esc arrives.
+    let file = long::long_connection(1_500_000, true);
     let script = format!(
         "{BIN} replay {}; echo EXITED=$?; sleep 30",
         file.path().display()
@@ -704,8 +711,9 @@ fn replay_tui_keys_stop_a_slow_reading_of_a_connection() {
     let Some(t) = Tmux::start_sized("reopenstop", &script, 130, 30) else {
         return;
     };
-    // One connection: walked when loaded, so read again at once.
-    t.wait_for("the connection read again", |s| {
+    // One connection: walked when loaded, so read again at once (the
+    // load itself takes seconds, more beside other tests).
+    t.wait_up_to(Duration::from_secs(90), "the connection read again", |s| {
         s.contains("reading connection 0")
     });
     // Esc stops the reading and goes back to the picker (Esc on a walk
