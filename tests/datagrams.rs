@@ -3,23 +3,11 @@
 //! port unreachable), checked against tshark's own conversation table
 //! (`tshark -q -z conv,udp`, saved beside the capture).
 
-use assert_cmd::Command;
-
 const CAPTURE: &str = "tests/data/udp-echo-unreachable.pcap";
 
-fn synack(args: &[&str]) -> String {
-    let out = Command::cargo_bin("synack")
-        .unwrap()
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
+#[path = "support/run.rs"]
+mod run;
+use run::{stdout_of, synack};
 
 /// `(a, b, frames)` rows of tshark's UDP conversation table.
 fn tshark_conversations() -> Vec<(String, String, u64)> {
@@ -37,7 +25,7 @@ fn tshark_conversations() -> Vec<(String, String, u64)> {
 #[test]
 fn udp_flows_match_tshark_conversations() {
     let doc: serde_json::Value =
-        serde_json::from_str(&synack(&["replay", CAPTURE, "--json"])).unwrap();
+        serde_json::from_str(&stdout_of(&["replay", CAPTURE, "--json"])).unwrap();
     assert_eq!(doc["connections"].as_array().unwrap().len(), 0);
     let flows = doc["flows"].as_array().unwrap();
     let expected = tshark_conversations();
@@ -61,7 +49,7 @@ fn udp_flows_match_tshark_conversations() {
 
 #[test]
 fn udp_only_capture_lists_and_prints_its_flows() {
-    let list = synack(&["replay", CAPTURE, "--list"]);
+    let list = stdout_of(&["replay", CAPTURE, "--list"]);
     assert!(list.contains("UDP flows (connection-less"), "{list}");
     assert!(
         list.contains(
@@ -70,11 +58,7 @@ fn udp_only_capture_lists_and_prints_its_flows() {
         "{list}"
     );
     // Without a terminal the walk prints, and says there is no TCP.
-    let out = Command::cargo_bin("synack")
-        .unwrap()
-        .args(["replay", CAPTURE])
-        .output()
-        .unwrap();
+    let out = synack().args(["replay", CAPTURE]).output().unwrap();
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("─ UDP len=6 "), "{text}");
@@ -83,8 +67,7 @@ fn udp_only_capture_lists_and_prints_its_flows() {
         "{text}"
     );
     // A picture needs a connection.
-    let out = Command::cargo_bin("synack")
-        .unwrap()
+    let out = synack()
         .args(["replay", CAPTURE, "--svg"])
         .output()
         .unwrap();

@@ -7,24 +7,9 @@
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-use assert_cmd::Command as Cmd;
-
-fn stdout_of(args: &[&str]) -> String {
-    let out = Cmd::cargo_bin("synack")
-        .unwrap()
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env_remove("LANG")
-        .env_remove("LC_ALL")
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
+#[path = "support/run.rs"]
+mod run;
+use run::stdout_of;
 
 fn svg_of(capture: &str, extra: &[&str]) -> String {
     let mut args = vec!["replay", capture, "--svg"];

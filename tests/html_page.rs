@@ -10,30 +10,16 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use assert_cmd::Command as Cmd;
 use serde_json::Value;
 
-fn synack(args: &[&str]) -> String {
-    let out = Cmd::cargo_bin("synack")
-        .unwrap()
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env_remove("LANG")
-        .env_remove("LC_ALL")
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
+#[path = "support/run.rs"]
+mod run;
+use run::{stdout_of, synack};
 
 /// Writes the page of `capture` into `dir` and returns its path and text.
 fn page(capture: &str, dir: &Path) -> (PathBuf, String) {
     let path = dir.join("walk.html");
-    synack(&["replay", capture, "--html", path.to_str().unwrap()]);
+    stdout_of(&["replay", capture, "--html", path.to_str().unwrap()]);
     let text = std::fs::read_to_string(&path).unwrap();
     (path, text)
 }
@@ -51,7 +37,7 @@ fn the_page_embeds_exactly_the_json_document() {
     let dir = tempfile::tempdir().unwrap();
     for capture in ["captures/normal.pcap", "captures/demo-backlog.pcap"] {
         let (_, html) = page(capture, dir.path());
-        let json = synack(&["replay", capture, "--json"]);
+        let json = stdout_of(&["replay", capture, "--json"]);
         assert_eq!(script(&html, "synack-doc"), json, "{capture}");
     }
 }
@@ -62,7 +48,7 @@ fn a_twenty_segment_walk_stays_under_150_kb() {
     let (_, normal) = page("captures/normal.pcap", dir.path());
     let (_, chat) = page("captures/demo-chat.pcap", dir.path());
     let doc: Value =
-        serde_json::from_str(&synack(&["replay", "captures/demo-chat.pcap", "--json"])).unwrap();
+        serde_json::from_str(&stdout_of(&["replay", "captures/demo-chat.pcap", "--json"])).unwrap();
     let segments = doc["connections"][0]["segments"].as_array().unwrap().len();
     assert!(segments >= 19, "{segments}");
     eprintln!(
@@ -198,7 +184,7 @@ fn chromium_walks_the_normal_capture() {
     // What the model says (the --json document): position N of the walk is
     // after segment N, i.e. segments[N-1].
     let doc: Value =
-        serde_json::from_str(&synack(&["replay", "captures/normal.pcap", "--json"])).unwrap();
+        serde_json::from_str(&stdout_of(&["replay", "captures/normal.pcap", "--json"])).unwrap();
     let seg = |n: usize, k: &str| {
         doc["connections"][0]["segments"][n - 1][k]
             .as_str()
@@ -266,10 +252,7 @@ fn chromium_walks_the_normal_capture() {
 /// Runs `synack demo ARGS`; `None` (skipped) when it fell back to the
 /// bundled capture for lack of privileges.
 fn demo(args: &[&str]) -> Option<String> {
-    let out = Cmd::cargo_bin("synack")
-        .unwrap()
-        .env_remove("LANG")
-        .env_remove("LC_ALL")
+    let out = synack()
         .arg("demo")
         .args(args)
         .timeout(Duration::from_secs(60))
@@ -684,9 +667,7 @@ fn keys_buttons_swipe_and_switches_work_in_chromium() {
 
 #[test]
 fn bad_html_path_or_time_scale_without_svg_is_an_error() {
-    let out = Cmd::cargo_bin("synack")
-        .unwrap()
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+    let out = synack()
         .args([
             "replay",
             "captures/normal.pcap",
@@ -703,9 +684,7 @@ fn bad_html_path_or_time_scale_without_svg_is_an_error() {
         "{err}"
     );
     assert!(!err.contains("panicked"));
-    let out = Cmd::cargo_bin("synack")
-        .unwrap()
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+    let out = synack()
         .args(["replay", "captures/normal.pcap", "--print", "--time-scale"])
         .output()
         .unwrap();
@@ -717,8 +696,12 @@ fn bad_html_path_or_time_scale_without_svg_is_an_error() {
 fn chromium_selects_a_connection_from_the_url() {
     let dir = tempfile::tempdir().unwrap();
     let (path, _) = page("captures/demo-backlog.pcap", dir.path());
-    let doc: Value =
-        serde_json::from_str(&synack(&["replay", "captures/demo-backlog.pcap", "--json"])).unwrap();
+    let doc: Value = serde_json::from_str(&stdout_of(&[
+        "replay",
+        "captures/demo-backlog.pcap",
+        "--json",
+    ]))
+    .unwrap();
     let conns = doc["connections"].as_array().unwrap();
     assert!(conns.len() >= 2);
     let seg = &conns[1]["segments"][1];

@@ -142,7 +142,7 @@ fn svg_window_read_alone_is_the_window_of_the_whole_connection() {
 
 #[path = "support/run.rs"]
 mod run;
-use run::synack;
+use run::{stdout_of, synack};
 
 #[test]
 fn svg_window_flags_say_which_segments_and_refuse_bad_ones() {
@@ -328,20 +328,7 @@ fn a_long_connection_beside_short_ones() {
     );
     assert!(!dir.path().join("page.html").exists());
     // One short connection fits.
-    let out = synack()
-        .arg("replay")
-        .arg(&cap)
-        .args([
-            "--conn",
-            "1",
-            "--html",
-            dir.path().join("page.html").to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let page = dir.path().join("page.html");
+    let (cap, page) = (cap.to_str().unwrap(), page.to_str().unwrap());
+    stdout_of(&["replay", cap, "--conn", "1", "--html", page]);
 }

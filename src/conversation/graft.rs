@@ -28,17 +28,11 @@ impl Connection {
     /// as tentative before step `keep`, or an initial LISTEN that may turn
     /// out CLOSED; RFC 9293 §3.10.7): then only a whole reading tells.
     pub fn graft(summary: &Connection, first: Connection, keep: usize) -> Option<Connection> {
-        let mut t = first.timeline.filter(|t| t.analyzer.is_some())?;
-        if t.drained != 0 || t.steps.len() < keep {
+        if first.rewritable_from().is_some_and(|r| r < keep.max(1)) {
             return None;
         }
-        let rewritable = first
-            .ends
-            .iter()
-            .filter_map(|e| e.first_held_syn_or_fin())
-            .min()
-            .unwrap_or(usize::MAX);
-        if rewritable < keep || first.ends.iter().any(|e| e.initial_may_change()) {
+        let mut t = first.timeline.filter(|t| t.analyzer.is_some())?;
+        if t.drained != 0 || t.steps.len() < keep {
             return None;
         }
         t.steps.truncate(keep);

@@ -44,16 +44,26 @@ impl Connection {
     pub fn settled(&self) -> usize {
         let drained = self.drained();
         let held = drained + self.steps().len();
-        if !self.keeps_steps() || self.ends.iter().any(|e| e.initial_may_change()) {
+        if !self.keeps_steps() {
             return drained;
         }
-        let open = self
-            .ends
-            .iter()
-            .filter_map(|e| e.first_held_syn_or_fin())
-            .min()
-            .unwrap_or(held);
-        open.min(held.saturating_sub(1)).max(drained)
+        match self.rewritable_from() {
+            Some(open) => open.min(held.saturating_sub(1)).max(drained),
+            None => held.saturating_sub(1).max(drained),
+        }
+    }
+
+    /// The first step a later segment could still rewrite: 0 while an
+    /// initial state may still change (an assumed LISTEN that may turn out
+    /// CLOSED), else the earliest SYN or FIN either endpoint holds as
+    /// tentative (only there can a rollback start, RFC 9293 §3.10.7);
+    /// `None` when no step can change. What [`Connection::settled`] and
+    /// [`Connection::graft`] both rest on.
+    pub(crate) fn rewritable_from(&self) -> Option<usize> {
+        if self.ends.iter().any(|e| e.initial_may_change()) {
+            return Some(0);
+        }
+        self.ends.iter().filter_map(|e| e.first_held_syn_or_fin()).min()
     }
 
     /// Drops the steps before `end` (absolute) from memory; later ones keep

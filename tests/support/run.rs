@@ -5,11 +5,14 @@
 
 use assert_cmd::Command;
 
-/// The binary, run from the repository's root with `NO_COLOR` set.
+/// The binary, run from the repository's root with `NO_COLOR` set and
+/// no locale (a test that wants one sets it after).
 pub fn synack() -> Command {
     let mut c = Command::cargo_bin("synack").unwrap();
     c.current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1");
+        .env("NO_COLOR", "1")
+        .env_remove("LANG")
+        .env_remove("LC_ALL");
     c
 }
 
