@@ -565,15 +565,8 @@ impl Tracker {
     pub(crate) fn latest_on(&self, a: SocketAddr, b: SocketAddr) -> Option<usize> {
         let conns = &self.conns;
         self.tuples
-            .peek(Tuples::hash(a, b), |i| {
-                Self::on_tuple(&conns[i as usize], a, b)
-            })
+            .peek(Tuples::hash(a, b), |i| conns[i as usize].is_between(a, b))
             .map(|i| i as usize)
-    }
-
-    /// Whether connection `c` is on the 4-tuple `a`–`b`, either way.
-    fn on_tuple(c: &Connection, a: SocketAddr, b: SocketAddr) -> bool {
-        c.is_between(a, b)
     }
 
     fn keeps_steps(&self, index: usize) -> bool {
@@ -589,7 +582,9 @@ impl Tracker {
     pub fn ingest_decoded(&mut self, decoded: Decoded) -> Option<(usize, usize)> {
         match decoded {
             // Read in place when no step keeps it (no copy of the segment).
-            Decoded::Tcp(ref seg) if !self.keeps_all_steps() => return Some(self.ingest_ref(seg)),
+            Decoded::Tcp(ref seg) if !self.keeps_all_steps() => {
+                return Some(self.ingest_given(seg));
+            }
             Decoded::Tcp(seg) => return Some(self.ingest(seg)),
             Decoded::IcmpError(e) if e.quoted_protocol == datagram::UDP => {
                 if !self.flows.ingest_icmp(*e) {
@@ -618,22 +613,6 @@ impl Tracker {
         self.ingest_given(seg)
     }
 
-    /// [`Tracker::ingest`] of a borrowed segment, copied only if a step
-    /// keeps it: a summary (`--list`) reads the segment in place.
-    pub fn ingest_ref(&mut self, seg: &Segment) -> (usize, usize) {
-        self.ingest_given(seg)
-    }
-
-    /// [`Tracker::ingest_decoded`] of a borrowed frame (see
-    /// [`Tracker::ingest_ref`]).
-    pub fn ingest_decoded_ref(&mut self, decoded: &Decoded) -> Option<(usize, usize)> {
-        match decoded {
-            Decoded::Tcp(seg) => Some(self.ingest_ref(seg)),
-            // Small or rare: copied.
-            other => self.ingest_decoded(other.clone()),
-        }
-    }
-
     /// The 4-tuple hash of a decoded frame (0 for anything but a segment),
     /// for [`Tracker::ingest_batch`]: worked out where the frames are
     /// decoded, on the reading thread.
@@ -644,7 +623,8 @@ impl Tracker {
         }
     }
 
-    /// [`Tracker::ingest_decoded_ref`] of each frame of a batch, in order,
+    /// [`Tracker::ingest_decoded`] of each frame of a batch, in order (the
+    /// segments read in place, not copied),
     /// with their 4-tuple hashes from [`Tracker::hash_of`]. The cache
     /// slots and connection records a few frames ahead are fetched while
     /// the model works on the current one: in a capture of many
@@ -674,8 +654,9 @@ impl Tracker {
                 (Decoded::Tcp(seg), Some(&h)) => {
                     self.ingest_hashed(seg, h);
                 }
+                // Not a segment: small or rare, copied.
                 _ => {
-                    self.ingest_decoded_ref(decoded);
+                    self.ingest_decoded(decoded.clone());
                 }
             }
         }
@@ -699,7 +680,7 @@ impl Tracker {
         let conns = &self.conns;
         let found = self
             .tuples
-            .latest(h, |i| Self::on_tuple(&conns[i as usize], seg.src, seg.dst));
+            .latest(h, |i| conns[i as usize].is_between(seg.src, seg.dst));
         let index = match found {
             Some(i) if !Self::starts_new(&conns[i as usize], seg) => i as usize,
             found => {

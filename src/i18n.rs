@@ -25,7 +25,7 @@ pub use quiz_text::{QuizLine, QuizText};
 pub mod print {
     pub use super::print_text::{
         cause, connection_header, kernel_heading, kernel_row, kernel_unavailable, label, role,
-        scenario_line, side, took_effect, totals, udp_flows,
+        scenario_line, side, took_effect, totals,
     };
 }
 

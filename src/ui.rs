@@ -21,7 +21,7 @@
 //! ```
 //!
 //! [`App`] is pure state updated by [`Action`]s (no terminal), panels are
-//! pure functions of `&App`, and only [`run`]'s loop owns the terminal. The
+//! pure functions of `&App`, and only [`run_app`]'s loop owns the terminal. The
 //! UI reads the conversation model and must not change it (except by
 //! feeding it segments through
 //! [`crate::conversation::Tracker::ingest`]).
@@ -61,7 +61,7 @@ pub use open::{
     READ_WHOLE_MAX, Walked, loading_app, no_such_connection, read_showing_progress,
     source_showing_progress, walk_file, walk_keep,
 };
-pub use terminal::{AppEvent, quit_on_signals, run, run_app, run_until_quit, spawn_input};
+pub use terminal::{AppEvent, quit_on_signals, run_app, run_until_quit, spawn_input};
 pub use theme::ThemeName;
 
 use crate::i18n::{Lang, Text};

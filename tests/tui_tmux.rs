@@ -27,6 +27,13 @@ impl Tmux {
         Tmux::start_sized(name, command, 100, 30)
     }
 
+    /// `synack replay FILE` in a 130×30 window, its exit status shown
+    /// after it (`EXITED=N`).
+    fn replay(name: &str, file: &std::path::Path) -> Option<Tmux> {
+        let command = format!("{BIN} replay {}; echo EXITED=$?; sleep 30", file.display());
+        Tmux::start_sized(name, &command, 130, 30)
+    }
+
     /// As [`Tmux::start`], in a `w`×`h` window.
     fn start_sized(name: &str, command: &str, w: u16, h: u16) -> Option<Tmux> {
         let ok = Command::new("tmux")
@@ -544,11 +551,7 @@ fn three_connections() -> Vec<u8> {
 fn replay_tui_shows_the_progress_line_then_the_loaded_picker() {
     use std::io::Write;
     let pipe = Pipe::new("progress");
-    let script = format!(
-        "{BIN} replay {}; echo EXITED=$?; sleep 30",
-        pipe.path().display()
-    );
-    let Some(t) = Tmux::start_sized("loading", &script, 130, 30) else {
+    let Some(t) = Tmux::replay("loading", &pipe.path()) else {
         return;
     };
     let mut w = pipe.writer();
@@ -584,11 +587,7 @@ fn replay_tui_shows_the_progress_line_then_the_loaded_picker() {
 fn replay_tui_quits_while_loading_and_restores_the_terminal() {
     use std::io::Write;
     let pipe = Pipe::new("quit");
-    let script = format!(
-        "{BIN} replay {}; echo EXITED=$?; sleep 30",
-        pipe.path().display()
-    );
-    let Some(t) = Tmux::start_sized("quitload", &script, 130, 30) else {
+    let Some(t) = Tmux::replay("quitload", &pipe.path()) else {
         return;
     };
     let mut w = pipe.writer();
@@ -608,11 +607,7 @@ fn replay_tui_quits_while_loading_and_restores_the_terminal() {
 fn replay_tui_file_ending_without_a_frame_is_one_line_and_restores_the_terminal() {
     use std::io::Write;
     let pipe = Pipe::new("cut");
-    let script = format!(
-        "{BIN} replay {}; echo EXITED=$?; sleep 30",
-        pipe.path().display()
-    );
-    let Some(t) = Tmux::start_sized("cut", &script, 130, 30) else {
+    let Some(t) = Tmux::replay("cut", &pipe.path()) else {
         return;
     };
     let mut w = pipe.writer();
@@ -648,11 +643,7 @@ fn replay_tui_file_ending_without_a_frame_is_one_line_and_restores_the_terminal(
 fn replay_tui_pipe_of_udp_flows_only_is_one_line() {
     use std::io::Write;
     let pipe = Pipe::new("udp");
-    let script = format!(
-        "{BIN} replay {}; echo EXITED=$?; sleep 30",
-        pipe.path().display()
-    );
-    let Some(t) = Tmux::start_sized("udp", &script, 130, 30) else {
+    let Some(t) = Tmux::replay("udp", &pipe.path()) else {
         return;
     };
     let mut w = pipe.writer();
@@ -679,8 +670,7 @@ fn replay_tui_damaged_first_record_is_one_line_before_the_screen() {
     record[8..12].copy_from_slice(&(1u32 << 30).to_le_bytes());
     bytes.extend_from_slice(&record);
     std::fs::write(&path, bytes).unwrap();
-    let script = format!("{BIN} replay {}; echo EXITED=$?; sleep 30", path.display());
-    let Some(t) = Tmux::start_sized("damagedfirst", &script, 130, 30) else {
+    let Some(t) = Tmux::replay("damagedfirst", &path) else {
         return;
     };
     let s = t.wait_for("the error", |s| s.contains("EXITED="));
@@ -704,11 +694,7 @@ fn replay_tui_keys_stop_a_slow_reading_of_a_connection() {
     // Esc follows it at once), so that even a machine many times faster
     // is still reading when Esc arrives.
     let file = long::long_connection(1_500_000, true);
-    let script = format!(
-        "{BIN} replay {}; echo EXITED=$?; sleep 30",
-        file.path().display()
-    );
-    let Some(t) = Tmux::start_sized("reopenstop", &script, 130, 30) else {
+    let Some(t) = Tmux::replay("reopenstop", file.path()) else {
         return;
     };
     // One connection: walked when loaded, so read again at once (the

@@ -17,7 +17,6 @@ use anyhow::{Context, Result, bail};
 
 use synack::capture::Source;
 use synack::conversation::Connection;
-use synack::conversation::datagram::Flow;
 use synack::decode::TunnelPorts;
 use synack::output::{self, Style};
 use synack::replay::{Keep, Replay};
@@ -190,30 +189,11 @@ fn svg(
     emit(&output::svg(&conn, &figure))
 }
 
-/// The connections `--conn` picks (all without it), and the UDP flows,
-/// which go with the whole capture, not with one connection.
-/// (The connections are the replay's own slice: a million of them need no
-/// list of references.)
-fn chosen<'a>(args: &ReplayArgs, replay: &'a Replay) -> (&'a [Connection], Vec<&'a Flow>) {
-    match args.conn {
-        Some(n) => (std::slice::from_ref(&replay.connections()[n]), Vec::new()),
-        None => (
-            replay.connections(),
-            replay.tracker.flows().iter().collect(),
-        ),
-    }
-}
-
 /// `--html FILE`: the page embeds the `--json` document's very text.
 fn html(args: &ReplayArgs, path: &std::path::Path, replay: &Replay, style: &Style) -> Result<()> {
-    let (conns, flows) = chosen(args, replay);
-    let conns: Vec<&Connection> = conns.iter().collect();
     let name = args.file.display().to_string();
-    let mut doc = output::document(&name, conns.iter().copied(), replay.skipped(), style);
-    doc["warnings"] = replay.warnings.clone().into();
-    if !flows.is_empty() {
-        doc["flows"] = output::flows_json(&flows, style);
-    }
+    let doc = output::stream::json_document(replay, &name, args.conn, style);
+    let conns: Vec<&Connection> = output::stream::chosen(replay, args.conn).0.iter().collect();
     let page = output::html::page_with(&doc, &conns, style, args.ui.lang(), None);
     write_html(path, &page)
 }
@@ -221,7 +201,7 @@ fn html(args: &ReplayArgs, path: &std::path::Path, replay: &Replay, style: &Styl
 /// `--list`: one row per connection, written as it goes (a table of a
 /// million rows is never held), then the UDP flows and the totals.
 fn list(args: &ReplayArgs, replay: &Replay, style: &Style) -> Result<()> {
-    let (conns, flows) = chosen(args, replay);
+    let (conns, flows) = output::stream::chosen(replay, args.conn);
     if !conns.is_empty() {
         let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
         match output::list_to(&mut out, conns.iter(), style).and_then(|()| out.flush()) {
@@ -234,14 +214,14 @@ fn list(args: &ReplayArgs, replay: &Replay, style: &Style) -> Result<()> {
         text.push_str(&output::flows_list(&flows, style));
     }
     text.push_str(&format!(
-        "\n{}{}\n",
+        "\n{}\n",
         synack::i18n::print::totals(
             style.lang,
             replay.connections().len(),
             replay.frames,
-            &replay.skipped()
-        ),
-        synack::i18n::print::udp_flows(style.lang, flows.len())
+            &replay.skipped(),
+            flows.len()
+        )
     ));
     emit(&text)
 }

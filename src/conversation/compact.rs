@@ -163,7 +163,7 @@ impl Connection {
     }
 
     /// Whether this connection is between `a` and `b`, either way.
-    pub(super) fn is_between(&self, a: SocketAddr, b: SocketAddr) -> bool {
+    pub(crate) fn is_between(&self, a: SocketAddr, b: SocketAddr) -> bool {
         (self.is_addr(0, a) && self.is_addr(1, b)) || (self.is_addr(0, b) && self.is_addr(1, a))
     }
 

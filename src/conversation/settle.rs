@@ -63,7 +63,10 @@ impl Connection {
         if self.ends.iter().any(|e| e.initial_may_change()) {
             return Some(0);
         }
-        self.ends.iter().filter_map(|e| e.first_held_syn_or_fin()).min()
+        self.ends
+            .iter()
+            .filter_map(|e| e.first_held_syn_or_fin())
+            .min()
     }
 
     /// Drops the steps before `end` (absolute) from memory; later ones keep

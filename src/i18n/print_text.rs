@@ -103,8 +103,15 @@ pub fn took_effect(lang: Lang, segment: usize) -> String {
     }
 }
 
-/// The line after `--print` and `--list`: connections, frames, skipped.
-pub fn totals(lang: Lang, conns: usize, frames: u64, skipped: &Skipped) -> String {
+/// The line after `--print` and `--list`: connections, frames, skipped,
+/// and the UDP flows when there are any.
+pub fn totals(lang: Lang, conns: usize, frames: u64, skipped: &Skipped, flows: usize) -> String {
+    let mut s = totals_of_frames(lang, conns, frames, skipped);
+    s.push_str(&udp_flows(lang, flows));
+    s
+}
+
+fn totals_of_frames(lang: Lang, conns: usize, frames: u64, skipped: &Skipped) -> String {
     match lang {
         Lang::En => format!(
             "{conns} connection{}, {frames} frames; skipped {skipped}",
@@ -124,7 +131,7 @@ pub fn totals(lang: Lang, conns: usize, frames: u64, skipped: &Skipped) -> Strin
 }
 
 /// `; 2 UDP flows` after the totals, or nothing without UDP.
-pub fn udp_flows(lang: Lang, n: usize) -> String {
+fn udp_flows(lang: Lang, n: usize) -> String {
     match (n, lang) {
         (0, _) => String::new(),
         (1, Lang::En) => "; 1 UDP flow".to_string(),

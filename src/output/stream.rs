@@ -29,10 +29,12 @@ use std::io::{self, Write};
 use rustc_hash::FxHashMap;
 
 use crate::capture::{CaptureError, Source};
-use crate::conversation::{KeepSteps, Skipped, Tracker};
+use crate::conversation::datagram::Flow;
+use crate::conversation::{Connection, KeepSteps, Skipped, Tracker};
 use crate::decode::TunnelPorts;
 use crate::replay::{self, Replay};
 use crate::state::TcpState;
+use serde_json::Value;
 
 use super::Style;
 
@@ -166,25 +168,9 @@ pub fn run(
 /// file's name as the JSON gives it.
 pub fn whole(replay: &Replay, opts: &Options) -> String {
     let style = &opts.style;
-    let conns = replay.connections();
-    let chosen: Vec<_> = match opts.conn {
-        Some(n) => conns.get(n).into_iter().collect(),
-        None => conns.iter().collect(),
-    };
-    let flows: Vec<_> = match opts.conn {
-        Some(_) => Vec::new(),
-        None => replay.tracker.flows().iter().collect(),
-    };
+    let (chosen, flows) = chosen(replay, opts.conn);
     match opts.format {
-        Format::Json => {
-            let mut doc =
-                super::document(&opts.name, chosen.iter().copied(), replay.skipped(), style);
-            doc["warnings"] = replay.warnings.clone().into();
-            if !flows.is_empty() {
-                doc["flows"] = super::flows_json(&flows, style);
-            }
-            super::json_text(&doc)
-        }
+        Format::Json => super::json_text(&json_document(replay, &opts.name, opts.conn, style)),
         Format::Print => {
             let parts: Vec<String> = chosen
                 .iter()
@@ -197,18 +183,49 @@ pub fn whole(replay: &Replay, opts: &Options) -> String {
                 .collect();
             let mut text = parts.join("\n");
             text.push_str(&format!(
-                "\n{}{}\n",
+                "\n{}\n",
                 crate::i18n::print::totals(
                     style.lang,
-                    conns.len(),
+                    replay.connections().len(),
                     replay.frames,
-                    &replay.skipped()
-                ),
-                crate::i18n::print::udp_flows(style.lang, flows.len())
+                    &replay.skipped(),
+                    flows.len()
+                )
             ));
             text
         }
     }
+}
+
+/// The connections `conn` picks (all without it: the replay's own slice,
+/// no list of a million references) and the UDP flows, which go with the
+/// whole capture, not with one connection.
+pub fn chosen(replay: &Replay, conn: Option<usize>) -> (&[Connection], Vec<&Flow>) {
+    match conn {
+        Some(n) => (
+            replay
+                .connections()
+                .get(n)
+                .map_or(&[][..], std::slice::from_ref),
+            Vec::new(),
+        ),
+        None => (
+            replay.connections(),
+            replay.tracker.flows().iter().collect(),
+        ),
+    }
+}
+
+/// The `--json` document of a capture read whole (`--html` embeds its very
+/// text); `name` is the file's name as the document gives it.
+pub fn json_document(replay: &Replay, name: &str, conn: Option<usize>, style: &Style) -> Value {
+    let (chosen, flows) = chosen(replay, conn);
+    let mut doc = super::document(name, chosen.iter(), replay.skipped(), style);
+    doc["warnings"] = replay.warnings.clone().into();
+    if !flows.is_empty() {
+        doc["flows"] = super::flows_json(&flows, style);
+    }
+    doc
 }
 
 /// A connection being written.

@@ -59,9 +59,11 @@ pub enum Access {
 }
 
 impl Access {
-    /// How frames of `reader`, opened from `path`, can be read again.
-    pub fn of(reader: &CaptureReader, path: &Path) -> Access {
-        let regular = std::fs::metadata(path).is_ok_and(|m| m.is_file());
+    /// How frames of `reader` can be read again (by offset: an uncompressed
+    /// pcap file; a pipe, of size 0, cannot).
+    pub fn of(reader: &CaptureReader) -> Access {
+        // Not a regular file (a pipe): size 0.
+        let regular = reader.size() > 0;
         match reader.format() {
             Format::Pcap {
                 nanosecond,
@@ -337,7 +339,7 @@ pub fn read_indexed_with(
 ) -> Result<(Tracker, FrameIndex), CaptureError> {
     let mut reader = CaptureReader::open(path)?;
     let mut index =
-        FrameIndex::new(path, ports.clone(), Access::of(&reader, path)).with_caps(caps.0, caps.1);
+        FrameIndex::new(path, ports.clone(), Access::of(&reader)).with_caps(caps.0, caps.1);
     let mut tracker = Tracker::keeping(keep);
     let mut decoder = Decoder::with_ports(ports);
     loop {
@@ -365,14 +367,11 @@ pub fn lineage(conns: &[Connection], c: usize) -> Vec<usize> {
     let Some(me) = conns.get(c) else {
         return Vec::new();
     };
-    let same = |o: &Connection| {
-        (o.client() == me.client() && o.server() == me.server())
-            || (o.client() == me.server() && o.server() == me.client())
-    };
+    let (a, b) = (me.client(), me.server());
     conns[..=c]
         .iter()
         .enumerate()
-        .filter(|(_, o)| same(o))
+        .filter(|(_, o)| o.is_between(a, b))
         .map(|(i, _)| i)
         .collect()
 }
@@ -502,7 +501,7 @@ fn one_pass(
     progress: &mut dyn FnMut(&Progress) -> ControlFlow<()>,
 ) -> Result<Option<KeptFrames>, CaptureError> {
     let mut reader = CaptureReader::open(&index.path)?;
-    let total = std::fs::metadata(&index.path).map_or(0, |m| m.len());
+    let total = reader.size();
     let mut wanted = frames.iter().map(|&(k, n, _)| (n, k == c)).peekable();
     let mut kept = Vec::new();
     let mut size = 0usize;
@@ -548,7 +547,7 @@ fn whole_file(
     progress: &mut dyn FnMut(&Progress) -> ControlFlow<()>,
 ) -> Result<Option<Reopened>, CaptureError> {
     let mut reader = CaptureReader::open(&index.path)?;
-    let total = std::fs::metadata(&index.path).map_or(0, |m| m.len());
+    let total = reader.size();
     let mut tracker =
         Tracker::keeping(crate::conversation::KeepSteps::Only(c)).with_step_limit(limit);
     let mut decoder = Decoder::with_ports(index.ports.clone());

@@ -249,7 +249,8 @@ pub struct App {
     /// Quiz mode: questions, answers, score.
     pub quiz: super::quiz::Quiz,
     /// A connection was chosen whose steps the model did not keep: the
-    /// edge that owns the file reads them (see [`App::set_tracker`]).
+    /// edge that owns the file reads them (`terminal::load_connection`,
+    /// which hands them to [`App::set_walked`]).
     pub load_request: Option<usize>,
     /// The live watch, when this App shows one.
     pub watch: Option<super::watch::WatchUi>,
@@ -460,8 +461,7 @@ impl App {
         )
     }
 
-    /// Replaces the model (a new demo session, or the same capture read
-    /// again with another connection's steps).
+    /// Replaces the model (a new demo session).
     pub fn set_tracker(&mut self, tracker: Tracker) {
         self.tracker = tracker;
         self.rows.clear();

@@ -125,15 +125,15 @@ pub fn loading_app(
     ports: &TunnelPorts,
     opts: UiOptions,
 ) -> (App, bool) {
-    // A pipe cannot be read again: it keeps everything too.
-    let meta = std::fs::metadata(path).ok();
-    let small = meta.is_none_or(|m| !m.is_file() || m.len() <= READ_WHOLE_MAX);
+    // A pipe cannot be read again: it keeps everything too (its size is
+    // unknown, 0).
+    let small = reader.size() <= READ_WHOLE_MAX;
     let keep = match (small, opts.conn) {
         (true, _) => KeepSteps::All,
         (false, Some(n)) => KeepSteps::Only(n),
         (false, None) => KeepSteps::Summaries,
     };
-    let index = (!small).then(|| FrameIndex::new(path, ports.clone(), Access::of(reader, path)));
+    let index = (!small).then(|| FrameIndex::new(path, ports.clone(), Access::of(reader)));
     let load = Load::new(opts.file_name.clone(), index, opts.conn);
     // `--conn N` of a big file: at most as many steps as a connection
     // read again keeps (10 M segments would not fit in memory).

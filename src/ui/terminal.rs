@@ -7,7 +7,7 @@ use std::collections::VecDeque;
 use std::io::{self, Stdout};
 use std::ops::ControlFlow;
 use std::sync::Once;
-use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -23,10 +23,10 @@ use ratatui::crossterm::terminal::{
 };
 
 use super::app::{App, TICK};
-use super::{UiOptions, draw};
+use super::draw;
 use crate::i18n::{Reading, progress_line};
+use crate::replay::Progress;
 use crate::replay::index::WALK_STEPS;
-use crate::replay::{Progress, Replay};
 use crate::segment::Segment;
 
 /// Everything that can change the UI, delivered over one channel to the
@@ -76,21 +76,6 @@ impl From<crate::replay::loader::LoadEvent> for AppEvent {
     fn from(ev: crate::replay::loader::LoadEvent) -> AppEvent {
         AppEvent::Load(ev)
     }
-}
-
-/// Walks a replayed capture in the terminal until the user quits.
-pub fn run(replay: Replay, opts: UiOptions) -> Result<()> {
-    let mut app = App::new(replay.tracker, opts);
-    app.warning = (!replay.warnings.is_empty()).then(|| replay.warnings.join("; "));
-    if let Some(frames) = replay.frame_bytes {
-        app = app.with_frames(Box::new(frames));
-    } else if !replay.kept_frames.is_empty() {
-        app = app.with_frames(Box::new(replay.kept_frames));
-    }
-    let (tx, rx) = channel();
-    quit_on_signals(tx.clone());
-    spawn_input(tx);
-    run_app(app, rx)
 }
 
 /// Spawns the thread that turns terminal input into [`AppEvent`]s, with a
@@ -232,17 +217,18 @@ pub fn run_until_quit(mut app: App, events: Receiver<AppEvent>) -> Result<App> {
     Ok(app)
 }
 
-/// Whether `ev` stops a connection being read again: q and Ctrl-C quit,
-/// Esc goes back to the picker.
+/// Whether `ev` stops a connection being read again: what quits a walk
+/// (q, Ctrl-C) or goes back from it (Esc), as `keys::action_for` says.
 fn stops_reading(ev: &AppEvent) -> bool {
-    use ratatui::crossterm::event::{KeyCode, KeyEventKind, KeyModifiers};
+    use super::app::Action;
+    use super::keys::action_for;
     let AppEvent::Key(k) = ev else {
         return false;
     };
-    let ctrl_c =
-        k.modifiers.contains(KeyModifiers::CONTROL) && matches!(k.code, KeyCode::Char('c' | 'C'));
-    k.kind != KeyEventKind::Release
-        && (ctrl_c || matches!(k.code, KeyCode::Esc | KeyCode::Char('q' | 'Q')))
+    matches!(
+        action_for(*k, &super::app::Mode::Walk),
+        Some(Action::Quit | Action::Back)
+    )
 }
 
 /// Reads connection `c`'s steps again from the file (its own frames when

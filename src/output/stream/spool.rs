@@ -102,7 +102,12 @@ impl Spool {
         let Some(parts) = self.parts.remove(&key) else {
             return Ok(());
         };
-        let mut buf = vec![0; 1 << 16];
+        // A buffer only for text that went to disk (most never does).
+        let mut buf = if parts.disk.is_empty() {
+            Vec::new()
+        } else {
+            vec![0; 1 << 16]
+        };
         for (mut at, mut len) in parts.disk {
             let file = self.file.as_ref().ok_or(io::ErrorKind::NotFound)?;
             while len > 0 {

@@ -171,9 +171,14 @@ pub fn finish(out: &mut Vec<u8>, plan: &Plan, flows: &[&Flow], any: bool, opts: 
             }
             let _ = writeln!(
                 out,
-                "\n{}{}",
-                print::totals(style.lang, plan.packets.len(), plan.frames, &plan.skipped),
-                print::udp_flows(style.lang, flows.len())
+                "\n{}",
+                print::totals(
+                    style.lang,
+                    plan.packets.len(),
+                    plan.frames,
+                    &plan.skipped,
+                    flows.len()
+                )
             );
         }
         Format::Json => {

@@ -38,7 +38,7 @@ fn opts(lang: Lang, conn: Option<usize>) -> UiOptions {
 /// and every event the loading thread sends for it.
 fn big_file(path: &Path, lang: Lang, conn: Option<usize>) -> (App, Vec<LoadEvent>) {
     let reader = CaptureReader::open(path).unwrap();
-    let index = FrameIndex::new(path, TunnelPorts::default(), Access::of(&reader, path));
+    let index = FrameIndex::new(path, TunnelPorts::default(), Access::of(&reader));
     let keep = conn.map_or(KeepSteps::Summaries, KeepSteps::Only);
     let load = Load::new("backlog.pcap".into(), Some(index), conn);
     let app = App::loading(Tracker::keeping(keep), opts(lang, conn), load);
@@ -238,7 +238,7 @@ fn a_connection_read_again_keeps_at_most_the_step_limit() {
 fn conn_n_past_the_step_limit_says_so_when_loaded() {
     let path = capture("demo-backlog.pcap");
     let reader = CaptureReader::open(&path).unwrap();
-    let index = FrameIndex::new(&path, TunnelPorts::default(), Access::of(&reader, &path));
+    let index = FrameIndex::new(&path, TunnelPorts::default(), Access::of(&reader));
     let tracker = Tracker::keeping(KeepSteps::Only(1)).with_step_limit(3);
     let load = Load::new("backlog.pcap".into(), Some(index), Some(1));
     let mut app = App::loading(tracker, opts(Lang::Zh, Some(1)), load);
