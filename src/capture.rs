@@ -39,6 +39,7 @@ use std::time::Duration;
 
 use pcap_file::pcap::{PcapParseError, PcapParser, PcapTsResolution};
 use pcap_file::pcapng::{PcapNgParseError, PcapNgParser};
+pub(crate) use records::{MAX_PACKET, pcap_ts};
 use records::{NgInterfaces, Step, pcap_step, pcapng_step};
 
 pub use compressed::Compression;

@@ -31,7 +31,7 @@ pub(super) struct NgInterfaces {
 /// Largest captured length of a pcap packet record: libpcap's
 /// MAXIMUM_SNAPLEN and Wireshark's WTAP_MAX_PACKET_SIZE_STANDARD. A record
 /// claiming more is damaged (both tools say so too).
-const MAX_PACKET: u32 = 262_144;
+pub(crate) const MAX_PACKET: u32 = 262_144;
 
 /// What parsing the front of the buffer produced.
 pub(super) enum Step {
@@ -70,19 +70,11 @@ pub(super) fn pcap_step(
     match parser.next_raw_packet(avail) {
         Ok((rest, raw)) => {
             let data_len = raw.data.len();
-            let ts_frac = if nanosecond {
-                raw.ts_frac
-            } else {
-                raw.ts_frac.saturating_mul(1000)
-            };
-            // Duration::new carries an out-of-range fraction into the seconds.
-            let ts =
-                Duration::new(u64::from(raw.ts_sec), 0) + Duration::from_nanos(u64::from(ts_frac));
             Step::Frame {
                 used: avail.len() - rest.len(),
                 data_off: 16,
                 data_len,
-                ts,
+                ts: pcap_ts(raw.ts_sec, raw.ts_frac, nanosecond),
                 link,
                 wire_len: raw.orig_len.max(data_len as u32),
             }
@@ -90,6 +82,18 @@ pub(super) fn pcap_step(
         Err(PcapParseError::IncompleteBuffer(..)) => Step::Incomplete,
         Err(e) => Step::Corrupt(e.to_string()),
     }
+}
+
+/// A pcap record's timestamp: seconds and a fraction in micro- or (for a
+/// nanosecond file) nanoseconds. An out-of-range fraction carries into the
+/// seconds, as `Duration::new` does.
+pub(crate) fn pcap_ts(sec: u32, frac: u32, nanosecond: bool) -> Duration {
+    let nanos = if nanosecond {
+        frac
+    } else {
+        frac.saturating_mul(1000)
+    };
+    Duration::new(u64::from(sec), 0) + Duration::from_nanos(u64::from(nanos))
 }
 
 /// Reads a u32 at `at` in the section's byte order.

@@ -26,7 +26,9 @@ use std::time::Duration;
 
 use super::loader::Loaded;
 use super::{KEEP_FRAMES_MAX, Progress};
-use crate::capture::{ByteOrder, CaptureError, CaptureReader, Format, Frame, LinkType};
+use crate::capture::{
+    ByteOrder, CaptureError, CaptureReader, Format, Frame, LinkType, MAX_PACKET, pcap_ts,
+};
 use crate::conversation::{Connection, Tracker};
 use crate::decode::{Decoded, Decoder, TunnelPorts};
 
@@ -300,20 +302,14 @@ fn read_record(
         }
     };
     let (sec, frac, incl, orig) = (u(0), u(4), u(8), u(12));
-    if incl > 1 << 24 {
+    // The first reading refused anything longer as damaged.
+    if incl > MAX_PACKET {
         return Err(std::io::Error::other("record length out of range"));
     }
     let mut data = vec![0u8; incl as usize];
     file.read_exact_at(&mut data, offset + 16)?;
-    let nanos = if nanosecond {
-        frac
-    } else {
-        frac.saturating_mul(1000)
-    };
-    // As capture.rs: Duration::new carries an out-of-range fraction.
-    let ts = Duration::new(u64::from(sec), 0) + Duration::from_nanos(u64::from(nanos));
     Ok(Record {
-        ts,
+        ts: pcap_ts(sec, frac, nanosecond),
         wire_len: orig.max(incl),
         data,
     })
