@@ -1,12 +1,14 @@
 //! The commands' output to the user (the binary's app layer, beside the
 //! flags in `main.rs`): the output style the flags ask for, stdout writes
-//! that take a closed pipe calmly, the `--html` file. The `replay`
-//! command's output modes are in [`replay`].
+//! that take a closed pipe calmly, the `--html` file. Each subcommand
+//! is one module here: [`demo`], [`replay`], [`watch`].
 //!
 //! This is where the terminal is looked at (is stdout one? `NO_COLOR`?):
 //! the library's core only renders into strings and writers.
 
+pub mod demo;
 pub mod replay;
+pub mod watch;
 
 use std::io::{IsTerminal, Write};
 use std::time::Duration;
