@@ -6,10 +6,16 @@
 //!
 //! ```text
 //!  Session::step ─▶ Exchange::next (one socket call)
-//!                   └▶ settle: frames from the Sniffer until quiet ─▶ decode ─▶ Tracker
+//!                   └▶ settle: frames from the Sniffer until quiet ─▶ Decoder ─▶ Tracker
+//!                                                          (or, forwarding, ─▶ take_decoded)
 //!                             kernel transitions from KernelTrace ─▶ kernel[]
 //!  Session::finish ─▶ TIME_WAIT sockets from /proc, stop capture and trace
 //! ```
+//!
+//! One model per exchange: the session's one [`Decoder`] (IP reassembly
+//! included) decodes every frame once. Printed (`synack demo`), its results
+//! go into [`Session::tracker`]; in the terminal UI the session forwards
+//! them ([`Session::forward`]) and the UI's tracker is the only one.
 
 mod bundled;
 pub mod report;
@@ -20,7 +26,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use crate::conversation::Tracker;
-use crate::decode::Decoder;
+use crate::decode::{Decoded, Decoder};
 use crate::live::LiveError;
 use crate::live::exchange::{Call, CallOutcome, Exchange, ExchangeConfig, Scenario};
 use crate::live::kernel::{KernelTrace, KernelTransition, timewait_sockets};
@@ -30,6 +36,7 @@ use crate::save::{SaveError, SaveSet, SaveTarget};
 use crate::truth::{self, KernelRecord, Verdict};
 
 pub use bundled::bundled_capture;
+pub use worker::{DemoEvent, DemoStart, LiveCmd};
 
 /// After a call, frames are collected until none arrives for this long
 /// (loopback delivers a call's segments within microseconds; a delayed ACK
@@ -68,10 +75,13 @@ pub struct Session {
     trace: Option<KernelTrace>,
     /// Why the kernel column is unavailable, when it is.
     pub kernel_unavailable: Option<String>,
-    /// The model, fed with every captured segment.
+    /// The model, fed with every captured segment (stays empty while the
+    /// session forwards them: [`Session::forward`]).
     pub tracker: Tracker,
     /// Decodes the captured frames (one decoder per frame source).
     decoder: Decoder,
+    /// Forwarding: what the frames decoded to, not yet taken.
+    forwarded: Option<Vec<Decoded>>,
     /// Every captured frame, in order (for `--save` and hex dumps).
     pub frames: Vec<OwnedFrame>,
     /// For each frame, the index of the call after which it was captured.
@@ -112,6 +122,7 @@ impl Session {
             kernel_unavailable,
             tracker: Tracker::new(),
             decoder: Decoder::new(),
+            forwarded: None,
             frames: Vec::new(),
             frame_call: Vec::new(),
             kernel: Vec::new(),
@@ -190,10 +201,31 @@ impl Session {
         self.drain_kernel();
     }
 
+    /// From now on, hands what each frame decoded to out through
+    /// [`Session::take_decoded`] instead of feeding [`Session::tracker`]:
+    /// the receiver (the terminal UI) keeps the one model of the exchange.
+    pub fn forward(&mut self) {
+        self.forwarded.get_or_insert_with(Vec::new);
+    }
+
+    /// What the frames captured since the last call decoded to, one per
+    /// frame in capture order (forwarding only; empty otherwise).
+    pub fn take_decoded(&mut self) -> Vec<Decoded> {
+        self.forwarded
+            .as_mut()
+            .map(std::mem::take)
+            .unwrap_or_default()
+    }
+
     fn ingest(&mut self, frame: OwnedFrame, call: usize) {
         let number = self.frames.len() as u64 + 1;
         let decoded = self.decoder.decode(&frame.as_frame(number));
-        self.tracker.ingest_decoded(decoded);
+        match &mut self.forwarded {
+            Some(out) => out.push(decoded),
+            None => {
+                self.tracker.ingest_decoded(decoded);
+            }
+        }
         self.frames.push(frame);
         self.frame_call.push(call);
     }

@@ -11,6 +11,7 @@ pub mod census;
 pub mod conversation;
 pub mod decode;
 pub mod demo;
+pub mod explain;
 pub mod fuzzing;
 pub mod i18n;
 pub mod live;

@@ -52,10 +52,8 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 
 pub use app::{
-    Action, App, DiagramPanel, FrameStore, Load, LoadEnd, Mode, Numbers, Picker, SPEEDS, SortKey,
-    TICK, View, phase_of,
+    Action, App, DiagramPanel, FrameStore, Load, LoadEnd, Mode, Picker, SPEEDS, SortKey, TICK, View,
 };
-pub use explain::{Notes, notes};
 pub use keys::action_for;
 pub use open::{
     READ_WHOLE_MAX, Walked, loading_app, no_such_connection, read_showing_progress,

@@ -1,12 +1,18 @@
 //! The live demo's worker thread: it owns the [`Session`] (sockets,
 //! capture, kernel trace) so the UI never blocks on a socket call. It
 //! performs one call per [`LiveCmd::Step`] and sends what it caused as
-//! [`AppEvent`]s, in this order: the frames (bytes, then the decoded
+//! [`DemoEvent`]s, in this order: the frames (bytes, then the decoded
 //! segment), the kernel's transitions, the TIME_WAIT sockets, then the
-//! call's result. On [`LiveCmd::Start`] it finishes the session and starts
-//! another; on [`LiveCmd::Quit`] (or when the UI is gone) it finishes the
-//! session (tracefs instance removed, sockets closed), saves it when asked
-//! and reports.
+//! call's result. The events go out in the receiver's own type
+//! (`E: From<DemoEvent>`), so this module needs nothing from the UI. On
+//! [`LiveCmd::Start`] it finishes the session and starts another; on
+//! [`LiveCmd::Quit`] (or when the UI is gone) it finishes the session
+//! (tracefs instance removed, sockets closed), saves it when asked and
+//! reports.
+//!
+//! The session forwards what its one [`crate::decode::Decoder`] made of
+//! each frame ([`Session::forward`]); the worker passes it on and decodes
+//! nothing itself, so the UI's tracker is the exchange's one model.
 //!
 //! The worker holds no privilege: a new packet socket and tracefs
 //! instance come from the broker ([`crate::live::broker`]), which also
@@ -17,17 +23,68 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
+use std::net::SocketAddr;
+
 use super::{SavePlan, Session};
-use crate::decode::{Decoded, decode};
-use crate::live::exchange::ExchangeConfig;
-use crate::live::kernel::timewait_sockets;
-use crate::ui::AppEvent;
-use crate::ui::live::{DemoStart, LiveCmd};
+use crate::decode::Decoded;
+use crate::live::exchange::{Call, CallOutcome, ExchangeConfig, Scenario};
+use crate::live::kernel::{KernelTransition, timewait_sockets};
+use crate::segment::Segment;
 
 /// Extra wait for the kernel's transitions after a call's frames.
 const KERNEL_QUIET: Duration = Duration::from_millis(150);
 /// ... at most.
 const KERNEL_MAX: Duration = Duration::from_millis(500);
+
+/// What the UI asks the worker that owns the sockets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LiveCmd {
+    /// Perform the next socket call.
+    Step,
+    /// End the current session and start this scenario.
+    Start(Scenario),
+    /// End the session and stop.
+    Quit,
+}
+
+/// A session (re)started: its script and what is available.
+#[derive(Clone, Debug)]
+pub struct DemoStart {
+    /// The scenario.
+    pub scenario: Scenario,
+    /// Its socket calls, in order.
+    pub calls: Vec<Call>,
+    /// Why the kernel column is unavailable, when it is.
+    pub kernel_unavailable: Option<String>,
+    /// Set when no live session could start: why (the bundled capture is
+    /// walked instead).
+    pub offline: Option<String>,
+}
+
+/// What the worker reports, in the order it happened.
+#[derive(Clone, Debug)]
+pub enum DemoEvent {
+    /// A session (re)started.
+    Started(DemoStart),
+    /// The bytes of the next captured frame (for the hex dump).
+    Frame(Vec<u8>),
+    /// What that frame decoded to, when a TCP segment.
+    Segment(Segment),
+    /// What that frame decoded to otherwise (a UDP datagram, an ICMP
+    /// error, a frame the model skips).
+    Decoded(Decoded),
+    /// A state change the kernel reported.
+    Kernel(KernelTransition),
+    /// The sockets /proc lists in TIME_WAIT now.
+    TimeWaitSockets(Vec<(SocketAddr, SocketAddr)>),
+    /// Call `index` returned (after its segments were sent).
+    Call {
+        /// Index of the call in the script.
+        index: usize,
+        /// What it returned, or why it failed.
+        result: Result<CallOutcome, String>,
+    },
+}
 
 /// The running worker.
 pub struct Worker {
@@ -48,18 +105,24 @@ fn started(session: &Session) -> DemoStart {
 
 /// Starts the worker on `session`, sending to `events`. `save`: where to
 /// write the last session's capture when it ends.
-pub fn spawn(
+pub fn spawn<E>(
     session: Session,
     config: ExchangeConfig,
-    events: Sender<AppEvent>,
+    events: Sender<E>,
     save: Option<SavePlan>,
-) -> Worker {
+) -> Worker
+where
+    E: From<DemoEvent> + Send + 'static,
+{
     let (cmd, cmds) = channel();
     let (done_tx, done) = channel();
     let thread = thread::Builder::new()
         .name("synack-demo".into())
         .spawn(move || {
-            let report = run(session, &config, &events, &cmds, save);
+            let send = |ev: DemoEvent| {
+                let _ = events.send(E::from(ev));
+            };
+            let report = run(session, &config, &send, &cmds, save);
             let _ = done_tx.send(report);
         })
         .ok();
@@ -69,19 +132,20 @@ pub fn spawn(
 fn run(
     session: Session,
     config: &ExchangeConfig,
-    events: &Sender<AppEvent>,
+    send: &dyn Fn(DemoEvent),
     cmds: &Receiver<LiveCmd>,
     save: Option<SavePlan>,
 ) -> Vec<String> {
     let mut session = Some(session);
-    if let Some(s) = &session {
-        let _ = events.send(AppEvent::DemoStarted(started(s)));
+    if let Some(s) = &mut session {
+        s.forward();
+        send(DemoEvent::Started(started(s)));
     }
     while let Ok(cmd) = cmds.recv() {
         match cmd {
             LiveCmd::Step => {
                 if let Some(s) = session.as_mut() {
-                    step(s, events);
+                    step(s, send);
                 }
             }
             LiveCmd::Start(scenario) => {
@@ -90,7 +154,8 @@ fn run(
                     drop(old);
                 }
                 let ev = match Session::start(scenario, config.clone()) {
-                    Ok(new) => {
+                    Ok(mut new) => {
+                        new.forward();
                         let ev = started(&new);
                         session = Some(new);
                         ev
@@ -102,7 +167,7 @@ fn run(
                         offline: Some(e.to_string()),
                     },
                 };
-                let _ = events.send(AppEvent::DemoStarted(ev));
+                send(DemoEvent::Started(ev));
             }
             LiveCmd::Quit => break,
         }
@@ -126,7 +191,7 @@ fn run(
 }
 
 /// Performs one call and sends what it caused.
-fn step(session: &mut Session, events: &Sender<AppEvent>) {
+fn step(session: &mut Session, send: &dyn Fn(DemoEvent)) {
     let index = session.position();
     let frames_before = session.frames.len();
     let kernel_before = session.kernel.len();
@@ -134,23 +199,20 @@ fn step(session: &mut Session, events: &Sender<AppEvent>) {
         return;
     };
     session.wait_kernel(KERNEL_QUIET, KERNEL_MAX);
-    for (i, f) in session.frames.iter().enumerate().skip(frames_before) {
-        let _ = events.send(AppEvent::Frame(f.data.clone()));
-        match decode(&f.as_frame(i as u64 + 1)) {
-            Decoded::Tcp(seg) => {
-                let _ = events.send(AppEvent::Segment(seg));
-            }
-            other => {
-                let _ = events.send(AppEvent::Decoded(other));
-            }
+    let decoded = session.take_decoded();
+    for (f, d) in session.frames[frames_before..].iter().zip(decoded) {
+        send(DemoEvent::Frame(f.data.clone()));
+        match d {
+            Decoded::Tcp(seg) => send(DemoEvent::Segment(seg)),
+            other => send(DemoEvent::Decoded(other)),
         }
     }
     for k in &session.kernel[kernel_before..] {
-        let _ = events.send(AppEvent::Kernel(k.clone()));
+        send(DemoEvent::Kernel(k.clone()));
     }
     let port = session.server_addr().port();
-    let _ = events.send(AppEvent::TimeWaitSockets(timewait_sockets(port)));
-    let _ = events.send(AppEvent::Call {
+    send(DemoEvent::TimeWaitSockets(timewait_sockets(port)));
+    send(DemoEvent::Call {
         index,
         result: result.map_err(|e| e.to_string()),
     });

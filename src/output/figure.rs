@@ -39,7 +39,7 @@ pub enum BandKind {
 pub fn bands(conn: &Connection) -> Vec<Band> {
     let mut out: Vec<(Phase, Band)> = Vec::new();
     for (i, step) in conn.steps().iter().enumerate() {
-        let phase = crate::ui::phase_of(step);
+        let phase = crate::explain::phase_of(step);
         match out.last_mut() {
             Some((p, band)) if *p == phase => band.last = i,
             _ => out.push((

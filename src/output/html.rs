@@ -8,7 +8,7 @@
 //!   The script reads states, segments, transitions, calls and the kernel's
 //!   verdict from it and from nothing else.
 //! * `#synack-view`: the words, per language: the explanation of every
-//!   position of the walk (the TUI's own sentences, [`crate::ui::notes`]),
+//!   position of the walk (the TUI's own sentences, [`crate::explain::notes`]),
 //!   the band names and the page's labels.
 //! * one `<template>` per connection and language holding the `--svg`
 //!   ladder with each step in a `data-step` group, and the RFC 9293 state
@@ -26,8 +26,8 @@ use std::fmt::Write;
 use serde_json::{Map, Value, json};
 
 use crate::conversation::{Connection, Skipped};
+use crate::explain::{Numbers, notes};
 use crate::i18n::{FigureText, Lang, Text, figure_text};
-use crate::ui::{Numbers, notes};
 
 use super::figure::{self, Marks};
 use super::svg::{SvgOptions, band_name, esc, svg};

@@ -6,10 +6,10 @@
 use std::cell::{Cell, RefCell};
 use std::time::Duration;
 
-use crate::conversation::{Connection, Role, Step, Tracker};
+use crate::conversation::{Connection, Step, Tracker};
+use crate::explain::{Numbers, phase_of};
 use crate::i18n::{Lang, Phase, Strings, Text};
 use crate::segment::Segment;
-use crate::state::TcpState;
 
 mod loading;
 mod rows;
@@ -73,15 +73,6 @@ pub enum DiagramPanel {
     Hidden,
     /// Shown beside (wide) or instead of (narrow) the ladder.
     Shown,
-}
-
-/// How sequence and acknowledgment numbers are shown.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Numbers {
-    /// Relative to each side's ISN (ISN = 0), like Wireshark.
-    Relative,
-    /// As on the wire.
-    Absolute,
 }
 
 /// Column the connection picker sorts by.
@@ -259,33 +250,6 @@ pub struct App {
     frames: Option<Box<dyn FrameStore>>,
     play_acc: Duration,
     rows: rows::RowCache,
-}
-
-/// Which phase a step belongs to, from its role and the states after it.
-pub fn phase_of(step: &Step) -> Phase {
-    use TcpState::*;
-    match step.role {
-        Role::Syn | Role::SynAck | Role::HandshakeAck => return Phase::Handshake,
-        Role::Fin | Role::AckOfFin | Role::Rst => return Phase::Teardown,
-        Role::Data | Role::Ack => {}
-    }
-    let closing = |s| {
-        matches!(
-            s,
-            FinWait1 | FinWait2 | CloseWait | Closing | LastAck | TimeWait
-        )
-    };
-    if step.states.iter().any(|&s| closing(s)) {
-        Phase::Teardown
-    } else if step
-        .states
-        .iter()
-        .any(|&s| matches!(s, SynSent | SynReceived))
-    {
-        Phase::Handshake
-    } else {
-        Phase::Data
-    }
 }
 
 impl App {

@@ -7,7 +7,8 @@ use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::app::{App, Numbers, SPEEDS, phase_of};
+use super::app::{App, SPEEDS};
+use crate::explain::{Numbers, phase_of};
 use unicode_width::UnicodeWidthStr;
 
 use crate::i18n::Text;

@@ -170,11 +170,7 @@ impl App {
             }
             AppEvent::Watch(ev) => self.watch_event(ev),
             AppEvent::Load(ev) => self.load_event(ev),
-            AppEvent::DemoStarted(_)
-            | AppEvent::Frame(_)
-            | AppEvent::Kernel(_)
-            | AppEvent::TimeWaitSockets(_)
-            | AppEvent::Call { .. } => false,
+            AppEvent::Demo(_) => false,
         }
     }
 

@@ -11,9 +11,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-use super::app::{App, Numbers};
+use super::app::App;
 use super::theme::Theme;
 use crate::conversation::{Connection, Side, Step};
+use crate::explain::Numbers;
 use crate::i18n::{Strings, Text};
 
 /// Cuts `s` to at most `w` columns (with `…` when cut) and pads it to `w`.

@@ -2,13 +2,14 @@
 //! each returned, the kernel's own transitions and the scenario picker.
 //!
 //! Pure state like the rest of [`App`]: a worker thread (see
-//! [`crate::demo::worker`]) owns the sockets and sends [`AppEvent`]s; the
-//! App asks it for the next call through [`LiveCmd`]s on a channel. Without
+//! [`crate::demo::worker`]) owns the sockets and sends [`DemoEvent`]s
+//! (wrapped in [`AppEvent::Demo`]); the App asks it for the next call
+//! through [`LiveCmd`]s on a channel. Without
 //! a worker (no privileges) the App walks the scenario's bundled capture.
 //!
 //! ```text
 //!  key → ─▶ App::update ─ LiveCmd::Step ─▶ worker: Session::step
-//!  App ◀─ AppEvent::{Frame, Segment, Kernel, TimeWaitSockets, Call} ─┘
+//!  App ◀─ DemoEvent::{Frame, Segment, Kernel, TimeWaitSockets, Call} ─┘
 //! ```
 
 mod code;
@@ -26,6 +27,7 @@ use super::app::{Action, App, Mode};
 use super::terminal::AppEvent;
 use super::{diagram, explain, ladder};
 use crate::conversation::Side;
+pub use crate::demo::{DemoEvent, DemoStart, LiveCmd};
 use crate::live::exchange::{Call, CallOutcome, Exchange, ExchangeConfig, Scenario};
 use crate::live::kernel::KernelTransition;
 use crate::state::TcpState;
@@ -35,31 +37,6 @@ pub use scenarios::render as render_scenarios;
 
 /// 2·MSL on Linux (`TCP_TIMEWAIT_LEN`), in ticks of 50 ms.
 pub const TIME_WAIT_TICKS: u64 = 60 * 20;
-
-/// What the App asks the worker that owns the sockets.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum LiveCmd {
-    /// Perform the next socket call.
-    Step,
-    /// End the current session and start this scenario.
-    Start(Scenario),
-    /// End the session and stop.
-    Quit,
-}
-
-/// A session (re)started: its script and what is available.
-#[derive(Clone, Debug)]
-pub struct DemoStart {
-    /// The scenario.
-    pub scenario: Scenario,
-    /// Its socket calls, in order.
-    pub calls: Vec<Call>,
-    /// Why the kernel column is unavailable, when it is.
-    pub kernel_unavailable: Option<String>,
-    /// Set when no live session could start: why (the bundled capture is
-    /// walked instead).
-    pub offline: Option<String>,
-}
 
 /// The result of one call, as shown in the code panel.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -104,7 +81,7 @@ pub struct Demo {
 }
 
 impl Demo {
-    /// A demo waiting for its first [`AppEvent::DemoStarted`], talking to
+    /// A demo waiting for its first [`DemoEvent::Started`], talking to
     /// the worker through `cmd` (`None`: no worker, offline only).
     pub fn new(scenario: Scenario, cmd: Option<Sender<LiveCmd>>) -> Demo {
         Demo {
@@ -308,27 +285,35 @@ impl App {
     /// Handles the live demo's events; `None` when `ev` is not one.
     pub(super) fn demo_event(&mut self, ev: &AppEvent) -> Option<bool> {
         let d = self.demo.as_mut()?;
-        let stale = matches!(
-            ev,
-            AppEvent::Segment(_)
-                | AppEvent::Decoded(_)
-                | AppEvent::Frame(_)
-                | AppEvent::Kernel(_)
-                | AppEvent::TimeWaitSockets(_)
-                | AppEvent::Call { .. }
-        );
-        if d.starting && stale {
+        let ev = match ev {
+            AppEvent::Tick => {
+                d.ticks += 1;
+                // Redraw when the countdown's whole seconds change.
+                let redraw = d
+                    .time_wait
+                    .is_some_and(|(since, _)| (d.ticks - since).is_multiple_of(20));
+                self.check_time_wait();
+                return Some(redraw);
+            }
+            AppEvent::Demo(ev) => ev,
+            _ => return None,
+        };
+        if d.starting && !matches!(ev, DemoEvent::Started(_)) {
             // Still from the session being replaced.
             return Some(false);
         }
         let redraw = match ev {
-            AppEvent::Tick => {
-                d.ticks += 1;
-                // Redraw when the countdown's whole seconds change.
-                d.time_wait
-                    .is_some_and(|(since, _)| (d.ticks - since).is_multiple_of(20))
+            DemoEvent::Segment(seg) => {
+                let shown = self.conn;
+                self.ingest(seg.clone());
+                self.check_time_wait();
+                return Some(shown == self.conn);
             }
-            AppEvent::DemoStarted(start) => {
+            DemoEvent::Decoded(d) => {
+                self.tracker.ingest_decoded(d.clone());
+                return Some(true);
+            }
+            DemoEvent::Started(start) => {
                 if let Some(why) = &start.offline {
                     let why = why.clone();
                     self.go_offline(start.scenario, why);
@@ -342,19 +327,19 @@ impl App {
                 self.file_name = crate::demo::scenario_name(start.scenario).to_string();
                 true
             }
-            AppEvent::Frame(bytes) => {
+            DemoEvent::Frame(bytes) => {
                 d.frames.push(bytes.clone());
                 false
             }
-            AppEvent::Kernel(k) => {
+            DemoEvent::Kernel(k) => {
                 d.kernel.push(k.clone());
                 true
             }
-            AppEvent::TimeWaitSockets(tw) => {
+            DemoEvent::TimeWaitSockets(tw) => {
                 d.timewait = tw.clone();
                 true
             }
-            AppEvent::Call { index, result } => {
+            DemoEvent::Call { index, result } => {
                 if let Some(r) = d.returned.get_mut(*index) {
                     *r = Some(match result {
                         Ok(o) => Returned::Ok(o.clone()),
@@ -369,7 +354,6 @@ impl App {
                 self.quiz_after_call(*index);
                 true
             }
-            _ => return None,
         };
         self.check_time_wait();
         Some(redraw)

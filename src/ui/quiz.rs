@@ -21,8 +21,9 @@ use std::cell::RefCell;
 
 use ratatui::layout::Rect;
 
-use super::app::{Action, App, Mode, Numbers, phase_of};
+use super::app::{Action, App, Mode};
 use crate::conversation::Side;
+use crate::explain::{Numbers, phase_of};
 use crate::i18n::Phase;
 use crate::live::exchange::CallKind;
 use crate::segment::TcpFlags;

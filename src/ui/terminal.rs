@@ -50,26 +50,19 @@ pub enum AppEvent {
     SourceEnded,
     /// The source failed; shown in the header.
     Error(String),
-    /// Live demo: a session (re)started.
-    DemoStarted(super::live::DemoStart),
-    /// Live demo: the bytes of the next captured frame (for the hex dump).
-    Frame(Vec<u8>),
-    /// Live demo: a state change the kernel reported.
-    Kernel(crate::live::kernel::KernelTransition),
-    /// Live demo: the sockets /proc lists in TIME_WAIT now.
-    TimeWaitSockets(Vec<(std::net::SocketAddr, std::net::SocketAddr)>),
-    /// Live demo: call `index` returned (after its segments were sent).
-    Call {
-        /// Index of the call in the script.
-        index: usize,
-        /// What it returned, or why it failed.
-        result: Result<crate::live::exchange::CallOutcome, String>,
-    },
+    /// The live demo: what its worker reports.
+    Demo(crate::demo::DemoEvent),
     /// `synack watch`: what the capture thread reports.
     Watch(crate::watch::WatchEvent),
     /// A capture file read in the background: what the loading thread
     /// reports.
     Load(crate::replay::loader::LoadEvent),
+}
+
+impl From<crate::demo::DemoEvent> for AppEvent {
+    fn from(ev: crate::demo::DemoEvent) -> AppEvent {
+        AppEvent::Demo(ev)
+    }
 }
 
 impl From<crate::replay::loader::LoadEvent> for AppEvent {

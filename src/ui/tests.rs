@@ -9,10 +9,11 @@ use ratatui::crossterm::event::{
 };
 use ratatui::layout::Rect;
 
-use super::app::{DiagramPanel, phase_of};
+use super::app::DiagramPanel;
 use super::testdata::{demo_segments, demo_tracker};
 use super::*;
 use crate::conversation::Side;
+use crate::explain::{Numbers, notes, phase_of};
 use crate::i18n::{Call, Note, Phase};
 use crate::state::TcpState;
 

@@ -53,12 +53,12 @@ fn live(kernel_unavailable: Option<&str>, lang: Lang) -> Live {
     let mut app = App::new(Tracker::new(), opts)
         .with_live(true)
         .with_demo(Demo::new(Scenario::Normal, Some(tx)));
-    app.handle(AppEvent::DemoStarted(DemoStart {
+    app.handle(AppEvent::Demo(DemoEvent::Started(DemoStart {
         scenario: Scenario::Normal,
         calls: offline_calls(Scenario::Normal, Some(server)),
         kernel_unavailable: kernel_unavailable.map(str::to_string),
         offline: None,
-    }));
+    })));
     Live {
         app,
         cmds,
@@ -69,7 +69,7 @@ fn live(kernel_unavailable: Option<&str>, lang: Lang) -> Live {
 }
 
 fn kt(local: SocketAddr, remote: SocketAddr, from: TcpState, to: TcpState) -> AppEvent {
-    AppEvent::Kernel(KernelTransition {
+    AppEvent::Demo(DemoEvent::Kernel(KernelTransition {
         ts: 0.0,
         local,
         remote,
@@ -77,7 +77,7 @@ fn kt(local: SocketAddr, remote: SocketAddr, from: TcpState, to: TcpState) -> Ap
         to,
         raw_from: format!("TCP_{}", from.name()),
         raw_to: format!("TCP_{}", to.name()),
-    })
+    }))
 }
 
 impl Live {
@@ -95,19 +95,19 @@ impl Live {
             .expect("in flight");
         let take = segs.min(self.segs.len());
         for seg in self.segs.drain(..take) {
-            self.app.handle(AppEvent::Segment(seg));
+            self.app.handle(AppEvent::Demo(DemoEvent::Segment(seg)));
         }
         for k in kernel {
             self.app.handle(k);
         }
-        self.app.handle(AppEvent::Call {
+        self.app.handle(AppEvent::Demo(DemoEvent::Call {
             index,
             result: Ok(CallOutcome {
                 index,
                 returned: returned.into(),
                 error: None,
             }),
-        });
+        }));
     }
 
     /// Socket, bind, listen, socket, bind, connect (the handshake, with
@@ -233,14 +233,14 @@ fn picker_restarts_with_the_chosen_scenario() {
     );
     // Late events of the old session are ignored until the new one starts.
     let stale = l.segs[0].clone();
-    l.app.handle(AppEvent::Segment(stale));
+    l.app.handle(AppEvent::Demo(DemoEvent::Segment(stale)));
     assert!(l.app.tracker.connections().is_empty());
-    l.app.handle(AppEvent::DemoStarted(DemoStart {
+    l.app.handle(AppEvent::Demo(DemoEvent::Started(DemoStart {
         scenario: Scenario::ServerFirst,
         calls: offline_calls(Scenario::ServerFirst, Some(l.server)),
         kernel_unavailable: None,
         offline: None,
-    }));
+    })));
     assert_eq!(l.app.demo.as_ref().unwrap().scenario, Scenario::ServerFirst);
     assert!(screen(&l.app, 100, 30).contains("server-first"));
 }

@@ -23,10 +23,10 @@ use unicode_width::UnicodeWidthStr;
 
 use super::{FLAGS, Field, Graded, Hit, Question, QuizAction, STATES, Target};
 use crate::conversation::Side;
+use crate::explain::notes;
 use crate::i18n::{QuizLine, QuizText};
 use crate::live::exchange::Side as CallSide;
 use crate::ui::app::App;
-use crate::ui::explain::notes;
 use crate::ui::wrap::wrap;
 
 /// Lines of the panel and the clickable places: `(line, x, width, action)`.

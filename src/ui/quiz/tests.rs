@@ -314,7 +314,7 @@ mod live {
     use super::*;
     use crate::conversation::Tracker;
     use crate::live::exchange::{CallOutcome, Scenario};
-    use crate::ui::live::{Demo, DemoStart, LiveCmd, offline_calls};
+    use crate::ui::live::{Demo, DemoEvent, DemoStart, LiveCmd, offline_calls};
 
     #[test]
     fn the_live_demo_asks_before_connect_is_performed_and_grades_its_syn() {
@@ -339,21 +339,21 @@ mod live {
             .iter()
             .position(|c| c.kind == crate::live::exchange::CallKind::Connect)
             .expect("a connect() call");
-        a.handle(AppEvent::DemoStarted(DemoStart {
+        a.handle(AppEvent::Demo(DemoEvent::Started(DemoStart {
             scenario: Scenario::Normal,
             calls,
             kernel_unavailable: Some("test".into()),
             offline: None,
-        }));
+        })));
         let returned = |a: &mut App, index: usize| {
-            a.handle(AppEvent::Call {
+            a.handle(AppEvent::Demo(DemoEvent::Call {
                 index,
                 result: Ok(CallOutcome {
                     index,
                     returned: "None".into(),
                     error: None,
                 }),
-            });
+            }));
         };
         // socket(), bind(), listen() ... send nothing: performed at once.
         for i in 0..connect {
@@ -375,7 +375,7 @@ mod live {
         assert!(text.contains("Prediction noted"), "{text}");
         // The call sends the handshake; it returns after its segments.
         for seg in segs.drain(..3) {
-            a.handle(AppEvent::Segment(seg));
+            a.handle(AppEvent::Demo(DemoEvent::Segment(seg)));
         }
         returned(&mut a, connect);
         assert_eq!(a.pos, 1, "the first segment of the call is shown");
