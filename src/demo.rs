@@ -29,11 +29,12 @@ use crate::conversation::Tracker;
 use crate::decode::{Decoded, Decoder};
 use crate::live::LiveError;
 use crate::live::exchange::{Call, CallOutcome, Exchange, ExchangeConfig, Scenario};
-use crate::live::kernel::{KernelTrace, KernelTransition, timewait_sockets};
+use crate::live::kernel::{KernelTrace, KernelTransition};
 use crate::live::pcap_out::write_pcap;
+use crate::live::proc_net::time_wait_sockets;
 use crate::live::sniffer::{Filter, OwnedFrame, Sniffer};
 use crate::save::{SaveError, SaveSet, SaveTarget};
-use crate::truth::{self, KernelRecord, Verdict};
+use crate::truth::{self, KernelRecord, TimeWaitSockets, Verdict};
 
 pub use bundled::bundled_capture;
 pub use worker::{DemoEvent, DemoStart, LiveCmd};
@@ -90,8 +91,8 @@ pub struct Session {
     pub kernel: Vec<KernelTransition>,
     /// The outcome of every call performed.
     pub outcomes: Vec<CallOutcome>,
-    /// Sockets in TIME_WAIT at the end (from `/proc/net/tcp[6]`).
-    pub timewait: Vec<(SocketAddr, SocketAddr)>,
+    /// The time-wait sockets `/proc/net/tcp[6]` listed at the end.
+    pub timewait: TimeWaitSockets,
     /// Every event line the tracepoint produced for the exchange's ports,
     /// of any protocol (known once finished): none at all in the UDP
     /// scenario.
@@ -127,7 +128,7 @@ impl Session {
             frame_call: Vec::new(),
             kernel: Vec::new(),
             outcomes: Vec::new(),
-            timewait: Vec::new(),
+            timewait: TimeWaitSockets::default(),
             kernel_events: 0,
         })
     }
@@ -245,6 +246,9 @@ impl Session {
                 Err(_) => break,
             }
         }
+        // The time-wait sockets the calls so far handed connections to.
+        self.timewait
+            .observe(&time_wait_sockets(self.server_addr().port()));
     }
 
     fn drain_kernel(&mut self) {
@@ -257,7 +261,7 @@ impl Session {
     /// (removing the tracefs instance). Safe to call twice.
     pub fn finish(&mut self) {
         let port = self.server_addr().port();
-        self.timewait = timewait_sockets(port);
+        self.timewait.observe(&time_wait_sockets(port));
         let last = self.position().saturating_sub(1);
         if let Some(mut sniffer) = self.sniffer.take() {
             sniffer.stop();
@@ -353,7 +357,7 @@ impl Session {
         }
         let mut tw =
             String::from("# TIME_WAIT sockets (/proc/net/tcp[6]) right after the exchange\n");
-        for (l, r) in &self.timewait {
+        for (l, r) in &self.timewait.last_in(crate::state::TcpState::TimeWait) {
             tw.push_str(&format!("0      0      {l} {r}\n"));
         }
         (tsv, tw)

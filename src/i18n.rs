@@ -24,8 +24,8 @@ pub use quiz_text::{QuizLine, QuizText};
 /// Texts of `--print`, `--list` and the `cause` of `--json`.
 pub mod print {
     pub use super::print_text::{
-        cause, connection_header, kernel_heading, kernel_row, kernel_unavailable, label, role,
-        scenario_line, side, took_effect, totals,
+        cause, connection_header, kernel_hand_over, kernel_heading, kernel_row, kernel_unavailable,
+        label, role, scenario_line, side, took_effect, totals,
     };
 }
 

@@ -24,15 +24,17 @@ mod print;
 mod save;
 pub mod worker;
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use crate::decode::{Decoded, Decoder};
 use crate::live::LiveError;
-use crate::live::kernel::{KernelTrace, KernelTransition, timewait_where};
+use crate::live::kernel::{KernelTrace, KernelTransition};
+use crate::live::proc_net::time_wait_where;
 use crate::live::sniffer::{Filter, Options, OwnedFrame, Sniffer};
 use crate::state::TcpState;
+use crate::truth::{TimeWaitSocket, TimeWaitSockets};
 
 pub use coverage::Coverage;
 pub use kernel::{KernelVerdict, KernelView, SideVerdict};
@@ -49,6 +51,8 @@ pub const KERNEL_MAX: usize = 200_000;
 /// ([`crate::conversation::Tracker::with_step_limit`]): later segments
 /// still update states and counts, and the UI and `--print` say so.
 pub const STEP_LIMIT: usize = 100_000;
+/// How often time-wait sockets in FIN_WAIT2 are read again from /proc.
+const REREAD: Duration = Duration::from_millis(200);
 
 /// What to watch.
 #[derive(Clone, Debug, Default)]
@@ -84,9 +88,10 @@ pub enum WatchEvent {
     Decoded(Decoded),
     /// A state change the kernel reported.
     Kernel(KernelTransition),
-    /// Sockets /proc lists in TIME_WAIT, read when the kernel handed a
-    /// closing socket to a time-wait socket.
-    TimeWait(Vec<(SocketAddr, SocketAddr)>),
+    /// Time-wait sockets /proc lists (FIN_WAIT2 or TIME_WAIT), read when
+    /// the kernel handed a closing socket over to one, and again while one
+    /// waits in FIN_WAIT2 for the peer's FIN ([`crate::truth`]).
+    TimeWait(Vec<TimeWaitSocket>),
     /// The capture's counters (sent after each batch).
     Counts(CaptureCounts),
 }
@@ -106,8 +111,10 @@ pub struct Watch {
     saved: Vec<OwnedFrame>,
     /// Kernel transitions so far (at most [`KERNEL_MAX`]).
     pub kernel: Vec<KernelTransition>,
-    /// TIME_WAIT sockets seen.
-    pub timewait: Vec<(SocketAddr, SocketAddr)>,
+    /// Time-wait sockets seen.
+    pub timewait: TimeWaitSockets,
+    /// When the time-wait sockets in FIN_WAIT2 were last read again.
+    reread: Option<std::time::Instant>,
     final_counts: Option<CaptureCounts>,
 }
 
@@ -144,7 +151,8 @@ impl Watch {
             decoder: Decoder::new(),
             saved: Vec::new(),
             kernel: Vec::new(),
-            timewait: Vec::new(),
+            timewait: TimeWaitSockets::default(),
+            reread: None,
             final_counts: None,
         })
     }
@@ -239,10 +247,17 @@ impl Watch {
         for k in news {
             emit(WatchEvent::Kernel(k));
         }
+        // A time-wait socket in FIN_WAIT2 enters TIME_WAIT without a
+        // tracepoint: read those again, at most every REREAD.
+        let now = std::time::Instant::now();
+        if self.reread.is_none_or(|at| now >= at + REREAD) {
+            self.reread = Some(now);
+            closing.extend(self.timewait.last_in(TcpState::FinWait2));
+        }
         if !closing.is_empty() {
-            let tw = timewait_where(|l, r| closing.contains(&(*l, *r)));
+            let tw = time_wait_where(|l, r| closing.contains(&(*l, *r)));
             if !tw.is_empty() {
-                self.timewait.extend(tw.iter().copied());
+                self.timewait.observe(&tw);
                 emit(WatchEvent::TimeWait(tw));
             }
         }
@@ -269,6 +284,7 @@ impl Watch {
         if let Some(mut t) = self.trace.take() {
             result = t.stop();
             self.trace = Some(t);
+            self.reread = None;
             self.drain_kernel(emit);
             self.trace = None;
         }
@@ -299,7 +315,8 @@ impl Watch {
     /// the kernel's transitions (`STEM.kernel.tsv`) and TIME_WAIT sockets
     /// (`STEM.timewait.txt`) as the demo's `--save` does.
     pub fn save(&self, plan: &crate::demo::SavePlan) -> Result<(), crate::save::SaveError> {
-        save::save(plan, &self.saved, &self.kernel, &self.timewait)
+        let tw = self.timewait.last_in(TcpState::TimeWait);
+        save::save(plan, &self.saved, &self.kernel, &tw)
     }
 
     /// Frames kept for `--save`.

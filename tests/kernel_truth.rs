@@ -145,7 +145,7 @@ fn inferred_states_follow_the_kernels_transitions() {
                 .to_string_lossy()
                 .replace(".kernel.tsv", ".timewait.txt"),
         );
-        let timewait = read_timewait(&tw_path);
+        let timewait = truth::TimeWaitSockets::in_time_wait(&read_timewait(&tw_path));
         let replay = replay::load(cap).unwrap_or_else(|e| panic!("{}: {e}", cap.display()));
         let conns = replay.connections();
         assert!(!conns.is_empty(), "{}: no connection", cap.display());

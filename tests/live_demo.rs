@@ -410,3 +410,157 @@ fn demo_without_cap_net_raw_falls_back_to_the_bundled_capture() {
     assert!(stdout.contains("TIME_WAIT"), "{stdout}");
     assert!(stdout.contains("SYN-ACK"), "{stdout}");
 }
+
+/// The kernel column never cries wolf: after every call of every
+/// scenario (the kernel's records and the socket table read as the TUI
+/// reads them), no side disagrees. In `normal`, call 12 `c.close()`
+/// orphans the client in FIN_WAIT2: the tracepoint records `FIN_WAIT2 →
+/// CLOSE` for the full socket while the connection goes on in a
+/// time-wait socket, so the kernel's record ends FIN_WAIT2 (handed over),
+/// then TIME_WAIT after the server's `conn.close()`.
+#[test]
+fn no_side_disagrees_after_any_call() {
+    for s in Scenario::ALL {
+        let Some(mut session) = start(s) else { return };
+        let name = scenario_name(s);
+        let mut handed = false;
+        while let Some(outcome) = session.step() {
+            outcome.unwrap();
+            let call = session.position();
+            session.wait_kernel(Duration::from_millis(150), Duration::from_millis(500));
+            let Some(verdicts) = session.verdicts() else {
+                panic!("{name}: no kernel trace")
+            };
+            for v in verdicts.iter().flatten() {
+                assert_eq!(
+                    v.outcome(false),
+                    synack::truth::Outcome::Agrees,
+                    "{name} after call {call}: {} kernel {:?} synack {:?}",
+                    v.side,
+                    v.kernel,
+                    v.inferred
+                );
+                if s == Scenario::Normal
+                    && call == 12
+                    && v.side == synack::conversation::Side::Client
+                {
+                    assert_eq!(
+                        v.kernel.last(),
+                        Some(&synack::state::TcpState::FinWait2),
+                        "{v:?}"
+                    );
+                    handed = v.handed_over.is_some();
+                }
+            }
+        }
+        if s == Scenario::Normal {
+            assert!(handed, "normal: call 12 hands the client over");
+        }
+        session.finish();
+    }
+}
+
+/// The states a `--json` connection's ladder shows for `side`: its
+/// initial state, then each segment's, repeats dropped.
+fn ladder_chain(c: &serde_json::Value, side: &str) -> Vec<String> {
+    let mut chain = vec![
+        c[format!("initial_{side}_state")]
+            .as_str()
+            .unwrap()
+            .to_string(),
+    ];
+    for seg in c["segments"].as_array().unwrap() {
+        let s = seg[format!("{side}_state")].as_str().unwrap().to_string();
+        if chain.last() != Some(&s) {
+            chain.push(s);
+        }
+    }
+    chain
+}
+
+/// The kernel's chain for `side` from `kernel_transitions`, the full
+/// socket's hand-over close left out (it is no state of the connection).
+fn kernel_chain_of(c: &serde_json::Value, side: &str) -> Vec<String> {
+    let ts: Vec<&serde_json::Value> = c["kernel_transitions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["endpoint"] == side && t["handed_over"] != true)
+        .collect();
+    let mut chain: Vec<String> = ts
+        .first()
+        .map(|t| t["from"].as_str().unwrap().to_string())
+        .into_iter()
+        .collect();
+    chain.extend(ts.iter().map(|t| t["to"].as_str().unwrap().to_string()));
+    if chain.is_empty() {
+        chain.push("CLOSED".into());
+    }
+    chain
+}
+
+/// `demo --json` and the document `demo --html` embeds: each side's
+/// `kernel_transitions` go through the ladder's states (the client's end
+/// FIN_WAIT2 → TIME_WAIT in its time-wait socket), beside `kernel_agrees`.
+#[test]
+fn json_and_html_kernel_transitions_agree_with_the_ladder() {
+    if start(Scenario::Normal).is_none() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("demo.html");
+    for scenario in ["normal", "server-first"] {
+        let bin = env!("CARGO_BIN_EXE_synack");
+        let json = std::process::Command::new(bin)
+            .args(["demo", "--scenario", scenario, "--json"])
+            .output()
+            .unwrap();
+        assert!(
+            json.status.success(),
+            "{}",
+            String::from_utf8_lossy(&json.stderr)
+        );
+        let html = std::process::Command::new(bin)
+            .args(["demo", "--scenario", scenario, "--html"])
+            .arg(&page)
+            .output()
+            .unwrap();
+        assert!(
+            html.status.success(),
+            "{}",
+            String::from_utf8_lossy(&html.stderr)
+        );
+        let html = std::fs::read_to_string(&page).unwrap();
+        let open = r#"<script type="application/json" id="synack-doc">"#;
+        let start = html.find(open).unwrap() + open.len();
+        let end = start + html[start..].find("</script>").unwrap();
+        let docs = [
+            serde_json::from_slice::<serde_json::Value>(&json.stdout).unwrap(),
+            serde_json::from_str::<serde_json::Value>(&html[start..end]).unwrap(),
+        ];
+        for doc in &docs {
+            let c = &doc["connections"][0];
+            assert_eq!(c["kernel_agrees"], true, "{scenario}: {c:#}");
+            for side in ["client", "server"] {
+                assert_eq!(
+                    kernel_chain_of(c, side),
+                    ladder_chain(c, side),
+                    "{scenario} {side}: {:#}",
+                    c["kernel_transitions"]
+                );
+            }
+            let closer = if scenario == "normal" {
+                "client"
+            } else {
+                "server"
+            };
+            assert!(
+                c["kernel_transitions"].as_array().unwrap().iter().any(|t| {
+                    t["endpoint"] == closer && t["socket"] == "time-wait" && t["to"] == "TIME_WAIT"
+                }),
+                "{scenario}: {:#}",
+                c["kernel_transitions"]
+            );
+        }
+    }
+}

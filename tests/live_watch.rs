@@ -12,7 +12,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration, Instant};
 
-use serde_json::Value;
+use serde_json::{Value, json};
 
 const SYNACK: &str = env!("CARGO_BIN_EXE_synack");
 const WAIT: Duration = Duration::from_secs(20);
@@ -476,4 +476,76 @@ fn veth_between_namespaces_shows_both_directions_once() {
     // another namespace (its TIME_WAIT socket is not in this /proc).
     assert_eq!(c["kernel"], "compared", "{c:#}");
     assert_eq!(c["kernel_agrees"], true, "{c:#}");
+}
+
+/// A server that exits without close() (`os._exit(0)` after `recv`), its
+/// client closing a second later: the kernel orphans the server's socket
+/// in FIN_WAIT2 and hands it over to a time-wait socket (the tracepoint
+/// records `FIN_WAIT2 → CLOSE`), which enters TIME_WAIT when the client's
+/// FIN arrives. `--print` and `--json` say the kernel agrees, with the
+/// hand-over noted and listed.
+#[test]
+fn a_server_exiting_without_close_is_handed_over_not_a_disagreement() {
+    if !root() {
+        return;
+    }
+    let server_py = "import socket, os, sys\n\
+        s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\n\
+        s.bind(('127.0.0.1', int(sys.argv[1]))); s.listen(1); print('listening', flush=True)\n\
+        c, _ = s.accept(); c.recv(100)\n\
+        os._exit(0)\n";
+    let client_py = "import socket, sys, time\n\
+        c = socket.create_connection(('127.0.0.1', int(sys.argv[1]))); c.sendall(b'hi')\n\
+        time.sleep(1); c.close()\n";
+    for format in ["--print", "--json"] {
+        let port = free_port();
+        let p = port.to_string();
+        let (mut watch, out, err) =
+            start_watch(None, &["--port", &p, format, "--connections", "1"]);
+        let mut server = Command::new("python3")
+            .args(["-c", server_py, &p])
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("python3 runs");
+        let server_out = lines(server.stdout.take().unwrap());
+        wait_for(&server_out, "listening");
+        let client = Command::new("timeout")
+            .args(["10", "python3", "-c", client_py, &p])
+            .status()
+            .expect("python3 runs");
+        assert!(client.success());
+        let status = finish(watch_take(&mut watch));
+        let _ = server.wait();
+        let text = collect(&out);
+        assert!(status.success(), "{status:?} {}", collect(&err));
+        if format == "--print" {
+            assert!(!text.contains("DISAGREES"), "{text}");
+            assert!(
+                text.contains("server LISTEN → SYN_RECV → ESTABLISHED → FIN_WAIT1 → FIN_WAIT2 → TIME_WAIT   agrees with synack"),
+                "{text}"
+            );
+            assert!(text.contains("handed the closed socket over"), "{text}");
+        } else {
+            let doc = json(&text);
+            let c = &doc["connections"][0];
+            assert_eq!(c["kernel_agrees"], true, "{c:#}");
+            let server: Vec<&Value> = c["kernel_transitions"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|t| t["endpoint"] == "server")
+                .collect();
+            let last = server.last().unwrap();
+            assert_eq!(
+                (&last["from"], &last["to"], &last["socket"]),
+                (
+                    &json!("FIN_WAIT2"),
+                    &json!("TIME_WAIT"),
+                    &json!("time-wait")
+                ),
+                "{c:#}"
+            );
+            assert!(server.iter().any(|t| t["handed_over"] == true), "{c:#}");
+        }
+    }
 }

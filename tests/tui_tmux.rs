@@ -719,3 +719,70 @@ fn replay_tui_keys_stop_a_slow_reading_of_a_connection() {
     assert!(s.contains("EXITED=0"), "{s}");
     t.assert_restored("quit while reading a connection");
 }
+
+/// The kernel column never cries wolf: every scenario of the live demo
+/// walked call by call at 120×36, every screen polled on the way (while a
+/// call runs too) free of ✗ and DISAGREES.
+#[test]
+fn every_demo_scenario_walked_shows_no_disagreement() {
+    if synack::live::privilege::check().raw_socket.is_err() {
+        eprintln!("skipped: no CAP_NET_RAW (the demo walks a bundled capture)");
+        return;
+    }
+    for scenario in [
+        "normal",
+        "server-first",
+        "half-close",
+        "abort",
+        "refused",
+        "backlog",
+        "chat",
+        "reuseaddr",
+        "second-client",
+        "udp",
+    ] {
+        let command = format!("exec {BIN} demo --scenario {scenario}");
+        let Some(t) = Tmux::start_sized(&format!("walk-{scenario}"), &command, 120, 36) else {
+            return;
+        };
+        let clean = |s: &str| {
+            // (udp's datagram ladder marks an ICMP error with ✗ too.)
+            let wolf = s
+                .lines()
+                .any(|l| l.contains("DISAGREES") || (l.contains('✗') && !l.contains("ICMP")));
+            assert!(!wolf, "{scenario}: a disagreement on screen:\n{s}");
+        };
+        t.wait_for("the script", |s| s.contains("Press → or Space"));
+        // Bounded: no scenario has 40 calls.
+        // A key pressed while the previous call's events are still being
+        // handled may be taken by the walk: pressed again after 3 s.
+        let mut done = false;
+        for n in 1..=40 {
+            let mark = format!("▶{n:>2} ");
+            let deadline = Instant::now() + WAIT;
+            let mut pressed = Instant::now() - Duration::from_secs(10);
+            loop {
+                if pressed.elapsed() >= Duration::from_secs(3) {
+                    t.keys(&["Right"]);
+                    pressed = Instant::now();
+                }
+                let s = t.screen();
+                clean(&s);
+                done = s.contains("All calls done");
+                if done || (s.contains(&mark) && !s.contains("running…")) {
+                    break;
+                }
+                assert!(Instant::now() < deadline, "{scenario}: call {n}:\n{s}");
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            if done {
+                break;
+            }
+        }
+        assert!(done, "{scenario}: not every call was performed");
+        // The last screen a while later (the TIME_WAIT countdown runs).
+        std::thread::sleep(Duration::from_millis(500));
+        clean(&t.screen());
+        t.keys(&["q"]);
+    }
+}

@@ -116,6 +116,9 @@ pub fn print(session: &Session, style: &Style) -> String {
             for (conn, vs) in conns.iter().zip(&verdicts) {
                 for v in vs {
                     let inferred = (!v.agrees()).then(|| truth::chain_text(&v.inferred));
+                    let note = v
+                        .handed_over
+                        .map(|s| print::kernel_hand_over(lang, v.side, s));
                     let _ = writeln!(
                         out,
                         "{}",
@@ -127,6 +130,9 @@ pub fn print(session: &Session, style: &Style) -> String {
                             inferred.as_deref()
                         )
                     );
+                    if let Some(note) = note {
+                        let _ = writeln!(out, "{note}");
+                    }
                 }
             }
         }
@@ -166,23 +172,8 @@ pub fn json(session: &Session, style: &Style) -> Value {
                     sj["call"] = call.unwrap_or(Value::Null);
                 }
             }
-            let kernel: Vec<Value> = records
-                .iter()
-                .filter(|r| {
-                    (r.local == conn.client() && r.remote == conn.server())
-                        || (r.local == conn.server() && r.remote == conn.client())
-                })
-                .map(|r| {
-                    let endpoint = if r.local == conn.client() {
-                        "client"
-                    } else {
-                        "server"
-                    };
-                    json!({"endpoint": endpoint, "from": r.from, "to": r.to})
-                })
-                .collect();
             cj["kernel_transitions"] = if verdicts.is_some() {
-                json!(kernel)
+                truth::kernel_transitions_json(conn, &records, &session.timewait)
             } else {
                 Value::Null
             };

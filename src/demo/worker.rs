@@ -23,12 +23,11 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
-use std::net::SocketAddr;
-
 use super::{SavePlan, Session};
 use crate::decode::Decoded;
 use crate::live::exchange::{Call, CallOutcome, ExchangeConfig, Scenario};
-use crate::live::kernel::{KernelTransition, timewait_sockets};
+use crate::live::kernel::KernelTransition;
+use crate::live::proc_net::time_wait_sockets;
 use crate::segment::Segment;
 
 /// Extra wait for the kernel's transitions after a call's frames.
@@ -75,8 +74,8 @@ pub enum DemoEvent {
     Decoded(Decoded),
     /// A state change the kernel reported.
     Kernel(KernelTransition),
-    /// The sockets /proc lists in TIME_WAIT now.
-    TimeWaitSockets(Vec<(SocketAddr, SocketAddr)>),
+    /// The time-wait sockets /proc lists now (FIN_WAIT2 or TIME_WAIT).
+    TimeWaitSockets(Vec<crate::truth::TimeWaitSocket>),
     /// Call `index` returned (after its segments were sent).
     Call {
         /// Index of the call in the script.
@@ -211,7 +210,7 @@ fn step(session: &mut Session, send: &dyn Fn(DemoEvent)) {
         send(DemoEvent::Kernel(k.clone()));
     }
     let port = session.server_addr().port();
-    send(DemoEvent::TimeWaitSockets(timewait_sockets(port)));
+    send(DemoEvent::TimeWaitSockets(time_wait_sockets(port)));
     send(DemoEvent::Call {
         index,
         result: result.map_err(|e| e.to_string()),

@@ -13,6 +13,7 @@ pub enum DemoText {
     Kernel,
     Agrees,
     Disagrees,
+    Waiting,
     Unavailable,
     NeedsRoot,
     NoConnectionYet,

@@ -18,6 +18,7 @@ pub enum FigureText {
     Rst,
     KernelAgrees,
     KernelDisagrees,
+    KernelHandOver,
     Seconds,
     Prev,
     Next,
@@ -57,6 +58,12 @@ pub fn figure_text(lang: Lang, t: FigureText) -> &'static str {
         (Lang::Zh, KernelAgrees) => "✓ 内核一致",
         (Lang::En, KernelDisagrees) => "✗ kernel disagrees",
         (Lang::Zh, KernelDisagrees) => "✗ 内核不一致",
+        (Lang::En, KernelHandOver) => {
+            "Linux handed the closed socket over to a time-wait socket (the tracepoint shows the full socket's → CLOSE; /proc/net/tcp the connection going on)."
+        }
+        (Lang::Zh, KernelHandOver) => {
+            "Linux 把已关闭的套接字移交给 time-wait 套接字（跟踪点显示完整套接字的 → CLOSE；/proc/net/tcp 显示连接仍在继续）。"
+        }
         (Lang::En, Seconds) => "s",
         (Lang::Zh, Seconds) => "秒",
         (Lang::En, Prev) => "◀ previous",

@@ -229,6 +229,21 @@ pub fn kernel_row(
     }
 }
 
+/// The one-line note under a side the kernel handed over to a time-wait
+/// socket in `state` (`--print` of the demo and of watch).
+pub fn kernel_hand_over(lang: Lang, side: Side, state: crate::state::TcpState) -> String {
+    let st = state.name();
+    match lang {
+        Lang::En => format!(
+            "      ({side}: in {st} Linux handed the closed socket over to a time-wait socket: the tracepoint shows {st} → CLOSE for the full socket, /proc/net/tcp the connection going on)"
+        ),
+        Lang::Zh => format!(
+            "      （{}：Linux 在 {st} 把已关闭的套接字移交给 time-wait 套接字：跟踪点显示完整套接字 {st} → CLOSE，/proc/net/tcp 显示连接仍在继续）",
+            lang.strings().side(side)
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -261,6 +276,7 @@ mod tests {
             kernel_unavailable(Lang::Zh, "needs root"),
             kernel_heading(Lang::Zh).to_string(),
             took_effect(Lang::Zh, 3),
+            kernel_hand_over(Lang::Zh, Side::Client, crate::state::TcpState::FinWait2),
         ];
         for line in zh {
             for word in [

@@ -11,8 +11,8 @@
 //!
 //! Linux hands an actively closed socket to a separate, light time-wait
 //! socket: the tracepoint shows `FIN_WAIT2 → CLOSE` for the active closer,
-//! never `TIME_WAIT`. [`timewait_sockets`] reads `/proc/net/tcp{,6}` to show
-//! those time-wait sockets.
+//! never `TIME_WAIT`. [`super::proc_net::time_wait_sockets`] reads
+//! `/proc/net/tcp{,6}` to show those time-wait sockets.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read};
@@ -497,63 +497,6 @@ fn read_loop(
     }
 }
 
-/// Sockets in TIME_WAIT (state `06`) with `port` as local or remote port,
-/// from `/proc/net/tcp` and `/proc/net/tcp6`, as (local, remote) pairs.
-pub fn timewait_sockets(port: u16) -> Vec<(SocketAddr, SocketAddr)> {
-    timewait_where(|l, r| l.port() == port || r.port() == port)
-}
-
-/// Sockets in TIME_WAIT for which `keep(local, remote)` holds, from
-/// `/proc/net/tcp` and `/proc/net/tcp6`, as (local, remote) pairs.
-pub fn timewait_where(
-    keep: impl Fn(&SocketAddr, &SocketAddr) -> bool,
-) -> Vec<(SocketAddr, SocketAddr)> {
-    let mut out = Vec::new();
-    for file in ["/proc/net/tcp", "/proc/net/tcp6"] {
-        let Ok(text) = fs::read_to_string(file) else {
-            continue;
-        };
-        for line in text.lines().skip(1) {
-            let f: Vec<&str> = line.split_whitespace().collect();
-            if f.len() < 4 || f[3] != "06" {
-                continue;
-            }
-            if let (Some(l), Some(r)) = (parse_proc_addr(f[1]), parse_proc_addr(f[2]))
-                && keep(&l, &r)
-            {
-                out.push((l, r));
-            }
-        }
-    }
-    out
-}
-
-/// Parses `0100007F:1F90` (IPv4) or 32 hex digits + port (IPv6): each 32-bit
-/// word is printed as a host-order integer of network-order bytes.
-pub fn parse_proc_addr(s: &str) -> Option<SocketAddr> {
-    let (addr, port) = s.split_once(':')?;
-    let port = u16::from_str_radix(port, 16).ok()?;
-    let word = |i: usize| -> Option<[u8; 4]> {
-        Some(
-            u32::from_str_radix(addr.get(i * 8..i * 8 + 8)?, 16)
-                .ok()?
-                .to_ne_bytes(),
-        )
-    };
-    let ip: IpAddr = match addr.len() {
-        8 => Ipv4Addr::from(word(0)?).into(),
-        32 => {
-            let mut b = [0u8; 16];
-            for i in 0..4 {
-                b[i * 4..i * 4 + 4].copy_from_slice(&word(i)?);
-            }
-            Ipv6Addr::from(b).into()
-        }
-        _ => return None,
-    };
-    Some(SocketAddr::new(ip, port))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -580,15 +523,7 @@ mod tests {
     }
 
     #[test]
-    fn parses_proc_net_addresses() {
-        assert_eq!(
-            parse_proc_addr("0100007F:1388"),
-            Some("127.0.0.1:5000".parse().unwrap())
-        );
-        assert_eq!(
-            parse_proc_addr("00000000000000000000000001000000:0050"),
-            Some("[::1]:80".parse().unwrap())
-        );
+    fn filters_the_ports() {
         assert_eq!(filter_expr(&[80]), "sport == 80 || dport == 80");
     }
 
@@ -651,7 +586,7 @@ mod tests {
         let (s, _) = listener.accept().unwrap();
         crate::live::echo_and_close(client.into(), s);
         drop(listener);
-        let tw = timewait_sockets(listener_port);
+        let tw = super::super::proc_net::time_wait_sockets(listener_port);
         std::thread::sleep(Duration::from_millis(200));
         trace.stop().unwrap();
         assert!(!dir.exists(), "instance dir left behind");
@@ -679,8 +614,9 @@ mod tests {
             .collect();
         assert!(lseq.contains(&(Closed, Listen)), "listener: {lseq:?}");
         assert!(
-            tw.iter()
-                .any(|(l, r)| *l == caddr && r.port() == listener_port),
+            tw.iter().any(|t| t.local == caddr
+                && t.remote.port() == listener_port
+                && t.state == TimeWait),
             "client should be in TIME_WAIT: {tw:?}"
         );
     }

@@ -255,6 +255,7 @@ fn page_text(lang: Lang) -> Value {
         "ladder": f(FigureText::Ladder),
         "agrees": f(FigureText::KernelAgrees),
         "disagrees": f(FigureText::KernelDisagrees),
+        "handover": f(FigureText::KernelHandOver),
     })
 }
 

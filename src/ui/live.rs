@@ -31,7 +31,7 @@ pub use crate::demo::{DemoEvent, DemoStart, LiveCmd};
 use crate::live::exchange::{Call, CallOutcome, Exchange, ExchangeConfig, Scenario};
 use crate::live::kernel::KernelTransition;
 use crate::state::TcpState;
-use crate::truth::{self, KernelRecord, Verdict};
+use crate::truth::{self, KernelRecord, TimeWaitSockets, Verdict};
 
 pub use scenarios::render as render_scenarios;
 
@@ -63,8 +63,8 @@ pub struct Demo {
     pub frames: Vec<Vec<u8>>,
     /// The kernel's transitions so far.
     pub kernel: Vec<KernelTransition>,
-    /// Sockets /proc lists in TIME_WAIT.
-    pub timewait: Vec<(SocketAddr, SocketAddr)>,
+    /// The time-wait sockets /proc listed so far.
+    pub timewait: TimeWaitSockets,
     /// Why the kernel column is unavailable.
     pub kernel_unavailable: Option<String>,
     /// Why no live session runs (walking the bundled capture).
@@ -92,7 +92,7 @@ impl Demo {
             starting: cmd.is_some(),
             frames: Vec::new(),
             kernel: Vec::new(),
-            timewait: Vec::new(),
+            timewait: TimeWaitSockets::default(),
             kernel_unavailable: None,
             offline: None,
             ticks: 0,
@@ -336,7 +336,7 @@ impl App {
                 true
             }
             DemoEvent::TimeWaitSockets(tw) => {
-                d.timewait = tw.clone();
+                d.timewait.observe(tw);
                 true
             }
             DemoEvent::Call { index, result } => {

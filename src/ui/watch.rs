@@ -311,7 +311,7 @@ fn kernel_lines(app: &App) -> Vec<Line<'static>> {
                     SideVerdict::Compared(v) => compared.push(v),
                 }
             }
-            let mut lines = verdict_lines(app, &compared);
+            let mut lines = verdict_lines(app, &compared, true);
             lines.extend(out);
             lines
         }

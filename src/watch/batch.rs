@@ -263,12 +263,7 @@ pub fn document(watch: &Watch, outcome: &Outcome, style: &Style) -> Value {
     if let Some(list) = doc.get_mut("connections").and_then(Value::as_array_mut) {
         for (cj, conn) in list.iter_mut().zip(conns) {
             let verdict = outcome.kernel.verdict(conn);
-            let records: Vec<Value> = outcome
-                .kernel
-                .records_of(conn)
-                .iter()
-                .map(|(side, r)| json!({"endpoint": side.name(), "from": r.from, "to": r.to}))
-                .collect();
+            let records = outcome.kernel.transitions_json(conn);
             let (kind, transitions) = match &verdict {
                 KernelVerdict::Unavailable(_) => ("unavailable", Value::Null),
                 KernelVerdict::NotHere => ("not on this machine", Value::Null),

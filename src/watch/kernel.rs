@@ -7,7 +7,7 @@ use std::net::{IpAddr, SocketAddr};
 
 use crate::conversation::{Connection, Side};
 use crate::live::kernel::KernelTransition;
-use crate::truth::{self, KernelRecord, Verdict};
+use crate::truth::{self, KernelRecord, TimeWaitSocket, TimeWaitSockets, Verdict};
 
 /// Kernel transitions kept by a view; older ones are dropped beyond it
 /// (the view says so: [`KernelView::capped`]).
@@ -38,6 +38,17 @@ pub enum KernelVerdict {
 }
 
 impl KernelVerdict {
+    /// Whether some side on this machine is [`truth::Outcome::Waiting`]
+    /// (`live`: records may still arrive).
+    pub fn waiting(&self, live: bool) -> bool {
+        let KernelVerdict::Sides(sides) = self else {
+            return false;
+        };
+        sides.iter().any(
+            |s| matches!(s, SideVerdict::Compared(v) if v.outcome(live) == truth::Outcome::Waiting),
+        )
+    }
+
     /// `Some(true)` when every side on this machine agrees, `Some(false)`
     /// when one disagrees, `None` when nothing was compared.
     pub fn agrees(&self) -> Option<bool> {
@@ -62,7 +73,7 @@ impl KernelVerdict {
 #[derive(Clone, Debug, Default)]
 pub struct KernelView {
     records: Vec<KernelRecord>,
-    timewait: Vec<(SocketAddr, SocketAddr)>,
+    timewait: TimeWaitSockets,
     local: Vec<IpAddr>,
     /// Why there is no trace, when there is none.
     pub unavailable: Option<String>,
@@ -126,13 +137,15 @@ impl KernelView {
         }
     }
 
-    /// Adds TIME_WAIT sockets.
-    pub fn add_timewait(&mut self, tw: &[(SocketAddr, SocketAddr)]) {
-        for p in tw {
-            if !self.timewait.contains(p) {
-                self.timewait.push(*p);
-            }
-        }
+    /// Adds a reading of time-wait sockets.
+    pub fn add_timewait(&mut self, tw: &[TimeWaitSocket]) {
+        self.timewait.observe(tw);
+    }
+
+    /// The kernel's transitions of `conn` as the `--json` document lists
+    /// them ([`truth::kernel_transitions_json`]).
+    pub fn transitions_json(&self, conn: &Connection) -> serde_json::Value {
+        truth::kernel_transitions_json(conn, &self.records, &self.timewait)
     }
 
     /// Whether transitions were dropped for lack of room.
@@ -215,6 +228,15 @@ mod tests {
         r.connections()[0].clone()
     }
 
+    /// The client's time-wait socket, listed in TIME_WAIT.
+    fn in_time_wait(conn: &Connection) -> TimeWaitSocket {
+        TimeWaitSocket {
+            local: conn.client(),
+            remote: conn.server(),
+            state: TimeWait,
+        }
+    }
+
     /// The records `captures/make-captures.sh` wrote beside normal.pcap.
     fn recorded() -> Vec<KernelTransition> {
         let tsv = std::fs::read_to_string("captures/normal.kernel.tsv").unwrap();
@@ -235,7 +257,7 @@ mod tests {
         for r in recorded() {
             view.push(&r);
         }
-        view.add_timewait(&[(conn.client(), conn.server())]);
+        view.add_timewait(&[in_time_wait(&conn)]);
         // The listener's two records are not the connection's.
         assert_eq!(view.records_of(&conn).len(), 10);
         let v = view.verdict(&conn);
@@ -265,7 +287,7 @@ mod tests {
                 view.push(&r);
             }
         }
-        view.add_timewait(&[(conn.client(), conn.server())]);
+        view.add_timewait(&[in_time_wait(&conn)]);
         assert_eq!(
             view.verdict(&conn).agrees(),
             Some(true),

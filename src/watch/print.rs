@@ -173,6 +173,13 @@ pub fn verdict_lines(conn: &Connection, verdict: &KernelVerdict) -> String {
                     ),
                 };
                 let _ = writeln!(out, "  {:<6} {text}", side.name());
+                if let SideVerdict::Compared(v) = v
+                    && let Some(state) = v.handed_over
+                {
+                    let note =
+                        crate::i18n::print::kernel_hand_over(crate::i18n::Lang::En, *side, state);
+                    let _ = writeln!(out, "{note}");
+                }
             }
         }
     }

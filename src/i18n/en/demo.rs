@@ -15,12 +15,13 @@ pub fn text(t: DemoText) -> &'static str {
         DemoText::Kernel => "kernel",
         DemoText::Agrees => "✓ kernel = inferred:",
         DemoText::Disagrees => "✗ DISAGREES",
+        DemoText::Waiting => "… waiting for the kernel:",
         DemoText::Unavailable => "kernel column unavailable: ",
         DemoText::NeedsRoot => "needs root",
         DemoText::NoConnectionYet => "No connection yet: the first segment comes with connect().",
         DemoText::KernelNow => "after the calls so far",
         DemoText::NoteTimeWaitSocket => {
-            "Linux hands the closing socket to a separate time-wait socket, so the tracepoint shows → CLOSE; /proc lists it in TIME_WAIT, so that CLOSE counts as TIME_WAIT."
+            "Linux handed the closed socket over to a time-wait socket: the tracepoint shows the full socket's → CLOSE, /proc/net/tcp the connection going on in the time-wait socket (FIN_WAIT2, then TIME_WAIT)."
         }
         DemoText::NoteRequestSock => {
             "The server's socket appears in the kernel only at the final ACK (LISTEN → SYN_RECV → ESTABLISHED at once): until then Linux keeps a light request sock."

@@ -15,12 +15,13 @@ pub fn text(t: DemoText) -> &'static str {
         DemoText::Kernel => "内核",
         DemoText::Agrees => "✓ 内核 = 推断：",
         DemoText::Disagrees => "✗ 不一致",
+        DemoText::Waiting => "… 等待内核记录：",
         DemoText::Unavailable => "内核列不可用：",
         DemoText::NeedsRoot => "需要 root 权限",
         DemoText::NoConnectionYet => "还没有连接：第一个报文段随 connect() 出现。",
         DemoText::KernelNow => "截至目前已执行的调用",
         DemoText::NoteTimeWaitSocket => {
-            "Linux 把正在关闭的套接字交给一个单独的 time-wait 套接字，所以跟踪点显示 → CLOSE；/proc 中它处于 TIME_WAIT，因此这个 CLOSE 算作 TIME_WAIT。"
+            "Linux 把已关闭的套接字移交给一个 time-wait 套接字：跟踪点显示完整套接字的 → CLOSE，/proc/net/tcp 显示连接在 time-wait 套接字中继续（先 FIN_WAIT2，再 TIME_WAIT）。"
         }
         DemoText::NoteRequestSock => {
             "服务器端的套接字直到最后一个 ACK 到达才出现在内核中（LISTEN → SYN_RECV → ESTABLISHED 一次完成）：在此之前 Linux 只保留一个轻量的请求套接字（request sock）。"

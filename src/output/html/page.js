@@ -181,12 +181,17 @@
     k.textContent = '';
     if (!c.kernel_transitions) { k.appendChild(make('p', '', t('nokernel'))); return; }
     ['client', 'server'].forEach(function (side) {
-      var chain = c.kernel_transitions.filter(function (r) { return r.endpoint === side; });
+      // The full socket's close that handed the connection over to its
+      // time-wait socket is no state of the connection.
+      var chain = c.kernel_transitions.filter(function (r) { return r.endpoint === side && !r.handed_over; });
       var names = chain.length ? [chain[0].from].concat(chain.map(function (r) { return r.to; })) : [];
       var row = make('div', 'row');
       row.appendChild(make('b', '', t(side) + ': '));
       row.appendChild(make('span', '', names.join(' → ')));
       k.appendChild(row);
+      if (c.kernel_transitions.some(function (r) { return r.endpoint === side && r.handed_over; })) {
+        k.appendChild(make('p', 'note', t(side) + ': ' + t('handover')));
+      }
     });
     k.appendChild(make('div', c.kernel_agrees ? 'ok' : 'bad', c.kernel_agrees ? t('agrees') : t('disagrees')));
   }

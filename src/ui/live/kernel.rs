@@ -1,8 +1,10 @@
 //! The kernel column: for each side, the state synack inferred beside the
 //! Linux kernel's own (tracepoint `sock:inet_sock_set_state`, normalised by
-//! [`crate::truth`]), a loud `DISAGREES` with both chains when they differ,
-//! and why the kernel's view looks the way it does (time-wait socket,
-//! request sock). Says "unavailable" and why when there is no trace.
+//! [`crate::truth`]), a loud `DISAGREES` with both chains when they differ
+//! and the kernel's record is settled, "waiting for the kernel" while it
+//! is not (a call in flight), and why the kernel's view looks the way it
+//! does (time-wait hand-over, request sock). Says "unavailable" and why
+//! when there is no trace.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -13,7 +15,7 @@ use ratatui::widgets::Paragraph;
 use crate::conversation::Side;
 use crate::i18n::DemoText;
 use crate::state::TcpState;
-use crate::truth::{Verdict, chain_text};
+use crate::truth::{Outcome, Verdict, chain_text};
 use crate::ui::app::App;
 
 /// Rows the panel wants at `width` columns (borders included).
@@ -29,9 +31,9 @@ pub(crate) fn alert(app: &App) -> Style {
         .add_modifier(Modifier::BOLD)
 }
 
-/// Whether the kernel's last `CLOSE` of this side was read as TIME_WAIT.
+/// Whether the kernel handed this side over to a time-wait socket.
 fn via_time_wait_socket(v: &Verdict) -> bool {
-    v.kernel.last() == Some(&TcpState::TimeWait)
+    v.handed_over.is_some()
 }
 
 /// Whether the passive side's socket appeared at the final ACK.
@@ -68,22 +70,35 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
             th.dim(),
         ))];
     };
-    verdict_lines(app, &verdicts)
+    // Until the last call has returned, records are on their way: the
+    // kernel's and the socket table's of a call in flight, and segments
+    // the capture sees after the call returned (a delayed ACK), which the
+    // next call's events carry.
+    let live = d.in_flight.is_some() || d.starting || !d.done();
+    verdict_lines(app, &verdicts, live)
 }
 
 /// The lines of compared sides: one per side (three when it disagrees),
-/// then the notes that explain the kernel's view.
-pub fn verdict_lines(app: &App, verdicts: &[Verdict]) -> Vec<Line<'static>> {
+/// then the notes that explain the kernel's view. `live`: records may
+/// still arrive ([`Verdict::outcome`]).
+pub fn verdict_lines(app: &App, verdicts: &[Verdict], live: bool) -> Vec<Line<'static>> {
     let th = app.theme();
     let s = app.s();
     let mut out = Vec::new();
     for v in verdicts {
         let side = Span::styled(format!("{:<7}", s.side(v.side)), th.side(v.side));
-        if v.agrees() {
+        let outcome = v.outcome(live);
+        if outcome == Outcome::Agrees {
             out.push(Line::from(vec![
                 side,
                 Span::styled(format!("{} ", s.demo(DemoText::Agrees)), th.accent()),
                 Span::styled(chain_text(&v.kernel), th.base()),
+            ]));
+        } else if outcome == Outcome::Waiting {
+            out.push(Line::from(vec![
+                side,
+                Span::styled(format!("{} ", s.demo(DemoText::Waiting)), th.dim()),
+                Span::styled(chain_text(&v.kernel), th.dim()),
             ]));
         } else {
             out.push(Line::from(vec![
