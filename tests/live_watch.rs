@@ -9,6 +9,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicU16, Ordering};
 use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration, Instant};
 
@@ -26,9 +27,14 @@ fn root() -> bool {
     false
 }
 
-/// A free port below the ephemeral range (so no client is handed it).
+/// A free port below the ephemeral range (so no client is handed it),
+/// a different one on every call: the tests of this file run at once in
+/// one process, and two of them probing the same free port would both
+/// find it free, then race for it (`Address already in use`).
 fn free_port() -> u16 {
-    let base = 20_000 + (std::process::id() % 5_000) as u16 * 2;
+    static CALLS: AtomicU16 = AtomicU16::new(0);
+    let call = CALLS.fetch_add(1, Ordering::Relaxed);
+    let base = 20_000 + (std::process::id() % 5_000) as u16 * 2 + call * 1_009;
     (0..2_000u16)
         .map(|i| base.wrapping_add(i * 7) % 30_000 + 2_000)
         .find(|&p| TcpListener::bind(("127.0.0.1", p)).is_ok())
