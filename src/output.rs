@@ -7,19 +7,19 @@ mod datagram;
 pub mod figure;
 pub mod html;
 mod json;
-mod ladder;
 mod list;
 pub mod stream;
 mod svg;
+mod text_ladder;
 pub mod window;
 
 use std::time::Duration;
 
 pub use datagram::{flow_ladder_with, flows_json, flows_list};
 pub use json::{ConnectionJson, document, json_text};
-pub use ladder::{head as ladder_head, ladder, ladder_with, paint, step_lines as ladder_step};
 pub use list::{list, list_to};
 pub use svg::{SvgOptions, svg};
+pub use text_ladder::{head as ladder_head, ladder, ladder_with, paint, step_lines as ladder_step};
 
 /// How to print numbers and whether to colour.
 #[derive(Clone, Copy, Debug)]

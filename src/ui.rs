@@ -33,7 +33,7 @@ mod explain;
 mod header;
 mod help;
 mod keys;
-mod ladder;
+mod ladder_panel;
 pub mod live;
 mod open;
 mod picker;
@@ -137,7 +137,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         (t, b)
     };
     if wide {
-        ladder::render(frame, app, main);
+        ladder_panel::render(frame, app, main);
         if diagram_on {
             let h = diagram::HEIGHT.min(side.height.saturating_sub(6));
             let [d, e] = Layout::vertical([Constraint::Length(h), Constraint::Min(3)]).areas(side);
@@ -152,13 +152,13 @@ pub fn draw(frame: &mut Frame, app: &App) {
         if diagram_on {
             diagram::render(frame, app, body);
         } else {
-            ladder::render(frame, app, body);
+            ladder_panel::render(frame, app, body);
         }
     } else {
         if diagram_on {
             diagram::render(frame, app, main);
         } else {
-            ladder::render(frame, app, main);
+            ladder_panel::render(frame, app, main);
         }
         explain::render(frame, app, side);
     }

@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 use crate::conversation::Side;
 use crate::conversation::datagram::Flow;
 
-use super::ladder::paint;
+use super::text_ladder::paint;
 use super::{Style, secs_since};
 
 /// Width of the arrow: the TCP ladder's arrow and both state columns.

@@ -123,7 +123,7 @@ pub fn lost(conn: &Connection) -> Vec<bool> {
 
 /// The text above an arrow: the ladder's label, without `len=0`.
 pub fn arrow_text(step: &Step, relative: bool) -> String {
-    let label = super::ladder::arrow_label(step, relative);
+    let label = super::text_ladder::arrow_label(step, relative);
     match label.strip_suffix(" len=0") {
         Some(short) => short.to_string(),
         None => label,

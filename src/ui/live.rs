@@ -25,7 +25,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 
 use super::app::{Action, App, Mode};
 use super::terminal::AppEvent;
-use super::{diagram, explain, ladder};
+use super::{diagram, explain, ladder_panel};
 use crate::conversation::Side;
 pub use crate::demo::{DemoEvent, DemoStart, LiveCmd};
 use crate::live::exchange::{Call, CallOutcome, Exchange, ExchangeConfig, Scenario};
@@ -387,7 +387,7 @@ impl App {
     }
 }
 
-/// Draws the live demo's body: ladder, code panel, kernel column and
+/// Draws the live demo's body: ladder_panel, code panel, kernel column and
 /// explanation (the explanation only when there is room).
 pub fn render_body(frame: &mut Frame, app: &App, body: Rect) {
     let Some(d) = app.demo.as_ref() else { return };
@@ -409,7 +409,7 @@ pub fn render_body(frame: &mut Frame, app: &App, body: Rect) {
         } else if diagram_on {
             diagram::render(frame, app, top);
         } else {
-            ladder::render(frame, app, top);
+            ladder_panel::render(frame, app, top);
         }
         code::render(frame, app, bottom);
         if udp {
@@ -441,7 +441,7 @@ pub fn render_body(frame: &mut Frame, app: &App, body: Rect) {
         if diagram_on {
             diagram::render(frame, app, top);
         } else {
-            ladder::render(frame, app, top);
+            ladder_panel::render(frame, app, top);
         }
         code::render(frame, app, c);
         kernel::render(frame, app, k);

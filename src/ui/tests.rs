@@ -64,7 +64,7 @@ fn press(app: &mut App, keys: &str) {
 fn ladder_shows_revealed_steps_and_state_changes() {
     let mut app = demo_app();
     app.update(Action::Select(4));
-    insta::assert_snapshot!(panel(&app, 100, 22, ladder::render));
+    insta::assert_snapshot!(panel(&app, 100, 22, ladder_panel::render));
 }
 
 #[test]

@@ -27,7 +27,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 use super::app::{Action, App, Mode};
 use super::live::kernel::{alert, verdict_lines};
 use super::terminal::AppEvent;
-use super::{UiOptions, explain, ladder};
+use super::{UiOptions, explain, ladder_panel};
 use crate::conversation::{Side, Tracker};
 use crate::watch::batch::finished;
 use crate::watch::{
@@ -319,7 +319,7 @@ fn kernel_lines(app: &App) -> Vec<Line<'static>> {
 }
 
 /// Draws the watch's body: status line, then the hint (nothing yet) or
-/// ladder, kernel column and explanation.
+/// ladder_panel, kernel column and explanation.
 pub fn render_body(frame: &mut Frame, app: &App, body: Rect) {
     let Some(w) = app.watch.as_ref() else { return };
     let th = app.theme();
@@ -350,14 +350,14 @@ pub fn render_body(frame: &mut Frame, app: &App, body: Rect) {
     if rest.width >= 120 {
         let [left, right] =
             Layout::horizontal([Constraint::Min(60), Constraint::Percentage(42)]).areas(rest);
-        ladder::render(frame, app, left);
+        ladder_panel::render(frame, app, left);
         let [k, e] =
             Layout::vertical([Constraint::Length(kh + 2), Constraint::Min(3)]).areas(right);
         draw_kernel(frame, k);
         explain::render(frame, app, e);
     } else {
         let [top, k] = Layout::vertical([Constraint::Min(4), Constraint::Length(kh)]).areas(rest);
-        ladder::render(frame, app, top);
+        ladder_panel::render(frame, app, top);
         draw_kernel(frame, k);
     }
 }

@@ -10,7 +10,7 @@ use crate::conversation::datagram::Flow;
 use crate::conversation::{Connection, Skipped};
 use crate::i18n::print;
 use crate::output::json::{IcmpJson, SegmentJson, TransitionJson};
-use crate::output::{self, ladder};
+use crate::output::{self, text_ladder};
 use crate::state::TcpState;
 
 use super::{Format, Options, Plan};
@@ -71,8 +71,8 @@ pub fn conn_start(out: &mut Vec<u8>, conn: &Connection, packets: u64, later: boo
                 packets,
                 style.relative,
             );
-            let _ = writeln!(out, "{}", ladder::paint(&title, "1", style));
-            out.extend_from_slice(ladder::head(conn, style).as_bytes());
+            let _ = writeln!(out, "{}", text_ladder::paint(&title, "1", style));
+            out.extend_from_slice(text_ladder::head(conn, style).as_bytes());
         }
         Format::Json => {
             out.extend_from_slice(if later { b",\n    " } else { b"\n    " });
@@ -108,7 +108,7 @@ pub fn step(
     };
     match opts.format {
         Format::Print => {
-            out.extend_from_slice(ladder::step_lines(conn, i, *prev, &opts.style).as_bytes());
+            out.extend_from_slice(text_ladder::step_lines(conn, i, *prev, &opts.style).as_bytes());
         }
         Format::Json => {
             out.extend_from_slice(if i == 0 {

@@ -1,4 +1,4 @@
-//! `synack replay FILE --print`: a text ladder diagram, one arrow per
+//! The text ladder, `synack replay FILE --print`: a ladder diagram, one arrow per
 //! segment between the client's and the server's column, both endpoints'
 //! states after each segment, and every transition with its RFC cause.
 //!

@@ -1,4 +1,4 @@
-//! The ladder diagram: client timeline on the left, server on the right,
+//! The terminal UI's ladder panel: client timeline on the left, server on the right,
 //! one arrow per revealed segment, each endpoint's state beside its
 //! timeline and a row spelling out every state change with its cause. Only
 //! the rows that fit are built, so a million-segment connection draws as
@@ -168,7 +168,16 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
         let current = k == pos;
         let y = inner.y + lines.len() as u16;
         if k == 0 {
-            lines.push(state_row(&th, &cols, "", conn.initial, [false; 2], current));
+            let gap = Span::styled(" ".repeat(cols.arrow), row_style(&th, current));
+            lines.push(state_row(
+                &th,
+                &cols,
+                "",
+                conn.initial,
+                [false; 2],
+                gap,
+                current,
+            ));
         } else {
             let i = k - 1;
             rows.push((y, i));
@@ -232,6 +241,7 @@ fn state_row(
     label: &str,
     states: [crate::state::TcpState; 2],
     changed: [bool; 2],
+    middle: Span<'static>,
     current: bool,
 ) -> Line<'static> {
     let base = row_style(th, current);
@@ -250,7 +260,7 @@ fn state_row(
         Span::styled(gutter(cols, label, current), base),
         Span::styled(fit(states[0].name(), cols.state), st(Side::Client)),
         Span::styled("│", base),
-        Span::styled(" ".repeat(cols.arrow), base),
+        middle,
         Span::styled("│ ", base),
         Span::styled(fit(states[1].name(), cols.state), st(Side::Server)),
     ])
@@ -270,14 +280,6 @@ fn arrow_row(
     for t in conn.transitions_at(i) {
         changed[t.endpoint.idx()] = true;
     }
-    let mut line = state_row(
-        th,
-        cols,
-        &(i + 1).to_string(),
-        step.states,
-        changed,
-        current,
-    );
     let room = cols.arrow.saturating_sub(4);
     let label = fit(&arrow_label(app.s(), step, app.numbers, room), room);
     let label = label.trim_end();
@@ -294,8 +296,15 @@ fn arrow_row(
     } else {
         style
     };
-    line.spans[3] = Span::styled(text, style);
-    line
+    state_row(
+        th,
+        cols,
+        &(i + 1).to_string(),
+        step.states,
+        changed,
+        Span::styled(text, style),
+        current,
+    )
 }
 
 fn change_row(th: &Theme, cols: &Cols, side: Side, text: &str, current: bool) -> Line<'static> {
