@@ -1,12 +1,14 @@
 //! The commands' output to the user (the binary's app layer, beside the
 //! flags in `main.rs`): the output style the flags ask for, stdout writes
 //! that take a closed pipe calmly, the `--html` file. Each subcommand
-//! is one module here: [`demo`], [`replay`], [`watch`].
+//! is one module here: [`demo`], [`replay`], [`watch`]; [`manual`] prints
+//! the completion scripts and the man page.
 //!
 //! This is where the terminal is looked at (is stdout one? `NO_COLOR`?):
 //! the library's core only renders into strings and writers.
 
 pub mod demo;
+pub mod manual;
 pub mod replay;
 pub mod watch;
 

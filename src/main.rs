@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Result;
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, Parser, Subcommand};
 
 mod cli;
 
@@ -34,6 +34,11 @@ enum Command {
     /// ones. Needs CAP_NET_RAW (and root or CAP_DAC_OVERRIDE for the
     /// kernel column).
     Watch(WatchArgs),
+    /// Print the shell completion script (bash, zsh, fish, elvish or
+    /// powershell) to stdout.
+    Completions(cli::manual::CompletionsArgs),
+    /// Print the manual page synack(1) (roff) to stdout.
+    Manpage,
 }
 
 #[derive(Args, Debug)]
@@ -184,7 +189,7 @@ impl UiArgs {
 #[derive(Args, Debug, Default)]
 struct DemoArgs {
     /// normal, server-first, half-close, abort, refused, backlog, chat,
-    /// reuseaddr or second-client.
+    /// reuseaddr, second-client or udp.
     #[arg(long, default_value = "normal", value_parser = parse_scenario)]
     scenario: String,
     /// Run the whole scenario without pauses and print the ladder.
@@ -241,7 +246,10 @@ fn main() -> ExitCode {
     // Least privilege first, while the process has one thread: the live
     // demo's privileges go to a broker process, this one keeps none
     // (live/privilege.rs). Then one signal path for every mode (shutdown.rs).
-    let live = !matches!(cli.command, Some(Command::Replay(_)));
+    let live = !matches!(
+        cli.command,
+        Some(Command::Replay(_) | Command::Completions(_) | Command::Manpage)
+    );
     let result = synack::live::privilege::split(live)
         .map_err(anyhow::Error::from)
         .and_then(|split| {
@@ -272,6 +280,8 @@ fn run(cli: Cli) -> Result<()> {
         Some(Command::Replay(args)) => cli::replay::run(args),
         Some(Command::Demo(args)) => cli::demo::run(args),
         Some(Command::Watch(args)) => cli::watch::run(args),
+        Some(Command::Completions(args)) => cli::manual::completions(&args, Cli::command()),
+        Some(Command::Manpage) => cli::manual::manpage(Cli::command()),
         None => cli::demo::run(DemoArgs {
             scenario: "normal".into(),
             ..DemoArgs::default()
