@@ -268,6 +268,9 @@ pub enum CaptureError {
         /// The link type, with its number and LINKTYPE_ name when known.
         link: LinkType,
     },
+    /// The filter expression cannot be applied to the file's frames.
+    #[error("{0}: {1}")]
+    Filter(String, crate::filter::FilterError),
     /// The file is damaged part way through.
     #[error("{path}: damaged capture at byte offset {offset}: {problem}")]
     Corrupt {
@@ -509,6 +512,10 @@ pub struct CaptureReader {
     done: bool,
     frames: u64,
     warnings: Vec<String>,
+    /// The filter expression's programs (`crate::filter`): frames it
+    /// refuses are not handed out, nor numbered; `refused` counts them.
+    filter: Option<crate::filter::FrameFilter>,
+    refused: u64,
 }
 
 impl fmt::Debug for CaptureReader {
@@ -581,6 +588,8 @@ impl CaptureReader {
             done: false,
             frames: 0,
             warnings: Vec::new(),
+            filter: crate::filter::for_captures(),
+            refused: 0,
         })
     }
 
@@ -685,6 +694,14 @@ impl CaptureReader {
                 } => {
                     let at = input.start + data_off;
                     input.start += used;
+                    if let Some(f) = &mut self.filter
+                        && !f
+                            .keeps(link, &input.buf[at..at + data_len], wire_len)
+                            .map_err(|e| CaptureError::Filter(input.name.clone(), e))?
+                    {
+                        self.refused += 1;
+                        continue;
+                    }
                     self.frames += 1;
                     return Ok(Some(Frame {
                         number: self.frames,
@@ -734,7 +751,7 @@ impl CaptureReader {
     /// any frame it is the error.
     fn damaged(&mut self, e: CaptureError) -> Result<Option<Frame<'_>>, CaptureError> {
         self.done = true;
-        if self.frames == 0 {
+        if self.frames + self.refused == 0 {
             return Err(e);
         }
         let n = self.frames;

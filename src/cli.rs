@@ -8,6 +8,7 @@
 //! the library's core only renders into strings and writers.
 
 pub mod demo;
+pub mod filter;
 pub mod manual;
 pub mod replay;
 pub mod watch;

@@ -86,6 +86,10 @@ fn parse_seconds(s: &str) -> Result<std::time::Duration, String> {
 struct ReplayArgs {
     /// The capture file (format detected from its content, not its name).
     file: PathBuf,
+    /// A tcpdump filter expression (pcap-filter(7), compiled by libpcap):
+    /// only the frames `tcpdump -r FILE EXPRESSION` would show are read.
+    #[arg(value_name = "EXPRESSION")]
+    expression: Vec<String>,
     /// One line per connection: addresses, packets, bytes, what was seen,
     /// final states.
     #[arg(long, group = "mode")]
@@ -107,6 +111,8 @@ struct ReplayArgs {
     /// Only connection N (its index in --list).
     #[arg(long, value_name = "N")]
     conn: Option<usize>,
+    #[command(flatten)]
+    conns: cli::filter::ConnArgs,
     /// With --svg: draw from segment N of the connection (1-based, as
     /// --print numbers them; 200 segments unless --to).
     #[arg(long, value_name = "N")]

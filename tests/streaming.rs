@@ -60,6 +60,7 @@ fn streamed_output_is_the_whole_capture_output_byte_for_byte() {
                                 format,
                                 style,
                                 conn,
+                                only: None,
                                 name: name.clone(),
                                 spool_memory,
                             };
@@ -83,6 +84,68 @@ fn streamed_output_is_the_whole_capture_output_byte_for_byte() {
         compared > 500 && spilled_conns >= 5,
         "{compared} {spilled_conns}"
     );
+}
+
+/// With a connection filter (`Options::only`: `--state`, `--flags`,
+/// `--min-packets`), the streamed document is the whole capture's document
+/// of the connections kept, byte for byte: every other connection, only
+/// the first, only the last, none.
+#[test]
+fn streamed_output_of_a_connection_filter_is_the_whole_output_of_those_connections() {
+    let mut compared = 0;
+    for cap in captures::all() {
+        let Ok(first) = replay::read(&cap, Keep::Summaries, TunnelPorts::default()) else {
+            continue;
+        };
+        let n = first.connections().len();
+        if n < 2 {
+            continue;
+        }
+        let whole = replay::load(&cap).unwrap();
+        let plan = Plan::of(&first);
+        let masks: [Vec<bool>; 4] = [
+            (0..n).map(|i| i % 2 == 1).collect(),
+            (0..n).map(|i| i == 0).collect(),
+            (0..n).map(|i| i + 1 == n).collect(),
+            vec![false; n],
+        ];
+        for mask in masks {
+            for format in [Format::Print, Format::Json] {
+                for spool_memory in [stream::SPOOL_MEMORY, 0] {
+                    let opts = Options {
+                        format,
+                        style: Style {
+                            relative: true,
+                            color: false,
+                            origin: whole.origin.unwrap_or_default(),
+                            lang: Lang::En,
+                        },
+                        conn: None,
+                        only: Some(mask.clone()),
+                        name: cap.display().to_string(),
+                        spool_memory,
+                    };
+                    let want = stream::whole(&whole, &opts);
+                    let titles = want
+                        .lines()
+                        .filter(|l| l.starts_with("connection "))
+                        .count();
+                    let kept = mask.iter().filter(|&&k| k).count();
+                    if format == Format::Print {
+                        assert_eq!(titles, kept, "{}: {want}", cap.display());
+                    }
+                    let got = streamed(&cap, &plan, &opts);
+                    assert!(
+                        got == want,
+                        "{} {format:?} {mask:?}:\n--- streamed\n{got}\n--- whole\n{want}",
+                        cap.display()
+                    );
+                    compared += 1;
+                }
+            }
+        }
+    }
+    assert!(compared >= 60, "{compared}");
 }
 
 /// `--svg`'s window, read alone (steps before it dropped, the read stopped
@@ -291,6 +354,7 @@ fn a_long_connection_beside_short_ones() {
                 lang: Lang::En,
             },
             conn: None,
+            only: None,
             name: "long.pcap".into(),
             spool_memory: 0,
         };

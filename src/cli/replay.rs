@@ -40,6 +40,9 @@ pub fn run(mut args: ReplayArgs) -> Result<()> {
             }
         );
     }
+    if let Some(expr) = synack::filter::Expression::of_words(&args.expression)? {
+        synack::filter::filter_captures(expr);
+    }
     let name = args.file.display().to_string();
     let walk = !(args.list || args.print || args.json || args.svg || args.html.is_some());
     if walk && !std::io::stdout().is_terminal() {
@@ -54,7 +57,7 @@ pub fn run(mut args: ReplayArgs) -> Result<()> {
     }
     if walk && !args.print {
         let opts = args.ui.options(name.clone(), args.conn);
-        match ui::walk_file(&args.file, ports.clone(), opts)? {
+        match ui::walk_file(&args.file, ports.clone(), opts, args.conns.filter())? {
             Walked::Quit => return Ok(()),
             // A pipe was read by the walk: there is nothing left to print.
             Walked::OnlyFlows if Source::is_once(&args.file) => bail!(
@@ -91,6 +94,12 @@ pub fn run(mut args: ReplayArgs) -> Result<()> {
         eprintln!("synack: warning: {w}");
     }
     let conns = replay.connections();
+    if conns.is_empty() && replay.frames == 0 && !args.expression.is_empty() {
+        bail!(
+            "{name}: no frame matches the filter expression \"{}\"",
+            args.expression.join(" ")
+        );
+    }
     if conns.is_empty() && replay.frames == 0 {
         bail!("{name}: no frames at all; the capture holds no packets");
     }
@@ -116,6 +125,16 @@ pub fn run(mut args: ReplayArgs) -> Result<()> {
     if args.svg {
         return svg(&args, &source, replay, ports, &style);
     }
+    let shown = args.conns.filter();
+    if !shown.is_empty() {
+        let n = replay
+            .connections()
+            .iter()
+            .filter(|c| shown.matches(c))
+            .count();
+        let of = replay.connections().len();
+        eprintln!("synack: {n} of {of} connections match {}", shown.describe());
+    }
     if let Some(path) = &args.html {
         return html(&args, path, &replay, &style);
     }
@@ -137,6 +156,14 @@ fn stream(
 ) -> Result<()> {
     use output::stream::{self, Format, Options, Plan};
     let plan = Plan::of(&first);
+    let shown = args.conns.filter();
+    let only = (!shown.is_empty()).then(|| {
+        first
+            .connections()
+            .iter()
+            .map(|c| shown.matches(c))
+            .collect()
+    });
     drop(first);
     let opts = Options {
         format: if args.json {
@@ -146,6 +173,7 @@ fn stream(
         },
         style,
         conn: args.conn,
+        only,
         name: source.name().to_string(),
         spool_memory: stream::SPOOL_MEMORY,
     };
@@ -167,10 +195,24 @@ fn svg(
 ) -> Result<()> {
     use output::window::{self, Window};
     let name = source.name();
-    let n = args.conn.unwrap_or(0);
+    let shown = args.conns.filter();
+    let n = match args.conn {
+        Some(n) => n,
+        None => first
+            .connections()
+            .iter()
+            .position(|c| shown.matches(c))
+            .unwrap_or(0),
+    };
     let Some(total) = first.connections().get(n).map(|c| c.packets()) else {
         bail!("--svg: {name} has no TCP connection to draw");
     };
+    if !shown.matches(&first.connections()[n]) {
+        bail!(
+            "--svg: no connection of {name} to draw matches {}",
+            shown.describe()
+        );
+    }
     let w = Window::pick(args.from, args.to, total).map_err(anyhow::Error::msg)?;
     drop(first);
     let Some(conn) = window::read(source, ports, n, w)? else {
@@ -192,8 +234,13 @@ fn svg(
 /// `--html FILE`: the page embeds the `--json` document's very text.
 fn html(args: &ReplayArgs, path: &std::path::Path, replay: &Replay, style: &Style) -> Result<()> {
     let name = args.file.display().to_string();
-    let doc = output::stream::json_document(replay, &name, args.conn, style);
-    let conns: Vec<&Connection> = output::stream::chosen(replay, args.conn).0.iter().collect();
+    let shown = args.conns.filter();
+    let doc = output::stream::json_document_of(replay, &name, args.conn, &shown, style);
+    let conns: Vec<&Connection> = output::stream::chosen(replay, args.conn)
+        .0
+        .iter()
+        .filter(|c| shown.matches(c))
+        .collect();
     let page = output::html::page_with(&doc, &conns, style, args.ui.lang(), None);
     write_html(path, &page)
 }
@@ -201,10 +248,15 @@ fn html(args: &ReplayArgs, path: &std::path::Path, replay: &Replay, style: &Styl
 /// `--list`: one row per connection, written as it goes (a table of a
 /// million rows is never held), then the UDP flows and the totals.
 fn list(args: &ReplayArgs, replay: &Replay, style: &Style) -> Result<()> {
-    let (conns, flows) = output::stream::chosen(replay, args.conn);
-    if !conns.is_empty() {
+    let shown = args.conns.filter();
+    let (conns, mut flows) = output::stream::chosen(replay, args.conn);
+    if !shown.is_empty() {
+        flows.clear(); // a connection filter shows TCP connections only
+    }
+    if conns.iter().any(|c| shown.matches(c)) {
         let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-        match output::list_to(&mut out, conns.iter(), style).and_then(|()| out.flush()) {
+        let rows = conns.iter().filter(|c| shown.matches(c));
+        match output::list_to(&mut out, rows, style).and_then(|()| out.flush()) {
             Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(()),
             other => other.context("writing to stdout")?,
         }

@@ -32,6 +32,7 @@ use crate::capture::{CaptureError, Source};
 use crate::conversation::datagram::Flow;
 use crate::conversation::{Connection, KeepSteps, Skipped, Tracker};
 use crate::decode::TunnelPorts;
+use crate::filter::conns::ConnFilter;
 use crate::replay::{self, Replay};
 use crate::state::TcpState;
 use serde_json::Value;
@@ -94,6 +95,10 @@ pub struct Options {
     pub style: Style,
     /// Only this connection (`--conn`).
     pub conn: Option<usize>,
+    /// Only the connections marked true, by index (`--state`, `--flags`,
+    /// `--min-packets`: `crate::filter::conns`); UDP flows then are not
+    /// written.
+    pub only: Option<Vec<bool>>,
     /// The file's name as the `--json` document gives it.
     pub name: String,
     /// Text of later connections held in memory before spilling to a
@@ -168,12 +173,27 @@ pub fn run(
 /// file's name as the JSON gives it.
 pub fn whole(replay: &Replay, opts: &Options) -> String {
     let style = &opts.style;
-    let (chosen, flows) = chosen(replay, opts.conn);
+    let (chosen, mut flows) = chosen(replay, opts.conn);
+    let shown = |c: &&Connection| {
+        opts.only
+            .as_ref()
+            .is_none_or(|v| v.get(c.index()) == Some(&true))
+    };
+    if opts.only.is_some() {
+        flows.clear();
+    }
     match opts.format {
-        Format::Json => super::json_text(&json_document(replay, &opts.name, opts.conn, style)),
+        Format::Json => super::json_text(&document_of(
+            replay,
+            &opts.name,
+            chosen.iter().filter(shown),
+            &flows,
+            style,
+        )),
         Format::Print => {
             let parts: Vec<String> = chosen
                 .iter()
+                .filter(shown)
                 .map(|c| super::ladder(c, style))
                 .chain(
                     flows
@@ -219,11 +239,38 @@ pub fn chosen(replay: &Replay, conn: Option<usize>) -> (&[Connection], Vec<&Flow
 /// The `--json` document of a capture read whole (`--html` embeds its very
 /// text); `name` is the file's name as the document gives it.
 pub fn json_document(replay: &Replay, name: &str, conn: Option<usize>, style: &Style) -> Value {
-    let (chosen, flows) = chosen(replay, conn);
-    let mut doc = super::document(name, chosen.iter(), replay.skipped(), style);
+    json_document_of(replay, name, conn, &ConnFilter::default(), style)
+}
+
+/// [`json_document`] of the connections `shown` matches (no UDP flows
+/// when it filters).
+pub fn json_document_of(
+    replay: &Replay,
+    name: &str,
+    conn: Option<usize>,
+    shown: &ConnFilter,
+    style: &Style,
+) -> Value {
+    let (chosen, mut flows) = chosen(replay, conn);
+    if !shown.is_empty() {
+        flows.clear();
+    }
+    let chosen = chosen.iter().filter(|c| shown.matches(c));
+    document_of(replay, name, chosen, &flows, style)
+}
+
+/// The `--json` document of `conns` and `flows` of `replay`.
+fn document_of<'a>(
+    replay: &Replay,
+    name: &str,
+    conns: impl Iterator<Item = &'a Connection>,
+    flows: &[&Flow],
+    style: &Style,
+) -> Value {
+    let mut doc = super::document(name, conns, replay.skipped(), style);
     doc["warnings"] = replay.warnings.clone().into();
     if !flows.is_empty() {
-        doc["flows"] = super::flows_json(&flows, style);
+        doc["flows"] = super::flows_json(flows, style);
     }
     doc
 }
@@ -250,6 +297,8 @@ struct Writer<'a> {
     head: usize,
     /// One past the last connection to write.
     end: usize,
+    /// The first connection to write (`end` when none is).
+    first: usize,
     open: FxHashMap<usize, Open>,
     spool: spool::Spool,
     /// Reused text buffer.
@@ -262,12 +311,15 @@ impl<'a> Writer<'a> {
             Some(n) => (n, n + 1),
             None => (0, plan.packets.len()),
         };
+        let shown = |c: &usize| opts.only.as_ref().is_none_or(|v| v.get(*c) == Some(&true));
+        let first = (head..end).find(shown).unwrap_or(end);
         let mut w = Writer {
             plan,
             opts,
             out,
             head,
             end,
+            first,
             open: FxHashMap::default(),
             spool: spool::Spool::new(opts.spool_memory),
             buf: Vec::new(),
@@ -282,6 +334,12 @@ impl<'a> Writer<'a> {
     /// Writes (or spools) what of connection `c` can no longer change and
     /// drops it from `tracker`.
     fn update(&mut self, tracker: &mut Tracker, c: usize) -> Result<(), StreamError> {
+        if let Some(only) = &self.opts.only
+            && c < self.plan.packets.len()
+            && only.get(c) != Some(&true)
+        {
+            return self.pass_over(tracker, c);
+        }
         if c < self.head || c >= self.end {
             if self.opts.conn.is_none() || c >= self.plan.packets.len() {
                 // Written whole already, or not in the first read.
@@ -314,7 +372,7 @@ impl<'a> Writer<'a> {
             tunnel: None,
             whole: false,
         });
-        let first = self.opts.conn.map_or(0, |n| n);
+        let first = self.first;
         if !open.started && (end > conn.drained() || whole) {
             open.started = true;
             open.tunnel = super::tunnel_note(conn);
@@ -339,6 +397,30 @@ impl<'a> Writer<'a> {
                 self.open.remove(&c);
                 self.advance()?;
             }
+        }
+        Ok(())
+    }
+
+    /// Connection `c` is not to be written: its timeline is dropped, and
+    /// it counts as written whole.
+    fn pass_over(&mut self, tracker: &mut Tracker, c: usize) -> Result<(), StreamError> {
+        tracker.release(c);
+        if c < self.head || c >= self.end {
+            // Passed over already, or not the --conn asked for.
+        } else if c == self.head {
+            self.open.remove(&c);
+            self.advance()?;
+        } else {
+            let initial = tracker
+                .connection(c)
+                .map_or([TcpState::Unknown; 2], |k| k.initial);
+            let open = self.open.entry(c).or_insert(Open {
+                started: false,
+                prev: initial,
+                tunnel: None,
+                whole: true,
+            });
+            open.whole = true;
         }
         Ok(())
     }
@@ -370,16 +452,16 @@ impl<'a> Writer<'a> {
         if (all && read != self.plan.packets.len()) || self.head < self.end {
             return Err(StreamError::Changed(self.opts.name.clone()));
         }
-        let flows: Vec<_> = match self.opts.conn {
-            Some(_) => Vec::new(),
-            None => second.tracker.flows().iter().collect(),
+        let flows: Vec<_> = match (self.opts.conn, &self.opts.only) {
+            (None, None) => second.tracker.flows().iter().collect(),
+            _ => Vec::new(),
         };
         self.buf.clear();
         text::finish(
             &mut self.buf,
             self.plan,
             &flows,
-            self.end > self.opts.conn.unwrap_or(0),
+            self.first < self.end,
             self.opts,
         );
         self.out.write_all(&self.buf)?;

@@ -250,6 +250,8 @@ pub struct App {
     frames: Option<Box<dyn FrameStore>>,
     play_acc: Duration,
     rows: rows::RowCache,
+    /// The picker's rows are only these (`--state`, `--flags`, `--min-packets`).
+    pub show: crate::filter::conns::ConnFilter,
 }
 
 impl App {
@@ -294,6 +296,7 @@ impl App {
             frames: None,
             play_acc: Duration::ZERO,
             rows: rows::RowCache::default(),
+            show: Default::default(),
         }
     }
 
@@ -418,11 +421,20 @@ impl App {
     /// Connections shown by the picker, filtered and sorted: indices into
     /// `tracker.connections()`.
     pub fn picker_rows(&self) -> std::rc::Rc<Vec<usize>> {
-        self.rows.rows(
+        let rows = self.rows.rows(
             self.tracker.connections(),
             &self.picker.filter,
             self.picker.sort,
-        )
+        );
+        if self.show.is_empty() {
+            return rows;
+        }
+        let conns = self.tracker.connections();
+        let shown = rows
+            .iter()
+            .copied()
+            .filter(|&i| self.show.matches(&conns[i]));
+        std::rc::Rc::new(shown.collect())
     }
 
     /// Replaces the model (a new demo session).

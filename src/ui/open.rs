@@ -148,10 +148,16 @@ pub fn loading_app(
 /// once, the file loads in the background. Errors in the file header come
 /// before the terminal is touched; later ones end the walk with the
 /// terminal restored, as one line.
-pub fn walk_file(path: &Path, ports: TunnelPorts, opts: UiOptions) -> Result<Walked> {
+pub fn walk_file(
+    path: &Path,
+    ports: TunnelPorts,
+    opts: UiOptions,
+    show: crate::filter::conns::ConnFilter,
+) -> Result<Walked> {
     let name = path.display().to_string();
     let reader = CaptureReader::open(path)?;
-    let (app, small) = loading_app(path, &reader, &ports, opts);
+    let (mut app, small) = loading_app(path, &reader, &ports, opts);
+    app.show = show;
     let (tx, rx) = channel();
     quit_on_signals(tx.clone());
     let load = loader::spawn(reader, ports.clone(), small, tx.clone())?;

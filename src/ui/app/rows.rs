@@ -198,7 +198,8 @@ impl RowCache {
     }
 
     /// Connections whose client or server address contains `filter`
-    /// (case-insensitive), in `key`'s order, ties by index.
+    /// (case-insensitive), or whose final state, flags seen or labels
+    /// name it (`filter::conns::Words`), in `key`'s order, ties by index.
     pub fn rows(&self, conns: &[Connection], filter: &str, key: SortKey) -> Rc<Vec<usize>> {
         let mut c = self.inner.borrow_mut();
         let n = conns.len();
@@ -230,12 +231,21 @@ impl RowCache {
         let rows = if f.is_empty() {
             order
         } else {
-            let hits = c.matching(&f, n);
+            // Addresses, then states, flags and labels (`filter::conns`).
+            let words = crate::filter::conns::Words::of(&f);
+            let mut hits = std::borrow::Cow::Borrowed(c.matching(&f, n));
+            if !words.is_empty() {
+                let more = (0..n).filter(|&i| words.match_conn(&conns[i]));
+                let v = hits.to_mut();
+                v.extend(more.map(|i| i as u32));
+                v.sort_unstable();
+                v.dedup();
+            }
             if key == SortKey::Index {
                 Rc::new(hits.iter().map(|&i| i as usize).collect())
             } else {
                 let mut hit = vec![false; n];
-                for &i in hits {
+                for &i in hits.iter() {
                     hit[i as usize] = true;
                 }
                 Rc::new(order.iter().copied().filter(|&i| hit[i]).collect())
@@ -259,6 +269,7 @@ mod tests {
                 let c = &conns[i];
                 c.client().to_string().to_ascii_lowercase().contains(&f)
                     || c.server().to_string().to_ascii_lowercase().contains(&f)
+                    || crate::filter::conns::Words::of(&f).match_conn(c)
             })
             .collect();
         match key {
