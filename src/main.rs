@@ -13,7 +13,7 @@ mod cli;
 /// See how TCP opens and closes a connection: SYN, SYN-ACK, ACK, data and
 /// the FIN teardown, step by step, beside both sockets' states.
 #[derive(Parser, Debug)]
-#[command(name = "synack", version, about, long_about = None)]
+#[command(name = "synack", version, long_about = None)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
