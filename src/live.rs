@@ -25,13 +25,24 @@
 //! start [`sniffer::Sniffer`] and [`kernel::KernelTrace`] with
 //! [`exchange::Exchange::ports`], then run the calls with
 //! [`exchange::Exchange::next`].
+//!
+//! Layers, each importing only those below it: [`privileged`] (the
+//! operations that need a capability: packet socket, tracefs instances,
+//! credentials; a leaf) and [`frame_filter`] (which frames to keep) at the
+//! bottom; [`bpf`] above the filter; [`broker`] performs the privileged
+//! operations in its own process; [`sniffer`], [`kernel`] and
+//! [`privilege`] are their clients (through the broker when there is one).
+//! Quitting by signal reaches the broker through [`crate::shutdown::on_exit`],
+//! where the broker registers its stop: `shutdown` imports nothing of `live`.
 
 pub mod bpf;
 pub mod broker;
 pub mod exchange;
+pub mod frame_filter;
 pub mod kernel;
 pub mod pcap_out;
 pub mod privilege;
+pub mod privileged;
 pub mod proc_net;
 pub mod pytext;
 pub mod sniffer;

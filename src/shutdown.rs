@@ -11,9 +11,13 @@
 //!   [`GRACE`] to end by itself (restoring the terminal, finishing the
 //!   live session, cleaning its saves);
 //! - otherwise, or when the grace runs out, the [`on_exit`] actions run
-//!   (terminal restored, temporary save files removed), the privileged
-//!   broker is stopped (it removes its tracefs instances) and the process
-//!   exits with 128 + the signal number.
+//!   (terminal restored, temporary save files removed, and last the
+//!   privileged broker stopped, which removes its tracefs instances: the
+//!   broker registers that when it starts) and the process exits with
+//!   128 + the signal number.
+//!
+//! This module knows no mode and no other module of synack: everything
+//! it does on the way out was registered with it.
 //!
 //! Further signals while this happens are counted and ignored: a second
 //! Ctrl-C never cuts the cleanup short. The mode reads [`received`] to
@@ -116,8 +120,8 @@ pub fn on_exit(action: impl Fn() + Send + 'static) -> ExitAction {
     ExitAction(id)
 }
 
-/// Runs the registered exit actions, stops the broker and exits with
-/// 128 + `sig`. Never returns.
+/// Runs the registered exit actions and exits with 128 + `sig`. Never
+/// returns.
 fn force_exit(sig: i32) -> ! {
     {
         let actions = lock(&ON_EXIT);
@@ -125,7 +129,6 @@ fn force_exit(sig: i32) -> ! {
             a();
         }
     }
-    crate::live::broker::stop(Duration::from_secs(3));
     // SAFETY: ends the process without unwinding or running destructors
     // that other threads may be in the middle of.
     unsafe { libc::_exit(i32::from(exit_status(sig))) }

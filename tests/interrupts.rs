@@ -54,7 +54,7 @@ fn instances_of(pid: u32) -> Vec<PathBuf> {
         .into_iter()
         .filter(|p| {
             let name = p.file_name().unwrap().to_string_lossy();
-            synack::live::kernel::instance_owner(&name).is_some_and(|o| owners.contains(&o))
+            synack::live::privileged::instance_owner(&name).is_some_and(|o| owners.contains(&o))
         })
         .collect()
 }

@@ -190,7 +190,7 @@ fn instances_of(pid: u32) -> Vec<PathBuf> {
     .filter_map(|d| std::fs::read_dir(Path::new(d)).ok())
     .flat_map(|rd| rd.flatten())
     .filter(|e| {
-        synack::live::kernel::instance_owner(&e.file_name().to_string_lossy()).is_some_and(ours)
+        synack::live::privileged::instance_owner(&e.file_name().to_string_lossy()).is_some_and(ours)
     })
     .map(|e| e.path())
     .collect()

@@ -1,5 +1,5 @@
 //! A classic BPF socket filter for a [`Filter`], attached with
-//! `SO_ATTACH_FILTER` so the kernel drops unwatched traffic before it is
+//! `SO_ATTACH_FILTER` (by [`super::privileged::prepare_packet_socket`]) so the kernel drops unwatched traffic before it is
 //! queued to the packet socket (it then takes no buffer space and no
 //! `recvfrom`). The program accepts what `tcpdump -dd "tcp and (port P or
 //! …) and (host H or …)"` accepts on an Ethernet link: TCP over IPv4 (first
@@ -7,11 +7,9 @@
 //! rejects that the user-space [`Filter::matches`] would keep (IPv6 with
 //! extension headers) are rare; the user-space filter still runs after it.
 
-use std::io;
 use std::net::IpAddr;
-use std::os::fd::{AsRawFd, OwnedFd};
 
-use super::sniffer::Filter;
+use super::frame_filter::Filter;
 
 /// Bytes of each accepted frame the kernel keeps (as tcpdump's snap length).
 const SNAP: u32 = 262_144;
@@ -217,29 +215,6 @@ pub fn program(filter: &Filter) -> Option<Vec<libc::sock_filter>> {
     b.here(reject);
     b.op(RET_K, 0);
     b.finish()
-}
-
-/// Attaches `prog` to the socket (`SO_ATTACH_FILTER`).
-pub fn attach(fd: &OwnedFd, prog: &[libc::sock_filter]) -> io::Result<()> {
-    let fprog = libc::sock_fprog {
-        len: u16::try_from(prog.len()).map_err(io::Error::other)?,
-        filter: prog.as_ptr().cast_mut(),
-    };
-    // SAFETY: `fprog` points at `prog`, which outlives the call (the kernel
-    // copies the program); the descriptor is borrowed and open.
-    let rc = unsafe {
-        libc::setsockopt(
-            fd.as_raw_fd(),
-            libc::SOL_SOCKET,
-            libc::SO_ATTACH_FILTER,
-            (&fprog as *const libc::sock_fprog).cast(),
-            std::mem::size_of::<libc::sock_fprog>() as libc::socklen_t,
-        )
-    };
-    if rc < 0 {
-        return Err(io::Error::last_os_error());
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -16,7 +16,9 @@
 //! (a Ctrl-C reaches the whole process group): when the main process ends,
 //! however it ends, the socket closes and the broker removes every
 //! instance it still has, then exits. At start it removes stale instances
-//! of dead synack processes (killed with SIGKILL) and reports them.
+//! of dead synack processes (killed with SIGKILL) and reports them. A
+//! quit by signal stops it through [`crate::shutdown`]'s exit actions,
+//! where [`spawn`] registers [`stop`].
 //!
 //! Without a broker (unit tests, library use) the same operations run in
 //! the calling process: [`packet_socket`] and [`start_trace`] return `None`.
@@ -36,8 +38,10 @@ use nix::sys::socket::{
 use nix::unistd::{ForkResult, Pid, fork};
 
 use super::LiveError;
-use super::kernel;
-use super::sniffer::open_packet_socket;
+use super::privileged::{
+    create_instance, narrow_to, open_packet_socket, remove_instance, remove_stale_instances,
+    switch_user, tracefs_root,
+};
 
 /// The capabilities the broker keeps: the packet socket, and tracefs
 /// (root-owned, mode 700) for a non-root broker.
@@ -47,9 +51,15 @@ struct Handle {
     sock: Mutex<OwnedFd>,
     raw: RawFd,
     pid: Pid,
+    /// [`stop`] as an exit action of [`crate::shutdown`], for as long as
+    /// the process lives: registered first, it runs after every other.
+    _on_exit: crate::shutdown::ExitAction,
 }
 
 static BROKER: OnceLock<Handle> = OnceLock::new();
+
+/// How long a quit by signal waits for the broker to remove its instances.
+const STOP_TIMEOUT: Duration = Duration::from_secs(3);
 
 /// Forks the broker (call it while the process has one thread). `user`:
 /// the sudo user the broker becomes (keeping its two capabilities).
@@ -80,6 +90,9 @@ pub fn spawn(user: Option<(u32, u32)>) -> Result<Vec<String>, LiveError> {
                 sock: Mutex::new(parent),
                 raw,
                 pid,
+                _on_exit: crate::shutdown::on_exit(|| {
+                    stop(STOP_TIMEOUT);
+                }),
             };
             let (hello, _) = handle.call("hello").map_err(|e| err("hello", &e))?;
             let stale = hello
@@ -223,7 +236,7 @@ fn recv(fd: RawFd) -> io::Result<Option<(String, Option<OwnedFd>)>> {
 fn serve(sock: OwnedFd, user: Option<(u32, u32)>) -> ! {
     quiet_and_deaf();
     // Mount tracefs now if it must be (CAP_SYS_ADMIN is dropped below).
-    let _ = kernel::tracefs_root();
+    let _ = tracefs_root();
     let narrowed = narrow(user);
     let fd = sock.as_raw_fd();
     let mut mine: Vec<PathBuf> = Vec::new();
@@ -244,7 +257,7 @@ fn serve(sock: OwnedFd, user: Option<(u32, u32)>) -> ! {
     // (bounded) once it is gone.
     let parent = nix::unistd::getppid();
     let deadline = Instant::now() + Duration::from_secs(10);
-    let remove = |dir: &PathBuf| with_caps(&[DAC], || kernel::remove_instance(dir));
+    let remove = |dir: &PathBuf| with_caps(&[DAC], || remove_instance(dir));
     for dir in mine {
         while remove(&dir).is_err() && nix::unistd::getppid() == parent && Instant::now() < deadline
         {
@@ -267,7 +280,7 @@ fn answer(
 ) -> (String, Option<OwnedFd>) {
     match (narrowed, req.split_once(' ').unwrap_or((req, ""))) {
         (_, ("hello", _)) => {
-            let stale = with_caps(&[DAC], kernel::remove_stale_instances);
+            let stale = with_caps(&[DAC], remove_stale_instances);
             (format!("ok {}", stale.join(" ")), None)
         }
         (Err(e), _) => (format!("err 0 {e}"), None),
@@ -280,7 +293,7 @@ fn answer(
                 .split_whitespace()
                 .filter_map(|p| p.parse().ok())
                 .collect();
-            match with_caps(&[DAC], || kernel::create_instance(&ports)) {
+            match with_caps(&[DAC], || create_instance(&ports)) {
                 Ok((dir, pipe)) => {
                     let name = dir
                         .file_name()
@@ -297,7 +310,7 @@ fn answer(
                 .iter()
                 .position(|d| d.file_name() == Some(name.as_ref()))
             {
-                Some(i) => match with_caps(&[DAC], || kernel::remove_instance(&mine[i])) {
+                Some(i) => match with_caps(&[DAC], || remove_instance(&mine[i])) {
                     Ok(()) => {
                         mine.remove(i);
                         ("ok".to_string(), None)
@@ -361,10 +374,10 @@ fn narrow(user: Option<(u32, u32)>) -> Result<(), String> {
     }
     if let Some((uid, gid)) = user {
         caps::securebits::set_keepcaps(true).map_err(|e| e.to_string())?;
-        super::privilege::switch_user(uid, gid).map_err(|e| format!("switching user: {e}"))?;
+        switch_user(uid, gid).map_err(|e| format!("switching user: {e}"))?;
         caps::securebits::set_keepcaps(false).map_err(|e| e.to_string())?;
     }
-    super::privilege::narrow_to(&BROKER_CAPS).map_err(|e| e.to_string())?;
+    narrow_to(&BROKER_CAPS).map_err(|e| e.to_string())?;
     // Permitted, not effective: raised only around each use (`with_caps`).
     caps::clear(None, CapSet::Effective).map_err(|e| e.to_string())?;
     // SAFETY: prctl with integer arguments only.

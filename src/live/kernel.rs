@@ -6,7 +6,8 @@
 //! TCP and the exchange's ports, and reads `trace_pipe` on a thread with a
 //! bounded poll, so [`KernelTrace::stop`] cannot hang. Stopping (also on drop,
 //! also during a panic's unwinding) disables the event and removes the
-//! instance. With the broker ([`super::broker`]), the broker owns the
+//! instance (the tracefs operations themselves are
+//! [`super::privileged`]'s). With the broker ([`super::broker`]), the broker owns the
 //! instance and this process only reads the `trace_pipe` it was handed.
 //!
 //! Linux hands an actively closed socket to a separate, light time-wait
@@ -14,25 +15,23 @@
 //! never `TIME_WAIT`. [`super::proc_net::time_wait_sockets`] reads
 //! `/proc/net/tcp{,6}` to show those time-wait sockets.
 
-use std::fs::{self, File, OpenOptions};
+use std::fs::File;
 use std::io::{self, Read};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::os::fd::AsRawFd;
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
 use super::LiveError;
+use super::privileged::{create_instance, remove_instance};
 use crate::state::TcpState;
 
 const POLL_MS: i32 = 100;
 const STOP_TIMEOUT: Duration = Duration::from_secs(2);
-const EVENT: &str = "events/sock/inet_sock_set_state";
-static INSTANCE_COUNTER: AtomicU32 = AtomicU32::new(0);
 
 /// One state change of one socket, as the kernel reported it.
 #[derive(Clone, Debug, PartialEq)]
@@ -114,60 +113,6 @@ pub fn parse_line(line: &str) -> Option<KernelTransition> {
     })
 }
 
-/// Finds a mounted tracefs (`/sys/kernel/tracing`, then
-/// `/sys/kernel/debug/tracing`), mounting it at `/sys/kernel/tracing` when
-/// neither is. A mount made here is left in place (others may use it).
-pub fn tracefs_root() -> Result<PathBuf, LiveError> {
-    let candidates = ["/sys/kernel/tracing", "/sys/kernel/debug/tracing"];
-    let find = || {
-        candidates
-            .iter()
-            .map(PathBuf::from)
-            .find(|p| p.join("instances").is_dir())
-    };
-    if let Some(p) = find() {
-        return Ok(p);
-    }
-    // Distinguish "not mounted" from "not allowed to look".
-    if let Err(e) = fs::read_dir(candidates[0])
-        && e.kind() == io::ErrorKind::PermissionDenied
-    {
-        return Err(LiveError::Tracefs(format!(
-            "cannot read {}: {e}",
-            candidates[0]
-        )));
-    }
-    mount_tracefs(Path::new(candidates[0])).map_err(|e| {
-        LiveError::Tracefs(format!(
-            "tracefs is not mounted and mounting it failed: {e}"
-        ))
-    })?;
-    find()
-        .ok_or_else(|| LiveError::Tracefs("tracefs mounted but has no instances directory".into()))
-}
-
-fn mount_tracefs(target: &Path) -> io::Result<()> {
-    use std::ffi::CString;
-    let tgt = CString::new(target.as_os_str().as_encoded_bytes()).map_err(io::Error::other)?;
-    let src = c"nodev";
-    let fstype = c"tracefs";
-    // SAFETY: all pointers are NUL-terminated strings that live across the
-    // call; `data` may be null for tracefs.
-    let rc = unsafe {
-        libc::mount(
-            src.as_ptr(),
-            tgt.as_ptr(),
-            fstype.as_ptr(),
-            0,
-            std::ptr::null(),
-        )
-    };
-    if rc != 0 {
-        return Err(io::Error::last_os_error());
-    }
-    Ok(())
-}
-
 /// A running kernel trace of TCP state changes on some ports.
 pub struct KernelTrace {
     instance: PathBuf,
@@ -205,132 +150,6 @@ fn exit_cleanup(
             let _ = remove_instance(&instance);
         }
     })
-}
-
-/// The tracefs filter expression for these ports.
-pub fn filter_expr(ports: &[u16]) -> String {
-    let ports: Vec<String> = ports
-        .iter()
-        .map(|p| format!("sport == {p} || dport == {p}"))
-        .collect();
-    // With ports, no protocol test: the ports select the sockets, and a
-    // UDP socket on them would show (it never does: only TCP changes state
-    // through this tracepoint, which the udp scenario shows).
-    if ports.is_empty() {
-        "protocol == 6".to_string()
-    } else {
-        ports.join(" || ")
-    }
-}
-
-/// Creates the instance `synack-PID-N` (PID: this process, which removes
-/// it), filters `sock:inet_sock_set_state` to TCP on `ports`, opens its
-/// `trace_pipe` (non-blocking) and enables the event. On failure nothing
-/// is left behind.
-pub fn create_instance(ports: &[u16]) -> Result<(PathBuf, File), LiveError> {
-    let root = tracefs_root()?;
-    let n = INSTANCE_COUNTER.fetch_add(1, Ordering::SeqCst);
-    let instance = root
-        .join("instances")
-        .join(format!("synack-{}-{n}", std::process::id()));
-    fs::create_dir(&instance)
-        .map_err(|e| LiveError::Tracefs(format!("cannot create {}: {e}", instance.display())))?;
-    let ev = instance.join(EVENT);
-    let write = |file: &str, text: &str| {
-        fs::write(ev.join(file), text)
-            .map_err(|e| LiveError::Tracefs(format!("cannot write {}/{file}: {e}", ev.display())))
-    };
-    let opened = write("filter", &filter_expr(ports)).and_then(|()| {
-        let pipe = OpenOptions::new()
-            .read(true)
-            .custom_flags(libc::O_NONBLOCK | libc::O_CLOEXEC)
-            .open(instance.join("trace_pipe"))
-            .map_err(|e| LiveError::Tracefs(format!("cannot open trace_pipe: {e}")))?;
-        write("enable", "1")?;
-        Ok(pipe)
-    });
-    match opened {
-        Ok(pipe) => Ok((instance, pipe)),
-        Err(e) => {
-            let _ = remove_instance(&instance);
-            Err(e)
-        }
-    }
-}
-
-/// Disables the event and removes the instance directory (retrying
-/// briefly while a `trace_pipe` reader is still closing). Gone already is
-/// not an error. Bounded: about 1 s.
-pub fn remove_instance(instance: &Path) -> Result<(), LiveError> {
-    let _ = fs::write(instance.join(EVENT).join("enable"), "0");
-    // rmdir fails with EBUSY while trace_pipe is still open; retry briefly.
-    let mut last = Ok(());
-    for _ in 0..20 {
-        last = fs::remove_dir(instance);
-        match &last {
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
-            Ok(()) => return Ok(()),
-            Err(_) => std::thread::sleep(Duration::from_millis(50)),
-        }
-    }
-    last.map_err(|e| LiveError::Tracefs(format!("cannot remove {}: {e}", instance.display())))
-}
-
-/// The PID in an instance name `synack-PID-N` or `synack-probe-PID-N`.
-pub fn instance_owner(name: &str) -> Option<u32> {
-    let rest = name.strip_prefix("synack-")?;
-    let rest = rest.strip_prefix("probe-").unwrap_or(rest);
-    let (pid, n) = rest.split_once('-')?;
-    n.parse::<u32>().ok()?;
-    pid.parse().ok()
-}
-
-/// Removes the instances left by synack processes that no longer exist
-/// (killed with SIGKILL before they could clean up) and returns their
-/// names. A live PID's instances are never touched.
-pub fn remove_stale_instances() -> Vec<String> {
-    let Ok(root) = tracefs_root() else {
-        return Vec::new();
-    };
-    let Ok(dir) = fs::read_dir(root.join("instances")) else {
-        return Vec::new();
-    };
-    let mut removed = Vec::new();
-    for entry in dir.flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let Some(pid) = instance_owner(&name) else {
-            continue;
-        };
-        if pid_alive(pid) {
-            continue;
-        }
-        if remove_instance(&entry.path()).is_ok() {
-            removed.push(name);
-        }
-    }
-    removed
-}
-
-/// Whether a process with this PID exists (EPERM: it does, as another
-/// user). A zombie — killed, not yet reaped — counts as gone.
-fn pid_alive(pid: u32) -> bool {
-    let Ok(id) = i32::try_from(pid) else {
-        return false;
-    };
-    // SAFETY: kill with signal 0 only checks for existence.
-    let rc = unsafe { libc::kill(id, 0) };
-    if rc != 0 && io::Error::last_os_error().raw_os_error() == Some(libc::ESRCH) {
-        return false;
-    }
-    // `/proc/PID/stat`: "PID (comm) STATE ..."; comm may hold spaces.
-    let state = fs::read_to_string(format!("/proc/{pid}/stat"))
-        .ok()
-        .and_then(|s| {
-            s.rsplit_once(')')
-                .map(|(_, rest)| rest.trim_start().chars().next())
-        })
-        .flatten();
-    !matches!(state, Some('Z' | 'X'))
 }
 
 impl KernelTrace {
@@ -520,11 +339,6 @@ mod tests {
         assert_eq!(t.to, TcpState::SynSent);
         assert!(parse_line(&l6.replace("IPPROTO_TCP", "IPPROTO_MPTCP")).is_none());
         assert!(parse_line("garbage").is_none());
-    }
-
-    #[test]
-    fn filters_the_ports() {
-        assert_eq!(filter_expr(&[80]), "sport == 80 || dport == 80");
     }
 
     #[test]

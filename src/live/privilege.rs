@@ -33,11 +33,10 @@
 use std::fs;
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use caps::{CapSet, Capability, CapsHashSet};
+use caps::{CapSet, Capability};
 
 use super::LiveError;
-use super::kernel::tracefs_root;
-use super::sniffer::open_packet_socket;
+use super::privileged::{open_packet_socket, switch_user, tracefs_root};
 
 /// How to get the missing privileges, for the messages below.
 pub const HOW_TO: &str =
@@ -206,41 +205,6 @@ pub fn drop_all(to: Option<(u32, u32)>) -> Result<(), LiveError> {
         )));
     }
     Ok(())
-}
-
-/// Sets the supplementary groups to `[gid]` and every gid and uid (real,
-/// effective, saved) to `gid`/`uid`. glibc applies it to every thread.
-pub(crate) fn switch_user(uid: u32, gid: u32) -> std::io::Result<()> {
-    let groups = [gid as libc::gid_t];
-    // SAFETY: the pointer/length pair describes a live one-element array.
-    if unsafe { libc::setgroups(groups.len(), groups.as_ptr()) } != 0 {
-        return Err(std::io::Error::last_os_error());
-    }
-    // SAFETY: plain integer arguments.
-    if unsafe { libc::setresgid(gid, gid, gid) } != 0 {
-        return Err(std::io::Error::last_os_error());
-    }
-    // SAFETY: plain integer arguments.
-    if unsafe { libc::setresuid(uid, uid, uid) } != 0 {
-        return Err(std::io::Error::last_os_error());
-    }
-    Ok(())
-}
-
-/// Keeps exactly `keep` (intersected with what is permitted) as the
-/// permitted and effective capabilities of the calling thread; clears the
-/// inheritable and ambient sets.
-pub(crate) fn narrow_to(keep: &[Capability]) -> Result<(), caps::errors::CapsError> {
-    let permitted = caps::read(None, CapSet::Permitted)?;
-    let set: CapsHashSet = keep
-        .iter()
-        .copied()
-        .filter(|c| permitted.contains(c))
-        .collect();
-    caps::clear(None, CapSet::Inheritable)?;
-    caps::clear(None, CapSet::Ambient)?;
-    caps::set(None, CapSet::Effective, &set)?;
-    caps::set(None, CapSet::Permitted, &set)
 }
 
 /// A process's credentials as `/proc/PID/status` shows them.

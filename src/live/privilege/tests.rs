@@ -197,14 +197,14 @@ fn parses_proc_status() {
 #[test]
 fn instance_names_carry_the_owner_pid() {
     assert_eq!(
-        crate::live::kernel::instance_owner("synack-123-0"),
+        crate::live::privileged::instance_owner("synack-123-0"),
         Some(123)
     );
     assert_eq!(
-        crate::live::kernel::instance_owner("synack-probe-77-3"),
+        crate::live::privileged::instance_owner("synack-probe-77-3"),
         Some(77)
     );
-    assert_eq!(crate::live::kernel::instance_owner("synack-x-0"), None);
-    assert_eq!(crate::live::kernel::instance_owner("other-1-0"), None);
-    assert_eq!(crate::live::kernel::instance_owner("synack-5"), None);
+    assert_eq!(crate::live::privileged::instance_owner("synack-x-0"), None);
+    assert_eq!(crate::live::privileged::instance_owner("other-1-0"), None);
+    assert_eq!(crate::live::privileged::instance_owner("synack-5"), None);
 }
