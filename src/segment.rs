@@ -136,11 +136,13 @@ pub struct IpInfo {
     pub carried: Option<Box<Carried>>,
 }
 
-/// Why a TCP header could not be read whole although its fixed part (ports,
+/// Why a TCP header could not be read whole although its first part (ports,
 /// sequence and acknowledgment numbers, control bits, window) could: the
-/// data offset (RFC 9293 §3.1) is impossible. Wireshark keeps such a
-/// segment in its stream as "Malformed" ("Bogus TCP header length"); so do
-/// we, with no options and no payload.
+/// data offset (RFC 9293 §3.1) is impossible, or the capture cut the
+/// header short. Wireshark keeps such a segment in its stream as
+/// "Malformed" ("Bogus TCP header length") or "Packet size limited during
+/// capture: TCP truncated"; so do we, with no options (and, for a bad data
+/// offset, no payload).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Malformed {
@@ -158,6 +160,19 @@ pub enum Malformed {
         /// Bytes of TCP the IP header announces.
         available: u32,
     },
+    /// The capture holds fewer than the 20 bytes of the fixed header (a
+    /// snap length cut it), though the IP packet carried them all: the
+    /// checksum, urgent pointer and options are unknown; the payload
+    /// length comes from the IP length.
+    Truncated {
+        /// Bytes of the TCP header the capture holds (16 to 19).
+        captured: u8,
+    },
+    /// The first fragment of an IP datagram, read alone because the
+    /// capture cut it short (so it was not reassembled): its header is
+    /// whole, but the segment's payload length is unknown (taken as 0,
+    /// and, as in Wireshark, not analysed).
+    FirstFragment,
 }
 
 impl fmt::Display for Malformed {
@@ -176,6 +191,13 @@ impl fmt::Display for Malformed {
             } => write!(
                 f,
                 "bogus TCP header length ({header_len}, the IP packet holds only {available} bytes of TCP)"
+            ),
+            Self::Truncated { captured } => write!(
+                f,
+                "TCP header truncated by the capture ({captured} of its 20 fixed bytes captured)"
+            ),
+            Self::FirstFragment => f.write_str(
+                "first IP fragment, read alone (the capture cut it short): payload length unknown",
             ),
         }
     }
@@ -222,8 +244,9 @@ pub struct Segment {
     pub ip: IpInfo,
     /// Position in the capture.
     pub frame: FrameRef,
-    /// Set when the header's data offset is impossible: the segment stays in
-    /// its connection (as in Wireshark) with no options and no payload.
+    /// Set when the header's data offset is impossible (the segment stays in
+    /// its connection, as in Wireshark, with no options and no payload) or
+    /// the capture cut the fixed header short (no options).
     pub malformed: Option<Malformed>,
 }
 

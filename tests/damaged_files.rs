@@ -172,3 +172,87 @@ fn no_tcp_says_what_the_frames_are() {
         "{out}"
     );
 }
+
+/// tshark's frame → `tcp.stream` for a capture (`F.tshark-stream.tsv`,
+/// `tshark -r F -Y tcp -T fields -e frame.number -e tcp.stream -e
+/// tcp.analysis.flags`): the frames tshark files in a stream, and those it
+/// shows as TCP with none.
+fn tshark_streams(name: &str) -> (Vec<u64>, Vec<u64>) {
+    let truth = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join(format!("tests/data/{name}.tshark-stream.tsv")),
+    )
+    .unwrap();
+    let (mut filed, mut none) = (Vec::new(), Vec::new());
+    for line in truth.lines() {
+        let f: Vec<&str> = line.split('\t').collect();
+        let n: u64 = f[0].parse().unwrap();
+        match f[1] {
+            "" => none.push(n),
+            "0" => filed.push(n),
+            s => panic!("one stream expected, got {s}: {line}"),
+        }
+        assert!(f.get(2).is_none_or(|a| a.is_empty()), "no analysis: {line}");
+    }
+    (filed, none)
+}
+
+/// Segments (frame, malformed text) of the one connection synack finds.
+fn segments(name: &str) -> Vec<(u64, Option<String>)> {
+    let (ok, out, err) = synack(&["replay", &format!("tests/data/{name}"), "--json"]);
+    assert!(ok, "{err}");
+    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let conns = doc["connections"].as_array().unwrap();
+    assert_eq!(conns.len(), 1);
+    conns[0]["segments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            let m = s.get("malformed").map(|m| m.as_str().unwrap().to_string());
+            (s["frame"].as_u64().unwrap(), m)
+        })
+        .collect()
+}
+
+/// A snap length that cuts the TCP header (`editcap -s 50` of a real lo
+/// capture: 16 bytes of TCP) still leaves segments of their connection,
+/// marked truncated, as tshark files every frame in stream 0; one byte
+/// less (`-s 49`, no window) and tshark files none: no segments.
+#[test]
+fn a_header_cut_by_the_snap_length_is_a_truncated_segment() {
+    let (filed, none) = tshark_streams("snap-50.pcap");
+    assert_eq!((filed.len(), none.len()), (10, 0));
+    let segs = segments("snap-50.pcap");
+    assert_eq!(segs.iter().map(|s| s.0).collect::<Vec<_>>(), filed);
+    for (_, m) in &segs {
+        assert_eq!(
+            m.as_deref(),
+            Some("TCP header truncated by the capture (16 of its 20 fixed bytes captured)")
+        );
+    }
+    let (filed, none) = tshark_streams("snap-49.pcap");
+    assert_eq!((filed.len(), none.len()), (0, 10));
+    let (ok, _, err) = synack(&["replay", "tests/data/snap-49.pcap", "--list"]);
+    assert!(!ok);
+    assert!(err.contains("no TCP segments in 10 frames"), "{err}");
+}
+
+/// IPv4 fragments cut by the snap length (`editcap -r -s 100` of frames
+/// 1-6 of frag4.pcap) are not reassembled, as in tshark: the first one is
+/// read alone (frame 4, in stream 0, payload length unknown), the other
+/// two stay fragments.
+#[test]
+fn a_first_fragment_cut_by_the_snap_length_is_read_alone() {
+    let (filed, none) = tshark_streams("frag4-snap-100.pcap");
+    assert_eq!((filed, none), (vec![1, 2, 3, 4], vec![]));
+    let segs = segments("frag4-snap-100.pcap");
+    assert_eq!(segs.iter().map(|s| s.0).collect::<Vec<_>>(), [1, 2, 3, 4]);
+    assert_eq!(
+        segs[3].1.as_deref(),
+        Some("first IP fragment, read alone (the capture cut it short): payload length unknown")
+    );
+    let (ok, out, _) = synack(&["replay", "tests/data/frag4-snap-100.pcap", "--list"]);
+    assert!(ok);
+    assert!(out.contains("skipped 0 not TCP, 2 IP fragments"), "{out}");
+}

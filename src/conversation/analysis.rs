@@ -173,21 +173,27 @@ impl Analyzer {
             labels.push(Label::PortsReused);
         }
         // A malformed header, as Wireshark's dissector meets it: a data
-        // offset past the segment's end leaves no length to analyse; one
+        // offset past the segment's end, or a first IP fragment read alone,
+        // leaves no length to analyse; one
         // below 20 bytes is analysed with the length it implies, and the
-        // dissection stops before the SYN and first-ACK bookkeeping.
+        // dissection stops before the SYN and first-ACK bookkeeping. A header
+        // the capture cut short is analysed with the IP length's payload,
+        // and the dissection stops there too (its options are missing).
         match s.malformed {
             None => {
                 sequence_labels(me, peer, s, s.payload_len, first_rtt, &mut labels);
                 self.after(from, s);
             }
-            Some(Malformed::HeaderPastEnd { .. }) => self.after(from, s),
+            Some(Malformed::HeaderPastEnd { .. } | Malformed::FirstFragment) => self.after(from, s),
             Some(Malformed::HeaderTooShort {
                 header_len,
                 available,
             }) => {
                 let len = available.saturating_sub(u32::from(header_len));
                 sequence_labels(me, peer, s, len, first_rtt, &mut labels);
+            }
+            Some(Malformed::Truncated { .. }) => {
+                sequence_labels(me, peer, s, s.payload_len, first_rtt, &mut labels);
             }
         }
         (role, labels)

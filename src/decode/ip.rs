@@ -3,7 +3,9 @@
 //!
 //! IPv4: a fragment (MF set or a non-zero offset) goes to the
 //! [`Defragmenter`](super::defrag::Defragmenter) when decoding a stream
-//! and is [`Decoded::Fragment`] until its datagram is complete. A
+//! and is [`Decoded::Fragment`] until its datagram is complete, unless the
+//! capture cut it short: then a first fragment is read alone, as far as
+//! it was captured, and the others stay fragments (as tshark does). A
 //! source-routed datagram (LSRR/SSRR) is addressed to its route's final
 //! hop, not to the next hop in its header (`ip/source_route.rs`). A total
 //! length of 0 (TCP segmentation offload seen on the sender) falls back to
@@ -70,7 +72,13 @@ pub(crate) fn ipv4(data: &[u8], vlan: Option<u16>, frame: &Frame<'_>, cx: &mut C
         IpAddr::V4(ip.get_source()),
         IpAddr::V4(ip.get_destination()),
     );
-    if flags & MORE_FRAGMENTS != 0 || ip.get_fragment_offset() != 0 {
+    let fragment = flags & MORE_FRAGMENTS != 0 || ip.get_fragment_offset() != 0;
+    if fragment && !reassemblable(total_len - header_len, data.len() - header_len) {
+        if ip.get_fragment_offset() != 0 {
+            return Decoded::Fragment;
+        }
+        // A first fragment read alone: decoded below like a whole packet.
+    } else if fragment {
         let Some(defrag) = cx.defrag.as_deref_mut() else {
             return Decoded::Fragment;
         };
@@ -122,8 +130,12 @@ pub(crate) fn ipv4(data: &[u8], vlan: Option<u16>, frame: &Frame<'_>, cx: &mut C
             vlan,
             carried: cx.carried(),
         };
-        return tcp::segment(payload, len, src, dst, info, frame)
-            .map_or(Decoded::Malformed, Decoded::Tcp);
+        let seg = tcp::segment(payload, len, src, dst, info, frame);
+        return match seg {
+            Some(seg) if fragment => Decoded::Tcp(read_alone(seg)),
+            Some(seg) => Decoded::Tcp(seg),
+            None => Decoded::Malformed,
+        };
     }
     transport(protocol, payload, len, (src, dst), vlan, frame, cx)
 }
@@ -224,6 +236,25 @@ fn ipv6_fragment(
     if start > end {
         return Decoded::Malformed;
     }
+    if !reassemblable(end - start, data.len().saturating_sub(start)) {
+        if offset != 0 || next != TCP {
+            return Decoded::Fragment;
+        }
+        // A first fragment read alone: its TCP header follows the
+        // fragment header.
+        let info = IpInfo {
+            version: 6,
+            ttl: data[7],
+            id: 0,
+            total_len: end as u32,
+            dont_fragment: false,
+            vlan,
+            carried: cx.carried(),
+        };
+        let (src, dst) = (ipv6_addr(&data[8..24]), ipv6_addr(&data[24..40]));
+        return tcp::segment(&data[start..], end - start, src, dst, info, frame)
+            .map_or(Decoded::Malformed, |seg| Decoded::Tcp(read_alone(seg)));
+    }
     let captured_end = end.min(data.len()).max(start);
     // The reassembled packet gets the fixed header only, with the
     // fragment's next header (the extension headers before the fragment
@@ -256,6 +287,29 @@ fn ipv6_fragment(
     packet.extend_from_slice(&whole.payload);
     cx.reassembled = whole.frames;
     walk(Network::Ipv6(&packet), vlan, frame, cx)
+}
+
+/// Whether a fragment goes to reassembly: it carries data (`len` bytes by
+/// its IP length) and the capture holds all of it (`captured` bytes after
+/// the IP header). Wireshark's rule (packet-ip.c, packet-ipv6.c): a
+/// fragment cut by a snap length, or empty, is never added to a
+/// reassembly; the first one (offset 0) is read alone as far as it was
+/// captured, the others are shown as fragments. Zero-filling what the
+/// capture lacks would put the TCP header in a later frame than the one
+/// that carried it.
+fn reassemblable(len: usize, captured: usize) -> bool {
+    len > 0 && captured >= len
+}
+
+/// A segment from a first fragment read alone: the datagram's length is
+/// unknown, so is the payload's (Wireshark gives it no `tcp.len` and no
+/// sequence analysis). A header the capture cut short stays marked so.
+fn read_alone(mut seg: crate::segment::Segment) -> crate::segment::Segment {
+    seg.payload_len = 0;
+    if seg.malformed.is_none() {
+        seg.malformed = Some(crate::segment::Malformed::FirstFragment);
+    }
+    seg
 }
 
 fn ipv6_addr(b: &[u8]) -> IpAddr {

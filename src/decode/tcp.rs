@@ -10,8 +10,6 @@
 
 use std::net::{IpAddr, SocketAddr};
 
-use pnet::packet::tcp::TcpPacket;
-
 use crate::capture::Frame;
 use crate::segment::{FrameRef, IpInfo, Malformed, Segment, TcpFlags, TcpOptions};
 
@@ -20,10 +18,17 @@ const FIXED: usize = 20;
 
 /// Builds a segment from the captured TCP bytes (`tcp`, possibly cut short
 /// by a snap length) and the TCP length the IP header announces
-/// (`ip_tcp_len`: TCP header plus payload). `None` when the fixed header is
-/// not all captured. An impossible data offset gives a segment marked
-/// [`Malformed`], with no options and no payload, as Wireshark keeps it in
-/// its stream.
+/// (`ip_tcp_len`: TCP header plus payload). An impossible data offset
+/// gives a segment marked [`Malformed`], with no options and no payload,
+/// as Wireshark keeps it in its stream. A header the capture cut short
+/// (the IP packet announces at least the 20 fixed bytes, fewer were
+/// captured) is still a segment while it holds the ports, sequence and
+/// acknowledgment numbers, control bits and window (the first
+/// [`TRUNCATED_MIN`] bytes: what Wireshark reads before it files a segment
+/// in its `tcp.stream`); it is marked [`Malformed::Truncated`], has no
+/// options, and its payload length comes from the IP length. `None` when
+/// fewer bytes were captured, or when the IP packet itself holds fewer
+/// than 20 bytes of TCP (no TCP header was sent).
 pub(crate) fn segment(
     tcp: &[u8],
     ip_tcp_len: usize,
@@ -32,9 +37,61 @@ pub(crate) fn segment(
     ip: IpInfo,
     frame: &Frame<'_>,
 ) -> Option<Segment> {
-    let view = TcpPacket::new(tcp)?;
-    let header_len = usize::from(view.get_data_offset()) * 4;
-    let malformed = if header_len < FIXED {
+    let whole = tcp.len() >= FIXED;
+    if !whole && (tcp.len() < TRUNCATED_MIN || ip_tcp_len < FIXED) {
+        return None;
+    }
+    let header_len = usize::from(tcp[12] >> 4) * 4;
+    // An impossible offset is the worse fault: it is the one reported.
+    let problem = offset_problem(header_len, ip_tcp_len);
+    let malformed = match problem {
+        None if !whole => Some(Malformed::Truncated {
+            captured: tcp.len() as u8,
+        }),
+        problem => problem,
+    };
+    let payload_len = match problem {
+        Some(_) => 0,
+        None => ip_tcp_len - header_len,
+    };
+    let options = match (problem, whole) {
+        (None, true) => options(&tcp[FIXED..header_len.min(tcp.len())]),
+        _ => TcpOptions::default(),
+    };
+    // NS is the lowest bit of the byte that holds the data offset.
+    let ns = u16::from(tcp[12] & 1) << 8;
+    Some(Segment {
+        ts: frame.ts,
+        src: SocketAddr::new(src, be16(tcp)),
+        dst: SocketAddr::new(dst, be16(&tcp[2..])),
+        seq: be32(&tcp[4..]),
+        ack: be32(&tcp[8..]),
+        flags: TcpFlags(ns | u16::from(tcp[13])),
+        window: be16(&tcp[14..]),
+        urgent: if whole { be16(&tcp[18..]) } else { 0 },
+        header_len: header_len as u8,
+        options,
+        payload_len: payload_len as u32,
+        ip,
+        frame: FrameRef {
+            number: frame.number,
+            caplen: frame.data.len() as u32,
+            wire_len: frame.wire_len,
+        },
+        malformed,
+    })
+}
+
+/// Bytes of a header cut short by the capture that still make a segment:
+/// ports (4), sequence and acknowledgment numbers (8), data offset and
+/// control bits (2), window (2). Wireshark's TCP dissector reads these
+/// before it looks the segment's stream up; checksum and urgent pointer
+/// may be missing.
+pub(crate) const TRUNCATED_MIN: usize = 16;
+
+/// Why a data offset (RFC 9293 §3.1) cannot be right, when it cannot.
+fn offset_problem(header_len: usize, ip_tcp_len: usize) -> Option<Malformed> {
+    if header_len < FIXED {
         Some(Malformed::HeaderTooShort {
             header_len: header_len as u8,
             available: ip_tcp_len as u32,
@@ -46,33 +103,7 @@ pub(crate) fn segment(
         })
     } else {
         None
-    };
-    // NS lives in the lowest bit of pnet's 4-bit "reserved" field.
-    let ns = u16::from(view.get_reserved() & 1) << 8;
-    let (options_end, payload_len) = match malformed {
-        Some(_) => (FIXED, 0),
-        None => (header_len.min(tcp.len()), ip_tcp_len - header_len),
-    };
-    Some(Segment {
-        ts: frame.ts,
-        src: SocketAddr::new(src, view.get_source()),
-        dst: SocketAddr::new(dst, view.get_destination()),
-        seq: view.get_sequence(),
-        ack: view.get_acknowledgement(),
-        flags: TcpFlags(ns | u16::from(view.get_flags())),
-        window: view.get_window(),
-        urgent: view.get_urgent_ptr(),
-        header_len: header_len as u8,
-        options: options(&tcp[FIXED..options_end]),
-        payload_len: payload_len as u32,
-        ip,
-        frame: FrameRef {
-            number: frame.number,
-            caplen: frame.data.len() as u32,
-            wire_len: frame.wire_len,
-        },
-        malformed,
-    })
+    }
 }
 
 fn be16(b: &[u8]) -> u16 {

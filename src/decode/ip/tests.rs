@@ -204,10 +204,22 @@ fn every_prefix_of_real_frames_is_safe() {
         );
         for cut in 0..f.len() {
             let d = decode(&frame(*link, &f[..cut]));
-            // Once the fixed TCP header is in, the segment decodes.
+            // Once the fixed TCP header is in, the segment decodes; from
+            // its 16th byte (the window) on, cut short, it decodes marked
+            // truncated (issue 21: as tshark files it in its stream).
             let tcp_start = f.len() - t.len();
             if cut >= tcp_start + 20 {
-                assert!(matches!(d, Decoded::Tcp(_)), "{link:?} {cut}");
+                assert!(
+                    matches!(&d, Decoded::Tcp(s) if s.malformed.is_none()),
+                    "{link:?} {cut}"
+                );
+            } else if cut >= tcp_start + 16 {
+                let captured = (cut - tcp_start) as u8;
+                assert!(
+                    matches!(&d, Decoded::Tcp(s)
+                        if s.malformed == Some(Malformed::Truncated { captured })),
+                    "{link:?} {cut}"
+                );
             } else {
                 assert!(!matches!(d, Decoded::Tcp(_)), "{link:?} {cut}");
             }
@@ -228,5 +240,107 @@ fn unsupported_link() {
     assert_eq!(
         decode(&frame(LinkType::Other(147), b"x")),
         Decoded::UnsupportedLink
+    );
+}
+
+/// A header the capture cut short is a segment, marked truncated, while it
+/// holds ports, numbers, control bits and window (16 bytes, what tshark
+/// reads before it files the segment in a `tcp.stream`); the payload
+/// length comes from the IP length.
+#[test]
+fn truncated_tcp_header_is_a_segment_marked_truncated() {
+    let t = tcp(0x18, &[], &[b'x'; 100]);
+    let whole = ether(0x0800, &ipv4(6, 0, &t));
+    for captured in [16usize, 17, 19] {
+        let f = &whole[..14 + 20 + captured];
+        let s = seg(LinkType::Ethernet, f);
+        assert_eq!(s.src.to_string(), "10.0.0.1:40000");
+        assert_eq!(s.dst.to_string(), "10.0.0.2:8080");
+        assert_eq!((s.seq, s.ack, s.window), (1000, 2000, 65535));
+        assert_eq!(s.flags, TcpFlags(TcpFlags::PSH | TcpFlags::ACK));
+        assert_eq!((s.header_len, s.payload_len), (20, 100));
+        assert_eq!(
+            s.malformed,
+            Some(Malformed::Truncated {
+                captured: captured as u8
+            })
+        );
+        assert_eq!(
+            s.malformed.unwrap().to_string(),
+            format!(
+                "TCP header truncated by the capture ({captured} of its 20 fixed bytes captured)"
+            )
+        );
+    }
+    // Without the window (15 bytes) it is not one.
+    let f = &whole[..14 + 20 + 15];
+    assert_eq!(decode(&frame(LinkType::Ethernet, f)), Decoded::Malformed);
+    // A truncated header whose data offset is impossible reports that.
+    let mut bad = whole.clone();
+    bad[14 + 20 + 12] = 0x30; // 12 bytes
+    let s = seg(LinkType::Ethernet, &bad[..14 + 20 + 16]);
+    assert_eq!(
+        s.malformed,
+        Some(Malformed::HeaderTooShort {
+            header_len: 12,
+            available: 120
+        })
+    );
+    assert_eq!(s.payload_len, 0);
+    // IPv6 alike.
+    let whole6 = ipv6(6, &t);
+    let s = seg(LinkType::Ipv6, &whole6[..40 + 18]);
+    assert_eq!(s.malformed, Some(Malformed::Truncated { captured: 18 }));
+    assert_eq!(s.payload_len, 100);
+}
+
+/// tshark's rule for fragments the capture cut short: never reassembled;
+/// the first one is read alone as far as it was captured (its TCP header
+/// makes a segment of its connection), the others stay fragments. Whole
+/// fragments still wait for their datagram.
+#[test]
+fn a_fragment_cut_by_the_capture_is_read_alone_when_first() {
+    let t = tcp(0x18, &[], &[b'x'; 200]);
+    let first = ipv4(6, 0x2000, &t); // MF, offset 0
+    let mut later = ipv4(6, 0x0019, &t); // offset 200, last
+    later[6] = 0;
+    for stateful in [false, true] {
+        let mut d = crate::decode::Decoder::new();
+        let mut run = |data: &[u8]| {
+            let f = frame(LinkType::Raw, data);
+            if stateful { d.decode(&f) } else { decode(&f) }
+        };
+        let Decoded::Tcp(s) = run(&first[..20 + 40]) else {
+            panic!("a cut first fragment is read alone");
+        };
+        assert_eq!(
+            (s.seq, s.payload_len, s.malformed),
+            (1000, 0, Some(Malformed::FirstFragment))
+        );
+        let Decoded::Tcp(s) = run(&first[..20 + 16]) else {
+            panic!("its header cut too: a truncated segment");
+        };
+        assert_eq!(s.malformed, Some(Malformed::Truncated { captured: 16 }));
+        assert_eq!(run(&later[..20 + 40]), Decoded::Fragment);
+        // Captured whole: reassembly as before.
+        assert_eq!(run(&first), Decoded::Fragment);
+    }
+    // IPv6: a fragment header with offset 0 and M set, cut by the capture.
+    let mut b = vec![6, 0, 0, 1, 0, 0, 0, 9];
+    b.extend_from_slice(&t);
+    let p = ipv6(44, &b);
+    let mut d = crate::decode::Decoder::new();
+    let Decoded::Tcp(s) = d.decode(&frame(LinkType::Ipv6, &p[..40 + 8 + 30])) else {
+        panic!("a cut first IPv6 fragment is read alone");
+    };
+    assert_eq!(s.src.to_string(), "[::1]:40000");
+    assert_eq!(s.malformed, Some(Malformed::FirstFragment));
+    assert_eq!(d.decode(&frame(LinkType::Ipv6, &p)), Decoded::Fragment);
+    let mut b = vec![6, 0, 0, 8, 0, 0, 0, 9]; // offset 8, cut
+    b.extend_from_slice(&t);
+    let p = ipv6(44, &b);
+    assert_eq!(
+        d.decode(&frame(LinkType::Ipv6, &p[..40 + 8 + 30])),
+        Decoded::Fragment
     );
 }
