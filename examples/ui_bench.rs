@@ -27,9 +27,9 @@ use synack::ui::{self, Action, App, UiOptions, testdata};
 
 type Term = Terminal<TestBackend>;
 
-fn draw(term: &mut Term, app: &App, times: &mut Vec<Duration>) {
+fn draw(term: &mut Term, app: &mut App, times: &mut Vec<Duration>) {
     let t = Instant::now();
-    term.draw(|f| ui::draw(f, app)).expect("draw");
+    term.draw(|f| app.draw(f)).expect("draw");
     times.push(t.elapsed());
 }
 
@@ -84,7 +84,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         app = app.with_frames(Box::new(kept));
     }
     app.update(Action::Last);
-    term.draw(|f| ui::draw(f, &app)).expect("draw");
+    term.draw(|f| app.draw(f)).expect("draw");
     let first = t1.elapsed();
     println!("segments (longest connection): {n}");
     println!("load (read + index):  {load:?}");
@@ -180,19 +180,19 @@ fn picker_bench(
             Some(_) => drawn.elapsed() >= Duration::from_millis(100),
         };
         if due {
-            draw(term, &app, &mut draws);
+            draw(term, &mut app, &mut draws);
             drawn = Instant::now();
             first.get_or_insert(t0.elapsed());
         }
     }
-    draw(term, &app, &mut draws);
+    draw(term, &mut app, &mut draws);
     let loaded = t0.elapsed();
     let first = first.unwrap_or(loaded);
     let conns = app.tracker.connections().len();
-    let index = app.load.as_ref().and_then(|l| l.index());
+    let index = app.source.load().and_then(|l| l.index());
     println!(
         "connections: {conns}, frames: {}",
-        app.load.as_ref().map_or(0, |l| l.progress.frames)
+        app.source.load().map_or(0, |l| l.progress.frames)
     );
     println!("first frame (from start, progress line): {first:?}");
     println!("loaded (from start):                     {loaded:?}");
@@ -220,7 +220,7 @@ fn picker_bench(
     let key = |app: &mut App, a: Action, term: &mut Term, keys: &mut Vec<Duration>| {
         let t = Instant::now();
         app.update(a);
-        term.draw(|f| ui::draw(f, app)).expect("draw");
+        term.draw(|f| app.draw(f)).expect("draw");
         keys.push(t.elapsed());
     };
     let mut sorts = Vec::new();
@@ -256,8 +256,8 @@ fn picker_bench(
     let chosen = app.picker_rows()[app.picker.row];
     app.update(Action::Choose);
     let t = Instant::now();
-    if let Some(c) = app.load_request.take()
-        && let Some(index) = app.load.as_ref().and_then(|l| l.index())
+    if let Some(c) = app.take_load_request()
+        && let Some(index) = app.source.load().and_then(|l| l.index())
     {
         let again = synack::replay::index::reopen(
             index,
@@ -269,7 +269,7 @@ fn picker_bench(
         .expect("nothing stops it");
         app.set_walked(again);
     }
-    term.draw(|f| ui::draw(f, &app)).expect("draw");
+    term.draw(|f| app.draw(f)).expect("draw");
     println!(
         "open connection {chosen} ({} steps): {:?}",
         app.len(),

@@ -31,7 +31,7 @@ use crate::i18n::Lang;
 use crate::live::exchange::Scenario;
 use crate::live::sniffer::{Filter, OwnedFrame, tcp_ports};
 use crate::output::{self, Style, SvgOptions};
-use crate::ui::{self, App, AppEvent, ThemeName, UiOptions};
+use crate::ui::{App, AppEvent, ThemeName, UiOptions};
 
 /// Frames read from one input at most (a few KiB of input cannot hold
 /// more real frames; this bounds the work per input).
@@ -258,7 +258,7 @@ pub fn tui(data: &[u8]) {
             term = Terminal::new(TestBackend::new(cols, rows)).expect("test terminal");
         }
         app.handle(ev);
-        term.draw(|f| ui::draw(f, &app)).expect("draw");
+        term.draw(|f| app.draw(f)).expect("draw");
         if app.quit {
             break;
         }

@@ -20,11 +20,15 @@
 //!   overlays: Packet details (d), Connections (c), Help (?)
 //! ```
 //!
-//! [`App`] is pure state updated by [`Action`]s (no terminal), panels are
-//! pure functions of `&App`, and only [`run_app`]'s loop owns the terminal. The
-//! UI reads the conversation model and must not change it (except by
-//! feeding it segments through
-//! [`crate::conversation::Tracker::ingest`]).
+//! [`App`] is pure state updated by [`Action`]s (no terminal), its frames
+//! come from one [`Source`] (a file, the live demo or a watch) with that
+//! source's own state and events, panels are functions of `&App` (the
+//! ladder and the quiz keep their scroll memory and click targets in a
+//! `&mut` [`View`], as ratatui's stateful widgets do), and only
+//! [`run_app`]'s loop owns the terminal. The UI reads the conversation
+//! model and must not change it, except by feeding it what a source
+//! decoded through [`App::ingest`] (a file loading in the background
+//! through its batches).
 
 mod app;
 mod details;
@@ -52,7 +56,8 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 
 pub use app::{
-    Action, App, DiagramPanel, FrameStore, Load, LoadEnd, Mode, Picker, SPEEDS, SortKey, TICK, View,
+    Action, App, DiagramPanel, FileSource, FrameStore, Load, LoadEnd, Mode, Picker, SPEEDS,
+    SortKey, Source, TICK, View, Walk,
 };
 pub use keys::action_for;
 pub use open::{
@@ -82,8 +87,20 @@ pub struct UiOptions {
     pub quiz: bool,
 }
 
-/// Draws the whole screen for `app`.
-pub fn draw(frame: &mut Frame, app: &App) {
+impl App {
+    /// Draws the whole screen, keeping the scroll memory and the click
+    /// targets in the App's [`View`] (taken out for the draw, so that
+    /// drawing reads the App and writes only the view).
+    pub fn draw(&mut self, frame: &mut Frame) {
+        let mut view = std::mem::take(&mut self.view);
+        draw(frame, self, &mut view);
+        self.view = view;
+    }
+}
+
+/// Draws the whole screen for `app`; `view` is the panels' memory between
+/// frames (where the ladder scrolled to, what was drawn where).
+pub fn draw(frame: &mut Frame, app: &App, view: &mut View) {
     let area = frame.area();
     let theme = app.theme();
     frame.render_widget(Clear, area);
@@ -109,17 +126,20 @@ pub fn draw(frame: &mut Frame, app: &App) {
     .areas(area);
     header::render(frame, app, head);
     header::render_footer(frame, app, foot);
-    let (body, whole) = (quiz_panel(frame, app, body), body);
+    let (body, whole) = (quiz_panel(frame, app, view, body), body);
 
-    if app.watch.is_some() {
-        watch::render_body(frame, app, body);
-        overlays(frame, app, body, body.width >= 120, body);
-        return;
-    }
-    if app.demo.is_some() {
-        live::render_body(frame, app, body);
-        overlays(frame, app, whole, body.width >= 120, body);
-        return;
+    match &app.source {
+        Source::Watch(w) => {
+            watch::render_body(frame, app, w, view, body);
+            overlays(frame, app, body, body.width >= 120, body);
+            return;
+        }
+        Source::Demo(d) => {
+            live::render_body(frame, app, d, view, body);
+            overlays(frame, app, whole, body.width >= 120, body);
+            return;
+        }
+        Source::File(_) => {}
     }
     let wide = body.width >= 120;
     let diagram_on = app.diagram == app::DiagramPanel::Shown;
@@ -137,7 +157,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         (t, b)
     };
     if wide {
-        ladder_panel::render(frame, app, main);
+        ladder_panel::render(frame, app, view, main);
         if diagram_on {
             let h = diagram::HEIGHT.min(side.height.saturating_sub(6));
             let [d, e] = Layout::vertical([Constraint::Length(h), Constraint::Min(3)]).areas(side);
@@ -152,13 +172,13 @@ pub fn draw(frame: &mut Frame, app: &App) {
         if diagram_on {
             diagram::render(frame, app, body);
         } else {
-            ladder_panel::render(frame, app, body);
+            ladder_panel::render(frame, app, view, body);
         }
     } else {
         if diagram_on {
             diagram::render(frame, app, main);
         } else {
-            ladder_panel::render(frame, app, main);
+            ladder_panel::render(frame, app, view, main);
         }
         explain::render(frame, app, side);
     }
@@ -168,7 +188,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
 
 /// Draws the quiz panel at the bottom of `body` when the quiz is on and
 /// returns the rest.
-fn quiz_panel(frame: &mut Frame, app: &App, body: Rect) -> Rect {
+fn quiz_panel(frame: &mut Frame, app: &App, view: &mut View, body: Rect) -> Rect {
     if !app.quiz.on {
         return body;
     }
@@ -178,14 +198,14 @@ fn quiz_panel(frame: &mut Frame, app: &App, body: Rect) -> Rect {
     // The live demo's code panel needs its rows more: a third there.
     let cap = if app.quiz.question.is_some() {
         body.height.saturating_sub(5)
-    } else if app.demo.is_some() {
+    } else if app.source.demo().is_some() {
         body.height / 3
     } else {
         body.height / 2
     };
     let h = quiz::height(app, body.width).min(cap);
     let [rest, panel] = Layout::vertical([Constraint::Min(1), Constraint::Length(h)]).areas(body);
-    quiz::render(frame, app, panel);
+    quiz::render(frame, app, view, panel);
     rest
 }
 

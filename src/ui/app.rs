@@ -1,20 +1,23 @@
 //! The UI's state and its update function: everything a key, a click, a
 //! tick or a new segment changes, with no terminal involved (so it is
-//! tested directly). Must not draw, and must not change the model except by
-//! [`Tracker::ingest`].
+//! tested directly). The App is the model ([`Tracker`]), the walk
+//! ([`Walk`]), the overlays, the quiz, and one [`Source`] holding the state
+//! of where the frames come from. Must not draw, and must not change the
+//! model except through [`App::ingest`] (and a loading file's batches).
 
-use std::cell::{Cell, RefCell};
 use std::time::Duration;
 
 use crate::conversation::{Connection, Step, Tracker};
+use crate::decode::Decoded;
 use crate::explain::{Numbers, phase_of};
 use crate::i18n::{Lang, Phase, Strings, Text};
-use crate::segment::Segment;
 
 mod loading;
 mod rows;
+mod source;
 
 pub use loading::{Load, LoadEnd};
+pub use source::{FileSource, Source};
 
 use super::UiOptions;
 use super::theme::{Theme, ThemeName};
@@ -181,17 +184,63 @@ pub struct Picker {
     pub row: usize,
 }
 
-/// Where the ladder view is, kept between frames by the renderer.
-#[derive(Debug, Default)]
+/// What the last frame drew where, and where the ladder view is: the
+/// explicit state of the panels that need memory between frames (as
+/// ratatui's `StatefulWidget`s keep theirs). [`super::draw`] takes it as
+/// `&mut View` beside `&App`, so drawing never writes the App; updates
+/// write `top` and `pinned` (scrolling), and read the rest (clicks).
+#[derive(Clone, Debug, Default)]
 pub struct View {
     /// First step shown.
-    pub top: Cell<usize>,
+    pub top: usize,
     /// The user scrolled away with the wheel: do not follow the cursor.
-    pub pinned: Cell<bool>,
+    pub pinned: bool,
     /// Screen rows of the last frame that show a step: `(y, step)`.
-    pub rows: RefCell<Vec<(u16, usize)>>,
+    pub rows: Vec<(u16, usize)>,
     /// Where the ladder was drawn (last frame).
-    pub area: Cell<ratatui::layout::Rect>,
+    pub area: ratatui::layout::Rect,
+    /// The quiz panel's clickable places in the last frame.
+    pub hits: Vec<super::quiz::Hit>,
+}
+
+impl View {
+    /// The step shown at screen cell (`x`, `y`) in the last frame.
+    pub fn step_at(&self, x: u16, y: u16) -> Option<usize> {
+        let area = self.area;
+        if x < area.x || x >= area.x + area.width {
+            return None;
+        }
+        self.rows
+            .iter()
+            .find(|&&(row, _)| row == y)
+            .map(|&(_, step)| step)
+    }
+
+    /// The quiz action of a click at (`x`, `y`) in the last frame.
+    pub fn hit_at(&self, x: u16, y: u16) -> Option<super::quiz::QuizAction> {
+        self.hits
+            .iter()
+            .find(|h| {
+                let a = h.area;
+                x >= a.x && x < a.x + a.width && y >= a.y && y < a.y + a.height
+            })
+            .map(|h| h.action)
+    }
+}
+
+/// Where the walk is: the connection, the steps revealed, the playback.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Walk {
+    /// Connection walked (index into `tracker.connections()`).
+    pub conn: usize,
+    /// Steps revealed: 0 shows the initial states only, `n` shows all.
+    pub pos: usize,
+    /// Playing: a step every 1/speed seconds.
+    pub playing: bool,
+    /// Index into [`SPEEDS`].
+    pub speed: usize,
+    /// Time played since the last step.
+    play_acc: Duration,
 }
 
 /// The UI state.
@@ -204,10 +253,8 @@ pub struct App {
     pub theme: ThemeName,
     /// Capture file name for the header.
     pub file_name: String,
-    /// Connection walked (index into `tracker.connections()`).
-    pub conn: usize,
-    /// Steps revealed: 0 shows the initial states only, `n` shows all.
-    pub pos: usize,
+    /// Which connection is walked, how far, and the playback.
+    pub walk: Walk,
     /// Who has the keyboard.
     pub mode: Mode,
     /// Mode to return to when the help overlay closes.
@@ -216,14 +263,8 @@ pub struct App {
     pub diagram: DiagramPanel,
     /// Relative or absolute numbers.
     pub numbers: Numbers,
-    /// Playing: a step every 1/speed seconds.
-    pub playing: bool,
-    /// Index into [`SPEEDS`].
-    pub speed: usize,
     /// Connection picker.
     pub picker: Picker,
-    /// Segments may still arrive (live capture).
-    pub live: bool,
     /// Last error reported by the source.
     pub error: Option<String>,
     /// A problem met reading the source (a damaged record, a cut last
@@ -233,22 +274,13 @@ pub struct App {
     pub quit: bool,
     /// First line shown in the details panel (PgUp/PgDn, wheel).
     pub details_scroll: u16,
-    /// Ladder scroll position (renderer-owned).
+    /// Scroll memory and what the last frame drew where (taken out
+    /// around [`super::draw`], which gets it as `&mut View`).
     pub view: View,
-    /// The live demo, when this App runs it.
-    pub demo: Option<super::live::Demo>,
+    /// Where the frames come from, and that source's own state.
+    pub source: Source,
     /// Quiz mode: questions, answers, score.
     pub quiz: super::quiz::Quiz,
-    /// A connection was chosen whose steps the model did not keep: the
-    /// edge that owns the file reads them (`terminal::load_connection`,
-    /// which hands them to [`App::set_walked`]).
-    pub load_request: Option<usize>,
-    /// The live watch, when this App shows one.
-    pub watch: Option<super::watch::WatchUi>,
-    /// The capture file loading in the background, when this App shows one.
-    pub load: Option<Load>,
-    frames: Option<Box<dyn FrameStore>>,
-    play_acc: Duration,
     rows: rows::RowCache,
     /// The picker's rows are only these (`--state`, `--flags`, `--min-packets`).
     pub show: crate::filter::conns::ConnFilter,
@@ -265,36 +297,33 @@ impl App {
             Mode::Walk
         };
         App {
-            conn: opts.conn.unwrap_or(0).min(n.saturating_sub(1)),
+            walk: Walk {
+                conn: opts.conn.unwrap_or(0).min(n.saturating_sub(1)),
+                pos: 0,
+                playing: false,
+                speed: 2,
+                play_acc: Duration::ZERO,
+            },
             tracker,
             lang: opts.lang,
             theme: opts.theme,
             file_name: opts.file_name,
-            pos: 0,
             mode,
             help_return: Mode::Walk,
             diagram: DiagramPanel::Hidden,
             numbers: Numbers::Relative,
-            playing: false,
-            speed: 2,
             picker: Picker {
                 filter: String::new(),
                 sort: SortKey::Index,
                 row: 0,
             },
-            live: false,
             error: None,
             warning: None,
             quit: false,
             details_scroll: 0,
             view: View::default(),
-            demo: None,
+            source: Source::default(),
             quiz: super::quiz::Quiz::new(opts.quiz),
-            load_request: None,
-            watch: None,
-            load: None,
-            frames: None,
-            play_acc: Duration::ZERO,
             rows: rows::RowCache::default(),
             show: Default::default(),
         }
@@ -302,30 +331,33 @@ impl App {
 
     /// Adds the frame bytes used by the hex dump.
     pub fn with_frames(mut self, frames: Box<dyn FrameStore>) -> App {
-        self.frames = Some(frames);
+        if let Some(f) = self.source.file_mut() {
+            f.frames = Some(frames);
+        }
         self
     }
 
     /// Marks the source as live: playing waits for more segments at the end.
     pub fn with_live(mut self, live: bool) -> App {
-        self.live = live;
+        self.source.set_live(live);
         self
+    }
+
+    /// Whether segments may still arrive (a live source).
+    pub fn live(&self) -> bool {
+        self.source.live()
     }
 
     /// Bytes of frame `number`, when a frame store was given (or the
     /// file is read for them).
     pub fn frame_bytes(&self, number: u64) -> Option<std::borrow::Cow<'_, [u8]>> {
         use std::borrow::Cow::Borrowed;
-        if let Some(d) = &self.demo {
-            return d.frames.frame(number).map(Borrowed);
+        match &self.source {
+            Source::Demo(d) => d.frames.frame(number).map(Borrowed),
+            Source::Watch(w) => w.frames.frame(number).map(Borrowed),
+            Source::File(f) if f.load.is_some() => self.loaded_frame(number),
+            Source::File(f) => f.frames.as_ref()?.frame(number).map(Borrowed),
         }
-        if let Some(w) = &self.watch {
-            return w.frames.frame(number).map(Borrowed);
-        }
-        if self.load.is_some() {
-            return self.loaded_frame(number);
-        }
-        self.frames.as_ref()?.frame(number).map(Borrowed)
     }
 
     /// The strings of the current language.
@@ -345,8 +377,8 @@ impl App {
 
     /// The connection walked, if any has been seen.
     pub fn connection(&self) -> Option<&Connection> {
-        self.walked(self.conn)
-            .or_else(|| self.tracker.connections().get(self.conn))
+        self.walked(self.walk.conn)
+            .or_else(|| self.tracker.connections().get(self.walk.conn))
     }
 
     /// Steps in the walked connection.
@@ -361,7 +393,7 @@ impl App {
 
     /// The current step's index (the last revealed), `None` before the first.
     pub fn current(&self) -> Option<usize> {
-        self.pos.checked_sub(1)
+        self.walk.pos.checked_sub(1)
     }
 
     /// The current step.
@@ -369,17 +401,23 @@ impl App {
         self.connection()?.steps().get(self.current()?)
     }
 
-    /// Feeds a new segment to the model.
-    pub fn ingest(&mut self, seg: Segment) {
-        self.tracker.ingest(seg);
-        if self.conn >= self.tracker.connections().len() {
-            self.conn = 0;
+    /// Feeds what a live source decoded to the model: the one door by
+    /// which every pushed frame (the demo's, the watch's, segments handed
+    /// over directly) reaches the App's [`Tracker`], which keeps the walked
+    /// connection one that exists. Returns the (connection, step) of a
+    /// segment. A file loading in the background goes in by batches
+    /// instead (`load_event`: its frames also fill the frame index).
+    pub fn ingest(&mut self, decoded: Decoded) -> Option<(usize, usize)> {
+        let touched = self.tracker.ingest_decoded(decoded);
+        if self.walk.conn >= self.tracker.connections().len() {
+            self.walk.conn = 0;
         }
+        touched
     }
 
     fn go(&mut self, pos: usize) {
-        self.pos = pos.min(self.len());
-        self.view.pinned.set(false);
+        self.walk.pos = pos.min(self.len());
+        self.view.pinned = false;
     }
 
     fn phase_at(&self, i: usize) -> Option<Phase> {
@@ -465,25 +503,25 @@ impl App {
     fn update_walk(&mut self, action: Action) {
         let n = self.len();
         match action {
-            Action::Next => self.go(self.pos + 1),
-            Action::Prev => self.go(self.pos.saturating_sub(1)),
+            Action::Next => self.go(self.walk.pos + 1),
+            Action::Prev => self.go(self.walk.pos.saturating_sub(1)),
             Action::First => self.go(0),
             Action::Last => self.go(n),
             Action::TogglePlay => {
-                self.playing = !self.playing;
-                if self.playing && self.pos >= n && !self.live {
+                self.walk.playing = !self.walk.playing;
+                if self.walk.playing && self.walk.pos >= n && !self.live() {
                     self.go(0);
                 }
-                self.play_acc = Duration::ZERO;
+                self.walk.play_acc = Duration::ZERO;
             }
-            Action::Faster => self.speed = (self.speed + 1).min(SPEEDS.len() - 1),
-            Action::Slower => self.speed = self.speed.saturating_sub(1),
+            Action::Faster => self.walk.speed = (self.walk.speed + 1).min(SPEEDS.len() - 1),
+            Action::Slower => self.walk.speed = self.walk.speed.saturating_sub(1),
             Action::NextPhase => self.next_phase(),
             Action::PrevPhase => self.prev_phase(),
             Action::Connections => {
                 self.mode = Mode::Picker;
                 let rows = self.picker_rows();
-                self.picker.row = rows.iter().position(|&c| c == self.conn).unwrap_or(0);
+                self.picker.row = rows.iter().position(|&c| c == self.walk.conn).unwrap_or(0);
             }
             Action::ToggleNumbers => {
                 self.numbers = match self.numbers {
@@ -522,7 +560,7 @@ impl App {
                         Mode::Walk
                     }
                     Mode::Walk => {
-                        self.quit |= self.demo.is_none();
+                        self.quit |= self.source.demo().is_none();
                         Mode::Walk
                     }
                     Mode::Help => self.help_return,
@@ -552,14 +590,16 @@ impl App {
             }
             Action::Choose => {
                 if let Some(&c) = self.picker_rows().get(self.picker.row) {
-                    if self.needs_reading(c) {
-                        self.load_request = Some(c);
+                    if self.needs_reading(c)
+                        && let Some(f) = self.source.file_mut()
+                    {
+                        f.load_request = Some(c);
                     }
-                    self.conn = c;
-                    self.pos = 0;
-                    self.playing = false;
-                    self.view.top.set(0);
-                    self.view.pinned.set(false);
+                    self.walk.conn = c;
+                    self.walk.pos = 0;
+                    self.walk.playing = false;
+                    self.view.top = 0;
+                    self.view.pinned = false;
                     self.mode = Mode::Walk;
                 }
             }
@@ -574,36 +614,36 @@ impl App {
                 self.details_scroll = u16::try_from(v.max(0)).unwrap_or(u16::MAX);
             }
             Action::Scroll(d) => {
-                let top = self.view.top.get();
-                let limit = self.pos.saturating_sub(1);
+                let top = self.view.top;
+                let limit = self.walk.pos.saturating_sub(1);
                 let new = if d < 0 {
                     top.saturating_sub(d.unsigned_abs() as usize)
                 } else {
                     (top + d as usize).min(limit)
                 };
-                self.view.top.set(new);
-                self.view.pinned.set(true);
+                self.view.top = new;
+                self.view.pinned = true;
             }
         }
     }
 
     fn tick(&mut self) {
-        if !self.playing {
+        if !self.walk.playing {
             if self.mode == Mode::Picker && !self.is_loading() {
                 // Idle: sort the picker's rows ahead of the keys.
                 self.rows.warm(self.tracker.connections());
             }
             return;
         }
-        self.play_acc += TICK;
-        let every = Duration::from_secs_f64(1.0 / SPEEDS[self.speed]);
-        while self.play_acc >= every {
-            self.play_acc -= every;
-            if self.pos < self.len() {
-                self.go(self.pos + 1);
-            } else if !self.live {
-                self.playing = false;
-                self.play_acc = Duration::ZERO;
+        self.walk.play_acc += TICK;
+        let every = Duration::from_secs_f64(1.0 / SPEEDS[self.walk.speed]);
+        while self.walk.play_acc >= every {
+            self.walk.play_acc -= every;
+            if self.walk.pos < self.len() {
+                self.go(self.walk.pos + 1);
+            } else if !self.live() {
+                self.walk.playing = false;
+                self.walk.play_acc = Duration::ZERO;
                 break;
             }
         }

@@ -27,7 +27,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
         );
         return;
     };
-    let n = notes(conn, app.pos, app.numbers);
+    let n = notes(conn, app.walk.pos, app.numbers);
     // A short panel (80×24) drops the headings and the state changes, which
     // the ladder already spells out.
     let short = block.inner(area).height < 10;

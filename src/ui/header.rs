@@ -24,7 +24,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
         (Some(c), Some(st)) => format!(
             "{} {}/{} · {}",
             app.t(Text::Step),
-            app.pos,
+            app.walk.pos,
             c.steps().len(),
             s.phase(phase_of(st))
         ),
@@ -40,19 +40,24 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     let conn_short = if total == 0 {
         app.t(Text::Waiting).to_string()
     } else {
-        format!("{} {}/{}", app.t(Text::Connection), app.conn + 1, total)
+        format!(
+            "{} {}/{}",
+            app.t(Text::Connection),
+            app.walk.conn + 1,
+            total
+        )
     };
     let conn_long = app.connection().map_or(conn_short.clone(), |c| {
         format!("{conn_short}: {} → {}", c.client(), c.server())
     });
     let play = format!(
         "{} {} {}",
-        app.t(if app.playing {
+        app.t(if app.walk.playing {
             Text::Playing
         } else {
             Text::Paused
         }),
-        SPEEDS[app.speed],
+        SPEEDS[app.walk.speed],
         app.t(Text::Speed)
     );
     let numbers = app
@@ -117,14 +122,14 @@ pub fn render_footer(frame: &mut Frame, app: &App, area: Rect) {
         frame.render_widget(Paragraph::new(line).style(th.accent()), area);
         return;
     }
-    if !app.live && app.tracker.connections().is_empty() {
+    if !app.live() && app.tracker.connections().is_empty() {
         frame.render_widget(
             Paragraph::new(app.t(Text::SourceEnded)).style(th.dim()),
             area,
         );
         return;
     }
-    let (full, short) = if app.demo.is_some() {
+    let (full, short) = if app.source.demo().is_some() {
         let s = app.s();
         (
             s.demo(crate::i18n::DemoText::Footer),

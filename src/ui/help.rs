@@ -43,7 +43,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
         ])
     };
     let mut lines: Vec<Line> = KEYS.iter().map(|(k, t)| line(k, app.t(*t))).collect();
-    if app.demo.is_some() {
+    if app.source.demo().is_some() {
         lines.insert(
             1,
             line("m", app.s().demo(crate::i18n::DemoText::HelpScenarios)),

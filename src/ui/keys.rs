@@ -9,6 +9,7 @@ use ratatui::crossterm::event::{
 use super::app::{Action, App, Mode};
 use super::quiz::QuizAction;
 use super::terminal::AppEvent;
+use crate::decode::Decoded;
 
 /// The action `key` means in `mode`, if any. Ctrl-C quits everywhere (in
 /// raw mode it arrives as a key, not a signal).
@@ -104,15 +105,9 @@ pub fn action_for(key: KeyEvent, mode: &Mode) -> Option<Action> {
 
 impl App {
     /// Applies one event; returns whether the screen must be redrawn.
+    /// Input and time go to the walk; a source's own events go to that
+    /// source's state (and to nothing when the App shows another source).
     pub fn handle(&mut self, ev: AppEvent) -> bool {
-        if let Some(redraw) = self.demo_event(&ev) {
-            if !matches!(ev, AppEvent::Tick) {
-                return redraw;
-            }
-            let before = self.pos;
-            self.update(Action::Tick);
-            return redraw || self.pos != before;
-        }
         match ev {
             AppEvent::Key(k) => {
                 self.warning = None;
@@ -129,10 +124,10 @@ impl App {
                     (MouseEventKind::ScrollUp, _) => Some(Action::Scroll(-3)),
                     (MouseEventKind::ScrollDown, _) => Some(Action::Scroll(3)),
                     (MouseEventKind::Down(MouseButton::Left), Mode::Walk | Mode::Details) => {
-                        self.step_at(m.column, m.row).map(Action::Select)
+                        self.view.step_at(m.column, m.row).map(Action::Select)
                     }
                     (MouseEventKind::Down(MouseButton::Left), Mode::Quiz) => {
-                        self.quiz.hit_at(m.column, m.row).map(Action::Quiz)
+                        self.view.hit_at(m.column, m.row).map(Action::Quiz)
                     }
                     _ => None,
                 };
@@ -146,45 +141,32 @@ impl App {
             }
             AppEvent::Resize(..) => true,
             AppEvent::Tick => {
-                let before = self.pos;
+                let redraw = self.demo_tick();
+                let before = self.walk.pos;
                 self.update(Action::Tick);
-                self.pos != before
+                redraw || self.walk.pos != before
             }
             AppEvent::Segment(seg) => {
-                let shown = self.conn;
-                self.ingest(seg);
+                let shown = self.walk.conn;
+                self.ingest(Decoded::Tcp(seg));
                 self.check_time_wait();
-                shown == self.conn
+                shown == self.walk.conn
             }
             AppEvent::Decoded(d) => {
-                self.tracker.ingest_decoded(d);
+                self.ingest(d);
                 true
             }
             AppEvent::SourceEnded => {
-                self.live = false;
+                self.source.set_live(false);
                 true
             }
             AppEvent::Error(e) => {
                 self.error = Some(e);
                 true
             }
+            AppEvent::Demo(ev) => self.demo_event(ev),
             AppEvent::Watch(ev) => self.watch_event(ev),
             AppEvent::Load(ev) => self.load_event(ev),
-            AppEvent::Demo(_) => false,
         }
-    }
-
-    /// The step shown at screen cell (`x`, `y`) in the last frame.
-    pub fn step_at(&self, x: u16, y: u16) -> Option<usize> {
-        let area = self.view.area.get();
-        if x < area.x || x >= area.x + area.width {
-            return None;
-        }
-        self.view
-            .rows
-            .borrow()
-            .iter()
-            .find(|&&(row, _)| row == y)
-            .map(|&(_, step)| step)
     }
 }

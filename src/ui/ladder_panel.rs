@@ -11,7 +11,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-use super::app::App;
+use super::app::{App, View};
 use super::theme::Theme;
 use crate::conversation::{Connection, Side, Step};
 use crate::explain::Numbers;
@@ -122,15 +122,16 @@ fn scroll_top(conn: &Connection, top: usize, pos: usize, avail: usize, pinned: b
     top
 }
 
-/// Draws the ladder of the walked connection.
-pub fn render(frame: &mut Frame, app: &App, area: Rect) {
+/// Draws the ladder of the walked connection, keeping where it scrolled
+/// to and which rows show which step in `view`.
+pub fn render(frame: &mut Frame, app: &App, view: &mut View, area: Rect) {
     let th = app.theme();
     let s = app.s();
     let block = th.panel(app.t(Text::LadderTitle));
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    app.view.area.set(inner);
-    app.view.rows.borrow_mut().clear();
+    view.area = inner;
+    view.rows.clear();
     let Some(conn) = app.connection() else {
         frame.render_widget(Paragraph::new(app.t(Text::Waiting)).style(th.dim()), inner);
         return;
@@ -139,11 +140,11 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
         return;
     }
     let n = conn.steps().len();
-    let pos = app.pos.min(n);
+    let pos = app.walk.pos.min(n);
     let cols = Cols::new(inner.width, n);
     let avail = usize::from(inner.height) - 2;
-    let top = scroll_top(conn, app.view.top.get(), pos, avail, app.view.pinned.get());
-    app.view.top.set(top);
+    let top = scroll_top(conn, view.top, pos, avail, view.pinned);
+    view.top = top;
 
     let mut lines = Vec::with_capacity(usize::from(inner.height));
     let mut rows = Vec::new();
@@ -218,7 +219,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
             th.dim().add_modifier(Modifier::ITALIC),
         )));
     }
-    *app.view.rows.borrow_mut() = rows;
+    view.rows = rows;
     frame.render_widget(Paragraph::new(lines).style(th.base()), inner);
 }
 

@@ -3,7 +3,7 @@
 //!
 //! Pure state like the rest of [`App`]: a worker thread (see
 //! [`crate::demo::worker`]) owns the sockets and sends [`DemoEvent`]s
-//! (wrapped in [`AppEvent::Demo`]); the App asks it for the next call
+//! (wrapped in [`AppEvent::Demo`](super::AppEvent::Demo)); the App asks it for the next call
 //! through [`LiveCmd`]s on a channel. Without
 //! a worker (no privileges) the App walks the scenario's bundled capture.
 //!
@@ -23,10 +23,10 @@ use std::sync::mpsc::Sender;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 
-use super::app::{Action, App, Mode};
-use super::terminal::AppEvent;
+use super::app::{Action, App, Mode, View};
 use super::{diagram, explain, ladder_panel};
 use crate::conversation::Side;
+use crate::decode::Decoded;
 pub use crate::demo::{DemoEvent, DemoStart, LiveCmd};
 use crate::live::exchange::{Call, CallOutcome, Exchange, ExchangeConfig, Scenario};
 use crate::live::kernel::KernelTransition;
@@ -75,6 +75,8 @@ pub struct Demo {
     pub time_wait: Option<(u64, Side)>,
     /// Highlighted row of the scenario picker.
     pub pick_row: usize,
+    /// A worker runs the session: segments may still arrive.
+    pub live: bool,
     /// Walk to the end when the call in flight returns.
     follow: bool,
     cmd: Option<Sender<LiveCmd>>,
@@ -102,6 +104,7 @@ impl Demo {
                 .position(|&s| s == scenario)
                 .unwrap_or(0),
             follow: false,
+            live: cmd.is_some(),
             cmd,
         }
     }
@@ -160,8 +163,8 @@ pub fn offline_calls(scenario: Scenario, server: Option<SocketAddr>) -> Vec<Call
 impl App {
     /// Turns this App into the live demo's.
     pub fn with_demo(mut self, demo: Demo) -> App {
-        self.demo = Some(demo);
-        self.conn = 0;
+        self.source = super::app::Source::Demo(demo);
+        self.walk.conn = 0;
         self
     }
 
@@ -185,7 +188,12 @@ impl App {
             .or_else(|| tracker.flows().first().map(|f| f.server));
         self.reset_walk(tracker);
         self.file_name = name.to_string();
-        let d = self.demo.get_or_insert_with(|| Demo::new(scenario, None));
+        if self.source.demo().is_none() {
+            self.source = super::app::Source::Demo(Demo::new(scenario, None));
+        }
+        let Some(d) = self.source.demo_mut() else {
+            return;
+        };
         d.scenario = scenario;
         d.calls = offline_calls(scenario, server);
         d.returned = vec![None; d.calls.len()];
@@ -201,19 +209,19 @@ impl App {
 
     fn reset_walk(&mut self, tracker: crate::conversation::Tracker) {
         self.set_tracker(tracker);
-        self.conn = 0;
-        self.pos = 0;
-        self.playing = false;
-        self.view.top.set(0);
-        self.view.pinned.set(false);
+        self.walk.conn = 0;
+        self.walk.pos = 0;
+        self.walk.playing = false;
+        self.view.top = 0;
+        self.view.pinned = false;
     }
 
     /// Handles the live demo's share of `action`; `true` when consumed.
     pub(super) fn demo_update(&mut self, action: Action) -> bool {
         let n = self.len();
-        let pos = self.pos;
+        let pos = self.walk.pos;
         let mode = self.mode;
-        let Some(d) = self.demo.as_mut() else {
+        let Some(d) = self.source.demo_mut() else {
             return false;
         };
         if mode == Mode::Scenarios {
@@ -259,7 +267,9 @@ impl App {
     /// Ends the current session and starts `scenario`.
     pub fn start_scenario(&mut self, scenario: Scenario) {
         self.mode = Mode::Walk;
-        let Some(d) = self.demo.as_mut() else { return };
+        let Some(d) = self.source.demo_mut() else {
+            return;
+        };
         d.scenario = scenario;
         if d.send(LiveCmd::Start(scenario)) {
             d.starting = true;
@@ -282,81 +292,84 @@ impl App {
         }
     }
 
-    /// Handles the live demo's events; `None` when `ev` is not one.
-    pub(super) fn demo_event(&mut self, ev: &AppEvent) -> Option<bool> {
-        let d = self.demo.as_mut()?;
-        let ev = match ev {
-            AppEvent::Tick => {
-                d.ticks += 1;
-                // Redraw when the countdown's whole seconds change.
-                let redraw = d
-                    .time_wait
-                    .is_some_and(|(since, _)| (d.ticks - since).is_multiple_of(20));
-                self.check_time_wait();
-                return Some(redraw);
-            }
-            AppEvent::Demo(ev) => ev,
-            _ => return None,
+    /// A tick of the demo's clock (the TIME_WAIT countdown); returns
+    /// whether to redraw (the countdown's whole seconds changed).
+    pub(super) fn demo_tick(&mut self) -> bool {
+        let Some(d) = self.source.demo_mut() else {
+            return false;
+        };
+        d.ticks += 1;
+        let redraw = d
+            .time_wait
+            .is_some_and(|(since, _)| (d.ticks - since).is_multiple_of(20));
+        self.check_time_wait();
+        redraw
+    }
+
+    /// Handles what the demo's worker sent; returns whether to redraw
+    /// (never, when the App does not run a demo).
+    pub(super) fn demo_event(&mut self, ev: DemoEvent) -> bool {
+        let Some(d) = self.source.demo_mut() else {
+            return false;
         };
         if d.starting && !matches!(ev, DemoEvent::Started(_)) {
             // Still from the session being replaced.
-            return Some(false);
+            return false;
         }
         let redraw = match ev {
             DemoEvent::Segment(seg) => {
-                let shown = self.conn;
-                self.ingest(seg.clone());
+                let shown = self.walk.conn;
+                self.ingest(Decoded::Tcp(seg));
                 self.check_time_wait();
-                return Some(shown == self.conn);
+                return shown == self.walk.conn;
             }
             DemoEvent::Decoded(d) => {
-                self.tracker.ingest_decoded(d.clone());
-                return Some(true);
+                self.ingest(d);
+                return true;
             }
             DemoEvent::Started(start) => {
-                if let Some(why) = &start.offline {
-                    let why = why.clone();
+                if let Some(why) = start.offline {
                     self.go_offline(start.scenario, why);
-                    return Some(true);
+                    return true;
                 }
                 d.scenario = start.scenario;
-                d.calls = start.calls.clone();
-                d.returned = vec![None; d.calls.len()];
-                d.kernel_unavailable = start.kernel_unavailable.clone();
+                d.returned = vec![None; start.calls.len()];
+                d.calls = start.calls;
+                d.kernel_unavailable = start.kernel_unavailable;
                 d.starting = false;
                 self.file_name = crate::demo::scenario_name(start.scenario).to_string();
                 true
             }
             DemoEvent::Frame(bytes) => {
-                d.frames.push(bytes.clone());
+                d.frames.push(bytes);
                 false
             }
             DemoEvent::Kernel(k) => {
-                d.kernel.push(k.clone());
+                d.kernel.push(k);
                 true
             }
             DemoEvent::TimeWaitSockets(tw) => {
-                d.timewait.observe(tw);
+                d.timewait.observe(&tw);
                 true
             }
             DemoEvent::Call { index, result } => {
-                if let Some(r) = d.returned.get_mut(*index) {
+                if let Some(r) = d.returned.get_mut(index) {
                     *r = Some(match result {
-                        Ok(o) => Returned::Ok(o.clone()),
-                        Err(e) => Returned::Failed(e.clone()),
+                        Ok(o) => Returned::Ok(o),
+                        Err(e) => Returned::Failed(e),
                     });
                 }
                 d.in_flight = None;
                 if std::mem::take(&mut d.follow) {
-                    self.pos = self.len();
-                    self.view.pinned.set(false);
+                    self.walk.pos = self.len();
+                    self.view.pinned = false;
                 }
-                self.quiz_after_call(*index);
+                self.quiz_after_call(index);
                 true
             }
         };
         self.check_time_wait();
-        Some(redraw)
+        redraw
     }
 
     /// Starts the countdown when the revealed states reach TIME_WAIT, and
@@ -367,7 +380,9 @@ impl App {
                 .into_iter()
                 .find(|&s| st.state(s) == TcpState::TimeWait)
         });
-        let Some(d) = self.demo.as_mut() else { return };
+        let Some(d) = self.source.demo_mut() else {
+            return;
+        };
         match (in_tw, d.time_wait) {
             (Some(side), None) => d.time_wait = Some((d.ticks, side)),
             (None, Some(_)) if d.offline.is_some() => d.time_wait = None,
@@ -378,7 +393,7 @@ impl App {
     /// Kernel and model compared for the walked connection; `None` when the
     /// kernel column is unavailable or there is no connection yet.
     pub fn demo_verdicts(&self) -> Option<[Verdict; 2]> {
-        let d = self.demo.as_ref()?;
+        let d = self.source.demo()?;
         if d.offline.is_some() || (d.kernel_unavailable.is_some() && d.kernel.is_empty()) {
             return None;
         }
@@ -389,8 +404,7 @@ impl App {
 
 /// Draws the live demo's body: ladder_panel, code panel, kernel column and
 /// explanation (the explanation only when there is room).
-pub fn render_body(frame: &mut Frame, app: &App, body: Rect) {
-    let Some(d) = app.demo.as_ref() else { return };
+pub fn render_body(frame: &mut Frame, app: &App, d: &Demo, view: &mut View, body: Rect) {
     let code_h = (d.calls.len() as u16 + 7).clamp(9, 13);
     let diagram_on = app.diagram == super::app::DiagramPanel::Shown;
     if body.width >= 120 {
@@ -409,7 +423,7 @@ pub fn render_body(frame: &mut Frame, app: &App, body: Rect) {
         } else if diagram_on {
             diagram::render(frame, app, top);
         } else {
-            ladder_panel::render(frame, app, top);
+            ladder_panel::render(frame, app, view, top);
         }
         code::render(frame, app, bottom);
         if udp {
@@ -441,7 +455,7 @@ pub fn render_body(frame: &mut Frame, app: &App, body: Rect) {
         if diagram_on {
             diagram::render(frame, app, top);
         } else {
-            ladder_panel::render(frame, app, top);
+            ladder_panel::render(frame, app, view, top);
         }
         code::render(frame, app, c);
         kernel::render(frame, app, k);

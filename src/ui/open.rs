@@ -164,7 +164,7 @@ pub fn walk_file(
     spawn_input(tx);
     let app = run_until_quit(app, rx)?;
     drop(load); // stops the reading if the user quit before its end
-    let Some(l) = &app.load else {
+    let Some(l) = app.source.load() else {
         return Ok(Walked::Quit);
     };
     for w in &l.warnings {

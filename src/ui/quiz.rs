@@ -17,8 +17,6 @@
 
 mod render;
 
-use std::cell::RefCell;
-
 use ratatui::layout::Rect;
 
 use super::app::{Action, App, Mode};
@@ -193,8 +191,6 @@ pub struct Quiz {
     pub graded: Vec<Graded>,
     /// The summary is shown.
     pub summary: bool,
-    /// Clickable places of the last frame (renderer-owned).
-    pub hits: RefCell<Vec<Hit>>,
 }
 
 impl Quiz {
@@ -226,18 +222,6 @@ impl Quiz {
             .iter()
             .rev()
             .find(|g| g.conn == conn && g.step == step)
-    }
-
-    /// The action of a click at (`x`, `y`) in the last frame.
-    pub fn hit_at(&self, x: u16, y: u16) -> Option<QuizAction> {
-        self.hits
-            .borrow()
-            .iter()
-            .find(|h| {
-                let a = h.area;
-                x >= a.x && x < a.x + a.width && y >= a.y && y < a.y + a.height
-            })
-            .map(|h| h.action)
     }
 }
 
@@ -295,9 +279,9 @@ impl App {
         if self.quiz.question.as_ref().is_some_and(|q| q.submitted) {
             return true;
         }
-        if self.pos < n {
-            let i = self.pos;
-            if self.quiz.graded_at(self.conn, i).is_some() {
+        if self.walk.pos < n {
+            let i = self.walk.pos;
+            if self.quiz.graded_at(self.walk.conn, i).is_some() {
                 return false;
             }
             let Some(step) = self.connection().and_then(|c| c.steps().get(i)) else {
@@ -307,7 +291,7 @@ impl App {
             self.open(Target::Step(i), phase != Phase::Data, phase);
             return true;
         }
-        let live_call = self.demo.as_ref().and_then(|d| {
+        let live_call = self.source.demo().and_then(|d| {
             let next = d.performed();
             (d.offline.is_none() && d.in_flight.is_none() && !d.starting && !d.done())
                 .then(|| d.calls.get(next).map(|c| (next, c.kind)))
@@ -331,8 +315,8 @@ impl App {
                 None => false,
             },
             None if self
-                .demo
-                .as_ref()
+                .source
+                .demo()
                 .is_some_and(|d| d.offline.is_none() && !d.done()) =>
             {
                 false
@@ -364,7 +348,7 @@ impl App {
             field: Field::Client,
             submitted: false,
         });
-        self.playing = false;
+        self.walk.playing = false;
         self.mode = Mode::Quiz;
     }
 
@@ -440,8 +424,8 @@ impl App {
                     self.grade(&q, i);
                 }
                 self.mode = Mode::Walk;
-                self.pos = (i + 1).min(self.len());
-                self.view.pinned.set(false);
+                self.walk.pos = (i + 1).min(self.len());
+                self.view.pinned = false;
             }
             Target::Call { .. } => {
                 q.submitted = true;
@@ -468,8 +452,8 @@ impl App {
         }
         if self.len() > before {
             self.grade(&q, before);
-            self.pos = before + 1;
-            self.view.pinned.set(false);
+            self.walk.pos = before + 1;
+            self.view.pinned = false;
         }
     }
 
@@ -522,7 +506,7 @@ impl App {
             });
         }
         let g = Graded {
-            conn: self.conn,
+            conn: self.walk.conn,
             step: i,
             phase: phase_of(step),
             items,

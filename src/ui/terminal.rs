@@ -146,9 +146,9 @@ pub fn run_until_quit(mut app: App, events: Receiver<AppEvent>) -> Result<App> {
     }
     install_panic_hook();
     let mut guard = Guard::enter()?;
-    guard.term.draw(|f| draw(f, &app))?;
+    guard.term.draw(|f| app.draw(f))?;
     let mut drawn = Instant::now();
-    let mut shown = (app.conn, app.pos);
+    let mut shown = (app.walk.conn, app.walk.pos);
     let mut stale = false; // the load changed the screen since the last draw
     // Events that came while a connection was read again, in order.
     let mut backlog = VecDeque::new();
@@ -189,7 +189,7 @@ pub fn run_until_quit(mut app: App, events: Receiver<AppEvent>) -> Result<App> {
         if app.quit {
             break;
         }
-        if let Some(c) = app.load_request.take() {
+        if let Some(c) = app.take_load_request() {
             load_connection(&mut guard, &mut app, c, &events, &mut backlog)?;
             redraw = true;
         }
@@ -198,11 +198,11 @@ pub fn run_until_quit(mut app: App, events: Receiver<AppEvent>) -> Result<App> {
             // leave terminals (tmux among them) with erased cells next to
             // wide characters; repaint the whole screen when the step
             // changes (a key press, not a 60 fps animation).
-            if app.lang == crate::i18n::Lang::Zh && (app.conn, app.pos) != shown {
+            if app.lang == crate::i18n::Lang::Zh && (app.walk.conn, app.walk.pos) != shown {
                 guard.term.clear()?;
             }
-            shown = (app.conn, app.pos);
-            guard.term.draw(|f| draw(f, &app))?;
+            shown = (app.walk.conn, app.walk.pos);
+            guard.term.draw(|f| app.draw(f))?;
             drawn = Instant::now();
             stale = false;
         }
@@ -237,7 +237,10 @@ fn load_connection(
     backlog: &mut VecDeque<AppEvent>,
 ) -> Result<()> {
     use ratatui::widgets::{Clear, Paragraph};
-    let Some(index) = app.load.as_ref().and_then(|l| l.index()) else {
+    // Drawn while the App is read: its view is taken out meanwhile.
+    let mut view = std::mem::take(&mut app.view);
+    let Some(index) = app.source.load().and_then(|l| l.index()) else {
+        app.view = view;
         return Ok(());
     };
     let started = Instant::now();
@@ -264,7 +267,7 @@ fn load_connection(
             shown = now;
             let line = format!(" {}", progress_line(app.lang, Reading::Connection(c), p));
             let r = guard.term.draw(|f| {
-                draw(f, app);
+                draw(f, app, &mut view);
                 let a = f.area();
                 let bottom =
                     ratatui::layout::Rect::new(a.x, a.bottom().saturating_sub(1), a.width, 1);
@@ -280,6 +283,7 @@ fn load_connection(
             ControlFlow::Continue(())
         },
     );
+    app.view = view;
     drawn?;
     match result {
         Ok(Some(reopened)) => app.set_walked(reopened),

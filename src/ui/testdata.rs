@@ -220,10 +220,10 @@ pub fn many_tracker(n: usize) -> Tracker {
 }
 
 /// The whole screen of `app` drawn at `w`×`h`, as text.
-pub fn screen(app: &super::App, w: u16, h: u16) -> String {
+pub fn screen(app: &mut super::App, w: u16, h: u16) -> String {
     let mut term =
         ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).expect("test terminal");
-    term.draw(|f| super::draw(f, app)).expect("draw");
+    term.draw(|f| app.draw(f)).expect("draw");
     buffer_text(&term)
 }
 

@@ -37,7 +37,7 @@ fn text_of(term: &Terminal<TestBackend>) -> String {
 }
 
 /// The whole screen as text.
-fn screen(app: &App, w: u16, h: u16) -> String {
+fn screen(app: &mut App, w: u16, h: u16) -> String {
     crate::ui::testdata::screen(app, w, h)
 }
 
@@ -64,7 +64,10 @@ fn press(app: &mut App, keys: &str) {
 fn ladder_shows_revealed_steps_and_state_changes() {
     let mut app = demo_app();
     app.update(Action::Select(4));
-    insta::assert_snapshot!(panel(&app, 100, 22, ladder_panel::render));
+    let ladder = |f: &mut ratatui::Frame, a: &App, r: Rect| {
+        ladder_panel::render(f, a, &mut a.view.clone(), r)
+    };
+    insta::assert_snapshot!(panel(&app, 100, 22, ladder));
 }
 
 #[test]
@@ -118,14 +121,14 @@ fn whole_screen_at_160_by_48_with_diagram() {
     let mut app = demo_app();
     app.update(Action::ToggleDiagram);
     app.update(Action::Select(8));
-    insta::assert_snapshot!(screen(&app, 160, 48));
+    insta::assert_snapshot!(screen(&mut app, 160, 48));
 }
 
 #[test]
 fn whole_screen_in_chinese_at_80_by_24() {
     let mut app = App::new(demo_tracker(), opts(Lang::Zh));
     app.update(Action::Select(9));
-    insta::assert_snapshot!(screen(&app, 80, 24));
+    insta::assert_snapshot!(screen(&mut app, 80, 24));
 }
 
 #[test]
@@ -134,9 +137,9 @@ fn full_walk_of_the_demo_connection_at_80_by_24() {
     let mut all = String::new();
     for pos in 0..=app.len() {
         all += &format!("==== pos {pos} ====\n");
-        all += &screen(&app, 80, 24);
+        all += &screen(&mut app, 80, 24);
         press(&mut app, " ");
-        assert_eq!(app.pos, (pos + 1).min(app.len()));
+        assert_eq!(app.walk.pos, (pos + 1).min(app.len()));
     }
     insta::assert_snapshot!(all);
 }
@@ -151,17 +154,17 @@ fn refused_connection_explains_econnrefused() {
         },
     );
     app.update(Action::Last);
-    insta::assert_snapshot!(screen(&app, 100, 30));
+    insta::assert_snapshot!(screen(&mut app, 100, 30));
 }
 
 #[test]
 fn too_small_window_says_so() {
-    let app = demo_app();
-    let text = screen(&app, 59, 20);
+    let mut app = demo_app();
+    let text = screen(&mut app, 59, 20);
     assert!(text.contains("Window too small (need 60×20)"), "{text}");
-    let text = screen(&app, 60, 19);
+    let text = screen(&mut app, 60, 19);
     assert!(text.contains("too small"));
-    let text = screen(&app, 60, 20);
+    let text = screen(&mut app, 60, 20);
     assert!(!text.contains("too small"), "{text}");
 }
 
@@ -170,7 +173,7 @@ fn every_theme_draws() {
     let mut app = demo_app();
     for _ in 0..3 {
         app.update(Action::CycleTheme);
-        assert!(screen(&app, 80, 24).contains("Ladder"));
+        assert!(screen(&mut app, 80, 24).contains("Ladder"));
     }
     assert_eq!(app.theme, ThemeName::Dark);
 }
@@ -180,21 +183,21 @@ fn every_theme_draws() {
 #[test]
 fn next_prev_home_end_move_the_cursor() {
     let mut app = demo_app();
-    assert_eq!(app.pos, 0);
+    assert_eq!(app.walk.pos, 0);
     app.handle(key(KeyCode::Right));
     press(&mut app, "l ");
-    assert_eq!(app.pos, 3);
+    assert_eq!(app.walk.pos, 3);
     app.handle(key(KeyCode::Left));
     press(&mut app, "h");
-    assert_eq!(app.pos, 1);
+    assert_eq!(app.walk.pos, 1);
     app.handle(key(KeyCode::End));
-    assert_eq!(app.pos, 12);
+    assert_eq!(app.walk.pos, 12);
     app.handle(key(KeyCode::Right));
-    assert_eq!(app.pos, 12, "stays at the end");
+    assert_eq!(app.walk.pos, 12, "stays at the end");
     app.handle(key(KeyCode::Home));
-    assert_eq!(app.pos, 0);
+    assert_eq!(app.walk.pos, 0);
     app.handle(key(KeyCode::Left));
-    assert_eq!(app.pos, 0, "stays at the start");
+    assert_eq!(app.walk.pos, 0, "stays at the start");
 }
 
 #[test]
@@ -212,7 +215,7 @@ fn phase_keys_jump_between_handshake_data_and_teardown() {
     press(&mut app, "n");
     assert_eq!(app.current(), Some(8), "the first FIN");
     press(&mut app, "n");
-    assert_eq!(app.pos, 12, "end");
+    assert_eq!(app.walk.pos, 12, "end");
     press(&mut app, "N");
     assert_eq!(app.current(), Some(8), "start of teardown");
     press(&mut app, "N");
@@ -252,8 +255,8 @@ fn picker_filter_then_enter_walks_the_match() {
     assert_eq!(*app.picker_rows(), vec![1]);
     app.handle(key(KeyCode::Enter));
     assert_eq!(app.mode, Mode::Walk);
-    assert_eq!(app.conn, 1);
-    assert_eq!(app.pos, 0);
+    assert_eq!(app.walk.conn, 1);
+    assert_eq!(app.walk.pos, 0);
 }
 
 #[test]
@@ -279,7 +282,7 @@ fn picker_sort_key_cycles_and_orders_rows() {
     assert_eq!(*app.picker_rows(), vec![0, 1], "most packets first");
     press(&mut app, "j");
     app.handle(key(KeyCode::Enter));
-    assert_eq!(app.conn, 1);
+    assert_eq!(app.walk.conn, 1);
 }
 
 #[test]
@@ -324,7 +327,7 @@ fn header_names_the_capture_file_even_at_80_columns() {
     );
     app.update(Action::Select(4));
     for w in [80, 120] {
-        let text = screen(&app, w, 24);
+        let text = screen(&mut app, w, 24);
         let head = text.lines().next().unwrap_or_default();
         assert!(head.contains("normal.pcap"), "{w}: {head}");
         assert!(!head.contains("lessons"), "{w}: {head}");
@@ -369,7 +372,7 @@ fn help_overlay_toggles_and_is_drawn() {
     let mut app = demo_app();
     press(&mut app, "?");
     assert_eq!(app.mode, Mode::Help);
-    assert!(screen(&app, 80, 24).contains("next step (reveal one more segment)"));
+    assert!(screen(&mut app, 80, 24).contains("next step (reveal one more segment)"));
     press(&mut app, "?");
     assert_eq!(app.mode, Mode::Walk);
 }
@@ -384,7 +387,7 @@ fn toggles_change_numbers_diagram_and_theme() {
     press(&mut app, "t");
     assert_eq!(app.theme, ThemeName::Light);
     press(&mut app, "lll");
-    let text = screen(&app, 120, 40);
+    let text = screen(&mut app, 120, 40);
     assert!(text.contains("seq=1000001"), "absolute numbers shown");
 }
 
@@ -392,48 +395,48 @@ fn toggles_change_numbers_diagram_and_theme() {
 fn play_advances_one_step_per_period_and_stops_at_the_end() {
     let mut app = demo_app();
     press(&mut app, "p");
-    assert!(app.playing);
+    assert!(app.walk.playing);
     // 2 steps/s by default: 10 ticks of 50 ms = one step.
     for _ in 0..10 {
         app.handle(AppEvent::Tick);
     }
-    assert_eq!(app.pos, 1);
+    assert_eq!(app.walk.pos, 1);
     press(&mut app, "+");
     for _ in 0..5 {
         app.handle(AppEvent::Tick);
     }
-    assert_eq!(app.pos, 2);
+    assert_eq!(app.walk.pos, 2);
     for _ in 0..200 {
         app.handle(AppEvent::Tick);
     }
-    assert_eq!(app.pos, 12);
-    assert!(!app.playing, "a replay stops at its end");
+    assert_eq!(app.walk.pos, 12);
+    assert!(!app.walk.playing, "a replay stops at its end");
 }
 
 #[test]
 fn live_segments_grow_the_timeline_while_shown() {
     let mut app = App::new(crate::conversation::Tracker::new(), opts(Lang::En)).with_live(true);
-    assert!(screen(&app, 80, 24).contains("Waiting for segments"));
+    assert!(screen(&mut app, 80, 24).contains("Waiting for segments"));
     press(&mut app, "p+++++");
     for seg in demo_segments().into_iter().take(3) {
         app.handle(AppEvent::Segment(seg));
         app.handle(AppEvent::Tick);
     }
     assert_eq!(app.len(), 3);
-    assert_eq!(app.pos, 3);
-    assert!(app.playing, "a live source keeps playing at the end");
+    assert_eq!(app.walk.pos, 3);
+    assert!(app.walk.playing, "a live source keeps playing at the end");
     app.handle(AppEvent::SourceEnded);
     app.handle(AppEvent::Tick);
-    assert!(!app.playing);
+    assert!(!app.walk.playing);
     app.handle(AppEvent::Error("capture failed".into()));
-    assert!(screen(&app, 80, 24).contains("capture failed"));
+    assert!(screen(&mut app, 80, 24).contains("capture failed"));
 }
 
 #[test]
 fn clicking_a_segment_row_selects_it_and_wheel_scrolls() {
     let mut app = demo_app();
     app.update(Action::Last);
-    let text = screen(&app, 100, 40);
+    let text = screen(&mut app, 100, 40);
     let y = text
         .lines()
         .position(|l| l.contains("SYN-ACK seq=0"))
@@ -446,8 +449,8 @@ fn clicking_a_segment_row_selects_it_and_wheel_scrolls() {
     }));
     assert_eq!(app.current(), Some(1));
     app.update(Action::Last);
-    screen(&app, 80, 24);
-    let top = app.view.top.get();
+    screen(&mut app, 80, 24);
+    let top = app.view.top;
     assert!(top > 0, "the view scrolled to keep the last step visible");
     app.handle(AppEvent::Mouse(MouseEvent {
         kind: MouseEventKind::ScrollUp,
@@ -455,13 +458,9 @@ fn clicking_a_segment_row_selects_it_and_wheel_scrolls() {
         row: 5,
         modifiers: KeyModifiers::NONE,
     }));
-    assert_eq!(app.view.top.get(), top.saturating_sub(3));
-    screen(&app, 80, 24);
-    assert_eq!(
-        app.view.top.get(),
-        top.saturating_sub(3),
-        "wheel pins the view"
-    );
+    assert_eq!(app.view.top, top.saturating_sub(3));
+    screen(&mut app, 80, 24);
+    assert_eq!(app.view.top, top.saturating_sub(3), "wheel pins the view");
 }
 
 #[test]
@@ -469,11 +468,11 @@ fn current_step_stays_visible_when_walking_a_small_window() {
     let mut app = demo_app();
     for _ in 0..12 {
         press(&mut app, " ");
-        let text = screen(&app, 60, 20);
+        let text = screen(&mut app, 60, 20);
         assert!(
             text.contains('▶'),
             "cursor visible at pos {}:\n{text}",
-            app.pos
+            app.walk.pos
         );
     }
 }
@@ -586,7 +585,7 @@ fn crossing_fins_are_noted_as_processed_later() {
     );
     let mut app = App::new(t, opts(Lang::En));
     app.update(Action::Select(step));
-    let text = screen(&app, 120, 36);
+    let text = screen(&mut app, 120, 36);
     assert!(text.contains("processed later"), "{text}");
     insta::assert_snapshot!(text);
 }
@@ -595,7 +594,7 @@ fn crossing_fins_are_noted_as_processed_later() {
 fn smallest_window_60_by_20_still_shows_ladder_and_explanation() {
     let mut app = demo_app();
     app.update(Action::Select(1));
-    insta::assert_snapshot!(screen(&app, 60, 20));
+    insta::assert_snapshot!(screen(&mut app, 60, 20));
 }
 
 #[test]
@@ -604,7 +603,7 @@ fn page_down_in_details_scrolls_the_details_not_the_ladder() {
     press(&mut app, "ld");
     app.handle(key(KeyCode::PageDown));
     assert_eq!(app.details_scroll, 10);
-    assert_eq!(app.view.top.get(), 0);
+    assert_eq!(app.view.top, 0);
     let text = panel(&app, 70, 12, details::render);
     assert!(
         !text.contains("Frame  "),
@@ -657,12 +656,16 @@ fn diagram_at_the_end_marks_time_wait_closed_and_the_last_ack_edge() {
 fn a_reader_warning_shows_in_the_footer_until_a_key() {
     let mut app = demo_app();
     app.warning = Some("f.pcap: damaged capture at byte offset 456".into());
-    let last_line = |app: &App| screen(app, 100, 24).lines().last().unwrap().to_string();
+    let last_line = |app: &mut App| screen(app, 100, 24).lines().last().unwrap().to_string();
     assert_eq!(
-        last_line(&app),
+        last_line(&mut app),
         "warning: f.pcap: damaged capture at byte offset 456"
     );
     press(&mut app, "l");
     assert!(app.warning.is_none());
-    assert!(!last_line(&app).contains("warning"), "{}", last_line(&app));
+    assert!(
+        !last_line(&mut app).contains("warning"),
+        "{}",
+        last_line(&mut app)
+    );
 }

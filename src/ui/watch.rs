@@ -24,7 +24,7 @@ use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::app::{Action, App, Mode};
+use super::app::{Action, App, Mode, View};
 use super::live::kernel::{alert, verdict_lines};
 use super::terminal::AppEvent;
 use super::{UiOptions, explain, ladder_panel};
@@ -105,14 +105,13 @@ impl From<WatchEvent> for AppEvent {
 impl App {
     /// Turns this App into a watch's.
     pub fn with_watch(mut self, w: WatchUi) -> App {
-        self.watch = Some(w);
-        self.live = true;
+        self.source = super::app::Source::Watch(w);
         self
     }
 
     /// Handles a watch event; returns whether to redraw.
     pub(super) fn watch_event(&mut self, ev: WatchEvent) -> bool {
-        let Some(w) = self.watch.as_mut() else {
+        let Some(w) = self.source.watch_mut() else {
             return false;
         };
         match ev {
@@ -127,22 +126,19 @@ impl App {
             }
             WatchEvent::Decoded(decoded) => {
                 let follow = w.follow;
-                let Some((c, _)) = self.tracker.ingest_decoded(decoded) else {
+                let Some((c, _)) = self.ingest(decoded) else {
                     return false;
                 };
                 if follow {
                     let walked_done = self.connection().is_none_or(finished);
-                    if c != self.conn && walked_done && c > self.conn {
-                        self.conn = c;
-                        self.view.top.set(0);
+                    if c != self.walk.conn && walked_done && c > self.walk.conn {
+                        self.walk.conn = c;
+                        self.view.top = 0;
                     }
-                    if c == self.conn {
-                        self.pos = self.len();
-                        self.view.pinned.set(false);
+                    if c == self.walk.conn {
+                        self.walk.pos = self.len();
+                        self.view.pinned = false;
                     }
-                }
-                if self.conn >= self.tracker.connections().len() {
-                    self.conn = 0;
                 }
                 true
             }
@@ -165,7 +161,9 @@ impl App {
     /// Before the walk handles `action`: stepping back pauses following,
     /// `End` resumes it.
     pub(super) fn watch_before(&mut self, action: Action) {
-        let Some(w) = self.watch.as_mut() else { return };
+        let Some(w) = self.source.watch_mut() else {
+            return;
+        };
         let walking = matches!(self.mode, Mode::Walk | Mode::Details);
         match action {
             Action::Prev | Action::First | Action::PrevPhase | Action::Select(_) if walking => {
@@ -180,18 +178,18 @@ impl App {
     /// After the walk handled `action`: a connection chosen in the picker
     /// is shown whole and followed.
     pub(super) fn watch_after(&mut self, action: Action) {
-        if self.watch.is_none() || action != Action::Choose || self.mode != Mode::Walk {
+        if self.source.watch().is_none() || action != Action::Choose || self.mode != Mode::Walk {
             return;
         }
-        self.pos = self.len();
-        if let Some(w) = self.watch.as_mut() {
+        self.walk.pos = self.len();
+        if let Some(w) = self.source.watch_mut() {
             w.follow = true;
         }
     }
 
     /// The kernel's view of the walked connection.
     pub fn watch_verdict(&self) -> Option<KernelVerdict> {
-        let w = self.watch.as_ref()?;
+        let w = self.source.watch()?;
         Some(w.kernel.verdict(self.connection()?))
     }
 }
@@ -320,8 +318,7 @@ fn kernel_lines(app: &App) -> Vec<Line<'static>> {
 
 /// Draws the watch's body: status line, then the hint (nothing yet) or
 /// ladder_panel, kernel column and explanation.
-pub fn render_body(frame: &mut Frame, app: &App, body: Rect) {
-    let Some(w) = app.watch.as_ref() else { return };
+pub fn render_body(frame: &mut Frame, app: &App, w: &WatchUi, view: &mut View, body: Rect) {
     let th = app.theme();
     let [status, rest] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(body);
     frame.render_widget(Paragraph::new(status_line(app, w)).style(th.base()), status);
@@ -350,14 +347,14 @@ pub fn render_body(frame: &mut Frame, app: &App, body: Rect) {
     if rest.width >= 120 {
         let [left, right] =
             Layout::horizontal([Constraint::Min(60), Constraint::Percentage(42)]).areas(rest);
-        ladder_panel::render(frame, app, left);
+        ladder_panel::render(frame, app, view, left);
         let [k, e] =
             Layout::vertical([Constraint::Length(kh + 2), Constraint::Min(3)]).areas(right);
         draw_kernel(frame, k);
         explain::render(frame, app, e);
     } else {
         let [top, k] = Layout::vertical([Constraint::Min(4), Constraint::Length(kh)]).areas(rest);
-        ladder_panel::render(frame, app, top);
+        ladder_panel::render(frame, app, view, top);
         draw_kernel(frame, k);
     }
 }

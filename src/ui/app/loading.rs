@@ -97,24 +97,39 @@ impl App {
     pub fn loading(tracker: Tracker, opts: super::super::UiOptions, load: Load) -> App {
         let conn = opts.conn;
         let mut app = App::new(tracker, opts);
-        app.conn = conn.unwrap_or(0);
+        app.walk.conn = conn.unwrap_or(0);
         app.mode = if conn.is_some() {
             Mode::Walk
         } else {
             Mode::Picker
         };
-        app.load = Some(load);
+        app.source = super::Source::File(super::FileSource {
+            load: Some(load),
+            ..super::FileSource::default()
+        });
         app
+    }
+
+    /// The connection to read again from the file, when one was chosen
+    /// whose steps the model did not keep.
+    pub fn load_request(&self) -> Option<usize> {
+        self.source.file()?.load_request
+    }
+
+    /// Takes the request to read a connection again (the terminal loop
+    /// does the reading).
+    pub fn take_load_request(&mut self) -> Option<usize> {
+        self.source.file_mut()?.load_request.take()
     }
 
     /// Whether a file is still being read.
     pub fn is_loading(&self) -> bool {
-        self.load.as_ref().is_some_and(|l| !l.done)
+        self.source.load().is_some_and(|l| !l.done)
     }
 
     /// The progress line while a file is read.
     pub fn loading_line(&self) -> Option<String> {
-        let l = self.load.as_ref().filter(|l| !l.done)?;
+        let l = self.source.load().filter(|l| !l.done)?;
         Some(progress_line(
             self.lang,
             Reading::File(&l.name),
@@ -124,13 +139,13 @@ impl App {
 
     /// The connection read again with its steps, when it is `c`.
     pub(crate) fn walked(&self, c: usize) -> Option<&Connection> {
-        let w = self.load.as_ref()?.walked.as_ref()?;
+        let w = self.source.load()?.walked.as_ref()?;
         (w.connection.index() == c).then_some(&w.connection)
     }
 
     /// Bytes of frame `number` from the loaded file.
     pub(crate) fn loaded_frame(&self, number: u64) -> Option<Cow<'_, [u8]>> {
-        let l = self.load.as_ref()?;
+        let l = self.source.load()?;
         if let Some(w) = &l.walked
             && let Some(b) = w.frames.frame(number)
         {
@@ -146,7 +161,7 @@ impl App {
         let Some(conn) = self.tracker.connections().get(c) else {
             return false;
         };
-        if conn.keeps_steps() || conn.packets() == 0 || self.load.is_none() {
+        if conn.keeps_steps() || conn.packets() == 0 || self.source.load().is_none() {
             return false;
         }
         self.walked(c).is_none_or(|w| w.packets() != conn.packets())
@@ -158,7 +173,7 @@ impl App {
         if c.steps_not_kept() > 0 {
             self.warning = Some(steps_capped(self.lang, c.steps().len(), c.packets()));
         }
-        if let Some(l) = &mut self.load {
+        if let Some(l) = self.source.load_mut() {
             l.walked = Some(reopened);
         }
     }
@@ -182,7 +197,7 @@ impl App {
 
     /// Notes a key press (the user took over from the defaults).
     pub(crate) fn touch_load(&mut self) {
-        if let Some(l) = &mut self.load {
+        if let Some(l) = self.source.load_mut() {
             l.touched = true;
         }
     }
@@ -190,7 +205,7 @@ impl App {
     /// Applies what the loading thread sent. Returns whether the screen
     /// changed.
     pub fn load_event(&mut self, ev: LoadEvent) -> bool {
-        let Some(l) = &mut self.load else {
+        let Some(l) = self.source.load_mut() else {
             return false;
         };
         match ev {
@@ -250,7 +265,9 @@ impl App {
     fn load_done(&mut self, frames: u64) {
         let count = self.tracker.connections().len();
         let flows = self.tracker.flows().len();
-        let Some(l) = &mut self.load else { return };
+        let Some(l) = self.source.load_mut() else {
+            return;
+        };
         let (asked, touched) = (l.asked, l.touched);
         if count == 0 {
             l.end = Some(LoadEnd::NoConnections { frames, flows });
@@ -262,10 +279,12 @@ impl App {
             // One connection: walk it, as a file read whole does.
             self.picker.row = 0;
             self.update(Action::Choose);
-        } else if self.mode != Mode::Picker && self.needs_reading(self.conn) {
+        } else if self.mode != Mode::Picker && self.needs_reading(self.walk.conn) {
             // Chosen while loading: read again with its later frames.
-            self.load_request = Some(self.conn);
-        } else if let Some(c) = self.tracker.connections().get(self.conn)
+            if let Some(f) = self.source.file_mut() {
+                f.load_request = Some(self.walk.conn);
+            }
+        } else if let Some(c) = self.tracker.connections().get(self.walk.conn)
             && c.keeps_steps()
             && c.steps_not_kept() > 0
         {

@@ -35,7 +35,7 @@ pub fn current_call(d: &Demo) -> Option<usize> {
 pub fn notes(app: &App) -> Vec<(String, Style)> {
     let th = app.theme();
     let s = app.s();
-    let Some(d) = app.demo.as_ref() else {
+    let Some(d) = app.source.demo() else {
         return Vec::new();
     };
     let alert = Style::new()
@@ -156,7 +156,7 @@ fn clip(text: &str, width: usize) -> String {
 pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     let th = app.theme();
     let s = app.s();
-    let Some(d) = app.demo.as_ref() else { return };
+    let Some(d) = app.source.demo() else { return };
     let title = format!(
         "{} · {}",
         s.demo(DemoText::CodeTitle),

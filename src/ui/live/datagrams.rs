@@ -71,7 +71,7 @@ pub fn render_contrast(frame: &mut Frame, app: &App, area: Rect) {
         s.demo(DemoText::UdpContrast),
         th.base(),
     ))];
-    if let Some(d) = app.demo.as_ref()
+    if let Some(d) = app.source.demo()
         && d.offline.is_none()
         && d.kernel_unavailable.is_none()
     {

@@ -45,7 +45,7 @@ fn via_request_sock(v: &Verdict) -> bool {
 pub fn lines(app: &App) -> Vec<Line<'static>> {
     let th = app.theme();
     let s = app.s();
-    let Some(d) = app.demo.as_ref() else {
+    let Some(d) = app.source.demo() else {
         return Vec::new();
     };
     if d.offline.is_some() {

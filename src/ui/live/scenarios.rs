@@ -15,7 +15,7 @@ use crate::ui::app::App;
 pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     let th = app.theme();
     let s = app.s();
-    let Some(d) = app.demo.as_ref() else { return };
+    let Some(d) = app.source.demo() else { return };
     let w = 76.min(area.width);
     let h = (Scenario::ALL.len() as u16 + 4).min(area.height);
     let r = Rect::new(

@@ -15,7 +15,7 @@ use crate::live::exchange::{CallOutcome, Scenario};
 use crate::segment::Segment;
 use crate::ui::{AppEvent, ThemeName, UiOptions};
 
-fn screen(app: &App, w: u16, h: u16) -> String {
+fn screen(app: &mut App, w: u16, h: u16) -> String {
     crate::ui::testdata::screen(app, w, h)
 }
 
@@ -88,8 +88,8 @@ impl Live {
         assert_eq!(self.cmds.try_recv(), Ok(LiveCmd::Step), "→ asks for a call");
         let index = self
             .app
-            .demo
-            .as_ref()
+            .source
+            .demo()
             .unwrap()
             .in_flight
             .expect("in flight");
@@ -118,7 +118,7 @@ impl Live {
             self.call("None", 0, Vec::new());
         }
         let (c, s) = (self.client, self.server);
-        let traced = self.app.demo.as_ref().unwrap().kernel_unavailable.is_none();
+        let traced = self.app.source.demo().unwrap().kernel_unavailable.is_none();
         let mut k = Vec::new();
         if traced {
             k = vec![kt(c, s, Closed, SynSent), kt(c, s, SynSent, Established)];
@@ -134,10 +134,10 @@ fn code_panel_after_the_handshake_shows_accept_after_the_kernel() {
     use TcpState::*;
     let mut l = live(None, Lang::En);
     l.through_accept(vec![(Listen, SynReceived), (SynReceived, Established)]);
-    let d = l.app.demo.as_ref().unwrap();
+    let d = l.app.source.demo().unwrap();
     assert_eq!(d.performed(), 7);
-    assert_eq!(l.app.pos, 3, "the walk follows the call's segments");
-    let text = screen(&l.app, 100, 30);
+    assert_eq!(l.app.walk.pos, 3, "the walk follows the call's segments");
+    let text = screen(&mut l.app, 100, 30);
     assert!(text.contains("BEFORE accept()"), "{text}");
     assert!(text.contains("✓ kernel = inferred: LISTEN → SYN_RECV → ESTABLISHED"));
     assert!(text.contains("request sock"));
@@ -150,7 +150,7 @@ fn a_kernel_chain_that_differs_is_flagged_disagrees_with_both_chains() {
     let mut l = live(None, Lang::En);
     // The kernel says the server went straight to ESTABLISHED.
     l.through_accept(vec![(Listen, Established)]);
-    let text = screen(&l.app, 100, 30);
+    let text = screen(&mut l.app, 100, 30);
     assert!(text.contains("✗ DISAGREES"), "{text}");
     assert!(text.contains("inferred LISTEN → SYN_RECV → ESTABLISHED"));
     assert!(text.contains("kernel   LISTEN → ESTABLISHED"));
@@ -161,7 +161,7 @@ fn a_kernel_chain_that_differs_is_flagged_disagrees_with_both_chains() {
 fn without_a_trace_the_kernel_column_says_unavailable_and_why() {
     let mut l = live(Some("tracefs is not mounted"), Lang::En);
     l.through_accept(Vec::new());
-    let text = screen(&l.app, 100, 30);
+    let text = screen(&mut l.app, 100, 30);
     assert!(
         text.contains("kernel column unavailable: tracefs is not mounted"),
         "{text}"
@@ -179,38 +179,38 @@ fn recv_zero_and_the_time_wait_countdown_after_the_active_close() {
     // c.close(): everything left, the client ends in TIME_WAIT.
     l.call("None", rest, Vec::new());
     l.call("b'' — 0 bytes (peer closed)", 0, Vec::new());
-    let text = screen(&l.app, 100, 30);
+    let text = screen(&mut l.app, 100, 30);
     assert!(text.contains("recv() returned 0 bytes"), "{text}");
     assert!(text.contains("60 s left"), "{text}");
     for _ in 0..20 * 18 {
         l.app.handle(AppEvent::Tick);
     }
-    let text = screen(&l.app, 100, 30);
+    let text = screen(&mut l.app, 100, 30);
     assert!(text.contains("42 s left"), "{text}");
     insta::assert_snapshot!(text);
     for _ in 0..20 * 42 {
         l.app.handle(AppEvent::Tick);
     }
-    assert!(screen(&l.app, 100, 30).contains("TIME_WAIT is over"));
+    assert!(screen(&mut l.app, 100, 30).contains("TIME_WAIT is over"));
 }
 
 #[test]
 fn all_calls_done_then_right_asks_nothing_more() {
     let mut l = live(None, Lang::En);
-    let n = l.app.demo.as_ref().unwrap().calls.len();
+    let n = l.app.source.demo().unwrap().calls.len();
     let rest = l.segs.len();
     for i in 0..n {
         l.call("None", if i == 5 { rest } else { 0 }, Vec::new());
     }
-    assert!(l.app.demo.as_ref().unwrap().done());
+    assert!(l.app.source.demo().unwrap().done());
     l.app.handle(key(KeyCode::Right));
     assert!(l.cmds.try_recv().is_err(), "no call after the last");
-    assert!(screen(&l.app, 100, 30).contains("All calls done"));
+    assert!(screen(&mut l.app, 100, 30).contains("All calls done"));
     // ← still walks what was captured.
     l.app.handle(key(KeyCode::Home));
-    assert_eq!(l.app.pos, 0);
+    assert_eq!(l.app.walk.pos, 0);
     l.app.handle(key(KeyCode::Right));
-    assert_eq!(l.app.pos, 1);
+    assert_eq!(l.app.walk.pos, 1);
     assert!(l.cmds.try_recv().is_err(), "→ walks captured steps first");
 }
 
@@ -221,7 +221,7 @@ fn picker_restarts_with_the_chosen_scenario() {
     l.app.handle(key(KeyCode::Char('m')));
     assert_eq!(l.app.mode, Mode::Scenarios);
     l.app.handle(key(KeyCode::Down));
-    let text = screen(&l.app, 100, 30);
+    let text = screen(&mut l.app, 100, 30);
     assert!(text.contains("▶ 2 server-first"), "{text}");
     insta::assert_snapshot!(text);
     l.app.handle(key(KeyCode::Enter));
@@ -241,8 +241,8 @@ fn picker_restarts_with_the_chosen_scenario() {
         kernel_unavailable: None,
         offline: None,
     })));
-    assert_eq!(l.app.demo.as_ref().unwrap().scenario, Scenario::ServerFirst);
-    assert!(screen(&l.app, 100, 30).contains("server-first"));
+    assert_eq!(l.app.source.demo().unwrap().scenario, Scenario::ServerFirst);
+    assert!(screen(&mut l.app, 100, 30).contains("server-first"));
 }
 
 #[test]
@@ -256,16 +256,16 @@ fn offline_walks_the_bundled_capture_and_names_what_is_missing() {
     app.go_offline(Scenario::Normal, "no CAP_NET_RAW; run with sudo".into());
     assert!(app.len() > 5);
     app.handle(key(KeyCode::Right));
-    assert_eq!(app.pos, 1);
-    let text = screen(&app, 100, 30);
+    assert_eq!(app.walk.pos, 1);
+    let text = screen(&mut app, 100, 30);
     assert!(text.contains("no CAP_NET_RAW; run with sudo"), "{text}");
     assert!(text.contains("内核列不可用：需要 root 权限"), "{text}");
     insta::assert_snapshot!(text);
     // Without a worker the picker switches the bundled capture.
     app.handle(key(KeyCode::Char('m')));
     app.handle(key(KeyCode::Char('5')));
-    assert_eq!(app.demo.as_ref().unwrap().scenario, Scenario::Refused);
-    assert_eq!(app.pos, 0);
+    assert_eq!(app.source.demo().unwrap().scenario, Scenario::Refused);
+    assert_eq!(app.walk.pos, 0);
     assert!(app.len() >= 2);
 }
 
@@ -274,7 +274,7 @@ fn at_120_by_36_the_state_diagram_fits_whole_beside_the_kernel_column() {
     let mut l = live(None, Lang::En);
     l.through_accept(Vec::new());
     l.app.handle(key(KeyCode::Char('s')));
-    let text = screen(&l.app, 120, 36);
+    let text = screen(&mut l.app, 120, 36);
     for whole in [
         "│ CLOSE_WAIT │",
         "┤ LAST_ACK │",
@@ -295,7 +295,7 @@ fn below_the_art_width_the_diagram_lists_the_states_with_each_side_named() {
     let mut l = live(None, Lang::En);
     l.through_accept(Vec::new());
     l.app.handle(key(KeyCode::Char('s')));
-    let text = screen(&l.app, 70, 24);
+    let text = screen(&mut l.app, 70, 24);
     let row = text
         .lines()
         .find(|r| r.contains("ESTABLISHED"))
@@ -322,8 +322,8 @@ fn esc_closes_the_diagram_and_never_quits_a_live_session() {
 
 #[test]
 fn before_the_first_segment_the_header_counts_no_connection() {
-    let l = live(None, Lang::En);
-    let text = screen(&l.app, 120, 36);
+    let mut l = live(None, Lang::En);
+    let text = screen(&mut l.app, 120, 36);
     let head = text.lines().next().unwrap_or_default();
     assert!(!head.contains("1/0"), "{head}");
     assert!(head.contains("Waiting for segments"), "{head}");
@@ -339,7 +339,7 @@ fn udp_shows_datagrams_the_icmp_error_and_no_states() {
     };
     let mut app = App::new(Tracker::new(), opts).with_demo(Demo::new(Scenario::Udp, None));
     app.go_offline(Scenario::Udp, "no CAP_NET_RAW; run with sudo".into());
-    let text = screen(&app, 120, 36);
+    let text = screen(&mut app, 120, 36);
     assert!(text.contains("Datagrams (UDP: no states)"), "{text}");
     assert_eq!(text.matches("UDP len=5").count(), 2, "{text}");
     assert!(text.contains("UDP len=13"), "{text}");
@@ -352,6 +352,6 @@ fn udp_shows_datagrams_the_icmp_error_and_no_states() {
     assert!(!text.contains("SYN"), "{text}");
     insta::assert_snapshot!(text);
     // Narrow: the same panels stacked.
-    let narrow = screen(&app, 80, 30);
+    let narrow = screen(&mut app, 80, 30);
     assert!(narrow.contains("UDP len=13"), "{narrow}");
 }

@@ -26,7 +26,7 @@ use crate::conversation::Side;
 use crate::explain::notes;
 use crate::i18n::{QuizLine, QuizText};
 use crate::live::exchange::Side as CallSide;
-use crate::ui::app::App;
+use crate::ui::app::{App, View};
 use crate::ui::wrap::wrap;
 
 /// Lines of the panel and the clickable places: `(line, x, width, action)`.
@@ -48,7 +48,7 @@ pub fn busy(app: &App) -> bool {
 }
 
 fn verdict_here(app: &App) -> Option<&Graded> {
-    app.quiz.graded_at(app.conn, app.current()?)
+    app.quiz.graded_at(app.walk.conn, app.current()?)
 }
 
 fn q(app: &App, t: QuizText) -> &'static str {
@@ -56,7 +56,7 @@ fn q(app: &App, t: QuizText) -> &'static str {
 }
 
 /// Draws the quiz panel.
-pub fn render(frame: &mut Frame, app: &App, area: Rect) {
+pub fn render(frame: &mut Frame, app: &App, view: &mut View, area: Rect) {
     let th = app.theme();
     let (right, total) = app.quiz.score();
     let title = format!(
@@ -68,7 +68,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     let inner = block.inner(area);
     frame.render_widget(Clear, area);
     let (lines, places) = content(app, inner.width);
-    let mut hits = app.quiz.hits.borrow_mut();
+    let hits = &mut view.hits;
     hits.clear();
     for (line, x, w, action) in places {
         let Ok(dy) = u16::try_from(line) else {
@@ -124,7 +124,7 @@ fn question_lines(app: &App, question: &Question, width: u16) -> Content {
             })
         }
         Target::Call { call, .. } => {
-            let c = app.demo.as_ref().and_then(|d| d.calls.get(call));
+            let c = app.source.demo().and_then(|d| d.calls.get(call));
             s.quiz_line(&QuizLine::NextCall {
                 side: match c.map(|c| c.side) {
                     Some(CallSide::Server) => Side::Server,

@@ -25,7 +25,7 @@ fn app(lang: Lang) -> App {
     )
 }
 
-fn screen(app: &App, w: u16, h: u16) -> String {
+fn screen(app: &mut App, w: u16, h: u16) -> String {
     crate::ui::testdata::screen(app, w, h)
 }
 
@@ -73,13 +73,13 @@ fn right_prediction_of_the_syn_scores_and_reveals_it() {
     let mut a = app(Lang::En);
     press(&mut a, &[KeyCode::Right]);
     assert_eq!(a.mode, Mode::Quiz, "→ asks before revealing");
-    assert_eq!(a.pos, 0, "nothing revealed yet");
+    assert_eq!(a.walk.pos, 0, "nothing revealed yet");
     let q = a.quiz.question.clone().expect("question");
     assert!(q.asks_segment, "a handshake step asks flags and ack");
     answer(&mut a, SynSent, SynReceived, "SYN", "");
     press(&mut a, &[KeyCode::Enter]);
     assert_eq!(a.mode, Mode::Walk);
-    assert_eq!(a.pos, 1, "the step is revealed after the answer");
+    assert_eq!(a.walk.pos, 1, "the step is revealed after the answer");
     assert_eq!(a.quiz.score(), (1, 1));
     let g = a.quiz.graded_at(0, 0).expect("graded");
     assert!(g.right(), "{g:?}");
@@ -121,7 +121,7 @@ fn wrong_answers_show_what_the_model_infers_and_cost_the_score() {
         .collect();
     assert_eq!(wrong, [Field::Server, Field::Flags, Field::Ack]);
     assert_eq!(a.quiz.score(), (0, 1));
-    let text = screen(&a, 100, 40);
+    let text = screen(&mut a, 100, 40);
     assert!(
         text.contains("✗ server: you said LISTEN · the model infers SYN_RECV"),
         "{text}"
@@ -170,7 +170,7 @@ fn data_steps_ask_only_the_states_and_answered_steps_are_not_asked_again() {
     for _ in 0..3 {
         press(&mut a, &[KeyCode::Right, KeyCode::Enter]);
     }
-    assert_eq!((a.pos, a.quiz.graded.len()), (3, 3));
+    assert_eq!((a.walk.pos, a.quiz.graded.len()), (3, 3));
     press(&mut a, &[KeyCode::Right]);
     let q = a.quiz.question.clone().expect("question");
     assert_eq!(q.target, Target::Step(3));
@@ -178,14 +178,14 @@ fn data_steps_ask_only_the_states_and_answered_steps_are_not_asked_again() {
     assert_eq!(q.phase, Phase::Data);
     press(&mut a, &[KeyCode::Esc]);
     assert_eq!(
-        (a.mode, a.pos),
+        (a.mode, a.walk.pos),
         (Mode::Walk, 3),
         "Esc skips without revealing"
     );
     assert!(a.quiz.question.is_none());
     press(&mut a, &[KeyCode::Left, KeyCode::Right]);
     assert_eq!(
-        (a.mode, a.pos),
+        (a.mode, a.walk.pos),
         (Mode::Walk, 3),
         "step 3 was answered: revealed again"
     );
@@ -199,9 +199,9 @@ fn the_summary_lists_each_phase_and_every_miss() {
     answer(&mut a, SynSent, Listen, "SYN", "");
     press(&mut a, &[KeyCode::Enter]);
     // Every other step answered with what the model infers.
-    while a.pos < a.len() {
+    while a.walk.pos < a.len() {
         press(&mut a, &[KeyCode::Right]);
-        let i = a.pos;
+        let i = a.walk.pos;
         let st = a.connection().expect("conn").steps()[i].clone();
         let asked = FLAGS
             .iter()
@@ -224,7 +224,7 @@ fn the_summary_lists_each_phase_and_every_miss() {
         a.quiz.summary && a.mode == Mode::Quiz,
         "→ at the end shows the summary"
     );
-    let text = screen(&a, 100, 30);
+    let text = screen(&mut a, 100, 30);
     assert!(text.contains("Quiz summary · 11/12 steps right"), "{text}");
     assert!(
         text.contains(
@@ -241,9 +241,9 @@ fn the_summary_lists_each_phase_and_every_miss() {
 fn a_click_picks_a_state_a_flag_and_submits() {
     let mut a = app(Lang::En);
     press(&mut a, &[KeyCode::Right]);
-    screen(&a, 100, 30);
+    screen(&mut a, 100, 30);
     let spot = |a: &App, act: QuizAction| {
-        let hits = a.quiz.hits.borrow();
+        let hits = &a.view.hits;
         let h = hits.iter().find(|h| h.action == act).expect("drawn");
         (h.area.x + 1, h.area.y)
     };
@@ -264,7 +264,7 @@ fn a_click_picks_a_state_a_flag_and_submits() {
     assert_eq!(FLAGS[q.answer.flags].0, "SYN");
     let at = spot(&a, QuizAction::Submit);
     click(&mut a, at);
-    assert_eq!(a.pos, 1);
+    assert_eq!(a.walk.pos, 1);
     assert!(a.quiz.graded_at(0, 0).is_some());
 }
 
@@ -276,9 +276,9 @@ fn z_turns_the_quiz_off_and_the_walk_reveals_directly() {
     press(&mut a, &[KeyCode::Char('z')]);
     assert!(!a.quiz.on && a.mode == Mode::Walk && a.quiz.question.is_none());
     press(&mut a, &[KeyCode::Right]);
-    assert_eq!(a.pos, 1);
+    assert_eq!(a.walk.pos, 1);
     press(&mut a, &[KeyCode::Char('z'), KeyCode::Right]);
-    assert_eq!((a.mode, a.pos), (Mode::Quiz, 1));
+    assert_eq!((a.mode, a.walk.pos), (Mode::Quiz, 1));
 }
 
 #[test]
@@ -286,7 +286,7 @@ fn question_at_80_by_24_in_english_and_chinese() {
     for lang in [Lang::En, Lang::Zh] {
         let mut a = app(lang);
         press(&mut a, &[KeyCode::Right]);
-        let text = screen(&a, 80, 24);
+        let text = screen(&mut a, 80, 24);
         assert!(text.lines().all(|l| l.width() <= 80));
         insta::assert_snapshot!(format!("question_80x24_{lang:?}"), text);
     }
@@ -299,7 +299,7 @@ fn verdict_at_80_by_24_in_chinese() {
     press(&mut a, &[KeyCode::Right]);
     answer(&mut a, SynSent, Listen, "SYN", "");
     press(&mut a, &[KeyCode::Enter]);
-    let text = screen(&a, 80, 24);
+    let text = screen(&mut a, 80, 24);
     assert!(
         text.contains("你的答案 LISTEN · 模型推断 SYN_RECV"),
         "{text}"
@@ -371,14 +371,14 @@ mod live {
             Ok(LiveCmd::Step),
             "performed after the answer"
         );
-        let text = screen(&a, 100, 30);
+        let text = screen(&mut a, 100, 30);
         assert!(text.contains("Prediction noted"), "{text}");
         // The call sends the handshake; it returns after its segments.
         for seg in segs.drain(..3) {
             a.handle(AppEvent::Demo(DemoEvent::Segment(seg)));
         }
         returned(&mut a, connect);
-        assert_eq!(a.pos, 1, "the first segment of the call is shown");
+        assert_eq!(a.walk.pos, 1, "the first segment of the call is shown");
         assert!(a.quiz.graded_at(0, 0).is_some_and(Graded::right));
         // The SYN-ACK was captured already: asked like a replay, no call.
         press(&mut a, &[KeyCode::Right]);

@@ -70,7 +70,7 @@ fn a_big_file_shows_progress_then_the_picker_then_a_connection_read_again() {
         assert!(app.load_event(b));
     }
     // Loading: the rows read so far, and how far the reading has got.
-    let s = screen(&app, 130, 20);
+    let s = screen(&mut app, 130, 20);
     assert!(s.contains("reading backlog.pcap: 0.0 / 0.0 MB"), "{s}");
     assert!(s.contains(" frames, 3 connections"), "{s}");
     assert!(s.contains("127.0.0.2:39473"), "{s}");
@@ -78,7 +78,7 @@ fn a_big_file_shows_progress_then_the_picker_then_a_connection_read_again() {
         app.load_event(d);
     }
     assert!(!app.is_loading() && !app.quit);
-    let s = screen(&app, 130, 20);
+    let s = screen(&mut app, 130, 20);
     assert!(!s.contains("reading "), "{s}");
     assert!(
         app.tracker
@@ -90,9 +90,9 @@ fn a_big_file_shows_progress_then_the_picker_then_a_connection_read_again() {
     // Choosing connection 1: its steps were not kept, the file is asked for.
     app.update(Action::Down);
     app.update(Action::Choose);
-    assert_eq!(app.load_request, Some(1));
+    assert_eq!(app.load_request(), Some(1));
     assert_eq!(app.len(), 0);
-    let index = app.load.as_ref().and_then(|l| l.index()).unwrap();
+    let index = app.source.load().and_then(|l| l.index()).unwrap();
     let again = reopen(index, app.tracker.connections(), 1, 100_000, &mut |_| {
         std::ops::ControlFlow::Continue(())
     })
@@ -104,7 +104,7 @@ fn a_big_file_shows_progress_then_the_picker_then_a_connection_read_again() {
     assert!(app.needs_reading(2));
     app.update(Action::Last);
     app.update(Action::ToggleDetails);
-    let s = screen(&app, 130, 60);
+    let s = screen(&mut app, 130, 60);
     assert!(s.contains("step 9/9"), "{s}");
     // The hex dump, read from the file.
     let frame = app.current_step().unwrap().segment.frame.number;
@@ -119,7 +119,7 @@ fn the_progress_line_speaks_chinese() {
     let (mut app, events) = big_file(&capture("demo-backlog.pcap"), Lang::Zh, None);
     let first = events.into_iter().next().unwrap();
     app.load_event(first);
-    let s = screen(&app, 130, 20);
+    let s = screen(&mut app, 130, 20);
     assert!(s.contains("正在读取 backlog.pcap："), "{s}");
     assert!(s.contains("帧，3 个连接"), "{s}");
 }
@@ -132,7 +132,7 @@ fn a_file_of_one_connection_opens_its_walk_when_loaded() {
         app.load_event(e);
     }
     assert_eq!(app.mode, Mode::Walk);
-    assert_eq!(app.load_request, Some(0));
+    assert_eq!(app.load_request(), Some(0));
 }
 
 #[test]
@@ -143,7 +143,7 @@ fn conn_n_beyond_the_file_ends_the_walk() {
         app.load_event(e);
     }
     assert!(app.quit);
-    let end = app.load.as_ref().and_then(|l| l.end.clone());
+    let end = app.source.load().and_then(|l| l.end.clone());
     assert_eq!(end, Some(LoadEnd::NoSuchConnection { asked: 7, count: 3 }));
 }
 
@@ -154,9 +154,9 @@ fn conn_n_keeps_its_steps_while_loading() {
         app.load_event(e);
     }
     assert!(!app.quit);
-    assert_eq!(app.conn, 2);
+    assert_eq!(app.walk.conn, 2);
     assert_eq!(app.len(), 9);
-    assert_eq!(app.load_request, None);
+    assert_eq!(app.load_request(), None);
 }
 
 #[test]
@@ -165,7 +165,7 @@ fn a_failed_read_quits_with_its_line() {
     app.load_event(LoadEvent::Failed("x.pcap: damaged".into()));
     assert!(app.quit);
     assert_eq!(
-        app.load.as_ref().and_then(|l| l.end.clone()),
+        app.source.load().and_then(|l| l.end.clone()),
         Some(LoadEnd::Failed("x.pcap: damaged".into()))
     );
 }
@@ -180,7 +180,7 @@ fn keys_while_loading_keep_the_picker_open() {
         app.load_event(e);
     }
     assert_eq!(app.mode, Mode::Picker);
-    assert_eq!(app.load_request, None);
+    assert_eq!(app.load_request(), None);
 }
 
 #[test]
@@ -213,7 +213,7 @@ fn a_connection_read_again_keeps_at_most_the_step_limit() {
     for e in events {
         app.load_event(e);
     }
-    let index = app.load.as_ref().and_then(|l| l.index()).unwrap();
+    let index = app.source.load().and_then(|l| l.index()).unwrap();
     let again = reopen(index, app.tracker.connections(), 2, 4, &mut |_| {
         std::ops::ControlFlow::Continue(())
     })
@@ -224,13 +224,13 @@ fn a_connection_read_again_keeps_at_most_the_step_limit() {
     assert_eq!(again.connection.steps_not_kept(), 5);
     let last_kept = again.connection.steps()[3].segment.frame.number;
     assert!(again.frames.frame(last_kept).is_some());
-    app.conn = 2;
+    app.walk.conn = 2;
     app.set_walked(again);
     assert!(
         !app.needs_reading(2),
         "a capped reading is the whole reading"
     );
-    let s = screen(&app, 130, 30);
+    let s = screen(&mut app, 130, 30);
     assert!(s.contains("first 4 of 9 steps kept"), "{s}");
 }
 
@@ -266,7 +266,7 @@ fn a_reading_stopped_by_esc_goes_back_to_the_picker_and_by_q_quits() {
     }
     app.update(Action::Down);
     app.update(Action::Choose);
-    assert_eq!(app.load_request.take(), Some(1));
+    assert_eq!(app.take_load_request(), Some(1));
     assert_eq!(app.mode, Mode::Walk);
     // Esc while connection 1 is read: back to the picker on its row,
     // nothing of it kept, so choosing it again reads it again.
@@ -276,7 +276,7 @@ fn a_reading_stopped_by_esc_goes_back_to_the_picker_and_by_q_quits() {
     assert_eq!(app.picker_rows()[app.picker.row], 1);
     assert!(app.walked(1).is_none() && app.needs_reading(1));
     app.update(Action::Choose);
-    assert_eq!(app.load_request.take(), Some(1));
+    assert_eq!(app.take_load_request(), Some(1));
     // q quits.
     app.reading_stopped(key(KeyCode::Char('q')));
     assert!(app.quit);
