@@ -517,13 +517,13 @@ impl Endpoint {
         self.m.known & ASSUMED_LISTEN != 0
     }
 
-    /// The step of the first SYN or FIN this endpoint holds as tentative:
-    /// a rollback rewrites states from there on (only a SYN or FIN can be
-    /// shown unprocessed by the endpoint's next ACK), never before.
+    /// The step of the first SYN, FIN or RST this endpoint holds as
+    /// tentative: a rollback rewrites states from there on (only those can
+    /// be shown unprocessed by the endpoint's next segment), never before.
     pub fn first_held_syn_or_fin(&self) -> Option<usize> {
         self.held
             .tentative()
-            .find(|r| r.ctl.flags.syn() || r.ctl.flags.fin())
+            .find(|r| r.ctl.flags.0 & (TcpFlags::SYN | TcpFlags::FIN | TcpFlags::RST) != 0)
             .map(|r| r.step)
     }
 
@@ -661,8 +661,18 @@ impl Endpoint {
                 no_listener: true,
             });
         }
-        // Only a SYN or FIN can be shown unprocessed by an ack number.
+        // Only a SYN or FIN can be shown unprocessed by an ack number, and
+        // a RST by any segment but a RST: a RST in the window takes the
+        // receiver to CLOSED and deletes its TCB (RFC 9293 §3.10.7.4,
+        // second check), and from CLOSED nothing but a RST is ever sent
+        // (§3.10.7.1). So a receiver that sends anything else after a RST
+        // was seen going to it sent it before the RST arrived (they
+        // crossed): the RST waits, like a crossing FIN, for the peer's
+        // next segment or a copy of it.
         let covered = |r: &Reception| {
+            if r.ctl.flags.rst() {
+                return c.flags.rst();
+            }
             !(r.ctl.flags.syn() || r.ctl.flags.fin()) || c.acks(r.ctl.seq_end().wrapping_sub(1))
         };
         let mut rollback = None;

@@ -706,3 +706,36 @@ fn tuple_hash_is_symmetric_and_spreads_port_scans() {
         .collect();
     assert_eq!(tags.len(), 128, "every 7-bit tag used");
 }
+
+#[test]
+fn established_snd_data_after_a_crossing_rst_had_not_processed_it() {
+    // The client resets while the server's data is on its way: the
+    // server's next segment is more data, which nothing CLOSED sends
+    // (RFC 9293 §3.10.7.1), so it went out before the RST arrived
+    // (§3.10.7.4, second check): the RST waits, as a crossing FIN does.
+    let mut w = Wire::new();
+    w.handshake()
+        .s(PSH | ACK, S + 1, C + 1, 51)
+        .c(RST | ACK, C + 1, S + 1, 0)
+        .s(PSH | ACK, S + 52, C + 1, 42);
+    assert_eq!(
+        w.states()[4..],
+        [(Closed, Established), (Closed, Established)]
+    );
+    assert_eq!(w.chain(Side::Server), [Listen, SynReceived, Established]);
+    // The client, CLOSED, answers that data with a RST (§3.10.7.1): the
+    // first RST reached the server before it.
+    w.c(RST, C + 1, 0, 0);
+    assert_eq!(w.last(), (Closed, Closed));
+    let t = w.conn().transitions().last().unwrap();
+    assert_eq!(
+        (t.endpoint, t.to, t.cause, t.segment, t.step),
+        (Side::Server, Closed, Cause::RcvRst, 4, 6)
+    );
+    // A RST in reply is no sign of that: the RST took effect when seen.
+    let mut w = Wire::new();
+    w.handshake()
+        .c(RST | ACK, C + 1, S + 1, 0)
+        .s(RST, S + 1, 0, 0);
+    assert_eq!(w.states()[3..], [(Closed, Closed), (Closed, Closed)]);
+}

@@ -34,7 +34,9 @@ pub struct SegmentJson {
     pub win: u16,
     /// Role in the lifecycle.
     pub role: Role,
-    /// Analysis labels.
+    /// Analysis labels; a fast or spurious retransmission is listed as a
+    /// `retransmission` too, as tshark sets `tcp.analysis.retransmission`
+    /// on both.
     pub labels: Vec<Label>,
     /// Why the header is malformed (impossible data offset), when it is.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -171,7 +173,7 @@ impl SegmentJson {
             len: s.segment.payload_len,
             win: s.segment.window,
             role: s.role,
-            labels: s.labels.clone(),
+            labels: with_plain_retransmission(&s.labels),
             malformed: s.segment.malformed.map(|m| m.to_string()),
             carried: s.segment.ip.carried.as_deref().cloned(),
             dup_ack: s.labels.iter().find_map(|l| match l {
@@ -249,4 +251,45 @@ pub fn json_text(doc: &serde_json::Value) -> String {
     let mut text = serde_json::to_string_pretty(doc).unwrap_or_else(|_| "null".into());
     text.push('\n');
     text
+}
+
+/// `labels` with `retransmission` before a fast or spurious retransmission,
+/// as Wireshark marks those frames with both (`tcp.analysis.retransmission`
+/// and the specific flag), so that a reader of the JSON finds every
+/// retransmission under one name, as with tshark's filter.
+fn with_plain_retransmission(labels: &[Label]) -> Vec<Label> {
+    let mut out = Vec::with_capacity(labels.len() + 1);
+    for &l in labels {
+        if l.is_retransmission() && l != Label::Retransmission {
+            out.push(Label::Retransmission);
+        }
+        out.push(l);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fast_and_spurious_retransmissions_are_retransmissions_too() {
+        let l = [
+            Label::FastRetransmission,
+            Label::DupAck(2),
+            Label::SpuriousRetransmission,
+        ];
+        assert_eq!(
+            with_plain_retransmission(&l),
+            [
+                Label::Retransmission,
+                Label::FastRetransmission,
+                Label::DupAck(2),
+                Label::Retransmission,
+                Label::SpuriousRetransmission
+            ]
+        );
+        let plain = [Label::Retransmission, Label::WindowUpdate];
+        assert_eq!(with_plain_retransmission(&plain), plain);
+    }
 }
