@@ -182,6 +182,31 @@ pub struct Frame<'a> {
     pub wire_len: u32,
 }
 
+/// A captured frame that owns its bytes (a live capture's: the sniffer
+/// sends these over its channel).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OwnedFrame {
+    /// Time of receipt since the Unix epoch (a live capture: the kernel's).
+    pub ts: Duration,
+    /// Link type (`Ethernet` on Linux loopback: 14 zero-address bytes).
+    pub link: LinkType,
+    /// The frame, link header included.
+    pub data: Vec<u8>,
+}
+
+impl OwnedFrame {
+    /// Borrows this frame as a [`Frame`] numbered `number` (1-based).
+    pub fn as_frame(&self, number: u64) -> Frame<'_> {
+        Frame {
+            number,
+            ts: self.ts,
+            link: self.link,
+            data: &self.data,
+            wire_len: self.data.len() as u32,
+        }
+    }
+}
+
 /// Byte order of a capture file's headers (pcap-file's own type).
 pub use pcap_file::Endianness as ByteOrder;
 

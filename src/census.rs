@@ -4,15 +4,18 @@
 //! cannot read).
 //!
 //! [`Census`] is pure: it tallies decoded frames. [`of`] is the edge that
-//! reads a capture again to fill one (never a pipe already read:
+//! reads a capture again through the one [`crate::feed`], the census its
+//! sink, to fill one (never a pipe already read:
 //! [`summary_of`] then gives the read's skipped counts); it runs only on
 //! the error path, so the replay's hot loop carries no cost for it.
 
 use std::fmt::Write as _;
+use std::ops::ControlFlow;
 
 use crate::capture::{CaptureError, Frame, LinkType, Source};
 use crate::conversation::Skipped;
-use crate::decode::{Decoded, Decoder, TunnelPorts};
+use crate::decode::{Decoded, TunnelPorts};
+use crate::feed::{Fed, Feed, Sink, no_progress};
 
 /// What one frame was, for the tally.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -244,13 +247,17 @@ fn service_port(sport: u16, dport: u16) -> u16 {
 /// replay.
 pub fn of(source: &Source, ports: TunnelPorts) -> Result<Census, CaptureError> {
     let mut reader = source.reader()?;
-    let mut decoder = Decoder::with_ports(ports);
     let mut census = Census::default();
-    while let Some(frame) = reader.next_frame()? {
-        let decoded = decoder.decode(&frame);
-        census.add(&frame, &decoded);
-    }
+    Feed::with_ports(ports).run(&mut reader, &mut census, &mut no_progress)?;
     Ok(census)
+}
+
+/// The census as a feed's sink: it tallies every frame.
+impl Sink for Census {
+    fn take(&mut self, fed: &mut Fed<'_>, decoded: Decoded) -> ControlFlow<()> {
+        self.add(&fed.frame, &decoded);
+        ControlFlow::Continue(())
+    }
 }
 
 /// What the frames of `source` are, for the message about a capture

@@ -6,7 +6,7 @@
 //! is caught by the ordinary test run.
 //!
 //! * [`capture_pipeline`]: the bytes as a capture file (plain, gzip or
-//!   zstd) → reader → decoder → tracker → every renderer (list, ladder,
+//!   zstd) → reader → the feed → tracker → every renderer (list, ladder,
 //!   JSON, SVG, HTML).
 //! * [`live_frame`]: the bytes as one frame from the live packet socket
 //!   (the sniffer's port filter, then the decoder and the tracker).
@@ -16,6 +16,7 @@
 //! Pure: no files, terminal, clock or network (the TUI draws into ratatui's
 //! `TestBackend`).
 
+use std::ops::ControlFlow;
 use std::time::Duration;
 
 use ratatui::Terminal;
@@ -26,7 +27,8 @@ use ratatui::crossterm::event::{
 
 use crate::capture::{CaptureReader, LinkType};
 use crate::conversation::Tracker;
-use crate::decode::Decoder;
+use crate::decode::Decoded;
+use crate::feed::{Fed, Feed, Sink, no_progress};
 use crate::i18n::Lang;
 use crate::live::exchange::Scenario;
 use crate::live::sniffer::{Filter, OwnedFrame, tcp_ports};
@@ -42,21 +44,33 @@ pub fn capture_pipeline(data: &[u8]) {
     let Ok(mut reader) = CaptureReader::from_bytes("fuzz.pcap", data.to_vec()) else {
         return;
     };
-    let mut decoder = Decoder::new();
-    let mut tracker = Tracker::new();
-    let mut origin = None;
-    while reader.frames_read() < MAX_FRAMES {
-        match reader.next_frame() {
-            Ok(Some(frame)) => {
-                origin.get_or_insert(frame.ts);
-                tracker.ingest_decoded(decoder.decode(&frame));
-            }
-            Ok(None) | Err(_) => break,
+    let mut feed = Feed::new();
+    let mut sink = Bounded {
+        tracker: Tracker::new(),
+        left: MAX_FRAMES,
+    };
+    // A damaged input ends the reading; what was read is rendered.
+    let _ = feed.run(&mut reader, &mut sink, &mut no_progress);
+    let _ = feed.warnings(&reader);
+    render_all(&sink.tracker, feed.origin().unwrap_or_default());
+}
+
+/// The model, stopping the reading after so many frames.
+struct Bounded {
+    tracker: Tracker,
+    left: u64,
+}
+
+impl Sink for Bounded {
+    fn take(&mut self, fed: &mut Fed<'_>, decoded: Decoded) -> ControlFlow<()> {
+        let _ = self.tracker.take(fed, decoded);
+        self.left -= 1;
+        if self.left == 0 {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
         }
     }
-    let _ = reader.warnings();
-    let _ = decoder.warnings();
-    render_all(&tracker, origin.unwrap_or_default());
 }
 
 /// Every export of every connection, in both number styles.
@@ -109,10 +123,10 @@ pub fn live_frame(data: &[u8]) {
         data: data.to_vec(),
     };
     let mut tracker = Tracker::new();
-    let mut decoder = Decoder::new();
+    let mut feed = Feed::new();
     // Twice: the second copy meets the state the first one left.
-    for n in 1..=2 {
-        tracker.ingest_decoded(decoder.decode(&frame.as_frame(n)));
+    for _ in 1..=2 {
+        feed.push(&frame, &mut tracker);
     }
     let style = Style {
         relative: true,

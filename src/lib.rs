@@ -12,6 +12,7 @@ pub mod conversation;
 pub mod decode;
 pub mod demo;
 pub mod explain;
+pub mod feed;
 pub mod filter;
 pub mod fuzzing;
 pub mod i18n;

@@ -1,18 +1,20 @@
-//! Replaying a capture file: reader → decoder → tracker, streaming, with
-//! the counts of what was skipped. The edge between files and the pure model.
+//! Replaying a capture file: reader → decoder → tracker through the one
+//! [`Feed`], streaming, with the counts of what was skipped. The edge
+//! between files and the pure model.
 
+use std::ops::ControlFlow;
 use std::path::Path;
 
 use crate::capture::{CaptureError, CaptureReader, Source};
 use crate::conversation::{Connection, KeepSteps, Skipped, Tracker};
-use crate::decode::{Decoder, TunnelPorts};
+use crate::decode::{Decoded, TunnelPorts};
+use crate::feed::{Fed, Feed, FrameSource, Sink, no_progress};
 
 mod each;
 pub use each::read_each;
 
 pub mod index;
 pub mod loader;
-mod pipeline;
 
 /// What a replayed capture holds.
 #[derive(Debug)]
@@ -33,26 +35,7 @@ pub struct Replay {
     pub kept_frames: Vec<(u64, Vec<u8>)>,
 }
 
-/// How far a replay has got, for a progress line.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Progress {
-    /// Bytes of the file read.
-    pub bytes: u64,
-    /// The file's size (0 when unknown).
-    pub total: u64,
-    /// Frames read.
-    pub frames: u64,
-    /// Connections found.
-    pub connections: usize,
-}
-
-/// The progress callback is called every this many frames.
-const PROGRESS_EVERY: u64 = 1 << 15;
-
-/// Frame bytes are kept for hex dumps up to this many bytes in all,
-/// counting each frame's bookkeeping too (a file of millions of empty
-/// frames must not grow memory either).
-pub const KEEP_FRAMES_MAX: usize = 64 << 20;
+pub use crate::feed::{KEEP_FRAMES_MAX, Progress};
 
 /// How much of a capture [`read`] keeps.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -101,26 +84,18 @@ pub fn read_with_progress(
         Keep::One(n) => (KeepSteps::Only(n), Bytes::None),
         Keep::OneWithFrames(n) => (KeepSteps::Only(n), Bytes::Of(n)),
     };
-    let (reader, tracker) = (source.reader()?, Tracker::keeping(steps));
-    let decoder = Decoder::with_ports(ports);
-    if bytes == Bytes::None && parallel() {
-        pipeline::feed(reader, tracker, decoder, progress)
-    } else {
-        feed(reader, tracker, bytes, decoder, progress)
-    }
-}
-
-/// Whether reading and decoding get a thread of their own: when the
-/// machine has a second core for them, unless `SYNACK_THREADS=1`.
-fn parallel() -> bool {
-    if std::env::var_os("SYNACK_THREADS").is_some_and(|v| v == "1") {
-        return false;
-    }
-    std::thread::available_parallelism().is_ok_and(|n| n.get() > 1)
+    let mut reader = source.reader()?;
+    let tracker = Tracker::keeping(steps);
+    let feed = Feed::with_ports(ports);
+    let mut progress = |p: &Progress| {
+        progress(p);
+        ControlFlow::Continue(())
+    };
+    read_into(feed, &mut reader, tracker, bytes, &mut progress)
 }
 
 /// Reads a capture keeping every step, and the frames' bytes (for the hex
-/// dump) while they total less than [`KEEP_FRAMES_MAX`].
+/// dump) within [`KEEP_FRAMES_MAX`] ([`crate::feed::Budget`]).
 pub fn load_with_frames(path: &Path) -> Result<Replay, CaptureError> {
     read(path, Keep::StepsAndFrames, TunnelPorts::default())
 }
@@ -128,84 +103,89 @@ pub fn load_with_frames(path: &Path) -> Result<Replay, CaptureError> {
 /// Reads a capture held in memory (e.g. one built into the binary),
 /// keeping every step.
 pub fn load_bytes(name: &str, bytes: &[u8]) -> Result<Replay, CaptureError> {
-    feed(
-        CaptureReader::from_bytes(name, bytes.to_vec())?,
-        Tracker::new(),
+    let mut reader = CaptureReader::from_bytes(name, bytes.to_vec())?;
+    let tracker = Tracker::new();
+    read_into(
+        Feed::new(),
+        &mut reader,
+        tracker,
         Bytes::All,
-        Decoder::new(),
-        &mut |_| {},
+        &mut no_progress,
     )
 }
 
-/// Streams every frame of `reader` through `decoder` into `tracker`,
-/// keeping the frame bytes `which` names while they total at most
-/// [`KEEP_FRAMES_MAX`].
-fn feed(
-    mut reader: CaptureReader,
+/// Reads `reader` through `feed` into `tracker`, keeping the frame bytes
+/// `which` names within [`KEEP_FRAMES_MAX`]; without frame bytes, in the
+/// feed's fast mode ([`Feed::model`]).
+fn read_into(
+    feed: Feed,
+    reader: &mut CaptureReader,
     mut tracker: Tracker,
     which: Bytes,
-    mut decoder: Decoder,
-    progress: &mut dyn FnMut(&Progress),
+    progress: &mut dyn FnMut(&Progress) -> ControlFlow<()>,
 ) -> Result<Replay, CaptureError> {
-    let total = reader.size();
-    let mut origin = None;
-    let mut bytes: Option<Vec<Vec<u8>>> = (which == Bytes::All).then(Vec::new);
-    let mut kept_frames = Vec::new();
-    let mut kept = 0usize;
-    let mut keeping = which != Bytes::None;
-    while let Some(frame) = reader.next_frame()? {
-        origin.get_or_insert(frame.ts);
-        let number = frame.number;
-        let at = tracker.ingest_decoded(decoder.decode(&frame));
-        let wanted = match which {
-            Bytes::All => keeping,
-            Bytes::Of(n) => keeping && at.is_some_and(|(c, _)| c == n),
-            Bytes::None => false,
-        };
-        if wanted {
-            kept += frame.data.len() + std::mem::size_of::<Vec<u8>>();
-            if kept > KEEP_FRAMES_MAX {
-                keeping = false; // frees what was kept
-                bytes = None;
-                kept_frames = Vec::new();
-            } else if let Some(b) = &mut bytes {
-                b.push(frame.data.to_vec());
-            } else {
-                kept_frames.push((number, frame.data.to_vec()));
-            }
-        }
-        if number % PROGRESS_EVERY == 0 {
-            progress(&Progress {
-                bytes: reader.bytes_read(),
-                total,
-                frames: number,
-                connections: tracker.connections().len(),
-            });
-        }
+    if which == Bytes::None {
+        let mut feed = feed;
+        feed.model(reader, &mut tracker, progress)?;
+        return Ok(Replay::read_by(tracker, reader, &feed));
     }
+    let mut feed = feed.keeping_bytes(KEEP_FRAMES_MAX);
+    let mut sink = Keeping {
+        tracker,
+        which,
+        all: Vec::new(),
+        of: Vec::new(),
+    };
+    feed.run(reader, &mut sink, progress)?;
     Ok(Replay {
-        frame_bytes: bytes,
-        kept_frames,
-        ..Replay::read_by(tracker, &reader, &decoder, origin)
+        frame_bytes: (which == Bytes::All).then_some(sink.all),
+        kept_frames: sink.of,
+        ..Replay::read_by(sink.tracker, reader, &feed)
     })
 }
 
+/// The model, and the frame bytes a replay keeps: every frame's, or those
+/// of one connection (the frames it went to).
+struct Keeping {
+    tracker: Tracker,
+    which: Bytes,
+    all: Vec<Vec<u8>>,
+    of: Vec<(u64, Vec<u8>)>,
+}
+
+impl Sink for Keeping {
+    fn take(&mut self, fed: &mut Fed<'_>, decoded: Decoded) -> ControlFlow<()> {
+        let at = self.tracker.ingest_decoded(decoded);
+        match self.which {
+            Bytes::All => {
+                if let Some(b) = fed.keep_bytes() {
+                    self.all.push(b);
+                }
+            }
+            Bytes::Of(n) if at.is_some_and(|(c, _)| c == n) => {
+                if let Some(b) = fed.keep_bytes() {
+                    self.of.push((fed.frame.number, b));
+                }
+            }
+            Bytes::Of(_) | Bytes::None => {}
+        }
+        ControlFlow::Continue(())
+    }
+
+    fn connections(&self) -> usize {
+        self.tracker.connections().len()
+    }
+}
+
 impl Replay {
-    /// What a read of `reader` through `decoder` into `tracker` holds,
+    /// What a read of `source` through `feed` into `tracker` holds,
     /// without frame bytes: the frame count and both ends' warnings.
-    fn read_by(
-        tracker: Tracker,
-        reader: &CaptureReader,
-        decoder: &Decoder,
-        origin: Option<std::time::Duration>,
-    ) -> Replay {
-        let mut warnings = reader.warnings().to_vec();
-        warnings.extend(decoder.warnings());
+    fn read_by(tracker: Tracker, source: &impl FrameSource, feed: &Feed) -> Replay {
         Replay {
             tracker,
-            frames: reader.frames_read(),
-            origin,
-            warnings,
+            frames: source.frames_read(),
+            origin: feed.origin(),
+            warnings: feed.warnings(source),
             frame_bytes: None,
             kept_frames: Vec::new(),
         }

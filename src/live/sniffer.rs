@@ -28,7 +28,7 @@ use pnet::datalink::{self, Channel, Config, DataLinkReceiver};
 use super::LiveError;
 pub use super::frame_filter::{Filter, datagram_ports, ip_addrs, tcp_ports};
 use super::privileged::{open_packet_socket, prepare_packet_socket};
-use crate::capture::{Frame, LinkType};
+use crate::capture::LinkType;
 
 mod ring;
 
@@ -41,29 +41,9 @@ const READ_BUFFER: usize = 65536 + 128;
 /// At most this many frames are drained after `stop()` was asked.
 const MAX_DRAIN: usize = 100_000;
 
-/// A captured frame that owns its bytes.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct OwnedFrame {
-    /// Time of receipt since the Unix epoch (the kernel's, from the ring).
-    pub ts: Duration,
-    /// Link type (`Ethernet` on Linux loopback: 14 zero-address bytes).
-    pub link: LinkType,
-    /// The frame, link header included.
-    pub data: Vec<u8>,
-}
-
-impl OwnedFrame {
-    /// Borrows this frame as a [`Frame`] numbered `number` (1-based).
-    pub fn as_frame(&self, number: u64) -> Frame<'_> {
-        Frame {
-            number,
-            ts: self.ts,
-            link: self.link,
-            data: &self.data,
-            wire_len: self.data.len() as u32,
-        }
-    }
-}
+/// A captured frame that owns its bytes (defined beside
+/// [`crate::capture::Frame`]).
+pub use crate::capture::OwnedFrame;
 
 /// What to capture and how.
 #[derive(Clone, Debug, Default)]

@@ -20,17 +20,15 @@
 
 use std::fs::File;
 use std::ops::ControlFlow;
-use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use super::loader::Loaded;
 use super::{KEEP_FRAMES_MAX, Progress};
-use crate::capture::{
-    ByteOrder, CaptureError, CaptureReader, Format, Frame, LinkType, MAX_PACKET, pcap_ts,
-};
+use crate::capture::{ByteOrder, CaptureError, CaptureReader, Format, LinkType};
 use crate::conversation::{Connection, Tracker};
-use crate::decode::{Decoded, Decoder, TunnelPorts};
+use crate::decode::{Decoded, TunnelPorts};
+use crate::feed::source::{Offsets, Picked, read_record};
+use crate::feed::{Fed, Feed, Flow, Sink, no_progress};
 
 /// Steps the walk-through keeps of a connection read again: a walk by
 /// hand never gets further, and a connection of 10 M segments would not
@@ -278,43 +276,6 @@ impl DiskFrames {
     }
 }
 
-/// A pcap record read at an offset.
-struct Record {
-    ts: Duration,
-    data: Vec<u8>,
-    wire_len: u32,
-}
-
-/// Reads the pcap record at `offset` (16-byte header, then the bytes).
-fn read_record(
-    file: &File,
-    order: ByteOrder,
-    nanosecond: bool,
-    offset: u64,
-) -> std::io::Result<Record> {
-    let mut head = [0u8; 16];
-    file.read_exact_at(&mut head, offset)?;
-    let u = |i: usize| {
-        let b = [head[i], head[i + 1], head[i + 2], head[i + 3]];
-        match order {
-            ByteOrder::Little => u32::from_le_bytes(b),
-            ByteOrder::Big => u32::from_be_bytes(b),
-        }
-    };
-    let (sec, frac, incl, orig) = (u(0), u(4), u(8), u(12));
-    // The first reading refused anything longer as damaged.
-    if incl > MAX_PACKET {
-        return Err(std::io::Error::other("record length out of range"));
-    }
-    let mut data = vec![0u8; incl as usize];
-    file.read_exact_at(&mut data, offset + 16)?;
-    Ok(Record {
-        ts: pcap_ts(sec, frac, nanosecond),
-        wire_len: orig.max(incl),
-        data,
-    })
-}
-
 /// Reads the file at `path` as the TUI's loader does, without a thread:
 /// summaries (and the steps `keep` names) with the frame index.
 pub fn read_indexed(
@@ -337,22 +298,39 @@ pub fn read_indexed_with(
     let mut index =
         FrameIndex::new(path, ports.clone(), Access::of(&reader)).with_caps(caps.0, caps.1);
     let mut tracker = Tracker::keeping(keep);
-    let mut decoder = Decoder::with_ports(ports);
-    loop {
-        let offset = reader.bytes_read();
-        let Some(frame) = reader.next_frame()? else {
-            break;
-        };
+    let mut sink = Indexing {
+        tracker: &mut tracker,
+        index: &mut index,
+    };
+    Feed::with_ports(ports).run(&mut reader, &mut sink, &mut no_progress)?;
+    Ok((tracker, index))
+}
+
+/// The frame index builder, a [`crate::feed`] sink: the model, and where
+/// each of its frames went.
+pub struct Indexing<'a> {
+    /// The model.
+    pub tracker: &'a mut Tracker,
+    /// The index filled.
+    pub index: &'a mut FrameIndex,
+}
+
+impl Sink for Indexing<'_> {
+    fn take(&mut self, fed: &mut Fed<'_>, decoded: Decoded) -> ControlFlow<()> {
         let loaded = Loaded {
-            number: frame.number,
-            offset,
-            link: frame.link,
-            decoded: decoder.decode(&frame),
+            number: fed.frame.number,
+            offset: fed.offset,
+            link: fed.frame.link,
+            decoded,
             bytes: None,
         };
-        index.ingest(&mut tracker, loaded);
+        self.index.ingest(self.tracker, loaded);
+        ControlFlow::Continue(())
     }
-    Ok((tracker, index))
+
+    fn connections(&self) -> usize {
+        self.tracker.connections().len()
+    }
 }
 
 /// Connection `c` and the connections before it between the same two
@@ -410,35 +388,17 @@ pub fn reopen(
     }
     let frames = index.frames_of(&lineage);
     let mut tracker = Tracker::new().with_step_limit(limit);
-    let mut decoder = Decoder::with_ports(index.ports.clone());
+    let mut feed = Feed::with_ports(index.ports.clone()).keeping_bytes(KEEP_FRAMES_MAX);
     let bytes = match (index.access, index.link) {
         (Access::Pcap { order, nanosecond }, Some(link)) => {
-            let io = |error| CaptureError::Io {
+            let file = File::open(&index.path).map_err(|error| CaptureError::Io {
                 path: name.clone(),
                 error,
-            };
-            let file = File::open(&index.path).map_err(io)?;
-            for (i, &(_, number, offset)) in frames.iter().enumerate() {
-                let r = read_record(&file, order, nanosecond, offset).map_err(io)?;
-                let frame = Frame {
-                    number,
-                    ts: r.ts,
-                    link,
-                    data: &r.data,
-                    wire_len: r.wire_len,
-                };
-                tracker.ingest_decoded(decoder.decode(&frame));
-                if i % 4096 == 4095
-                    && progress(&Progress {
-                        bytes: offset,
-                        total: 0,
-                        frames: i as u64 + 1,
-                        connections: 1,
-                    })
-                    .is_break()
-                {
-                    return Ok(None);
-                }
+            })?;
+            let at: Vec<(u64, u64)> = frames.iter().map(|&(_, n, o)| (n, o)).collect();
+            let mut source = Offsets::new(&file, name, (order, nanosecond), link, &at);
+            if feed.run(&mut source, &mut tracker, progress)? == Flow::Stopped {
+                return Ok(None);
             }
             FrameBytes::OnDisk(DiskFrames {
                 file,
@@ -451,10 +411,20 @@ pub fn reopen(
                     .collect(),
             })
         }
-        _ => match one_pass(index, &frames, c, &mut tracker, &mut decoder, progress)? {
-            Some(kept) => FrameBytes::Kept(kept),
-            None => return Ok(None),
-        },
+        _ => {
+            let reader = CaptureReader::open(&index.path)?;
+            let mut source = Picked::new(reader, frames.iter().map(|f| f.1));
+            let mut sink = Only {
+                tracker: &mut tracker,
+                mine: frames.iter().filter(|f| f.0 == c).map(|f| f.1).collect(),
+                steps: None,
+                kept: Vec::new(),
+            };
+            if feed.run(&mut source, &mut sink, progress)? == Flow::Stopped {
+                return Ok(None);
+            }
+            FrameBytes::Kept(sink.kept)
+        }
     };
     let read = tracker
         .into_connections()
@@ -483,54 +453,37 @@ pub fn reopen(
     }
 }
 
-/// Frame bytes kept in memory: `(number, bytes)`, by number.
-type KeptFrames = Vec<(u64, Vec<u8>)>;
+/// The model, and the bytes of one connection's frames (within the feed's
+/// budget): those numbered `mine` (sorted), or those the model filed
+/// under connection `steps.0` as one of its first `steps.1` steps.
+struct Only<'t> {
+    tracker: &'t mut Tracker,
+    mine: Vec<u64>,
+    steps: Option<(usize, usize)>,
+    kept: Vec<(u64, Vec<u8>)>,
+}
 
-/// One pass over the file, decoding only `frames` (sorted by number) and
-/// keeping the bytes of connection `c`'s (`None`: `progress` stopped it).
-fn one_pass(
-    index: &FrameIndex,
-    frames: &[(usize, u64, u64)],
-    c: usize,
-    tracker: &mut Tracker,
-    decoder: &mut Decoder,
-    progress: &mut dyn FnMut(&Progress) -> ControlFlow<()>,
-) -> Result<Option<KeptFrames>, CaptureError> {
-    let mut reader = CaptureReader::open(&index.path)?;
-    let total = reader.size();
-    let mut wanted = frames.iter().map(|&(k, n, _)| (n, k == c)).peekable();
-    let mut kept = Vec::new();
-    let mut size = 0usize;
-    while let Some(&(next, mine)) = wanted.peek() {
-        let at = reader.bytes_read();
-        let Some(frame) = reader.next_frame()? else {
-            break;
+impl Sink for Only<'_> {
+    fn take(&mut self, fed: &mut Fed<'_>, decoded: Decoded) -> ControlFlow<()> {
+        let went = self.tracker.ingest_decoded(decoded);
+        let number = fed.frame.number;
+        let wanted = match self.steps {
+            Some((c, limit)) => went.is_some_and(|(k, step)| k == c && step < limit),
+            None => self.mine.binary_search(&number).is_ok(),
         };
-        if frame.number % super::PROGRESS_EVERY == 0
-            && progress(&Progress {
-                bytes: at,
-                total,
-                frames: frame.number,
-                connections: 1,
-            })
-            .is_break()
-        {
-            return Ok(None);
+        if wanted && let Some(b) = fed.keep_bytes() {
+            self.kept.push((number, b));
         }
-        if frame.number != next {
-            continue;
-        }
-        wanted.next();
-        tracker.ingest_decoded(decoder.decode(&frame));
-        if !mine {
-            continue;
-        }
-        size += frame.data.len() + std::mem::size_of::<Vec<u8>>();
-        if size <= KEEP_FRAMES_MAX {
-            kept.push((frame.number, frame.data.to_vec()));
+        ControlFlow::Continue(())
+    }
+
+    fn connections(&self) -> usize {
+        match self.steps {
+            Some(_) => self.tracker.connections().len(),
+            // Only the connection's frames (and its lineage's) are read.
+            None => 1,
         }
     }
-    Ok(Some(kept))
 }
 
 /// Connection `c` from a reading of the whole file (at most `limit`
@@ -543,39 +496,19 @@ fn whole_file(
     progress: &mut dyn FnMut(&Progress) -> ControlFlow<()>,
 ) -> Result<Option<Reopened>, CaptureError> {
     let mut reader = CaptureReader::open(&index.path)?;
-    let total = reader.size();
     let mut tracker =
         Tracker::keeping(crate::conversation::KeepSteps::Only(c)).with_step_limit(limit);
-    let mut decoder = Decoder::with_ports(index.ports.clone());
-    let (mut kept, mut size) = (Vec::new(), 0usize);
-    loop {
-        let at = reader.bytes_read();
-        let Some(frame) = reader.next_frame()? else {
-            break;
-        };
-        let number = frame.number;
-        let went = tracker.ingest_decoded(decoder.decode(&frame));
-        if let Some((k, step)) = went
-            && k == c
-            && step < limit
-        {
-            size += frame.data.len() + std::mem::size_of::<Vec<u8>>();
-            if size <= KEEP_FRAMES_MAX {
-                kept.push((number, frame.data.to_vec()));
-            }
-        }
-        if number % super::PROGRESS_EVERY == 0
-            && progress(&Progress {
-                bytes: at,
-                total,
-                frames: number,
-                connections: tracker.connections().len(),
-            })
-            .is_break()
-        {
-            return Ok(None);
-        }
+    let mut sink = Only {
+        tracker: &mut tracker,
+        mine: Vec::new(),
+        steps: Some((c, limit)),
+        kept: Vec::new(),
+    };
+    let mut feed = Feed::with_ports(index.ports.clone()).keeping_bytes(KEEP_FRAMES_MAX);
+    if feed.run(&mut reader, &mut sink, progress)? == Flow::Stopped {
+        return Ok(None);
     }
+    let kept = sink.kept;
     let connection = tracker
         .into_connections()
         .into_iter()

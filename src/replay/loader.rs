@@ -20,9 +20,12 @@ use std::sync::{Arc, Condvar, Mutex};
 use std::thread;
 use std::time::Duration;
 
+use std::ops::ControlFlow;
+
 use super::{KEEP_FRAMES_MAX, Progress};
 use crate::capture::{CaptureReader, LinkType};
-use crate::decode::{Decoded, Decoder, TunnelPorts};
+use crate::decode::{Decoded, TunnelPorts};
+use crate::feed::{Fed, Feed, Flow, Held, Sink, no_progress};
 
 /// Frames per batch.
 pub const BATCH: usize = 4096;
@@ -172,42 +175,51 @@ fn run<E: From<LoadEvent>>(
     events: &Sender<E>,
     stop: &AtomicBool,
 ) -> Option<LoadEvent> {
-    let credits = Arc::new(Credits::default());
-    let total = reader.size();
-    let mut decoder = Decoder::with_ports(ports);
-    let mut pending = Pending::default();
-    let mut kept = 0usize;
-    let mut keeping = keep_bytes;
-    loop {
-        // The next frame needs a read, which may wait (a pipe): send what
-        // is ready first.
-        if reader.buffered() == 0 && pending.read > 0 {
-            let progress = Progress {
-                bytes: reader.bytes_read(),
-                total,
-                frames: reader.frames_read(),
-                connections: 0,
-            };
-            if !send(pending.take(), progress, &credits, events, stop) {
-                return None;
-            }
-        }
-        let offset = reader.bytes_read();
-        let frame = match reader.next_frame() {
-            Ok(Some(f)) => f,
-            Ok(None) => break,
-            Err(e) => return Some(LoadEvent::Failed(e.to_string())),
-        };
-        let bytes = if keeping {
-            kept += frame.data.len() + std::mem::size_of::<Vec<u8>>();
-            keeping = kept <= KEEP_FRAMES_MAX;
-            keeping.then(|| frame.data.to_vec())
+    let mut feed =
+        Feed::with_ports(ports).keeping_bytes(if keep_bytes { KEEP_FRAMES_MAX } else { 0 });
+    let mut sink = Sending {
+        pending: Pending::default(),
+        keep_bytes,
+        credits: Arc::new(Credits::default()),
+        events,
+        stop,
+    };
+    match feed.run(&mut reader, &mut sink, &mut no_progress) {
+        Ok(Flow::Ended) => {}
+        Ok(Flow::Stopped) => return None,
+        Err(e) => return Some(LoadEvent::Failed(e.to_string())),
+    }
+    let progress = Progress {
+        bytes: reader.bytes_read(),
+        total: reader.size(),
+        frames: reader.frames_read(),
+        connections: 0,
+    };
+    Some(LoadEvent::Done {
+        frames: reader.frames_read(),
+        warnings: feed.warnings(&reader),
+        progress,
+    })
+}
+
+/// The loading thread's sink: frames gathered into batches sent to the
+/// owner (a full batch at once, what is ready before the reader waits).
+struct Sending<'a, E> {
+    pending: Pending,
+    keep_bytes: bool,
+    credits: Arc<Credits>,
+    events: &'a Sender<E>,
+    stop: &'a AtomicBool,
+}
+
+impl<E: From<LoadEvent>> Sink for Sending<'_, E> {
+    fn take(&mut self, fed: &mut Fed<'_>, decoded: Decoded) -> ControlFlow<()> {
+        let bytes = if self.keep_bytes {
+            fed.keep_bytes()
         } else {
             None
         };
-        let number = frame.number;
-        let link = frame.link;
-        let decoded = decoder.decode(&frame);
+        let pending = &mut self.pending;
         pending.read += 1;
         match decoded {
             // Nothing the model keeps but a count: counted here, so that
@@ -216,41 +228,41 @@ fn run<E: From<LoadEvent>>(
             Decoded::Malformed if bytes.is_none() => pending.counted.malformed += 1,
             Decoded::UnsupportedLink if bytes.is_none() => pending.counted.unsupported_link += 1,
             decoded => pending.frames.push(Loaded {
-                number,
-                offset,
-                link,
+                number: fed.frame.number,
+                offset: fed.offset,
+                link: fed.frame.link,
                 decoded,
                 bytes,
             }),
         }
-        if pending.read == BATCH {
-            let progress = Progress {
-                bytes: reader.bytes_read(),
-                total,
-                frames: number,
-                connections: 0,
-            };
-            if !send(pending.take(), progress, &credits, events, stop) {
-                return None;
-            }
+        ControlFlow::Continue(())
+    }
+
+    fn held(&self) -> Held {
+        match self.pending.read {
+            0 => Held::Nothing,
+            BATCH.. => Held::Full,
+            _ => Held::Some,
         }
     }
-    let progress = Progress {
-        bytes: reader.bytes_read(),
-        total,
-        frames: reader.frames_read(),
-        connections: 0,
-    };
-    if pending.read > 0 && !send(pending.take(), progress, &credits, events, stop) {
-        return None;
+
+    fn flush(&mut self, at: &Progress) -> ControlFlow<()> {
+        let progress = Progress {
+            connections: 0,
+            ..*at
+        };
+        if send(
+            self.pending.take(),
+            progress,
+            &self.credits,
+            self.events,
+            self.stop,
+        ) {
+            ControlFlow::Continue(())
+        } else {
+            ControlFlow::Break(())
+        }
     }
-    let mut warnings = reader.warnings().to_vec();
-    warnings.extend(decoder.warnings());
-    Some(LoadEvent::Done {
-        frames: reader.frames_read(),
-        warnings,
-        progress,
-    })
 }
 
 /// Frames read and not sent yet.
