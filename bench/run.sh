@@ -17,7 +17,9 @@
 #             connections, 200/800-byte payloads, retransmissions, RSTs,
 #             a quarter IPv6 and a third VLAN-tagged.
 # Each command runs RUNS times (page cache warm); prints the median wall
-# time, the median peak RSS (GNU time) and the ratios of the medians.
+# time, the median CPU time (user + system: synack's --list reads and
+# decodes on a thread of its own), the median peak RSS (GNU time) and the
+# ratios of the medians.
 set -euo pipefail
 files=()
 args=()
@@ -45,19 +47,20 @@ cargo build --release --quiet --bin synack
 target/release/examples/gencap "$dir/lockstep.pcap" "$packets" "$lockstep"
 target/release/examples/gencap "$dir/random.pcap" "$packets" "$live" --random --ipv6 --vlan
 
-# median of RUNS runs: prints "WALL_S PEAK_MIB"
+# median of RUNS runs: prints "WALL_S PEAK_MIB CPU_S"
 measure() {
   local i mid=$(((runs + 1) / 2))
   : >"$dir/runs"
   for ((i = 0; i < runs; i++)); do
-    /usr/bin/time -f "%e %M" -o "$dir/time" "$@" >"$dir/out" 2>"$dir/err" || {
-      echo "failed: $* : $(head -c 300 "$dir/err")" >&2; echo "nan nan"; return; }
+    /usr/bin/time -f "%e %M %U %S" -o "$dir/time" "$@" >"$dir/out" 2>"$dir/err" || {
+      echo "failed: $* : $(head -c 300 "$dir/err")" >&2; echo "nan nan nan"; return; }
     cat "$dir/time" >>"$dir/runs"
   done
-  local wall kib
+  local wall kib cpu
   wall=$(sort -n -k1,1 "$dir/runs" | awk -v m="$mid" 'NR == m { print $1 }')
   kib=$(sort -n -k2,2 "$dir/runs" | awk -v m="$mid" 'NR == m { print $2 }')
-  awk -v w="$wall" -v k="$kib" 'BEGIN { printf "%s %.1f\n", w, k / 1024 }'
+  cpu=$(awk '{ print $3 + $4 }' "$dir/runs" | sort -n | awk -v m="$mid" 'NR == m { print $1 }')
+  awk -v w="$wall" -v k="$kib" -v c="$cpu" 'BEGIN { printf "%s %.1f %s\n", w, k / 1024, c }'
 }
 
 have() { command -v "$1" >/dev/null; }
@@ -69,19 +72,20 @@ for cap in "$dir/lockstep.pcap" "$dir/random.pcap" "${files[@]+"${files[@]}"}"; 
   p=$(echo "$frames" | grep -o '[0-9]* frames' | grep -o '[0-9]*' || echo "$packets")
   echo
   echo "== $(basename "$cap"): $((size / 1000000)) MB, $frames"
-  read -r l_s l_m < <(measure target/release/synack replay "$cap" --list)
-  read -r c_s c_m < <(measure target/release/synack replay "$cap" --conn 0 --print)
-  t_s=nan; t_m=nan; s_s=nan; s_m=nan
-  if have tcpdump; then read -r t_s t_m < <(measure tcpdump -r "$cap" -w /dev/null); fi
-  if have tshark; then read -r s_s s_m < <(measure tshark -r "$cap" -q -z conv,tcp); fi
-  awk -v ls="$l_s" -v lm="$l_m" -v cs="$c_s" -v cm="$c_m" -v ts="$t_s" -v tm="$t_m" \
-      -v ss="$s_s" -v sm="$s_m" -v p="$p" 'BEGIN {
-    f = "%-38s %7.2f s  %9.0f packets/s  peak RSS %7.1f MiB\n"
-    printf f, "synack replay F --list", ls, p / ls, lm
-    printf f, "synack replay F --conn 0 --print", cs, p / cs, cm
-    if (ts != "nan") printf f, "tcpdump -r F -w /dev/null", ts, p / ts, tm
-    if (ss != "nan") printf f, "tshark -r F -q -z conv,tcp", ss, p / ss, sm
-    if (ts != "nan") printf "--list / tcpdump: %.2fx (goal <= 2)\n", ls / ts
+  read -r l_s l_m l_c < <(measure target/release/synack replay "$cap" --list)
+  read -r c_s c_m c_c < <(measure target/release/synack replay "$cap" --conn 0 --print)
+  t_s=nan; t_m=nan; t_c=nan; s_s=nan; s_m=nan; s_c=nan
+  if have tcpdump; then read -r t_s t_m t_c < <(measure tcpdump -r "$cap" -w /dev/null); fi
+  if have tshark; then read -r s_s s_m s_c < <(measure tshark -r "$cap" -q -z conv,tcp); fi
+  awk -v ls="$l_s" -v lm="$l_m" -v lc="$l_c" -v cs="$c_s" -v cm="$c_m" -v cc="$c_c" \
+      -v ts="$t_s" -v tm="$t_m" -v tc="$t_c" -v ss="$s_s" -v sm="$s_m" -v sc="$s_c" \
+      -v p="$p" 'BEGIN {
+    f = "%-38s %7.2f s  CPU %7.2f s  %9.0f packets/s  peak RSS %7.1f MiB\n"
+    printf f, "synack replay F --list", ls, lc, p / ls, lm
+    printf f, "synack replay F --conn 0 --print", cs, cc, p / cs, cm
+    if (ts != "nan") printf f, "tcpdump -r F -w /dev/null", ts, tc, p / ts, tm
+    if (ss != "nan") printf f, "tshark -r F -q -z conv,tcp", ss, sc, p / ss, sm
+    if (ts != "nan") printf "--list / tcpdump: %.2fx wall (goal <= 2), %.2fx CPU\n", ls / ts, (tc > 0 ? lc / tc : 0)
     if (ss != "nan") printf "tshark / --list:  %.1fx (goal >= 20)\n", ss / ls
     printf "--conn 0 / --list: %.2fx (goal <= 2)\n", cs / ls
   }'

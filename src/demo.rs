@@ -6,14 +6,14 @@
 //!
 //! ```text
 //!  Session::step ─▶ Exchange::next (one socket call)
-//!                   └▶ settle: frames from the Sniffer until quiet ─▶ Decoder ─▶ Tracker
-//!                                                          (or, forwarding, ─▶ take_decoded)
+//!                   └▶ settle: frames from the Sniffer until quiet ─▶ Feed::push ─▶ Tracker
+//!                                                          (or, forwarding, Feed::decode ─▶ take_decoded)
 //!                             kernel transitions from KernelTrace ─▶ kernel[]
 //!  Session::finish ─▶ TIME_WAIT sockets from /proc, stop capture and trace
 //! ```
 //!
-//! One model per exchange: the session's one [`Decoder`] (IP reassembly
-//! included) decodes every frame once. Printed (`synack demo`), its results
+//! One model per exchange: the session's one [`Feed`] (the door every frame
+//! source takes; its decoder reassembles IP) decodes every frame once. Printed (`synack demo`), its results
 //! go into [`Session::tracker`]; in the terminal UI the session forwards
 //! them ([`Session::forward`]) and the UI's tracker is the only one.
 
@@ -26,10 +26,11 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use crate::conversation::Tracker;
-use crate::decode::{Decoded, Decoder};
+use crate::decode::Decoded;
+use crate::feed::Feed;
 use crate::live::LiveError;
 use crate::live::exchange::{Call, CallOutcome, Exchange, ExchangeConfig, Scenario};
-use crate::live::kernel::{KernelTrace, KernelTransition};
+use crate::live::kernel::{KernelTrace, KernelTransition, kernel_tsv, timewait_txt};
 use crate::live::pcap_out::write_pcap;
 use crate::live::proc_net::time_wait_sockets;
 use crate::live::sniffer::{Filter, OwnedFrame, Sniffer};
@@ -79,8 +80,10 @@ pub struct Session {
     /// The model, fed with every captured segment (stays empty while the
     /// session forwards them: [`Session::forward`]).
     pub tracker: Tracker,
-    /// Decodes the captured frames (one decoder per frame source).
-    decoder: Decoder,
+    /// The capture's way into the model (its one decoder, IP reassembly
+    /// included), whether the session keeps the model or forwards what
+    /// the frames decoded to.
+    feed: Feed,
     /// Forwarding: what the frames decoded to, not yet taken.
     forwarded: Option<Vec<Decoded>>,
     /// Every captured frame, in order (for `--save` and hex dumps).
@@ -122,7 +125,7 @@ impl Session {
             trace,
             kernel_unavailable,
             tracker: Tracker::new(),
-            decoder: Decoder::new(),
+            feed: Feed::new(),
             forwarded: None,
             frames: Vec::new(),
             frame_call: Vec::new(),
@@ -219,12 +222,10 @@ impl Session {
     }
 
     fn ingest(&mut self, frame: OwnedFrame, call: usize) {
-        let number = self.frames.len() as u64 + 1;
-        let decoded = self.decoder.decode(&frame.as_frame(number));
         match &mut self.forwarded {
-            Some(out) => out.push(decoded),
+            Some(out) => out.push(self.feed.decode(&frame)),
             None => {
-                self.tracker.ingest_decoded(decoded);
+                self.feed.push(&frame, &mut self.tracker);
             }
         }
         self.frames.push(frame);
@@ -333,34 +334,11 @@ impl Session {
 
     /// The texts of `STEM.kernel.tsv` and `STEM.timewait.txt`.
     fn kernel_texts(&self) -> (String, String) {
-        let server = self.server_addr();
-        let mut tsv = String::from("time_s\tside\tlocal\tremote\toldstate\tnewstate\tkind\n");
-        for k in &self.kernel {
-            let kind = if k.remote.port() == 0 {
-                "listener"
-            } else {
-                "conn"
-            };
-            let side = if k.remote.port() == 0 || k.local == server {
-                "server"
-            } else {
-                "client"
-            };
-            tsv.push_str(&format!(
-                "{:.6}\t{side}\t{}\t{}\t{}\t{}\t{kind}\n",
-                k.ts,
-                k.local,
-                k.remote,
-                k.raw_from.trim_start_matches("TCP_"),
-                k.raw_to.trim_start_matches("TCP_")
-            ));
-        }
-        let mut tw =
-            String::from("# TIME_WAIT sockets (/proc/net/tcp[6]) right after the exchange\n");
-        for (l, r) in &self.timewait.last_in(crate::state::TcpState::TimeWait) {
-            tw.push_str(&format!("0      0      {l} {r}\n"));
-        }
-        (tsv, tw)
+        let tw = timewait_txt(
+            "TIME_WAIT sockets (/proc/net/tcp[6]) right after the exchange",
+            &self.timewait.last_in(crate::state::TcpState::TimeWait),
+        );
+        (kernel_tsv(&self.kernel), tw)
     }
 }
 

@@ -39,6 +39,7 @@ pub mod bpf;
 pub mod broker;
 pub mod exchange;
 pub mod frame_filter;
+pub mod join;
 pub mod kernel;
 pub mod pcap_out;
 pub mod privilege;

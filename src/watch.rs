@@ -1,14 +1,15 @@
 //! `synack watch`: the user's own programs, live. A frame source like a
 //! capture file: frames from a packet socket on one interface (filtered by
-//! port and host, in the kernel and again here) go through the same
-//! [`Decoder`] into [`WatchEvent::Decoded`]s, which the consumer feeds to its
+//! port and host, in the kernel and again here) enter by the one door every
+//! frame source takes, a [`Feed`] (its one decoder), as
+//! [`WatchEvent::Decoded`]s, which the consumer feeds to its
 //! one [`crate::conversation::Tracker`]: the `--print`/`--json` driver
 //! ([`batch`]) or the terminal UI (through [`worker`]). Beside them come the
 //! kernel's own state changes (tracepoint `sock:inet_sock_set_state` in
 //! synack's own tracefs instance) and the TIME_WAIT sockets /proc lists.
 //!
 //! ```text
-//!  Sniffer (AF_PACKET on IFACE, BPF filter) ─▶ Watch::pump ─▶ Decoder ─▶ WatchEvent::Decoded ─▶ Tracker
+//!  Sniffer (AF_PACKET on IFACE, BPF filter) ─▶ Watch::pump ─▶ Feed::decode ─▶ WatchEvent::Decoded ─▶ Tracker
 //!  KernelTrace (tracefs instance)           ─▶ Watch::pump ─────────▶ WatchEvent::Kernel  ─▶ KernelView
 //!  /proc/net/tcp[6] (after FIN_WAIT2→CLOSE) ─▶ Watch::pump ─────────▶ WatchEvent::TimeWait ─▶ KernelView
 //! ```
@@ -28,7 +29,8 @@ use std::net::IpAddr;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use crate::decode::{Decoded, Decoder};
+use crate::decode::Decoded;
+use crate::feed::Feed;
 use crate::live::LiveError;
 use crate::live::kernel::{KernelTrace, KernelTransition};
 use crate::live::proc_net::time_wait_where;
@@ -107,7 +109,8 @@ pub struct Watch {
     /// Addresses of this machine's interfaces (in this network namespace).
     pub local_ips: Vec<IpAddr>,
     frames: u64,
-    decoder: Decoder,
+    /// The capture's way into the model: its one decoder.
+    feed: Feed,
     saved: Vec<OwnedFrame>,
     /// Kernel transitions so far (at most [`KERNEL_MAX`]).
     pub kernel: Vec<KernelTransition>,
@@ -148,7 +151,7 @@ impl Watch {
             kernel_unavailable,
             local_ips,
             frames: 0,
-            decoder: Decoder::new(),
+            feed: Feed::new(),
             saved: Vec::new(),
             kernel: Vec::new(),
             timewait: TimeWaitSockets::default(),
@@ -218,9 +221,7 @@ impl Watch {
         if self.config.frame_bytes {
             emit(WatchEvent::Frame(frame.data.clone()));
         }
-        emit(WatchEvent::Decoded(
-            self.decoder.decode(&frame.as_frame(self.frames)),
-        ));
+        emit(WatchEvent::Decoded(self.feed.decode(&frame)));
         if self.config.keep_frames {
             self.saved.push(frame);
         }

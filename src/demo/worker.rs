@@ -10,8 +10,8 @@
 //! (tracefs instance removed, sockets closed), saves it when asked and
 //! reports.
 //!
-//! The session forwards what its one [`crate::decode::Decoder`] made of
-//! each frame ([`Session::forward`]); the worker passes it on and decodes
+//! The session forwards what its one [`crate::feed::Feed`] decoded
+//! each frame to ([`Session::forward`]); the worker passes it on and decodes
 //! nothing itself, so the UI's tracker is the exchange's one model.
 //!
 //! The worker holds no privilege: a new packet socket and tracefs
@@ -26,6 +26,7 @@ use std::time::Duration;
 use super::{SavePlan, Session};
 use crate::decode::Decoded;
 use crate::live::exchange::{Call, CallOutcome, ExchangeConfig, Scenario};
+use crate::live::join::join_within;
 use crate::live::kernel::KernelTransition;
 use crate::live::proc_net::time_wait_sockets;
 use crate::segment::Segment;
@@ -242,13 +243,8 @@ pub(crate) fn await_report(
     timeout: Duration,
     what: &str,
 ) -> Vec<String> {
-    match done.recv_timeout(timeout) {
-        Ok(report) => {
-            if let Some(t) = thread.take() {
-                let _ = t.join();
-            }
-            report
-        }
+    match join_within(done, thread, timeout) {
+        Ok(report) => report,
         Err(_) => vec![format!(
             "the {what} did not stop within {} s; its tracefs instance may be left behind",
             timeout.as_secs()

@@ -15,6 +15,7 @@
 //! never `TIME_WAIT`. [`super::proc_net::time_wait_sockets`] reads
 //! `/proc/net/tcp{,6}` to show those time-wait sockets.
 
+use std::fmt::Write as _;
 use std::fs::File;
 use std::io::{self, Read};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
@@ -22,11 +23,12 @@ use std::os::fd::AsRawFd;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::sync::mpsc::{self, Receiver};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
 use super::LiveError;
+use super::join::join_within;
 use super::privileged::{create_instance, remove_instance};
 use crate::state::TcpState;
 
@@ -65,6 +67,49 @@ pub fn connection_records(transitions: &[KernelTransition]) -> Vec<crate::truth:
             to: k.to,
         })
         .collect()
+}
+
+/// The kernel's transitions as `captures/*.kernel.tsv` (the one writer:
+/// the demo's and watch's `--save`). A socket is the server's when the
+/// kernel shows it coming out of LISTEN (a passive open: the child socket
+/// starts as a copy of the listener, `LISTEN → SYN_RECV`) or is a
+/// listener, the client's otherwise.
+pub fn kernel_tsv(kernel: &[KernelTransition]) -> String {
+    let passive: Vec<(SocketAddr, SocketAddr)> = kernel
+        .iter()
+        .filter(|k| k.from == TcpState::Listen && k.remote.port() != 0)
+        .map(|k| (k.local, k.remote))
+        .collect();
+    let mut tsv = String::from("time_s\tside\tlocal\tremote\toldstate\tnewstate\tkind\n");
+    for k in kernel {
+        let listener = k.remote.port() == 0;
+        let kind = if listener { "listener" } else { "conn" };
+        let side = if listener || passive.contains(&(k.local, k.remote)) {
+            "server"
+        } else {
+            "client"
+        };
+        let _ = writeln!(
+            tsv,
+            "{:.6}\t{side}\t{}\t{}\t{}\t{}\t{kind}",
+            k.ts,
+            k.local,
+            k.remote,
+            k.raw_from.trim_start_matches("TCP_"),
+            k.raw_to.trim_start_matches("TCP_")
+        );
+    }
+    tsv
+}
+
+/// The TIME_WAIT sockets as `captures/*.timewait.txt`: a `# heading`
+/// line, then one `0      0      LOCAL REMOTE` line per socket.
+pub fn timewait_txt(heading: &str, sockets: &[(SocketAddr, SocketAddr)]) -> String {
+    let mut tw = format!("# {heading}\n");
+    for (l, r) in sockets {
+        let _ = writeln!(tw, "0      0      {l} {r}");
+    }
+    tw
 }
 
 /// Parses one `trace_pipe` line of `inet_sock_set_state` (TCP only).
@@ -223,15 +268,7 @@ impl KernelTrace {
         }
         self.stop.store(true, Ordering::SeqCst);
         if let Some(done) = self.done.take() {
-            let finished = !matches!(
-                done.recv_timeout(STOP_TIMEOUT),
-                Err(RecvTimeoutError::Timeout)
-            );
-            if let Some(t) = self.thread.take()
-                && finished
-            {
-                let _ = t.join();
-            }
+            let _ = join_within(&done, &mut self.thread, STOP_TIMEOUT);
         }
         self.cleaned = true;
         if self.brokered {
@@ -321,6 +358,41 @@ mod tests {
     use super::*;
 
     use std::net::TcpListener;
+
+    /// The one writer reproduces, byte for byte, every record the demo's
+    /// `--save` wrote into `captures/` (the side of each socket included,
+    /// once decided by the server's address, now by the passive open).
+    #[test]
+    fn kernel_tsv_rewrites_the_demo_records_unchanged() {
+        let mut checked = 0;
+        for entry in std::fs::read_dir("captures").unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().to_string();
+            if !(name.starts_with("demo-") && name.ends_with(".kernel.tsv")) {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            let transitions: Vec<KernelTransition> = text
+                .lines()
+                .skip(1)
+                .map(|line| {
+                    let f: Vec<&str> = line.split('\t').collect();
+                    KernelTransition {
+                        ts: f[0].parse().unwrap(),
+                        local: f[2].parse().unwrap(),
+                        remote: f[3].parse().unwrap(),
+                        from: TcpState::from_name(&format!("TCP_{}", f[4])).unwrap(),
+                        to: TcpState::from_name(&format!("TCP_{}", f[5])).unwrap(),
+                        raw_from: format!("TCP_{}", f[4]),
+                        raw_to: format!("TCP_{}", f[5]),
+                    }
+                })
+                .collect();
+            assert_eq!(kernel_tsv(&transitions), text, "{name}");
+            checked += 1;
+        }
+        assert!(checked >= 9, "only {checked} demo records in captures/");
+    }
 
     #[test]
     fn parses_trace_lines() {

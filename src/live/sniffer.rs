@@ -19,7 +19,7 @@ use std::io;
 use std::os::fd::{AsRawFd, IntoRawFd};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::sync::mpsc::{self, Receiver};
 use std::thread::JoinHandle;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -27,6 +27,7 @@ use pnet::datalink::{self, Channel, Config, DataLinkReceiver};
 
 use super::LiveError;
 pub use super::frame_filter::{Filter, datagram_ports, ip_addrs, tcp_ports};
+use super::join::join_within;
 use super::privileged::{open_packet_socket, prepare_packet_socket};
 use crate::capture::LinkType;
 
@@ -260,15 +261,7 @@ impl Sniffer {
     pub fn stop(&mut self) {
         self.stop.store(true, Ordering::SeqCst);
         if let Some(done) = self.done.take() {
-            let finished = !matches!(
-                done.recv_timeout(STOP_TIMEOUT),
-                Err(RecvTimeoutError::Timeout)
-            );
-            if let Some(t) = self.thread.take()
-                && finished
-            {
-                let _ = t.join();
-            }
+            let _ = join_within(&done, &mut self.thread, STOP_TIMEOUT);
         }
     }
 
@@ -331,6 +324,22 @@ impl Loop<'_> {
         }
     }
 
+    /// Sends a frame the filter keeps (from the ring or from `recvfrom`
+    /// alike) to the consumer, counting it; `false` once the consumer is
+    /// gone (the capture loop then ends).
+    fn keep(&self, ts: Duration, data: &[u8]) -> bool {
+        if !self.filter.matches(data) {
+            return true;
+        }
+        let frame = OwnedFrame {
+            ts,
+            link: LinkType::Ethernet,
+            data: data.to_vec(),
+        };
+        self.stats.kept.fetch_add(1, Ordering::Relaxed);
+        self.tx.send(frame).is_ok()
+    }
+
     /// Reads the ring until stopped: each handed-over block, then a bounded
     /// wait so a stop request is seen within [`READ_TIMEOUT`]. After a stop,
     /// blocks already handed over (and the partial one, retired by the
@@ -344,16 +353,9 @@ impl Loop<'_> {
                 break;
             }
             let taken = ring.take_block(|ts, data| {
-                if closed || !self.filter.matches(data) {
-                    return;
+                if !closed {
+                    closed = !self.keep(ts, data);
                 }
-                let frame = OwnedFrame {
-                    ts,
-                    link: LinkType::Ethernet,
-                    data: data.to_vec(),
-                };
-                self.stats.kept.fetch_add(1, Ordering::Relaxed);
-                closed = self.tx.send(frame).is_err();
             });
             if closed {
                 break;
@@ -408,16 +410,8 @@ impl Loop<'_> {
                         since_stats = 0;
                         self.add_kernel_stats();
                     }
-                    if self.filter.matches(data) {
-                        let frame = OwnedFrame {
-                            ts,
-                            link: LinkType::Ethernet,
-                            data: data.to_vec(),
-                        };
-                        self.stats.kept.fetch_add(1, Ordering::Relaxed);
-                        if self.tx.send(frame).is_err() {
-                            break;
-                        }
+                    if !self.keep(ts, data) {
+                        break;
                     }
                 }
                 // A timeout with stop requested means the socket is drained.
