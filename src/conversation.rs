@@ -11,6 +11,7 @@ pub mod datagram;
 mod endpoint;
 mod graft;
 mod icmp;
+pub mod select;
 mod settle;
 mod tuples;
 

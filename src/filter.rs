@@ -1,7 +1,7 @@
-//! Filters: which frames a reading takes (a tcpdump filter expression,
-//! compiled by libpcap's own compiler) and which connections the outputs
-//! show once modelled ([`conns`]: `--state`, `--flags`, `--min-packets`,
-//! the picker's words).
+//! The frame filter: which frames a reading takes (a tcpdump filter
+//! expression, compiled by libpcap's own compiler). Which connections the
+//! outputs show once modelled (`--state`, `--flags`, `--min-packets`, the
+//! picker's words) is [`crate::conversation::select`], above the model.
 //!
 //! # Frames
 //!
@@ -27,12 +27,10 @@
 //! This module compiles and runs programs on given bytes: it touches no
 //! file, terminal, clock or network.
 
-pub mod conns;
-
 use std::fmt;
 use std::sync::OnceLock;
 
-use crate::capture::LinkType;
+use crate::link::LinkType;
 
 /// Why an expression cannot be used.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]

@@ -1,10 +1,11 @@
 //! synack: see how TCP opens and closes a connection.
 //!
-//! Data flows one way: packet source ([`capture`] files or the live
-//! loopback demo) → [`decode`] (link layer → IP → TCP, into an owned
-//! [`segment::Segment`]) → [`conversation`] (two endpoint state machines per
-//! connection) → timeline of steps → the terminal UI and the text/JSON/SVG
-//! exports in [`output`].
+//! Data flows one way: a frame source ([`capture`] files, the live demo's
+//! and watch's captures) → the one door every source takes, [`feed`] →
+//! [`decode`] (link layer → IP → TCP, into an owned [`segment::Segment`])
+//! → [`conversation`] (two endpoint state machines per connection) →
+//! timeline of steps → the terminal UI and the text/JSON/SVG exports in
+//! [`output`].
 
 pub mod capture;
 pub mod census;
@@ -16,6 +17,7 @@ pub mod feed;
 pub mod filter;
 pub mod fuzzing;
 pub mod i18n;
+pub mod link;
 pub mod live;
 pub mod output;
 pub mod replay;

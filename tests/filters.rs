@@ -483,7 +483,7 @@ fn the_picker_search_matches_states_flags_and_labels() {
     let client = conns[0].client().to_string();
     assert!(search(&client).contains(&0));
     // --state narrows the picker's rows; the search works within them.
-    app.show = synack::filter::conns::ConnFilter {
+    app.show = synack::conversation::select::ConnFilter {
         state: Some(synack::state::TcpState::TimeWait),
         ..Default::default()
     };

@@ -103,56 +103,6 @@ pub(crate) fn describe(head: &[u8]) -> String {
     format!("starts with bytes {}", hex.join(" "))
 }
 
-/// The LINKTYPE_ name of a link-layer type number, for the common ones and
-/// anything pcap-file knows.
-pub fn linktype_name(number: u32) -> Option<&'static str> {
-    Some(match number {
-        0 => "LINKTYPE_NULL",
-        1 => "LINKTYPE_ETHERNET",
-        6 => "LINKTYPE_IEEE802_5",
-        8 => "LINKTYPE_SLIP",
-        9 => "LINKTYPE_PPP",
-        10 => "LINKTYPE_FDDI",
-        12 | 14 => "DLT_RAW",
-        50 => "LINKTYPE_PPP_HDLC",
-        51 => "LINKTYPE_PPP_ETHER",
-        101 => "LINKTYPE_RAW",
-        104 => "LINKTYPE_C_HDLC",
-        105 => "LINKTYPE_IEEE802_11",
-        107 => "LINKTYPE_FRELAY",
-        108 => "LINKTYPE_LOOP",
-        113 => "LINKTYPE_LINUX_SLL",
-        119 => "LINKTYPE_IEEE802_11_PRISM",
-        127 => "LINKTYPE_IEEE802_11_RADIOTAP",
-        129 => "LINKTYPE_ARCNET_LINUX",
-        143 => "LINKTYPE_DOCSIS",
-        147 => "LINKTYPE_USER0",
-        148 => "LINKTYPE_USER1",
-        149 => "LINKTYPE_USER2",
-        150 => "LINKTYPE_USER3",
-        163 => "LINKTYPE_IEEE802_11_AVS",
-        178 => "LINKTYPE_JUNIPER_ETHER",
-        187 => "LINKTYPE_BLUETOOTH_HCI_H4",
-        189 => "LINKTYPE_USB_LINUX",
-        192 => "LINKTYPE_PPI",
-        195 => "LINKTYPE_IEEE802_15_4_WITHFCS",
-        201 => "LINKTYPE_BLUETOOTH_HCI_H4_WITH_PHDR",
-        204 => "LINKTYPE_PPP_WITH_DIR",
-        205 => "LINKTYPE_C_HDLC_WITH_DIR",
-        220 => "LINKTYPE_USB_LINUX_MMAPPED",
-        227 => "LINKTYPE_CAN_SOCKETCAN",
-        228 => "LINKTYPE_IPV4",
-        229 => "LINKTYPE_IPV6",
-        239 => "LINKTYPE_NFLOG",
-        242 => "LINKTYPE_IPOIB",
-        249 => "LINKTYPE_USBPCAP",
-        253 => "LINKTYPE_NETLINK",
-        274 => "LINKTYPE_NORDIC_BLE",
-        276 => "LINKTYPE_LINUX_SLL2",
-        _ => return None,
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -176,11 +126,5 @@ mod tests {
             "starts with bytes 00 01 02 03 ff"
         );
         assert!(describe("héllo".as_bytes()).starts_with("looks like text"));
-    }
-
-    #[test]
-    fn names_link_types() {
-        assert_eq!(linktype_name(147), Some("LINKTYPE_USER0"));
-        assert_eq!(linktype_name(60000), None);
     }
 }

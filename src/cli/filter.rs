@@ -5,7 +5,7 @@
 
 use clap::Args;
 
-use synack::filter::conns::{ConnFilter, Flag, parse_state};
+use synack::conversation::select::{ConnFilter, Flag, parse_state};
 use synack::state::TcpState;
 
 /// The connection filters, applied once the capture is modelled.

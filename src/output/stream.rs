@@ -30,9 +30,9 @@ use rustc_hash::FxHashMap;
 
 use crate::capture::{CaptureError, Source};
 use crate::conversation::datagram::Flow;
+use crate::conversation::select::ConnFilter;
 use crate::conversation::{Connection, KeepSteps, Skipped, Tracker};
 use crate::decode::TunnelPorts;
-use crate::filter::conns::ConnFilter;
 use crate::replay::{self, Replay};
 use crate::state::TcpState;
 use serde_json::Value;
@@ -96,7 +96,7 @@ pub struct Options {
     /// Only this connection (`--conn`).
     pub conn: Option<usize>,
     /// Only the connections marked true, by index (`--state`, `--flags`,
-    /// `--min-packets`: `crate::filter::conns`); UDP flows then are not
+    /// `--min-packets`: `crate::conversation::select`); UDP flows then are not
     /// written.
     pub only: Option<Vec<bool>>,
     /// The file's name as the `--json` document gives it.

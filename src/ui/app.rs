@@ -283,7 +283,7 @@ pub struct App {
     pub quiz: super::quiz::Quiz,
     rows: rows::RowCache,
     /// The picker's rows are only these (`--state`, `--flags`, `--min-packets`).
-    pub show: crate::filter::conns::ConnFilter,
+    pub show: crate::conversation::select::ConnFilter,
 }
 
 impl App {

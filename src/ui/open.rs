@@ -152,7 +152,7 @@ pub fn walk_file(
     path: &Path,
     ports: TunnelPorts,
     opts: UiOptions,
-    show: crate::filter::conns::ConnFilter,
+    show: crate::conversation::select::ConnFilter,
 ) -> Result<Walked> {
     let name = path.display().to_string();
     let reader = CaptureReader::open(path)?;

@@ -199,7 +199,7 @@ impl RowCache {
 
     /// Connections whose client or server address contains `filter`
     /// (case-insensitive), or whose final state, flags seen or labels
-    /// name it (`filter::conns::Words`), in `key`'s order, ties by index.
+    /// name it (`conversation::select::Words`), in `key`'s order, ties by index.
     pub fn rows(&self, conns: &[Connection], filter: &str, key: SortKey) -> Rc<Vec<usize>> {
         let mut c = self.inner.borrow_mut();
         let n = conns.len();
@@ -231,8 +231,8 @@ impl RowCache {
         let rows = if f.is_empty() {
             order
         } else {
-            // Addresses, then states, flags and labels (`filter::conns`).
-            let words = crate::filter::conns::Words::of(&f);
+            // Addresses, then states, flags and labels (`conversation::select`).
+            let words = crate::conversation::select::Words::of(&f);
             let mut hits = std::borrow::Cow::Borrowed(c.matching(&f, n));
             if !words.is_empty() {
                 let more = (0..n).filter(|&i| words.match_conn(&conns[i]));
@@ -269,7 +269,7 @@ mod tests {
                 let c = &conns[i];
                 c.client().to_string().to_ascii_lowercase().contains(&f)
                     || c.server().to_string().to_ascii_lowercase().contains(&f)
-                    || crate::filter::conns::Words::of(&f).match_conn(c)
+                    || crate::conversation::select::Words::of(&f).match_conn(c)
             })
             .collect();
         match key {

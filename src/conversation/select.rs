@@ -3,9 +3,10 @@
 //! `--min-packets N`, and the words the picker's `/` matches besides the
 //! addresses (states, flags, analysis labels).
 //!
-//! Pure: reads connections, changes nothing.
+//! Pure: reads connections, changes nothing. (The frame filter, a
+//! tcpdump expression applied before decoding, is [`crate::filter`].)
 
-use crate::conversation::{Connection, Seen};
+use super::{Connection, Seen};
 use crate::state::TcpState;
 
 /// A segment flag a connection may have seen.
