@@ -47,6 +47,7 @@ pub mod privileged;
 pub mod proc_net;
 pub mod pytext;
 pub mod sniffer;
+pub mod sock_diag;
 
 use std::io;
 

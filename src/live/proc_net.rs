@@ -41,7 +41,7 @@ pub struct ProcSocket {
 }
 
 /// The kernel's `TCP_*` state numbers (include/net/tcp_states.h).
-fn state_of(code: u8) -> Option<TcpState> {
+pub(crate) fn state_of(code: u8) -> Option<TcpState> {
     use TcpState::*;
     Some(match code {
         1 => Established,
