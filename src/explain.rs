@@ -48,6 +48,19 @@ pub fn phase_of(step: &Step) -> Phase {
     }
 }
 
+/// Whether step `i` of `conn` is a RST answering a SYN: its receiver was in
+/// SYN-SENT just before it (RFC 9293 §3.10.7.3: the connect is refused).
+pub fn refused_at(conn: &Connection, i: usize) -> bool {
+    let Some(step) = conn.steps().get(i) else {
+        return false;
+    };
+    let peer = step.from.peer();
+    let before = i
+        .checked_sub(1)
+        .map_or(conn.initial[peer.idx()], |j| conn.steps()[j].state(peer));
+    step.role == Role::Rst && before == TcpState::SynSent
+}
+
 /// What to say about one position of the walk (the TUI's explanation
 /// panel, the `--html` page).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -132,7 +145,7 @@ pub fn notes(conn: &Connection, pos: usize, numbers: Numbers) -> Notes {
             ack,
         }),
         Role::Rst => {
-            if peer_before == TcpState::SynSent {
+            if refused_at(conn, i) {
                 n.what.push(Note::RstRefused {
                     from,
                     port: seg.src.port(),

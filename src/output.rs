@@ -11,6 +11,7 @@ mod list;
 pub mod stream;
 mod svg;
 mod text_ladder;
+pub use svg::band_name;
 pub mod window;
 
 use std::time::Duration;

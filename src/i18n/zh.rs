@@ -190,7 +190,7 @@ impl Strings for Zh {
         match p {
             Phase::Handshake => "三次握手",
             Phase::Data => "数据传输",
-            Phase::Teardown => "四次挥手",
+            Phase::Teardown => "连接释放",
         }
     }
 

@@ -33,6 +33,9 @@ pub enum BandKind {
     Teardown,
     /// A RST ends the connection (RFC 9293 §3.5.2).
     Reset,
+    /// A RST answers a SYN: nobody listens, the connect is refused
+    /// (RFC 9293 §3.10.7.1, §3.10.7.3: a SYN-SENT endpoint accepting the RST).
+    Refused,
 }
 
 /// The phase bands of `conn`, in order.
@@ -54,32 +57,55 @@ pub fn bands(conn: &Connection) -> Vec<Band> {
     }
     out.into_iter()
         .map(|(phase, mut band)| {
-            let steps = &conn.steps()[band.first..=band.last];
-            band.kind = match phase {
-                Phase::Handshake => BandKind::Handshake,
-                Phase::Data => BandKind::Data,
-                Phase::Teardown if steps.iter().any(|s| s.segment.flags.rst()) => BandKind::Reset,
-                Phase::Teardown => {
-                    let fin = |side: Side| {
-                        steps
-                            .iter()
-                            .any(|s| s.from == side && s.segment.flags.fin())
-                    };
-                    let closing = steps
-                        .iter()
-                        .any(|s| s.states.contains(&crate::state::TcpState::Closing));
-                    if closing {
-                        BandKind::Simultaneous
-                    } else if fin(Side::Client) && fin(Side::Server) {
-                        BandKind::FourWay
-                    } else {
-                        BandKind::Teardown
-                    }
-                }
-            };
+            band.kind = kind_of(conn, phase, band.first, band.last);
             band
         })
         .collect()
+}
+
+/// What the band of `phase` over steps `first..=last` of `conn` is called.
+fn kind_of(conn: &Connection, phase: Phase, first: usize, last: usize) -> BandKind {
+    let steps = &conn.steps()[first..=last];
+    match phase {
+        Phase::Handshake => BandKind::Handshake,
+        Phase::Data => BandKind::Data,
+        Phase::Teardown if (first..=last).any(|i| crate::explain::refused_at(conn, i)) => {
+            BandKind::Refused
+        }
+        Phase::Teardown if steps.iter().any(|s| s.segment.flags.rst()) => BandKind::Reset,
+        Phase::Teardown => {
+            let fin = |side: Side| {
+                steps
+                    .iter()
+                    .any(|s| s.from == side && s.segment.flags.fin())
+            };
+            let closing = steps
+                .iter()
+                .any(|s| s.states.contains(&crate::state::TcpState::Closing));
+            if closing {
+                BandKind::Simultaneous
+            } else if fin(Side::Client) && fin(Side::Server) {
+                BandKind::FourWay
+            } else {
+                BandKind::Teardown
+            }
+        }
+    }
+}
+
+/// The kind of the band step `i` of `conn` belongs to (what the TUI's
+/// header names the phase): the same as [`bands`] gives, reading only the
+/// steps of that band.
+pub fn band_at(conn: &Connection, i: usize) -> Option<BandKind> {
+    let steps = conn.steps();
+    let phase = crate::explain::phase_of(steps.get(i)?);
+    if phase != Phase::Teardown {
+        return Some(kind_of(conn, phase, i, i));
+    }
+    let same = |j: usize| crate::explain::phase_of(&steps[j]) == phase;
+    let first = (0..i).rev().take_while(|&j| same(j)).last().unwrap_or(i);
+    let last = (i + 1..steps.len()).take_while(|&j| same(j)).last().unwrap_or(i);
+    Some(kind_of(conn, phase, first, last))
 }
 
 /// Sequence space a step occupies: payload plus one for SYN and FIN.
@@ -174,6 +200,40 @@ mod tests {
         );
         assert_eq!((b[0].first, b[0].last), (0, 2));
         assert_eq!((b[2].first, b[2].last), (7, 10));
+    }
+
+    #[test]
+    fn every_demo_scenario_names_its_phases_by_what_happens() {
+        use BandKind::*;
+        let kinds = |name: &str| -> Vec<Vec<BandKind>> {
+            let r = replay::load(std::path::Path::new(&format!("captures/{name}"))).unwrap();
+            r.connections()
+                .iter()
+                .map(|c| bands(c).iter().map(|b| b.kind).collect())
+                .collect()
+        };
+        let close = vec![Handshake, Data, FourWay];
+        assert_eq!(kinds("demo-normal.pcap"), [close.clone()]);
+        assert_eq!(kinds("demo-refused.pcap"), [vec![Handshake, Refused]]);
+        assert_eq!(kinds("refused.pcap"), [vec![Handshake, Refused]]);
+        assert_eq!(kinds("demo-abort.pcap"), [vec![Handshake, Data, Reset]]);
+        assert_eq!(kinds("demo-half-close.pcap"), [close.clone()]);
+        assert_eq!(kinds("demo-chat.pcap"), [close.clone()]);
+        assert_eq!(kinds("demo-server-first.pcap"), [close.clone()]);
+        assert_eq!(kinds("demo-reuseaddr.pcap"), [close.clone()]);
+        assert_eq!(kinds("demo-second-client.pcap"), [close.clone(), close.clone()]);
+        assert_eq!(kinds("demo-backlog.pcap"), [close.clone(), close.clone(), close.clone()]);
+        // The header names the phase of a step the way the bands do.
+        let r = replay::load(std::path::Path::new("captures/refused-retry.pcap")).unwrap();
+        for c in r.connections() {
+            for b in bands(c) {
+                for i in b.first..=b.last {
+                    assert_eq!(band_at(c, i), Some(b.kind));
+                }
+            }
+        }
+        let first: Vec<_> = bands(&r.connections()[0]).iter().map(|b| b.kind).collect();
+        assert_eq!(first, [Handshake, Refused]);
     }
 
     #[test]

@@ -97,6 +97,7 @@ pub fn band_name(lang: Lang, kind: BandKind) -> &'static str {
         BandKind::Simultaneous => figure_text(lang, FigureText::Simultaneous),
         BandKind::Teardown => figure_text(lang, FigureText::Teardown),
         BandKind::Reset => figure_text(lang, FigureText::Reset),
+        BandKind::Refused => figure_text(lang, FigureText::Refused),
     }
 }
 

@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::app::{App, SPEEDS};
-use crate::explain::{Numbers, phase_of};
+use crate::explain::Numbers;
 use unicode_width::UnicodeWidthStr;
 
 use crate::i18n::Text;
@@ -17,16 +17,16 @@ use crate::i18n::Text;
 /// (step and phase, connection, playback, numbers, file).
 pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     let th = app.theme();
-    let s = app.s();
     let width = usize::from(area.width);
     let step = match (app.connection(), app.current_step()) {
         (None, _) => String::new(),
-        (Some(c), Some(st)) => format!(
+        (Some(c), Some(_)) => format!(
             "{} {}/{} · {}",
             app.t(Text::Step),
             app.walk.pos,
             c.steps().len(),
-            s.phase(phase_of(st))
+            crate::output::figure::band_at(c, app.walk.pos - 1)
+                .map_or("", |k| crate::output::band_name(app.lang, k))
         ),
         (Some(c), None) => format!(
             "{} 0/{} · {}",
