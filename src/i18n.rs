@@ -86,6 +86,8 @@ pub enum Phase {
 #[expect(missing_docs, reason = "each variant is the text it names")]
 pub enum Text {
     Connection,
+    /// Before the count of connections: `connection 4 (of 6)`.
+    OfTotal,
     Step,
     Start,
     Playing,

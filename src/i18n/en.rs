@@ -29,6 +29,7 @@ impl Strings for En {
     fn text(&self, t: Text) -> &'static str {
         match t {
             Text::Connection => "connection",
+            Text::OfTotal => "of",
             Text::Step => "step",
             Text::Start => "start",
             Text::Playing => "▶ playing",

@@ -22,6 +22,7 @@ impl Strings for Zh {
     fn text(&self, t: Text) -> &'static str {
         match t {
             Text::Connection => "连接",
+            Text::OfTotal => "共",
             Text::Step => "步骤",
             Text::Start => "开始",
             Text::Playing => "▶ 播放中",

@@ -40,11 +40,13 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     let conn_short = if total == 0 {
         app.t(Text::Waiting).to_string()
     } else {
+        // 0-based, as the picker, `--conn`, `--print` and tshark's
+        // tcp.stream count.
         format!(
-            "{} {}/{}",
+            "{} {} ({} {total})",
             app.t(Text::Connection),
-            app.walk.conn + 1,
-            total
+            app.walk.conn,
+            app.t(Text::OfTotal),
         )
     };
     let conn_long = app.connection().map_or(conn_short.clone(), |c| {
