@@ -105,8 +105,9 @@ pub struct Answer {
     pub client: TcpState,
     /// Predicted server state.
     pub server: TcpState,
-    /// Predicted flags: index into [`FLAGS`].
-    pub flags: usize,
+    /// Predicted flags: index into [`FLAGS`]; `None` until the student
+    /// picks one (nothing is pre-selected, so Enter alone scores no flags).
+    pub flags: Option<usize>,
     /// Predicted ack number as typed (empty: no ACK flag).
     pub ack: String,
 }
@@ -342,7 +343,7 @@ impl App {
             answer: Answer {
                 client: states[0],
                 server: states[1],
-                flags: 2,
+                flags: None,
                 ack: String::new(),
             },
             field: Field::Client,
@@ -382,7 +383,13 @@ impl App {
                 match q.field {
                     Field::Client => q.answer.client = state(q.answer.client),
                     Field::Server => q.answer.server = state(q.answer.server),
-                    Field::Flags => q.answer.flags = cycle(q.answer.flags, d, FLAGS.len()),
+                    Field::Flags => {
+                        q.answer.flags = Some(match q.answer.flags {
+                            Some(i) => cycle(i, d, FLAGS.len()),
+                            None if d < 0 => FLAGS.len() - 1,
+                            None => 0,
+                        });
+                    }
                     Field::Ack => {}
                 }
             }
@@ -395,7 +402,7 @@ impl App {
                 q.field = Field::Server;
             }
             QuizAction::PickFlags(i) if q.asks_segment && i < FLAGS.len() => {
-                q.answer.flags = i;
+                q.answer.flags = Some(i);
                 q.field = Field::Flags;
             }
             QuizAction::FocusAck if q.asks_segment => q.field = Field::Ack,
@@ -480,15 +487,15 @@ impl App {
         if q.asks_segment {
             let flags = step.segment.flags;
             let asked = flags.0 & ASKED;
-            let (name, bits) = FLAGS[q.answer.flags];
+            let picked = q.answer.flags.and_then(|i| FLAGS.get(i));
             items.push(Item {
                 field: Field::Flags,
-                given: name.to_string(),
+                given: picked.map_or(none.to_string(), |f| f.0.to_string()),
                 expected: FLAGS
                     .iter()
                     .find(|f| f.1 == asked)
                     .map_or_else(|| TcpFlags(asked).to_string(), |f| f.0.to_string()),
-                right: bits == asked,
+                right: picked.is_some_and(|f| f.1 == asked),
             });
             let ack = if !flags.ack() {
                 None

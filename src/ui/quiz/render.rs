@@ -212,7 +212,7 @@ fn question_lines(app: &App, question: &Question, width: u16) -> Content {
                 .map(|(i, (name, _))| {
                     (
                         (*name).to_string(),
-                        i == question.answer.flags,
+                        question.answer.flags == Some(i),
                         QuizAction::PickFlags(i),
                         th.accent(),
                     )

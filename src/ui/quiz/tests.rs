@@ -56,7 +56,12 @@ fn answer(app: &mut App, client: TcpState, server: TcpState, flags: &str, ack: &
     if q.asks_segment {
         press(app, &[Tab]);
         let f = FLAGS.iter().position(|f| f.0 == flags).expect("flags");
-        for _ in 0..steps(q.answer.flags, f, FLAGS.len()) {
+        // Nothing is pre-selected: the first → picks the first combination.
+        let from = q.answer.flags.unwrap_or_else(|| {
+            press(app, &[Right]);
+            0
+        });
+        for _ in 0..steps(from, f, FLAGS.len()) {
             press(app, &[Right]);
         }
         for c in ack.chars() {
@@ -261,7 +266,7 @@ fn a_click_picks_a_state_a_flag_and_submits() {
     click(&mut a, at);
     let q = a.quiz.question.clone().expect("open");
     assert_eq!(q.answer.server, TcpState::Closing);
-    assert_eq!(FLAGS[q.answer.flags].0, "SYN");
+    assert_eq!(q.answer.flags.map(|i| FLAGS[i].0), Some("SYN"));
     let at = spot(&a, QuizAction::Submit);
     click(&mut a, at);
     assert_eq!(a.walk.pos, 1);
@@ -388,4 +393,22 @@ mod live {
         );
         assert!(cmds.try_recv().is_err());
     }
+}
+
+#[test]
+fn no_flags_are_pre_selected_and_enter_alone_scores_none() {
+    let mut a = app(Lang::En);
+    press(&mut a, &[KeyCode::Right]);
+    let q = a.quiz.question.clone().expect("a question on the SYN");
+    assert!(q.asks_segment);
+    assert_eq!(q.answer.flags, None, "no flag combination chosen for the student");
+    press(&mut a, &[KeyCode::Enter]);
+    let g = a.quiz.graded_at(0, 0).expect("graded");
+    let flags = g.items.iter().find(|i| i.field == Field::Flags).expect("flags asked");
+    assert_eq!((flags.given.as_str(), flags.expected.as_str(), flags.right), ("none", "SYN", false));
+    // ← from nothing picks the last combination, → the first.
+    let mut b = app(Lang::En);
+    press(&mut b, &[KeyCode::Right, KeyCode::Tab, KeyCode::Tab, KeyCode::Left]);
+    let q = b.quiz.question.clone().expect("open");
+    assert_eq!(q.answer.flags, Some(FLAGS.len() - 1));
 }
