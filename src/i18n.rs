@@ -88,6 +88,8 @@ pub enum Text {
     Connection,
     /// Before the count of connections: `connection 4 (of 6)`.
     OfTotal,
+    /// After the count of UDP datagrams in the header: `UDP · 3 datagrams`.
+    Datagrams,
     Step,
     Start,
     Playing,

@@ -30,6 +30,7 @@ impl Strings for En {
         match t {
             Text::Connection => "connection",
             Text::OfTotal => "of",
+            Text::Datagrams => "datagrams",
             Text::Step => "step",
             Text::Start => "start",
             Text::Playing => "▶ playing",

@@ -23,6 +23,7 @@ impl Strings for Zh {
         match t {
             Text::Connection => "连接",
             Text::OfTotal => "共",
+            Text::Datagrams => "个数据报",
             Text::Step => "步骤",
             Text::Start => "开始",
             Text::Playing => "▶ 播放中",

@@ -37,7 +37,11 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     };
     let total = app.tracker.connections().len();
     // Before the first segment there is no connection to count.
-    let conn_short = if total == 0 {
+    let datagrams: usize = app.tracker.flows().iter().map(|f| f.datagrams.len()).sum();
+    let conn_short = if total == 0 && datagrams > 0 {
+        // The udp scenario: no connection, its datagrams are the walk.
+        format!("UDP · {datagrams} {}", app.t(Text::Datagrams))
+    } else if total == 0 {
         app.t(Text::Waiting).to_string()
     } else {
         // 0-based, as the picker, `--conn`, `--print` and tshark's

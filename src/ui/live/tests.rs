@@ -341,6 +341,9 @@ fn udp_shows_datagrams_the_icmp_error_and_no_states() {
     app.go_offline(Scenario::Udp, "no CAP_NET_RAW; run with sudo".into());
     let text = screen(&mut app, 120, 36);
     assert!(text.contains("Datagrams (UDP: no states)"), "{text}");
+    let head = text.lines().next().unwrap_or_default();
+    assert!(!head.contains("Waiting for segments"), "{head}");
+    assert!(head.contains("UDP · 3 datagrams"), "{head}");
     assert_eq!(text.matches("UDP len=5").count(), 2, "{text}");
     assert!(text.contains("UDP len=13"), "{text}");
     assert!(
