@@ -104,7 +104,10 @@ pub fn band_at(conn: &Connection, i: usize) -> Option<BandKind> {
     }
     let same = |j: usize| crate::explain::phase_of(&steps[j]) == phase;
     let first = (0..i).rev().take_while(|&j| same(j)).last().unwrap_or(i);
-    let last = (i + 1..steps.len()).take_while(|&j| same(j)).last().unwrap_or(i);
+    let last = (i + 1..steps.len())
+        .take_while(|&j| same(j))
+        .last()
+        .unwrap_or(i);
     Some(kind_of(conn, phase, first, last))
 }
 
@@ -221,8 +224,14 @@ mod tests {
         assert_eq!(kinds("demo-chat.pcap"), [close.clone()]);
         assert_eq!(kinds("demo-server-first.pcap"), [close.clone()]);
         assert_eq!(kinds("demo-reuseaddr.pcap"), [close.clone()]);
-        assert_eq!(kinds("demo-second-client.pcap"), [close.clone(), close.clone()]);
-        assert_eq!(kinds("demo-backlog.pcap"), [close.clone(), close.clone(), close.clone()]);
+        assert_eq!(
+            kinds("demo-second-client.pcap"),
+            [close.clone(), close.clone()]
+        );
+        assert_eq!(
+            kinds("demo-backlog.pcap"),
+            [close.clone(), close.clone(), close.clone()]
+        );
         // The header names the phase of a step the way the bands do.
         let r = replay::load(std::path::Path::new("captures/refused-retry.pcap")).unwrap();
         for c in r.connections() {

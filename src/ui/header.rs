@@ -56,16 +56,22 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     let conn_long = app.connection().map_or(conn_short.clone(), |c| {
         format!("{conn_short}: {} → {}", c.client(), c.server())
     });
-    let play = format!(
-        "{} {} {}",
-        app.t(if app.walk.playing {
-            Text::Playing
-        } else {
-            Text::Paused
-        }),
-        SPEEDS[app.walk.speed],
-        app.t(Text::Speed)
-    );
+    // Watch follows the capture ("● following" below): a paused walk's
+    // speed would contradict it, so only a running playback is named.
+    let play = if app.source.watch().is_some() && !app.walk.playing {
+        String::new()
+    } else {
+        format!(
+            "{} {} {}",
+            app.t(if app.walk.playing {
+                Text::Playing
+            } else {
+                Text::Paused
+            }),
+            SPEEDS[app.walk.speed],
+            app.t(Text::Speed)
+        )
+    };
     let numbers = app
         .t(match app.numbers {
             Numbers::Relative => Text::Relative,

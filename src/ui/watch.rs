@@ -381,3 +381,36 @@ pub fn run(
         Err(panic) => std::panic::resume_unwind(panic),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ui::testdata::{demo_tracker, screen};
+
+    fn watching() -> App {
+        let ui = WatchUi {
+            description: "lo, all TCP".into(),
+            ports: Vec::new(),
+            kernel: KernelView::new(Vec::new(), Some("test".into())),
+            frames: Vec::new(),
+            frame_bytes: 0,
+            frames_not_kept: 0,
+            counts: CaptureCounts::default(),
+            follow: true,
+        };
+        let opts = UiOptions {
+            conn: Some(0),
+            file_name: "lo".into(),
+            ..UiOptions::default()
+        };
+        App::new(demo_tracker(), opts).with_watch(ui)
+    }
+
+    #[test]
+    fn the_header_names_no_paused_playback_above_following() {
+        let mut app = watching();
+        let text = screen(&mut app, 120, 36);
+        assert!(text.contains("● following"), "{text}");
+        assert!(!text.contains("paused 2 steps/s"), "{text}");
+    }
+}

@@ -401,14 +401,27 @@ fn no_flags_are_pre_selected_and_enter_alone_scores_none() {
     press(&mut a, &[KeyCode::Right]);
     let q = a.quiz.question.clone().expect("a question on the SYN");
     assert!(q.asks_segment);
-    assert_eq!(q.answer.flags, None, "no flag combination chosen for the student");
+    assert_eq!(
+        q.answer.flags, None,
+        "no flag combination chosen for the student"
+    );
     press(&mut a, &[KeyCode::Enter]);
     let g = a.quiz.graded_at(0, 0).expect("graded");
-    let flags = g.items.iter().find(|i| i.field == Field::Flags).expect("flags asked");
-    assert_eq!((flags.given.as_str(), flags.expected.as_str(), flags.right), ("none", "SYN", false));
+    let flags = g
+        .items
+        .iter()
+        .find(|i| i.field == Field::Flags)
+        .expect("flags asked");
+    assert_eq!(
+        (flags.given.as_str(), flags.expected.as_str(), flags.right),
+        ("none", "SYN", false)
+    );
     // ← from nothing picks the last combination, → the first.
     let mut b = app(Lang::En);
-    press(&mut b, &[KeyCode::Right, KeyCode::Tab, KeyCode::Tab, KeyCode::Left]);
+    press(
+        &mut b,
+        &[KeyCode::Right, KeyCode::Tab, KeyCode::Tab, KeyCode::Left],
+    );
     let q = b.quiz.question.clone().expect("open");
     assert_eq!(q.answer.flags, Some(FLAGS.len() - 1));
 }
