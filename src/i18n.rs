@@ -170,6 +170,8 @@ pub enum Text {
 pub enum Field {
     Frame,
     Time,
+    /// Seconds since the connection's first segment.
+    SinceFirst,
     CapturedLen,
     IpVersion,
     Source,
@@ -186,6 +188,8 @@ pub enum Field {
     Ack,
     Flags,
     Window,
+    /// The window in bytes, shifted by the negotiated scale (RFC 7323 §2.3).
+    ScaledWindow,
     Urgent,
     HeaderLen,
     PayloadLen,

@@ -113,6 +113,7 @@ impl Strings for En {
         match f {
             Field::Frame => "Frame",
             Field::Time => "Time",
+            Field::SinceFirst => "Since first segment",
             Field::CapturedLen => "Captured / wire length",
             Field::IpVersion => "IP version",
             Field::Source => "Source",
@@ -129,6 +130,7 @@ impl Strings for En {
             Field::Ack => "Acknowledgment number",
             Field::Flags => "Flags",
             Field::Window => "Window (raw)",
+            Field::ScaledWindow => "Window (scaled)",
             Field::Urgent => "Urgent pointer",
             Field::HeaderLen => "TCP header length",
             Field::PayloadLen => "Payload length",

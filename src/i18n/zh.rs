@@ -104,6 +104,7 @@ impl Strings for Zh {
         match f {
             Field::Frame => "帧",
             Field::Time => "时间",
+            Field::SinceFirst => "距第一个报文段",
             Field::CapturedLen => "捕获长度 / 线路长度",
             Field::IpVersion => "IP 版本",
             Field::Source => "源地址",
@@ -120,6 +121,7 @@ impl Strings for Zh {
             Field::Ack => "确认号",
             Field::Flags => "标志位",
             Field::Window => "窗口（原始值）",
+            Field::ScaledWindow => "窗口（缩放后）",
             Field::Urgent => "紧急指针",
             Field::HeaderLen => "TCP 首部长度",
             Field::PayloadLen => "载荷长度",

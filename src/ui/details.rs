@@ -35,12 +35,76 @@ pub fn hex_dump(bytes: &[u8]) -> Vec<String> {
         .collect()
 }
 
+/// What the details know of the segment's connection beyond the segment.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Context {
+    /// Time of the connection's first segment.
+    pub first_ts: Option<std::time::Duration>,
+    /// The sender's window shift when both SYNs offered window scaling
+    /// (RFC 7323 §2.2) and this segment is not a SYN (never scaled, §2.3).
+    pub shift: Option<u8>,
+}
+
+impl Context {
+    /// The context of step `i` of `conn`.
+    pub fn of(conn: &crate::conversation::Connection, i: usize) -> Context {
+        let steps = conn.steps();
+        let Some(step) = steps.get(i) else {
+            return Context::default();
+        };
+        let syn_of = |side| {
+            steps
+                .iter()
+                .find(|s| s.from == side && s.segment.flags.syn())
+                .and_then(|s| s.segment.options.window_scale)
+        };
+        let shift = match (syn_of(step.from), syn_of(step.from.peer())) {
+            (Some(mine), Some(_)) if !step.segment.flags.syn() => Some(mine.min(14)),
+            _ => None,
+        };
+        Context {
+            first_ts: steps.first().map(|s| s.segment.ts),
+            shift,
+        }
+    }
+}
+
+/// A capture timestamp (since the Unix epoch) as a UTC date and time with
+/// microseconds: `2026-12-07 11:52:52.123456 UTC`.
+pub fn utc_time(ts: std::time::Duration) -> String {
+    let secs = ts.as_secs();
+    let (days, rem) = (secs / 86_400, secs % 86_400);
+    // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02}.{:06} UTC",
+        rem / 3600,
+        rem / 60 % 60,
+        rem % 60,
+        ts.subsec_micros()
+    )
+}
+
 /// `(field, value)` pairs of every header field of `seg`.
 pub fn fields(s: &dyn Strings, seg: &Segment) -> Vec<(Field, String)> {
+    fields_in(s, seg, Context::default())
+}
+
+/// [`fields`], with what the connection adds: the time since its first
+/// segment and the scaled window.
+pub fn fields_in(s: &dyn Strings, seg: &Segment, ctx: Context) -> Vec<(Field, String)> {
     let yes_no = |b: bool| s.text(if b { Text::Yes } else { Text::No }).to_string();
     let mut v = vec![
         (Field::Frame, seg.frame.number.to_string()),
-        (Field::Time, format!("{:.6} s", seg.ts.as_secs_f64())),
+        (Field::Time, utc_time(seg.ts)),
         (
             Field::CapturedLen,
             format!("{} / {} B", seg.frame.caplen, seg.frame.wire_len),
@@ -53,6 +117,10 @@ pub fn fields(s: &dyn Strings, seg: &Segment) -> Vec<(Field, String)> {
         (Field::TotalLen, format!("{} B", seg.ip.total_len)),
         (Field::DontFragment, yes_no(seg.ip.dont_fragment)),
     ];
+    if let Some(first) = ctx.first_ts {
+        let since = seg.ts.saturating_sub(first).as_secs_f64();
+        v.insert(2, (Field::SinceFirst, format!("{since:.6} s")));
+    }
     if let Some(vlan) = seg.ip.vlan {
         v.push((Field::Vlan, vlan.to_string()));
     }
@@ -72,6 +140,15 @@ pub fn fields(s: &dyn Strings, seg: &Segment) -> Vec<(Field, String)> {
             format!("{} (0x{:03x})", seg.flags, seg.flags.0),
         ),
         (Field::Window, seg.window.to_string()),
+    ]);
+    if let Some(shift) = ctx.shift {
+        let bytes = u64::from(seg.window) << shift;
+        v.push((
+            Field::ScaledWindow,
+            format!("{bytes} B ({} × {})", seg.window, 1u32 << shift),
+        ));
+    }
+    v.extend([
         (Field::Urgent, seg.urgent.to_string()),
         (
             Field::HeaderLen,
@@ -121,7 +198,11 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
         return;
     };
     let seg = &step.segment;
-    let all = fields(s, seg);
+    let ctx = match (app.connection(), app.current()) {
+        (Some(c), Some(i)) => Context::of(c, i),
+        _ => Context::default(),
+    };
+    let all = fields_in(s, seg, ctx);
     let w = all
         .iter()
         .map(|(f, _)| s.field(*f).width())
@@ -242,5 +323,51 @@ mod tests {
         assert!(frames.starts_with("reassembled from frames "), "{frames}");
         assert_eq!(s.field(Field::Tunnel), "Carried in");
         assert_eq!(Lang::Zh.strings().field(Field::Reassembled), "分片");
+    }
+
+    #[test]
+    fn utc_time_is_a_calendar_date() {
+        use std::time::Duration;
+        assert_eq!(utc_time(Duration::ZERO), "1970-01-01 00:00:00.000000 UTC");
+        // date -u -d @1796644372 → Mon Dec  7 11:52:52 UTC 2026
+        assert_eq!(
+            utc_time(Duration::new(1_796_644_372, 123_456_789)),
+            "2026-12-07 11:52:52.123456 UTC"
+        );
+        assert_eq!(
+            utc_time(Duration::from_secs(951_782_400)),
+            "2000-02-29 00:00:00.000000 UTC"
+        );
+    }
+
+    #[test]
+    fn scaled_window_and_time_since_the_first_segment() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("captures/normal.pcap");
+        let r = crate::replay::load(&path).unwrap();
+        let c = &r.connections()[0];
+        let s = Lang::En.strings();
+        let value = |i: usize, field| {
+            fields_in(s, &c.steps()[i].segment, Context::of(c, i))
+                .into_iter()
+                .find(|(x, _)| *x == field)
+                .map(|(_, v)| v)
+        };
+        // The SYN's window is never scaled; the handshake ACK's is.
+        assert_eq!(value(0, Field::ScaledWindow), None);
+        assert_eq!(value(0, Field::SinceFirst).as_deref(), Some("0.000000 s"));
+        let ack = &c.steps()[2].segment;
+        let shift = c.steps()[0].segment.options.window_scale.unwrap();
+        assert_eq!(
+            value(2, Field::ScaledWindow),
+            Some(format!(
+                "{} B ({} × {})",
+                u64::from(ack.window) << shift,
+                ack.window,
+                1u32 << shift
+            ))
+        );
+        let since = (ack.ts - c.steps()[0].segment.ts).as_secs_f64();
+        assert_eq!(value(2, Field::SinceFirst), Some(format!("{since:.6} s")));
+        assert!(value(2, Field::Time).unwrap().ends_with(" UTC"));
     }
 }
