@@ -74,23 +74,62 @@ pub(crate) fn arrow_label(s: &dyn Strings, step: &Step, numbers: Numbers, width:
 
 /// Column widths of the ladder for an inner width.
 struct Cols {
+    /// Mark, segment number and (when it fits) time.
     gutter: usize,
+    /// Width of the time (seconds since the first segment), 0: not shown.
+    time: usize,
     state: usize,
     arrow: usize,
 }
 
+/// The arrow keeps at least this much room before the time column is
+/// given up.
+const ARROW_BEFORE_TIME: usize = 30;
+
 impl Cols {
-    fn new(width: u16, steps: usize) -> Cols {
+    /// Columns for `steps` steps whose last came `last_s` seconds after
+    /// the first.
+    fn new(width: u16, steps: usize, last_s: f64) -> Cols {
         let w = usize::from(width);
-        let gutter = steps.max(1).to_string().len() + 2;
+        let number = steps.max(1).to_string().len() + 2;
+        let time = time_text(last_s).len() + 1;
         // A row is gutter, state, "│", arrow, "│ ", state.
-        let state = (w.saturating_sub(gutter + 3) / 5).clamp(12, 22);
-        let arrow = w.saturating_sub(gutter + 3 + 2 * state).max(8);
+        let layout = |gutter: usize| {
+            let state = (w.saturating_sub(gutter + 3) / 5).clamp(12, 22);
+            let arrow = w.saturating_sub(gutter + 3 + 2 * state).max(8);
+            (state, arrow)
+        };
+        let (state, arrow) = layout(number + time);
+        if arrow >= ARROW_BEFORE_TIME {
+            return Cols {
+                gutter: number + time,
+                time,
+                state,
+                arrow,
+            };
+        }
+        let (state, arrow) = layout(number);
         Cols {
-            gutter,
+            gutter: number,
+            time: 0,
             state,
             arrow,
         }
+    }
+}
+
+/// A step's time in the ladder: seconds since the connection's first
+/// segment, to the millisecond (`2.004`).
+fn time_text(seconds: f64) -> String {
+    format!("{seconds:.3}")
+}
+
+/// Seconds from the first step of `conn` to step `i`.
+fn since_first(conn: &Connection, i: usize) -> f64 {
+    let steps = conn.steps();
+    match (steps.first(), steps.get(i)) {
+        (Some(a), Some(b)) => b.segment.ts.saturating_sub(a.segment.ts).as_secs_f64(),
+        _ => 0.0,
     }
 }
 
@@ -141,7 +180,7 @@ pub fn render(frame: &mut Frame, app: &App, view: &mut View, area: Rect) {
     }
     let n = conn.steps().len();
     let pos = app.walk.pos.min(n);
-    let cols = Cols::new(inner.width, n);
+    let cols = Cols::new(inner.width, n, since_first(conn, n.saturating_sub(1)));
     let avail = usize::from(inner.height) - 2;
     let top = scroll_top(conn, view.top, pos, avail, view.pinned);
     view.top = top;
@@ -297,10 +336,16 @@ fn arrow_row(
     } else {
         style
     };
+    let label = if cols.time > 0 {
+        let t = time_text(since_first(conn, i));
+        format!("{} {}", i + 1, fit_right(&t, cols.time - 1))
+    } else {
+        (i + 1).to_string()
+    };
     state_row(
         th,
         cols,
-        &(i + 1).to_string(),
+        &label,
         step.states,
         changed,
         Span::styled(text, style),
@@ -332,4 +377,21 @@ fn change_row(th: &Theme, cols: &Cols, side: Side, text: &str, current: bool) ->
         }
     }
     Line::from(spans)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_time_column_shows_where_the_arrow_keeps_room_and_is_dropped_first() {
+        let wide = Cols::new(78, 12, 2.004);
+        assert_eq!(wide.time, "2.004".len() + 1);
+        assert!(wide.arrow >= ARROW_BEFORE_TIME);
+        assert_eq!(wide.gutter, "12".len() + 2 + wide.time);
+        let narrow = Cols::new(60, 12, 2.004);
+        assert_eq!(narrow.time, 0, "the arrow keeps its room before the time");
+        assert_eq!(narrow.gutter, "12".len() + 2);
+        assert_eq!(time_text(1234.5), "1234.500");
+    }
 }
