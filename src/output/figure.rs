@@ -215,23 +215,17 @@ mod tests {
                 .map(|c| bands(c).iter().map(|b| b.kind).collect())
                 .collect()
         };
-        let close = vec![Handshake, Data, FourWay];
-        assert_eq!(kinds("demo-normal.pcap"), [close.clone()]);
+        let close = || vec![Handshake, Data, FourWay];
+        assert_eq!(kinds("demo-normal.pcap"), [close()]);
         assert_eq!(kinds("demo-refused.pcap"), [vec![Handshake, Refused]]);
         assert_eq!(kinds("refused.pcap"), [vec![Handshake, Refused]]);
         assert_eq!(kinds("demo-abort.pcap"), [vec![Handshake, Data, Reset]]);
-        assert_eq!(kinds("demo-half-close.pcap"), [close.clone()]);
-        assert_eq!(kinds("demo-chat.pcap"), [close.clone()]);
-        assert_eq!(kinds("demo-server-first.pcap"), [close.clone()]);
-        assert_eq!(kinds("demo-reuseaddr.pcap"), [close.clone()]);
-        assert_eq!(
-            kinds("demo-second-client.pcap"),
-            [close.clone(), close.clone()]
-        );
-        assert_eq!(
-            kinds("demo-backlog.pcap"),
-            [close.clone(), close.clone(), close.clone()]
-        );
+        assert_eq!(kinds("demo-half-close.pcap"), [close()]);
+        assert_eq!(kinds("demo-chat.pcap"), [close()]);
+        assert_eq!(kinds("demo-server-first.pcap"), [close()]);
+        assert_eq!(kinds("demo-reuseaddr.pcap"), [close()]);
+        assert_eq!(kinds("demo-second-client.pcap"), [close(), close()]);
+        assert_eq!(kinds("demo-backlog.pcap"), [close(), close(), close()]);
         // The header names the phase of a step the way the bands do.
         let r = replay::load(std::path::Path::new("captures/refused-retry.pcap")).unwrap();
         for c in r.connections() {

@@ -93,13 +93,9 @@ pub fn utc_time(ts: std::time::Duration) -> String {
     )
 }
 
-/// `(field, value)` pairs of every header field of `seg`.
-pub fn fields(s: &dyn Strings, seg: &Segment) -> Vec<(Field, String)> {
-    fields_in(s, seg, Context::default())
-}
-
-/// [`fields`], with what the connection adds: the time since its first
-/// segment and the scaled window.
+/// `(field, value)` pairs of every header field of `seg`, with what the
+/// connection adds (`ctx`): the time since its first segment and the
+/// scaled window.
 pub fn fields_in(s: &dyn Strings, seg: &Segment, ctx: Context) -> Vec<(Field, String)> {
     let yes_no = |b: bool| s.text(if b { Text::Yes } else { Text::No }).to_string();
     let mut v = vec![
@@ -313,7 +309,7 @@ mod tests {
     fn tunnel_and_reassembly_rows() {
         let s = Lang::En.strings();
         let seg = first_reassembled("vxlan-frag4.pcap");
-        let f = fields(s, &seg);
+        let f = fields_in(s, &seg, Context::default());
         let value = |field| f.iter().find(|(x, _)| *x == field).map(|(_, v)| v.clone());
         assert_eq!(
             value(Field::Tunnel).as_deref(),
