@@ -336,9 +336,10 @@ fn quiz_on_a_replay_asks_checks_and_scores() {
     t.wait_for("the question", |s| {
         s.contains("Step 1/11: the client sends the next segment.") && s.contains("step 0/11")
     });
-    // client CLOSED → SYN_SENT, server LISTEN → SYN_RECV, flags ACK → SYN.
+    // client CLOSED → SYN_SENT, server LISTEN → SYN_RECV, flags (none
+    // pre-selected) → SYN, the first.
     t.keys(&[
-        "Right", "Right", "Tab", "Right", "Right", "Tab", "Left", "Left", "Enter",
+        "Right", "Right", "Tab", "Right", "Right", "Tab", "Right", "Enter",
     ]);
     // A screen may be read mid-redraw: wait for every part at once.
     t.wait_for("the verdict", |s| {
