@@ -183,6 +183,15 @@ pub struct Program {
     insns: Vec<libc::sock_filter>,
 }
 
+impl PartialEq for Program {
+    fn eq(&self, other: &Program) -> bool {
+        let key = |i: &libc::sock_filter| (i.code, i.jt, i.jf, i.k);
+        self.insns.iter().map(key).eq(other.insns.iter().map(key))
+    }
+}
+
+impl Eq for Program {}
+
 impl fmt::Debug for Program {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Program")
@@ -207,6 +216,39 @@ impl Program {
     /// The instructions, as the kernel's `SO_ATTACH_FILTER` takes them.
     pub fn instructions(&self) -> &[libc::sock_filter] {
         &self.insns
+    }
+}
+
+/// An expression with its program for Ethernet framing: what a live
+/// capture on `lo` or an Ethernet interface receives (`synack watch
+/// EXPRESSION`), in the kernel and in user space alike.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OnEthernet {
+    expr: Expression,
+    program: Program,
+}
+
+impl OnEthernet {
+    /// `expr` compiled for Ethernet.
+    pub fn new(expr: Expression) -> Result<OnEthernet, FilterError> {
+        let program = expr.program(LinkType::Ethernet)?;
+        Ok(OnEthernet { expr, program })
+    }
+
+    /// The expression.
+    pub fn expression(&self) -> &Expression {
+        &self.expr
+    }
+
+    /// Its program.
+    pub fn program(&self) -> &Program {
+        &self.program
+    }
+
+    /// Whether the program takes the whole Ethernet `frame`.
+    pub fn matches(&self, frame: &[u8]) -> bool {
+        let len = u32::try_from(frame.len()).unwrap_or(u32::MAX);
+        self.program.matches(frame, len)
     }
 }
 

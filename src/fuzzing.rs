@@ -113,6 +113,7 @@ pub fn live_frame(data: &[u8]) {
             ports: vec![80, 443],
             datagrams,
             hosts: vec!["127.0.0.1".parse().expect("an address")],
+            expression: None,
         };
         let _ = filter.matches(data);
     }

@@ -52,6 +52,10 @@ struct WatchArgs {
     /// Keep only TCP to or from this address (repeatable; either endpoint).
     #[arg(long = "host", value_name = "ADDR")]
     hosts: Vec<std::net::IpAddr>,
+    /// A tcpdump filter expression (pcap-filter(7), compiled by libpcap)
+    /// the kernel applies to the socket (with --port/--host joined by and).
+    #[arg(value_name = "EXPRESSION")]
+    expression: Vec<String>,
     /// Stream the ladder to stdout, one line per segment as it arrives.
     #[arg(long, group = "watch_mode")]
     print: bool,
@@ -272,7 +276,12 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("synack: {err:#}");
-            ExitCode::FAILURE
+            // A filter expression libpcap refuses is a usage error, as a
+            // bad flag value is (cli/manual.rs: EXIT STATUS).
+            match err.downcast_ref::<synack::filter::FilterError>() {
+                Some(synack::filter::FilterError::Bad { .. }) => ExitCode::from(2),
+                _ => ExitCode::FAILURE,
+            }
         }
     };
     match synack::shutdown::received() {

@@ -5,7 +5,9 @@
 //! captures, read where they are); a pcapng with interfaces of several
 //! link types (which tcpdump itself refuses to read) keeps, link type by
 //! link type, what tcpdump keeps of that link type's frames. A bad
-//! expression is one line with libpcap's reason, as tcpdump gives it.
+//! expression is one line with libpcap's reason, as tcpdump gives it, and
+//! exit status 2. `synack watch EXPRESSION` (`filters/watch.rs`): the
+//! kernel filter leaves a second live connection out.
 //! `--state`, `--flags` and `--min-packets` keep the rows `--list`'s own
 //! columns say.
 
@@ -18,6 +20,9 @@ use synack::filter::{Expression, FrameFilter};
 #[path = "support/run.rs"]
 mod run;
 use run::{error_of, stdout_of, synack};
+
+#[path = "filters/watch.rs"]
+mod watch;
 
 /// The public captures (`../shared/captures-public` from the project's
 /// root, or from a folder above it): read there, never copied.
@@ -247,7 +252,10 @@ fn a_bad_expression_is_one_line_with_libpcaps_reason() {
         "ip proto nosuch",
         "tcp[100000:4] = 1 and (",
     ] {
-        let err = error_of(&["replay", file, "--list", expr]);
+        let args = ["replay", file, "--list", expr];
+        let err = error_of(&args);
+        let code = synack().args(args).output().unwrap().status.code();
+        assert_eq!(code, Some(2), "'{expr}': a usage error");
         let reason = tcpdump_reason(file, expr);
         assert_eq!(
             err,

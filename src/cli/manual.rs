@@ -256,7 +256,8 @@ fn extra_sections() -> Roff {
         ),
         (
             "2",
-            "A usage error: an unknown flag or a bad value, reported by the argument parser.",
+            "A usage error: an unknown flag or a bad value, reported by the argument parser, \
+             or a filter expression libpcap's compiler refuses.",
         ),
         (
             "128+N",

@@ -22,13 +22,21 @@ pub fn run(args: WatchArgs) -> Result<()> {
         Some(path) => Some(synack::demo::SavePlan::check(path).context("--save")?),
         None => None,
     };
+    // The expression (with --port/--host and `tcp`) as the kernel will run
+    // it: a bad one is a usage error before anything starts.
+    let filter = synack::live::sniffer::Filter {
+        ports: args.ports.clone(),
+        hosts: args.hosts.clone(),
+        expression: match synack::filter::Expression::of_words(&args.expression)? {
+            Some(e) => Some(synack::filter::OnEthernet::new(e)?),
+            None => None,
+        },
+        ..Default::default()
+    };
+    synack::live::bpf::compiled(&filter)?;
     let config = WatchConfig {
         iface: args.iface.clone(),
-        filter: synack::live::sniffer::Filter {
-            ports: args.ports.clone(),
-            hosts: args.hosts.clone(),
-            ..Default::default()
-        },
+        filter,
         keep_frames: save.is_some(),
         frame_bytes: tui,
     };

@@ -1,259 +1,113 @@
-//! A classic BPF socket filter for a [`Filter`], attached with
-//! `SO_ATTACH_FILTER` (by [`super::privileged::prepare_packet_socket`]) so the kernel drops unwatched traffic before it is
-//! queued to the packet socket (it then takes no buffer space and no
-//! `recvfrom`). The program accepts what `tcpdump -dd "tcp and (port P or
-//! …) and (host H or …)"` accepts on an Ethernet link: TCP over IPv4 (first
-//! fragments only) or over IPv6 without extension headers. Frames it
-//! rejects that the user-space [`Filter::matches`] would keep (IPv6 with
-//! extension headers) are rare; the user-space filter still runs after it.
-
-use std::net::IpAddr;
+//! The packet socket's kernel filter, attached with `SO_ATTACH_FILTER` (by
+//! [`super::privileged::prepare_packet_socket`], before the socket is
+//! bound) so the kernel drops unwatched traffic before it is queued (it
+//! then takes no buffer space and no `recvfrom`): a tcpdump expression
+//! compiled by libpcap's own compiler for Ethernet framing (`lo` and the
+//! Ethernet interfaces the sniffer takes), as `tcpdump -dd` prints it.
+//!
+//! `--port` and `--host` are shorthands for an expression ([`expression`]):
+//! `(EXPRESSION) and tcp and (port P or …) and (host H or …)`, where
+//! EXPRESSION is what `synack watch EXPRESSION` was given. The program sees
+//! each frame as the packet socket receives it: the Ethernet header (all
+//! zero on `lo`), then IP; a VLAN tag the driver took out of the frame
+//! (most do) is not in it. The user-space [`Filter::matches`] still runs
+//! after it, on the same frames.
 
 use super::frame_filter::Filter;
+use crate::filter::{Expression, FilterError, OnEthernet};
 
-/// Bytes of each accepted frame the kernel keeps (as tcpdump's snap length).
+/// Bytes of each accepted frame the kernel keeps (as tcpdump's snap
+/// length): libpcap's programs return 65535, less than a loopback frame
+/// may hold.
 const SNAP: u32 = 262_144;
 
-// Opcodes (linux/filter.h, BPF_CLASS | BPF_SIZE | BPF_MODE ...).
-const LD_H_ABS: u16 = 0x28;
-const LD_B_ABS: u16 = 0x30;
-const LD_W_ABS: u16 = 0x20;
-const LD_H_IND: u16 = 0x48;
-const LDX_B_MSH: u16 = 0xb1;
-const JEQ_K: u16 = 0x15;
-const JSET_K: u16 = 0x45;
-const JA: u16 = 0x05;
+/// `BPF_RET | BPF_K`: return a constant.
 const RET_K: u16 = 0x06;
 
-/// Where a jump goes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum To {
-    /// The next instruction.
-    Next,
-    /// Instruction at this label.
-    Label(usize),
-}
-
-/// An instruction with symbolic jump targets.
-#[derive(Clone, Copy, Debug)]
-struct Insn {
-    code: u16,
-    jt: To,
-    jf: To,
-    k: u32,
-}
-
-/// Builds a program with labels resolved at the end.
-#[derive(Default)]
-struct Builder {
-    insns: Vec<Insn>,
-    labels: Vec<Option<usize>>,
-}
-
-impl Builder {
-    fn label(&mut self) -> usize {
-        self.labels.push(None);
-        self.labels.len() - 1
-    }
-    fn here(&mut self, label: usize) {
-        self.labels[label] = Some(self.insns.len());
-    }
-    fn op(&mut self, code: u16, k: u32) {
-        self.insns.push(Insn {
-            code,
-            jt: To::Next,
-            jf: To::Next,
-            k,
-        });
-    }
-    fn jump(&mut self, code: u16, k: u32, jt: To, jf: To) {
-        self.insns.push(Insn { code, jt, jf, k });
-    }
-    fn goto(&mut self, label: usize) {
-        self.jump(JA, 0, To::Label(label), To::Next);
-    }
-    /// Resolves labels; `None` when a conditional jump is too far (> 255).
-    fn finish(self) -> Option<Vec<libc::sock_filter>> {
-        let mut out = Vec::with_capacity(self.insns.len());
-        for (i, ins) in self.insns.iter().enumerate() {
-            let off = |to: To| -> Option<usize> {
-                match to {
-                    To::Next => Some(0),
-                    To::Label(l) => self.labels[l]?.checked_sub(i + 1),
-                }
-            };
-            let (jt, jf) = (off(ins.jt)?, off(ins.jf)?);
-            let f = if ins.code == JA {
-                libc::sock_filter {
-                    code: JA,
-                    jt: 0,
-                    jf: 0,
-                    k: u32::try_from(jt).ok()?,
-                }
-            } else {
-                libc::sock_filter {
-                    code: ins.code,
-                    jt: u8::try_from(jt).ok()?,
-                    jf: u8::try_from(jf).ok()?,
-                    k: ins.k,
-                }
-            };
-            out.push(f);
-        }
-        Some(out)
-    }
-}
-
-/// Jumps to `hit` when the loaded value equals one of `values`, else falls
-/// through to the next instruction after the list.
-fn any_of(b: &mut Builder, load: (u16, u32), values: &[u32], hit: usize) {
-    b.op(load.0, load.1);
-    for &v in values {
-        b.jump(JEQ_K, v, To::Label(hit), To::Next);
-    }
-}
-
-/// One address family's checks after the ethertype: protocol, hosts, ports.
-struct Family {
-    /// Offset of the protocol / next-header byte.
-    proto: u32,
-    /// Offsets of the source and destination address.
-    addrs: [u32; 2],
-    /// Addresses to match, as 32-bit words (one for IPv4, four for IPv6).
-    hosts: Vec<Vec<u32>>,
-    /// Load of the source port, then the destination port (indirect for
-    /// IPv4's variable header length).
-    ports: [(u16, u32); 2],
-}
-
-fn family(b: &mut Builder, f: &Family, filter: &Filter, accept: usize, reject: usize) {
-    b.op(LD_B_ABS, f.proto);
-    b.jump(JEQ_K, 6, To::Next, To::Label(reject));
-    if !filter.hosts.is_empty() {
-        let matched = b.label();
-        for &base in &f.addrs {
-            for words in &f.hosts {
-                // All words equal: fall through each; any mismatch skips on.
-                let next = b.label();
-                for (i, w) in words.iter().enumerate() {
-                    b.op(LD_W_ABS, base + 4 * i as u32);
-                    let last = i + 1 == words.len();
-                    let jt = if last { To::Label(matched) } else { To::Next };
-                    b.jump(JEQ_K, *w, jt, To::Label(next));
-                }
-                b.here(next);
-            }
-        }
-        b.goto(reject);
-        b.here(matched);
-    }
-    if filter.ports.is_empty() {
-        b.goto(accept);
-        return;
-    }
-    let ports: Vec<u32> = filter.ports.iter().map(|&p| u32::from(p)).collect();
-    if f.ports[0].0 == LD_H_IND {
-        b.op(LDX_B_MSH, 14);
-    }
-    any_of(b, f.ports[0], &ports, accept);
-    any_of(b, f.ports[1], &ports, accept);
-    b.goto(reject);
-}
-
-/// The program for `filter` on an Ethernet link; `None` when it would be
-/// too long for classic BPF jumps (many ports/hosts) or the filter keeps
-/// datagrams too: the user-space filter then does all the work.
-pub fn program(filter: &Filter) -> Option<Vec<libc::sock_filter>> {
-    if filter.ports.len() > 32 || filter.hosts.len() > 8 || filter.datagrams {
+/// The expression the kernel runs for `filter`: its own expression first
+/// (so that a `vlan` or `mpls` in it moves the offsets of what follows, as
+/// in `tcpdump 'vlan and tcp'`), then `tcp` and its ports and hosts as
+/// `(port P or …) and (host H or …)`. `None` when the filter keeps datagrams too (the demo's UDP scenario,
+/// with the ICMP errors quoting them): the user-space filter then does all
+/// the work.
+pub fn expression(filter: &Filter) -> Option<String> {
+    if filter.datagrams {
         return None;
     }
-    let words = |ip: &IpAddr| -> Vec<u32> {
-        match ip {
-            IpAddr::V4(a) => vec![u32::from(*a)],
-            IpAddr::V6(a) => a
-                .octets()
-                .chunks(4)
-                .map(|c| u32::from_be_bytes([c[0], c[1], c[2], c[3]]))
-                .collect(),
+    let any = |words: Vec<String>| format!("({})", words.join(" or "));
+    let mut parts: Vec<String> = filter
+        .expression
+        .iter()
+        .map(|e| format!("({})", e.expression()))
+        .collect();
+    parts.push("tcp".to_string());
+    if !filter.ports.is_empty() {
+        parts.push(any(filter
+            .ports
+            .iter()
+            .map(|p| format!("port {p}"))
+            .collect()));
+    }
+    if !filter.hosts.is_empty() {
+        parts.push(any(filter
+            .hosts
+            .iter()
+            .map(|h| format!("host {h}"))
+            .collect()));
+    }
+    Some(parts.join(" and "))
+}
+
+/// [`expression`] compiled for Ethernet framing; `Ok(None)` when there is
+/// none. When libpcap refuses it, the error names the user's expression
+/// (what `synack watch EXPRESSION` was given) with libpcap's reason, and
+/// the whole program text when the shorthands or `tcp` made the
+/// difference (`udp` alone compiles, `(udp) and tcp` rejects every
+/// packet).
+pub fn compiled(filter: &Filter) -> Result<Option<OnEthernet>, FilterError> {
+    let Some(text) = expression(filter) else {
+        return Ok(None);
+    };
+    let ours = |e: FilterError| {
+        let reason = match e {
+            FilterError::Bad { reason, .. } | FilterError::Link { reason, .. } => reason,
+        };
+        match &filter.expression {
+            Some(user) => FilterError::Bad {
+                expr: user.expression().text().to_string(),
+                reason: format!("{reason} (watch keeps TCP only: the kernel filter is \"{text}\")"),
+            },
+            None => FilterError::Bad {
+                expr: text.clone(),
+                reason,
+            },
         }
     };
-    let v4 = Family {
-        proto: 23,
-        addrs: [26, 30],
-        hosts: filter
-            .hosts
-            .iter()
-            .filter(|h| h.is_ipv4())
-            .map(words)
-            .collect(),
-        ports: [(LD_H_IND, 14), (LD_H_IND, 16)],
+    let expr = Expression::new(&text).map_err(ours)?;
+    OnEthernet::new(expr).map(Some).map_err(ours)
+}
+
+/// The program for `filter`, each accepting return raised to `SNAP`;
+/// `Ok(None)` when there is none ([`expression`]: the user-space filter
+/// then does all the work).
+pub fn program(filter: &Filter) -> Result<Option<Vec<libc::sock_filter>>, FilterError> {
+    let Some(compiled) = compiled(filter)? else {
+        return Ok(None);
     };
-    let v6 = Family {
-        proto: 20,
-        addrs: [22, 38],
-        hosts: filter
-            .hosts
-            .iter()
-            .filter(|h| h.is_ipv6())
-            .map(words)
-            .collect(),
-        ports: [(LD_H_ABS, 54), (LD_H_ABS, 56)],
-    };
-    let mut b = Builder::default();
-    let (accept, reject, ipv6) = (b.label(), b.label(), b.label());
-    b.op(LD_H_ABS, 12);
-    b.jump(JEQ_K, 0x86dd, To::Label(ipv6), To::Next);
-    b.jump(JEQ_K, 0x0800, To::Next, To::Label(reject));
-    // IPv4: TCP, not a later fragment.
-    b.op(LD_H_ABS, 20);
-    b.jump(JSET_K, 0x1fff, To::Label(reject), To::Next);
-    family(&mut b, &v4, filter, accept, reject);
-    b.here(ipv6);
-    family(&mut b, &v6, filter, accept, reject);
-    b.here(accept);
-    b.op(RET_K, SNAP);
-    b.here(reject);
-    b.op(RET_K, 0);
-    b.finish()
+    let mut insns = compiled.program().instructions().to_vec();
+    for i in &mut insns {
+        if i.code == RET_K && i.k != 0 {
+            i.k = SNAP;
+        }
+    }
+    Ok(Some(insns))
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use std::net::IpAddr;
 
-    /// A tiny interpreter of the instructions this module emits, to check
-    /// the program against [`Filter::matches`] on real frame layouts.
-    fn run(prog: &[libc::sock_filter], pkt: &[u8]) -> u32 {
-        let (mut a, mut x, mut pc) = (0u32, 0u32, 0usize);
-        let ld = |off: usize, n: usize| -> Option<u32> {
-            let b = pkt.get(off..off + n)?;
-            Some(b.iter().fold(0u32, |acc, &v| (acc << 8) | u32::from(v)))
-        };
-        loop {
-            let i = prog[pc];
-            pc += 1;
-            let k = i.k as usize;
-            // An out-of-bounds load ends the program with 0, as in the kernel.
-            let loaded = match i.code {
-                LD_H_ABS => ld(k, 2),
-                LD_B_ABS => ld(k, 1),
-                LD_W_ABS => ld(k, 4),
-                LD_H_IND => ld(x as usize + k, 2),
-                LDX_B_MSH => ld(k, 1),
-                _ => Some(a),
-            };
-            let Some(v) = loaded else { return 0 };
-            match i.code {
-                LD_H_ABS | LD_B_ABS | LD_W_ABS | LD_H_IND => a = v,
-                LDX_B_MSH => x = (v & 0xf) * 4,
-                JEQ_K => pc += usize::from(if a == i.k { i.jt } else { i.jf }),
-                JSET_K => pc += usize::from(if a & i.k != 0 { i.jt } else { i.jf }),
-                JA => pc += k,
-                RET_K => return i.k,
-                c => panic!("unexpected opcode {c:#x}"),
-            }
-        }
-    }
+    use super::*;
 
     fn v4(src: [u8; 4], dst: [u8; 4], proto: u8, sp: u16, dp: u16) -> Vec<u8> {
         let mut f = vec![0u8; 14 + 24 + 20];
@@ -280,6 +134,15 @@ mod tests {
         f[54..56].copy_from_slice(&sp.to_be_bytes());
         f[56..58].copy_from_slice(&dp.to_be_bytes());
         f
+    }
+
+    /// Whether the kernel's program for `filter` takes `frame` (run by
+    /// libpcap's interpreter, as the kernel runs classic BPF).
+    fn kernel(filter: &Filter, frame: &[u8]) -> bool {
+        compiled(filter)
+            .expect("compiles")
+            .expect("a program")
+            .matches(frame)
     }
 
     #[test]
@@ -314,22 +177,62 @@ mod tests {
             v6(h6, o6, 1, 2),
         ];
         for filter in &filters {
-            let prog = program(filter).expect("short enough");
+            let prog = program(filter).expect("compiles").expect("a program");
+            assert!(prog.iter().any(|i| i.code == RET_K && i.k == SNAP));
+            assert!(
+                prog.iter()
+                    .all(|i| i.code != RET_K || i.k == 0 || i.k == SNAP)
+            );
             for (i, f) in frames.iter().enumerate() {
-                let kernel = run(&prog, f) > 0;
-                assert_eq!(kernel, filter.matches(f), "filter {filter}, frame {i}");
+                assert_eq!(
+                    kernel(filter, f),
+                    filter.matches(f),
+                    "filter {filter}, frame {i}"
+                );
             }
         }
-        // A later IPv4 fragment never matches.
+        // A later IPv4 fragment never matches a port.
         let mut frag = frames[0].clone();
         frag[20] = 0x00;
         frag[21] = 0x10;
-        assert_eq!(run(&program(&filters[1]).unwrap(), &frag), 0);
+        assert!(!kernel(&filters[1], &frag));
     }
 
     #[test]
-    fn too_many_ports_leave_it_to_user_space() {
+    fn an_expression_narrows_the_shorthands() {
+        let expr = Expression::new("not src port 40000").unwrap();
+        let filter = Filter {
+            ports: vec![8090],
+            expression: Some(OnEthernet::new(expr).unwrap()),
+            ..Filter::default()
+        };
+        assert_eq!(
+            expression(&filter).unwrap(),
+            "(not src port 40000) and tcp and (port 8090)"
+        );
+        let to = v4([10, 0, 0, 1], [10, 0, 0, 2], 6, 40000, 8090);
+        let back = v4([10, 0, 0, 2], [10, 0, 0, 1], 6, 8090, 40000);
+        assert!(!kernel(&filter, &to) && !filter.matches(&to));
+        assert!(kernel(&filter, &back) && filter.matches(&back));
+        assert_eq!(filter.to_string(), "port 8090, \"not src port 40000\"");
+    }
+
+    #[test]
+    fn many_ports_still_compile_and_datagrams_leave_it_to_user_space() {
         let f = Filter::ports((1..100).collect());
-        assert!(program(&f).is_none());
+        let prog = program(&f)
+            .unwrap()
+            .expect("libpcap takes any number of ports");
+        assert!(prog.len() > 99);
+        assert!(kernel(&f, &v4([10, 0, 0, 1], [10, 0, 0, 2], 6, 40000, 99)));
+        assert!(!kernel(
+            &f,
+            &v4([10, 0, 0, 1], [10, 0, 0, 2], 6, 40000, 100)
+        ));
+        let udp = Filter {
+            datagrams: true,
+            ..Filter::ports(vec![53])
+        };
+        assert!(expression(&udp).is_none() && program(&udp).unwrap().is_none());
     }
 }

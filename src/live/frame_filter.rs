@@ -20,6 +20,9 @@ pub struct Filter {
     pub datagrams: bool,
     /// Addresses of either endpoint.
     pub hosts: Vec<IpAddr>,
+    /// A tcpdump expression frames must pass as well (`synack watch
+    /// EXPRESSION`; `crate::filter`).
+    pub expression: Option<crate::filter::OnEthernet>,
 }
 
 impl Filter {
@@ -34,6 +37,9 @@ impl Filter {
     /// Whether an Ethernet frame carries TCP to or from one of the ports
     /// (and one of the hosts).
     pub fn matches(&self, frame: &[u8]) -> bool {
+        if self.expression.as_ref().is_some_and(|e| !e.matches(frame)) {
+            return false;
+        }
         let ports = match tcp_ports(frame) {
             None if self.datagrams => datagram_ports(frame),
             other => other,
@@ -54,6 +60,11 @@ impl std::fmt::Display for Filter {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let mut parts: Vec<String> = self.ports.iter().map(|p| format!("port {p}")).collect();
         parts.extend(self.hosts.iter().map(|h| format!("host {h}")));
+        parts.extend(
+            self.expression
+                .iter()
+                .map(|e| format!("\"{}\"", e.expression())),
+        );
         if parts.is_empty() {
             f.write_str("all TCP")
         } else {

@@ -157,10 +157,13 @@ impl Sniffer {
                     source: e,
                 },
             })?;
-        let prog = opts
-            .kernel_filter
-            .then(|| super::bpf::program(&opts.filter))
-            .flatten();
+        let prog = match opts.kernel_filter {
+            true => super::bpf::program(&opts.filter).map_err(|e| LiveError::Capture {
+                what: "compiling the socket filter",
+                source: io::Error::other(e),
+            })?,
+            false => None,
+        };
         prepare_packet_socket(&fd, loopback, opts.rcvbuf, prog.as_deref())?;
         let raw_fd = fd.as_raw_fd();
         // The ring goes in before pnet binds the socket, so no frame lands

@@ -294,6 +294,7 @@ pub fn document(watch: &Watch, outcome: &Outcome, style: &Style) -> Value {
         "filter": {
             "ports": f.ports,
             "hosts": f.hosts.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            "expression": f.expression.as_ref().map(|e| e.expression().text()),
         },
         "frames": outcome.counts.frames,
         "dropped": outcome.counts.dropped,
