@@ -55,6 +55,13 @@ pub struct Demo {
     pub calls: Vec<Call>,
     /// What each performed call returned (`None`: not performed).
     pub returned: Vec<Option<Returned>>,
+    /// For each performed call, every connection's step count once it
+    /// returned (empty: not performed): which segments it caused, so the
+    /// code panel shows the calls up to the segment shown.
+    pub steps_after: Vec<Vec<usize>>,
+    /// The user chose a connection (`c`): the walk stops following the
+    /// calls' connection until the next scenario.
+    pub manual_conn: bool,
     /// The call being performed.
     pub in_flight: Option<usize>,
     /// A session is being started.
@@ -90,6 +97,8 @@ impl Demo {
             scenario,
             calls: Vec::new(),
             returned: Vec::new(),
+            steps_after: Vec::new(),
+            manual_conn: false,
             in_flight: None,
             starting: cmd.is_some(),
             frames: Vec::new(),
@@ -197,6 +206,8 @@ impl App {
         d.scenario = scenario;
         d.calls = offline_calls(scenario, server);
         d.returned = vec![None; d.calls.len()];
+        d.steps_after = vec![Vec::new(); d.calls.len()];
+        d.manual_conn = false;
         d.frames = frames;
         d.kernel.clear();
         d.timewait.clear();
@@ -224,6 +235,11 @@ impl App {
         let Some(d) = self.source.demo_mut() else {
             return false;
         };
+        if mode == Mode::Picker && matches!(action, Action::Choose) {
+            // A connection chosen by hand holds until the next scenario.
+            d.manual_conn = true;
+            return false;
+        }
         if mode == Mode::Scenarios {
             let last = Scenario::ALL.len() - 1;
             match action {
@@ -275,6 +291,8 @@ impl App {
             d.starting = true;
             d.calls.clear();
             d.returned.clear();
+            d.steps_after.clear();
+            d.manual_conn = false;
             d.in_flight = None;
             d.frames.clear();
             d.kernel.clear();
@@ -334,6 +352,8 @@ impl App {
                 }
                 d.scenario = start.scenario;
                 d.returned = vec![None; start.calls.len()];
+                d.steps_after = vec![Vec::new(); start.calls.len()];
+                d.manual_conn = false;
                 d.calls = start.calls;
                 d.kernel_unavailable = start.kernel_unavailable;
                 d.starting = false;
@@ -360,11 +380,39 @@ impl App {
                     });
                 }
                 d.in_flight = None;
-                if std::mem::take(&mut d.follow) {
+                let counts: Vec<usize> = self
+                    .tracker
+                    .connections()
+                    .iter()
+                    .map(|c| c.steps().len())
+                    .collect();
+                // The connection this call drove: the last whose segments
+                // it added to.
+                let before = d.steps_after[..index.min(d.steps_after.len())]
+                    .iter()
+                    .rev()
+                    .find(|v| !v.is_empty());
+                let driven = (0..counts.len())
+                    .rev()
+                    .find(|&c| counts[c] > before.and_then(|b| b.get(c)).copied().unwrap_or(0));
+                if let Some(slot) = d.steps_after.get_mut(index) {
+                    *slot = counts;
+                }
+                let follow = std::mem::take(&mut d.follow);
+                let manual = d.manual_conn;
+                self.quiz_after_call(index);
+                if let Some(c) = driven.filter(|&c| !manual && c != self.walk.conn) {
+                    self.walk.conn = c;
+                    self.view.top = 0;
+                    self.view.pinned = false;
+                    if !follow {
+                        self.walk.pos = 0;
+                    }
+                }
+                if follow {
                     self.walk.pos = self.len();
                     self.view.pinned = false;
                 }
-                self.quiz_after_call(index);
                 true
             }
         };

@@ -1,8 +1,11 @@
-//! The code panel: the scenario's calls as two Python scripts side by side
-//! (server left, client right, one row per call in the order they run),
-//! the current call highlighted, performed calls with what they returned,
-//! and a note on what just happened (accept() after the kernel's handshake,
-//! recv() returning 0, the TIME_WAIT countdown). Reads the App only.
+//! The code panel: the scenario's calls in the order they run, one column
+//! marked by side (server or client), so each call has the panel's whole
+//! width; what it returned follows on the same line, or wrapped under the
+//! call when it does not fit. The calls shown as performed are those up to
+//! the segment the walk shows (← and Home go back through them too), the
+//! current one highlighted, with a note on what just happened (accept()
+//! after the kernel's handshake, recv() returning 0, the TIME_WAIT
+//! countdown). Reads the App only.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -30,6 +33,31 @@ pub fn current_call(d: &Demo) -> Option<usize> {
     d.in_flight.or_else(|| d.last_call())
 }
 
+/// How many calls are shown as performed: at the end of the walk every
+/// performed call; walked back, those whose segments on the walked
+/// connection are all revealed (a call that sent nothing there counts
+/// with the calls before it).
+pub fn shown_calls(app: &App, d: &Demo) -> usize {
+    let performed = d.returned.iter().take_while(|r| r.is_some()).count();
+    if app.walk.pos >= app.len() {
+        return performed;
+    }
+    let conn = app.walk.conn;
+    d.steps_after[..performed.min(d.steps_after.len())]
+        .iter()
+        .take_while(|after| after.get(conn).copied().unwrap_or(0) <= app.walk.pos)
+        .count()
+}
+
+/// The call to highlight at the walk's position.
+fn highlighted(app: &App, d: &Demo) -> Option<usize> {
+    if app.walk.pos >= app.len() {
+        current_call(d)
+    } else {
+        shown_calls(app, d).checked_sub(1)
+    }
+}
+
 /// The notes under the code: what the last call showed, the countdown,
 /// and what to do next.
 pub fn notes(app: &App) -> Vec<(String, Style)> {
@@ -53,7 +81,12 @@ pub fn notes(app: &App) -> Vec<(String, Style)> {
     if d.offline.is_some() {
         return out;
     }
-    if let Some(i) = d.last_call() {
+    let last_shown = if app.walk.pos >= app.len() {
+        d.last_call()
+    } else {
+        shown_calls(app, d).checked_sub(1)
+    };
+    if let Some(i) = last_shown {
         let call = &d.calls[i];
         let returned = match &d.returned[i] {
             Some(Returned::Ok(o)) => Some(o),
@@ -137,21 +170,6 @@ fn udp_note(
     })
 }
 
-fn clip(text: &str, width: usize) -> String {
-    if text.width() <= width {
-        return text.to_string();
-    }
-    let mut out = String::new();
-    for ch in text.chars() {
-        if out.width() + 2 > width {
-            break;
-        }
-        out.push(ch);
-    }
-    out.push('…');
-    out
-}
-
 /// Draws the code panel.
 pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     let th = app.theme();
@@ -176,71 +194,118 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
         Constraint::Length(note_h),
     ])
     .areas(inner);
-    let half = inner.width / 2;
-    let [left, right] =
-        Layout::horizontal([Constraint::Length(half), Constraint::Min(1)]).areas(head);
     frame.render_widget(
-        Paragraph::new(Span::styled(
-            s.demo(DemoText::ServerScript),
-            th.side(Side::Server).add_modifier(Modifier::UNDERLINED),
-        )),
-        left,
-    );
-    frame.render_widget(
-        Paragraph::new(Span::styled(
-            s.demo(DemoText::ClientScript),
-            th.side(Side::Client).add_modifier(Modifier::UNDERLINED),
-        )),
-        right,
+        Paragraph::new(Line::from(vec![
+            Span::styled(
+                s.demo(DemoText::ServerScript),
+                th.side(Side::Server).add_modifier(Modifier::UNDERLINED),
+            ),
+            Span::raw("  "),
+            Span::styled(
+                s.demo(DemoText::ClientScript),
+                th.side(Side::Client).add_modifier(Modifier::UNDERLINED),
+            ),
+        ])),
+        head,
     );
 
+    let width = usize::from(rows.width);
     let visible = usize::from(rows.height);
-    let cur = current_call(d);
+    let shown = shown_calls(app, d);
+    let cur = highlighted(app, d);
+    let tag_w = [Side::Server, Side::Client]
+        .map(|side| s.side(side).width())
+        .into_iter()
+        .max()
+        .unwrap_or(0);
+    let blocks: Vec<Vec<Line<'static>>> = d
+        .calls
+        .iter()
+        .enumerate()
+        .map(|(i, call)| {
+            let done = i < shown && d.returned[i].is_some();
+            let mark = if cur == Some(i) {
+                "▶"
+            } else if done {
+                "✓"
+            } else {
+                " "
+            };
+            let side = side_of(call.side);
+            let tag = s.side(side);
+            let head = format!("{mark}{:>2} ", i + 1);
+            let indent = head.width() + tag_w + 1;
+            let mut style = if done || cur == Some(i) {
+                th.base()
+            } else {
+                th.dim()
+            };
+            let mut result = match &d.returned[i] {
+                Some(Returned::Ok(o)) if done && !o.returned.is_empty() && o.returned != "None" => {
+                    format!("→ {}", o.returned)
+                }
+                Some(Returned::Failed(e)) if done => {
+                    style = Style::new().fg(Color::Red).add_modifier(Modifier::BOLD);
+                    format!("✗ {}: {e}", s.demo(DemoText::CallFailed))
+                }
+                _ => String::new(),
+            };
+            if d.in_flight == Some(i) && app.walk.pos >= app.len() {
+                result = s.demo(DemoText::Running).to_string();
+            }
+            if cur == Some(i) {
+                style = style.bg(th.current_bg).add_modifier(Modifier::BOLD);
+            }
+            let tag_style = th
+                .side(side)
+                .patch(Style::new().bg(style.bg.unwrap_or(th.bg)))
+                .add_modifier(Modifier::BOLD);
+            let first = vec![
+                Span::styled(head, style),
+                Span::styled(
+                    format!("{tag}{} ", " ".repeat(tag_w - tag.width())),
+                    tag_style,
+                ),
+                Span::styled(call.text.clone(), style),
+            ];
+            let one_line = indent + call.text.width() + 2 + result.width();
+            let mut out = if result.is_empty() || one_line <= width {
+                let mut first = first;
+                if !result.is_empty() {
+                    first.push(Span::styled(format!("  {result}"), style));
+                }
+                crate::ui::wrap::wrap(vec![Line::from(first)], rows.width)
+            } else {
+                let mut out = crate::ui::wrap::wrap(vec![Line::from(first)], rows.width);
+                let room = u16::try_from(width.saturating_sub(indent))
+                    .unwrap_or(0)
+                    .max(10);
+                for l in crate::ui::wrap::wrap(vec![Line::from(Span::styled(result, style))], room)
+                {
+                    let mut spans = vec![Span::styled(" ".repeat(indent), style)];
+                    spans.extend(l.spans);
+                    out.push(Line::from(spans));
+                }
+                out
+            };
+            out.truncate(visible.max(1));
+            out
+        })
+        .collect();
     // Keep the current call and the next one in view.
     let next = cur
         .map_or(0, |c| c + 1)
         .min(d.calls.len().saturating_sub(1));
-    let top = (next + 1).saturating_sub(visible);
-    let colw = usize::from(half.saturating_sub(1));
-    let mut lines = Vec::new();
-    for (i, call) in d.calls.iter().enumerate().skip(top).take(visible) {
-        let mark = if cur == Some(i) {
-            "▶"
-        } else if d.returned[i].is_some() {
-            "✓"
-        } else {
-            " "
-        };
-        let mut text = format!("{mark}{:>2} {}", i + 1, call.text);
-        let mut style = if d.returned[i].is_some() || cur == Some(i) {
-            th.base()
-        } else {
-            th.dim()
-        };
-        match &d.returned[i] {
-            Some(Returned::Ok(o)) if !o.returned.is_empty() && o.returned != "None" => {
-                text.push_str(&format!("  → {}", o.returned));
-            }
-            Some(Returned::Failed(e)) => {
-                text.push_str(&format!("  ✗ {}: {e}", s.demo(DemoText::CallFailed)));
-                style = Style::new().fg(Color::Red).add_modifier(Modifier::BOLD);
-            }
-            _ => {}
-        }
-        if d.in_flight == Some(i) {
-            text.push_str(&format!("  {}", s.demo(DemoText::Running)));
-        }
-        if cur == Some(i) {
-            style = style.bg(th.current_bg).add_modifier(Modifier::BOLD);
-        }
-        let pad = " ".repeat(colw + 1);
-        let cell = clip(&text, colw);
-        let line = match call.side {
-            CallSide::Server => Line::from(Span::styled(cell, style)),
-            CallSide::Client => Line::from(vec![Span::raw(pad), Span::styled(cell, style)]),
-        };
-        lines.push(line);
+    let mut top = 0;
+    while top < next && blocks[top..=next].iter().map(Vec::len).sum::<usize>() > visible {
+        top += 1;
     }
+    let lines: Vec<Line> = blocks
+        .into_iter()
+        .skip(top)
+        .flatten()
+        .take(visible)
+        .collect();
     frame.render_widget(Paragraph::new(lines), rows);
     let note_lines: Vec<Line<'static>> = notes
         .into_iter()

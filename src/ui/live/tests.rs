@@ -358,3 +358,151 @@ fn udp_shows_datagrams_the_icmp_error_and_no_states() {
     let narrow = screen(&mut app, 80, 30);
     assert!(narrow.contains("UDP len=13"), "{narrow}");
 }
+
+/// A live demo of `scenario` (its calls for the bundled capture's server)
+/// and the bundled capture's segments, connection by connection.
+fn live_of(scenario: Scenario) -> (App, Receiver<LiveCmd>, Vec<Vec<Segment>>) {
+    let (name, bytes) = crate::demo::bundled_capture(scenario).expect("bundled");
+    let replay = crate::replay::load_bytes(name, bytes).expect("loads");
+    let conns: Vec<Vec<Segment>> = replay
+        .connections()
+        .iter()
+        .map(|c| c.steps().iter().map(|s| s.segment.clone()).collect())
+        .collect();
+    let server = replay.connections().first().map(|c| c.server());
+    let (tx, cmds) = channel();
+    let opts = UiOptions {
+        lang: Lang::En,
+        conn: Some(0),
+        file_name: "demo".into(),
+        ..UiOptions::default()
+    };
+    let mut app = App::new(Tracker::new(), opts)
+        .with_live(true)
+        .with_demo(Demo::new(scenario, Some(tx)));
+    app.handle(AppEvent::Demo(DemoEvent::Started(DemoStart {
+        scenario,
+        calls: offline_calls(scenario, server),
+        kernel_unavailable: Some("test".into()),
+        offline: None,
+    })));
+    (app, cmds, conns)
+}
+
+/// Presses → and answers as the worker would: `segs`, then `returned`.
+fn perform(app: &mut App, cmds: &Receiver<LiveCmd>, segs: &[Segment], returned: &str) {
+    app.handle(key(KeyCode::Right));
+    assert_eq!(cmds.try_recv(), Ok(LiveCmd::Step), "→ asks for a call");
+    let index = app.source.demo().unwrap().in_flight.expect("in flight");
+    for seg in segs {
+        app.handle(AppEvent::Demo(DemoEvent::Segment(seg.clone())));
+    }
+    app.handle(AppEvent::Demo(DemoEvent::Call {
+        index,
+        result: Ok(CallOutcome {
+            index,
+            returned: returned.into(),
+            error: None,
+        }),
+    }));
+}
+
+#[test]
+fn the_so_linger_call_and_the_reset_error_are_readable_at_120_by_36() {
+    let (mut app, cmds, _) = live_of(Scenario::Abort);
+    let calls = app.source.demo().unwrap().calls.clone();
+    let reset = "ConnectionResetError: [Errno 104] Connection reset by peer";
+    let mut seen = (false, false);
+    for c in &calls {
+        let returned = if c.text.contains("recv") {
+            reset
+        } else {
+            "None"
+        };
+        perform(&mut app, &cmds, &[], returned);
+        // Each call, once performed, is in the list whole, with its result.
+        let text = screen(&mut app, 120, 36);
+        let list: String = text
+            .lines()
+            .skip_while(|r| !r.contains("Socket calls"))
+            .map(|r| {
+                r.split("││")
+                    .next()
+                    .unwrap_or(r)
+                    .trim_matches('│')
+                    .trim()
+                    .to_string()
+                    + " "
+            })
+            .collect();
+        assert!(list.contains(&c.text), "{} cut:\n{text}", c.text);
+        seen.0 |= c.text.contains("SO_LINGER");
+        if returned == reset {
+            assert!(list.contains(reset), "{text}");
+            seen.1 = true;
+        }
+    }
+    assert_eq!(
+        seen,
+        (true, true),
+        "abort sets SO_LINGER and recv() is reset"
+    );
+}
+
+#[test]
+fn the_code_panel_follows_the_walk_back_to_the_segment_shown() {
+    let mut l = live(None, Lang::En);
+    l.through_accept(Vec::new());
+    let row = |text: &str, n: &str| {
+        text.lines()
+            .find(|r| r.contains(n))
+            .map(|r| r.trim_start_matches('│').to_string())
+            .unwrap_or_default()
+    };
+    let text = screen(&mut l.app, 120, 36);
+    assert!(row(&text, "s.accept()").starts_with("▶ 7"), "{text}");
+    l.app.handle(key(KeyCode::Home));
+    assert_eq!(l.app.walk.pos, 0);
+    let text = screen(&mut l.app, 120, 36);
+    // Step 0: the calls that sent nothing are done, connect() is not.
+    assert!(row(&text, "s.listen(").starts_with("✓ 3"), "{text}");
+    assert!(row(&text, "c.bind(").starts_with("▶ 5"), "{text}");
+    let connect = row(&text, "c.connect(");
+    assert!(
+        connect.starts_with("  6") && !connect.contains("→"),
+        "{text}"
+    );
+    assert!(!row(&text, "s.accept()").contains("→"), "{text}");
+    l.app.handle(key(KeyCode::End));
+    let text = screen(&mut l.app, 120, 36);
+    assert!(row(&text, "s.accept()").starts_with("▶ 7"), "{text}");
+}
+
+#[test]
+fn the_ladder_follows_the_connection_of_the_call_until_one_is_chosen() {
+    let (mut app, cmds, conns) = live_of(Scenario::SecondClient);
+    assert!(conns.len() >= 2);
+    perform(&mut app, &cmds, &conns[0][..3], "None (connected)");
+    assert_eq!(app.walk.conn, 0);
+    perform(&mut app, &cmds, &conns[1][..3], "None (connected)");
+    assert_eq!(app.walk.conn, 1, "c2's handshake is drawn");
+    assert_eq!(app.walk.pos, 3);
+    perform(&mut app, &cmds, &[], "None");
+    assert_eq!(
+        app.walk.conn, 1,
+        "a call that sent nothing keeps the connection"
+    );
+    perform(&mut app, &cmds, &conns[0][3..4], "None");
+    assert_eq!(app.walk.conn, 0);
+    // c, then connection 1 by hand: it holds.
+    app.handle(key(KeyCode::Char('c')));
+    app.handle(key(KeyCode::Down));
+    app.handle(key(KeyCode::Enter));
+    assert_eq!(app.walk.conn, 1);
+    app.handle(key(KeyCode::End));
+    perform(&mut app, &cmds, &conns[0][4..5], "None");
+    assert_eq!(app.walk.conn, 1, "the manual choice holds");
+    // Until the next scenario.
+    app.start_scenario(Scenario::SecondClient);
+    assert!(!app.source.demo().unwrap().manual_conn);
+}
