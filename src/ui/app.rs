@@ -486,12 +486,28 @@ impl App {
         self.picker.row = self.picker.row.min(n.saturating_sub(1));
     }
 
+    /// Home, End, PgUp and PgDn in the picker move its selection;
+    /// `true` when `action` was one of them.
+    fn picker_moves(&mut self, action: Action) -> bool {
+        let last = self.picker_rows().len().saturating_sub(1);
+        self.picker.row = match action {
+            Action::First => 0,
+            Action::Last => last,
+            Action::Scroll(d) => self.picker.row.saturating_add_signed(d as isize).min(last),
+            _ => return false,
+        };
+        true
+    }
+
     /// Applies one action.
     pub fn update(&mut self, action: Action) {
         if self.quiz_update(action) {
             return;
         }
         if self.demo_update(action) {
+            return;
+        }
+        if self.mode == Mode::Picker && self.picker_moves(action) {
             return;
         }
         self.watch_before(action);

@@ -399,9 +399,10 @@ impl App {
                     *slot = counts;
                 }
                 let follow = std::mem::take(&mut d.follow);
-                let manual = d.manual_conn;
-                self.quiz_after_call(index);
-                if let Some(c) = driven.filter(|&c| !manual && c != self.walk.conn) {
+                // A quiz question on this call is graded on the connection
+                // it was asked on.
+                let hold = d.manual_conn || self.quiz.question.is_some();
+                if let Some(c) = driven.filter(|&c| !hold && c != self.walk.conn) {
                     self.walk.conn = c;
                     self.view.top = 0;
                     self.view.pinned = false;
@@ -413,6 +414,7 @@ impl App {
                     self.walk.pos = self.len();
                     self.view.pinned = false;
                 }
+                self.quiz_after_call(index);
                 true
             }
         };

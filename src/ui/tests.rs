@@ -111,6 +111,65 @@ fn picker_lists_connections_with_what_was_seen() {
 }
 
 #[test]
+fn picker_never_cuts_an_address_or_a_state_at_120_and_80_columns() {
+    for name in ["demo-backlog.pcap", "ipv6.pcap", "refused-retry.pcap"] {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("captures")
+            .join(name);
+        let r = crate::replay::load(&path).unwrap();
+        let conns = r.connections().to_vec();
+        let mut app = App::new(r.tracker, UiOptions::default());
+        app.update(Action::Connections);
+        for w in [120, 80] {
+            let text = panel(&app, w, 10, picker::render);
+            for c in &conns {
+                let states = format!("{} / {}", c.current()[0], c.current()[1]);
+                let whole = text.lines().any(|l| {
+                    l.contains(&format!(" {} ", c.index()))
+                        && l.contains(&c.client().to_string())
+                        && l.contains(&c.server().to_string())
+                        && l.contains(&states)
+                });
+                assert!(
+                    whole,
+                    "{name} at {w}: connection {} cut:\n{text}",
+                    c.index()
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn picker_home_end_and_pages_move_the_selection() {
+    let mut tracker = crate::conversation::Tracker::new();
+    for c in demo_tracker().connections().iter().cycle().take(30) {
+        for s in c.steps() {
+            let mut seg = s.segment.clone();
+            seg.src.set_port(
+                seg.src
+                    .port()
+                    .wrapping_add(tracker.connections().len() as u16),
+            );
+            tracker.ingest(seg);
+        }
+    }
+    let n = tracker.connections().len();
+    assert!(n > 20, "{n}");
+    let mut app = App::new(tracker, UiOptions::default());
+    app.update(Action::Connections);
+    app.handle(key(KeyCode::End));
+    assert_eq!(app.picker.row, n - 1);
+    app.handle(key(KeyCode::PageUp));
+    assert_eq!(app.picker.row, n - 11);
+    app.handle(key(KeyCode::Home));
+    assert_eq!(app.picker.row, 0);
+    app.handle(key(KeyCode::PageDown));
+    assert_eq!(app.picker.row, 10);
+    assert_eq!(app.mode, Mode::Picker);
+}
+
+#[test]
 fn help_lists_every_key() {
     let app = demo_app();
     insta::assert_snapshot!(panel(&app, 76, 22, help::render));
