@@ -91,36 +91,6 @@ fn columns(want: &[usize; COLS], width: usize) -> Vec<(usize, usize)> {
         .collect()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn lower_value_columns_go_first_and_only_what_was_seen_is_cut() {
-        // index, client, server, packets, bytes, duration, seen, final.
-        let want = [3, 21, 21, 7, 8, 10, 30, 23];
-        let all: usize = want.iter().sum::<usize>() + GAP * 7;
-        let cols = |w| columns(&want, w).iter().map(|c| c.0).collect::<Vec<_>>();
-        assert_eq!(cols(all), (0..COLS).collect::<Vec<_>>());
-        assert_eq!(cols(all - 1), [0, 1, 2, 3, 5, 6, 7], "bytes first");
-        assert_eq!(cols(all - 10 - GAP), [0, 1, 2, 3, 6, 7], "then duration");
-        assert_eq!(cols(all - 25 - 3 * GAP), [0, 1, 2, 6, 7], "then packets");
-        // Then what was seen is cut, down to 12 columns, then dropped.
-        let essentials = 3 + 21 + 21 + 23 + 3 * GAP;
-        let cut = columns(&want, essentials + GAP + 12);
-        assert_eq!(cut.iter().find(|c| c.0 == 6), Some(&(6, 12)));
-        assert_eq!(cols(essentials + GAP + 11), [0, 1, 2, 7]);
-        // Kept columns are never narrower than their content but the seen.
-        for w in 40..all + 20 {
-            for (i, cw) in columns(&want, w) {
-                if i != 6 {
-                    assert!(cw >= want[i], "column {i} cut at width {w}");
-                }
-            }
-        }
-    }
-}
-
 /// Draws the picker.
 pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     let th = app.theme();
@@ -236,4 +206,34 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
         .highlight_symbol("▶ ");
     let mut state = TableState::default().with_selected(Some(row - start));
     frame.render_stateful_widget(table, table_area, &mut state);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lower_value_columns_go_first_and_only_what_was_seen_is_cut() {
+        // index, client, server, packets, bytes, duration, seen, final.
+        let want = [3, 21, 21, 7, 8, 10, 30, 23];
+        let all: usize = want.iter().sum::<usize>() + GAP * 7;
+        let cols = |w| columns(&want, w).iter().map(|c| c.0).collect::<Vec<_>>();
+        assert_eq!(cols(all), (0..COLS).collect::<Vec<_>>());
+        assert_eq!(cols(all - 1), [0, 1, 2, 3, 5, 6, 7], "bytes first");
+        assert_eq!(cols(all - 10 - GAP), [0, 1, 2, 3, 6, 7], "then duration");
+        assert_eq!(cols(all - 25 - 3 * GAP), [0, 1, 2, 6, 7], "then packets");
+        // Then what was seen is cut, down to 12 columns, then dropped.
+        let essentials = 3 + 21 + 21 + 23 + 3 * GAP;
+        let cut = columns(&want, essentials + GAP + 12);
+        assert_eq!(cut.iter().find(|c| c.0 == 6), Some(&(6, 12)));
+        assert_eq!(cols(essentials + GAP + 11), [0, 1, 2, 7]);
+        // Kept columns are never narrower than their content but the seen.
+        for w in 40..all + 20 {
+            for (i, cw) in columns(&want, w) {
+                if i != 6 {
+                    assert!(cw >= want[i], "column {i} cut at width {w}");
+                }
+            }
+        }
+    }
 }
