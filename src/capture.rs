@@ -26,13 +26,13 @@
 //! clock or network.
 
 mod compressed;
+pub mod opened;
 mod records;
 mod sniff;
 mod source;
 mod tsresol;
 
 use std::fmt;
-use std::fs::File;
 use std::io::{self, Read};
 use std::path::Path;
 use std::time::Duration;
@@ -436,11 +436,12 @@ impl CaptureReader {
     /// Opens a capture file and reads its file header.
     pub fn open(path: &Path) -> Result<Self, CaptureError> {
         let name = path.display().to_string();
-        let file = File::open(path).map_err(|error| CaptureError::Io {
+        let file = opened::open(path).map_err(|error| CaptureError::Io {
             path: name.clone(),
             error,
         })?;
         let size = file
+            .file()
             .metadata()
             .map_or(0, |m| if m.is_file() { m.len() } else { 0 });
         Ok(Self::from_reader(name, file)?.with_size(size))

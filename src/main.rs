@@ -260,6 +260,11 @@ fn main() -> ExitCode {
         cli.command,
         Some(Command::Replay(_) | Command::Completions(_) | Command::Manpage)
     );
+    // A replay's capture is opened with the starting privileges (root,
+    // sudo), before they are dropped and before a byte of it is parsed.
+    if let Some(Command::Replay(args)) = &cli.command {
+        synack::capture::opened::open_before_drop(&[args.file.as_path()]);
+    }
     let result = synack::live::privilege::split(live)
         .map_err(anyhow::Error::from)
         .and_then(|split| {

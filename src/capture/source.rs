@@ -83,7 +83,7 @@ impl Source {
             dir: std::env::temp_dir(),
             error,
         };
-        let mut from = File::open(path).map_err(read_err)?;
+        let mut from = super::opened::open(path).map_err(read_err)?;
         let mut copy = tempfile::tempfile().map_err(copy_err)?;
         let mut buf = vec![0; COPY_CHUNK];
         let mut len = 0u64;

@@ -231,8 +231,10 @@ fn extra_sections() -> Roff {
         "synack raises them itself, in one place: at start it forks a small broker that keeps \
          these two capabilities and answers three fixed requests (a packet socket, a tracefs \
          instance, removing that instance); the main process drops every capability, sets \
-         no_new_privs and, under sudo, becomes the invoking user before it opens a capture or a \
-         --save file. cap_sys_admin is not needed: mount tracefs once instead \
+         no_new_privs and, under sudo, becomes the invoking user before it reads a capture or \
+         opens a --save file. Started by root or with sudo, replay opens its capture file first, \
+         with root's rights (as tcpdump -r does: a 0600 capture of another user reads), and \
+         parses it only after the drop; a setcap'd binary opens only what its user may open. cap_sys_admin is not needed: mount tracefs once instead \
          (mount -t tracefs nodev /sys/kernel/tracing). Without the capabilities, the demo says \
          what is missing and walks the bundled capture of the same scenario.",
     )]);

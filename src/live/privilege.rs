@@ -22,7 +22,9 @@
 //!   synack: every capability gone (effective, permitted, inheritable,
 //!   ambient; bounding too when allowed), PR_SET_NO_NEW_PRIVS; under sudo
 //!   real, effective and saved uid/gid all the invoking user's.
-//!   Only now are user-named paths (captures, --save) opened.
+//!   Only now are user-named paths (--save, --html) opened; a replay's
+//!   capture was opened (not read) before, when started by root or sudo
+//!   (`crate::capture::opened`).
 //! ```
 //!
 //! The broker never opens a path the user names: it takes port numbers and

@@ -391,9 +391,11 @@ pub fn reopen(
     let mut feed = Feed::with_ports(index.ports.clone()).keeping_bytes(KEEP_FRAMES_MAX);
     let bytes = match (index.access, index.link) {
         (Access::Pcap { order, nanosecond }, Some(link)) => {
-            let file = File::open(&index.path).map_err(|error| CaptureError::Io {
-                path: name.clone(),
-                error,
+            let file = crate::capture::opened::open_file(&index.path).map_err(|error| {
+                CaptureError::Io {
+                    path: name.clone(),
+                    error,
+                }
             })?;
             let at: Vec<(u64, u64)> = frames.iter().map(|&(_, n, o)| (n, o)).collect();
             let mut source = Offsets::new(&file, name, (order, nanosecond), link, &at);
