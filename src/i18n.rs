@@ -143,6 +143,8 @@ pub enum Text {
     HelpNumbers,
     HelpDetails,
     HelpDiagram,
+    /// The `e` key: the explanation where a small screen has no room for it.
+    HelpExplain,
     HelpTheme,
     HelpQuiz,
     HelpHelp,

@@ -223,7 +223,14 @@ fn overlays(frame: &mut Frame, app: &App, body: Rect, wide: bool, side: Rect) {
             picker::render(frame, app, body);
         }
         Mode::Help => {
-            let r = centered(body, 76, 24);
+            // Over the header and footer too when the body is too low for
+            // every key (80×24).
+            let area = if body.height < help::height(app) {
+                frame.area()
+            } else {
+                body
+            };
+            let r = centered(area, 76, help::height(app));
             frame.render_widget(Clear, r);
             help::render(frame, app, r);
         }

@@ -88,6 +88,7 @@ impl Strings for En {
             Text::HelpNumbers => "relative / absolute sequence numbers",
             Text::HelpDetails => "packet details (every header field, hex dump)",
             Text::HelpDiagram => "TCP state diagram",
+            Text::HelpExplain => "explanation (in place of the calls, on small screens)",
             Text::HelpTheme => "theme: dark, light, projector",
             Text::HelpQuiz => "quiz: predict each step before it is revealed (--quiz)",
             Text::HelpHelp => "this help",

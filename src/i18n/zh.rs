@@ -79,6 +79,7 @@ impl Strings for Zh {
             Text::HelpNumbers => "相对 / 绝对序号",
             Text::HelpDetails => "报文详情（全部首部字段、十六进制）",
             Text::HelpDiagram => "TCP 状态图",
+            Text::HelpExplain => "解释（小屏幕上替代套接字调用）",
             Text::HelpTheme => "主题：深色、浅色、投影",
             Text::HelpQuiz => "测验：每一步揭晓前先预测（--quiz）",
             Text::HelpHelp => "本帮助",

@@ -137,6 +137,8 @@ pub enum Action {
     ToggleDetails,
     /// State diagram on / off.
     ToggleDiagram,
+    /// Show the explanation in place of the demo's calls (small screens).
+    ToggleExplain,
     /// Next theme.
     CycleTheme,
     /// Help overlay.
@@ -261,6 +263,9 @@ pub struct App {
     pub help_return: Mode,
     /// State diagram panel.
     pub diagram: DiagramPanel,
+    /// The explanation shown in place of the demo's calls and kernel
+    /// panel, where a small screen has no room for all three (`e`).
+    pub explain_over: bool,
     /// Relative or absolute numbers.
     pub numbers: Numbers,
     /// Connection picker.
@@ -311,6 +316,7 @@ impl App {
             mode,
             help_return: Mode::Walk,
             diagram: DiagramPanel::Hidden,
+            explain_over: false,
             numbers: Numbers::Relative,
             picker: Picker {
                 filter: String::new(),
@@ -558,6 +564,7 @@ impl App {
                     DiagramPanel::Shown => DiagramPanel::Hidden,
                 }
             }
+            Action::ToggleExplain => self.explain_over = !self.explain_over,
             Action::CycleTheme => self.theme = self.theme.next(),
             Action::Help => {
                 if self.mode == Mode::Help {

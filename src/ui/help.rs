@@ -10,7 +10,7 @@ use super::app::App;
 use crate::i18n::Text;
 
 /// Every binding: keys (language-free) and the text describing them.
-pub const KEYS: [(&str, Text); 20] = [
+pub const KEYS: [(&str, Text); 21] = [
     ("→  l  Space", Text::HelpNext),
     ("←  h", Text::HelpPrev),
     ("Home  End", Text::HelpHomeEnd),
@@ -21,6 +21,7 @@ pub const KEYS: [(&str, Text); 20] = [
     ("r", Text::HelpNumbers),
     ("d", Text::HelpDetails),
     ("s", Text::HelpDiagram),
+    ("e", Text::HelpExplain),
     ("t", Text::HelpTheme),
     ("z", Text::HelpQuiz),
     ("?", Text::HelpHelp),
@@ -32,6 +33,12 @@ pub const KEYS: [(&str, Text); 20] = [
     ("o", Text::HelpPickerSort),
     ("Enter", Text::HelpPickerEnter),
 ];
+
+/// Rows the help overlay wants (its keys and its frame).
+pub fn height(app: &App) -> u16 {
+    let demo = u16::from(app.source.demo().is_some());
+    KEYS.len() as u16 + demo + 2
+}
 
 /// Draws the help overlay.
 pub fn render(frame: &mut Frame, app: &App, area: Rect) {
@@ -50,5 +57,15 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
         );
     }
     let block = th.panel(app.t(Text::HelpTitle));
+    if usize::from(area.height) < lines.len() + 2 {
+        // Too low for the frame (80×24 in the demo): the keys whole, the
+        // title as the first line.
+        lines.insert(
+            0,
+            Line::from(Span::styled(app.t(Text::HelpTitle), th.title())),
+        );
+        frame.render_widget(Paragraph::new(lines).style(th.base()), area);
+        return;
+    }
     frame.render_widget(Paragraph::new(lines).style(th.base()).block(block), area);
 }

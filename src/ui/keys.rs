@@ -96,6 +96,7 @@ pub fn action_for(key: KeyEvent, mode: &Mode) -> Option<Action> {
             KeyCode::Char('r') => Action::ToggleNumbers,
             KeyCode::Char('d') => Action::ToggleDetails,
             KeyCode::Char('s') => Action::ToggleDiagram,
+            KeyCode::Char('e') => Action::ToggleExplain,
             KeyCode::Char('t') => Action::CycleTheme,
             KeyCode::Char('z') => Action::Quiz(QuizAction::Toggle),
             KeyCode::Char('?') => Action::Help,

@@ -452,8 +452,13 @@ impl App {
     }
 }
 
+/// Rows the ladder keeps (frame included) on a small demo screen: 8
+/// inside.
+const LADDER_MIN: u16 = 10;
+
 /// Draws the live demo's body: ladder_panel, code panel, kernel column and
-/// explanation (the explanation only when there is room).
+/// explanation (where there is no room for it, in place of the calls and
+/// the kernel column while `e` is on).
 pub fn render_body(frame: &mut Frame, app: &App, d: &Demo, view: &mut View, body: Rect) {
     let code_h = (d.calls.len() as u16 + 7).clamp(9, 13);
     let diagram_on = app.diagram == super::app::DiagramPanel::Shown;
@@ -488,8 +493,15 @@ pub fn render_body(frame: &mut Frame, app: &App, d: &Demo, view: &mut View, body
         kernel::render(frame, app, k);
         explain::render(frame, app, e);
     } else {
-        let kh = kernel::height(app, body.width).min(body.height / 3);
-        let ch = code_h.min(body.height.saturating_sub(kh) / 2);
+        let mut kh = kernel::height(app, body.width).min(body.height / 3);
+        let mut ch = code_h.min(body.height.saturating_sub(kh) / 2);
+        if body.height.saturating_sub(kh + ch) < LADDER_MIN {
+            // The ladder keeps at least 8 rows inside its frame (80×24):
+            // the kernel panel gives up its note first, then the calls
+            // their rows.
+            kh = kh.min(4);
+            ch = code_h.min(body.height.saturating_sub(kh + LADDER_MIN));
+        }
         let [top, c, k] = Layout::vertical([
             Constraint::Min(4),
             Constraint::Length(ch),
@@ -506,6 +518,12 @@ pub fn render_body(frame: &mut Frame, app: &App, d: &Demo, view: &mut View, body
             diagram::render(frame, app, top);
         } else {
             ladder_panel::render(frame, app, view, top);
+        }
+        if app.explain_over {
+            // `e`: the explanation where the calls and the kernel were.
+            let [e] = Layout::vertical([Constraint::Min(1)]).areas(c.union(k));
+            explain::render(frame, app, e);
+            return;
         }
         code::render(frame, app, c);
         kernel::render(frame, app, k);

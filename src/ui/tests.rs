@@ -172,7 +172,7 @@ fn picker_home_end_and_pages_move_the_selection() {
 #[test]
 fn help_lists_every_key() {
     let app = demo_app();
-    insta::assert_snapshot!(panel(&app, 76, 22, help::render));
+    insta::assert_snapshot!(panel(&app, 76, 23, help::render));
 }
 
 #[test]

@@ -92,7 +92,9 @@ pub fn text(t: DemoText) -> &'static str {
         DemoText::Footer => {
             "→/Space next call  ← prev  m scenarios  c connections  d details  s diagram  t theme  ? help  q quit"
         }
-        DemoText::FooterShort => "→ next call ← prev m scenarios d details ? help q quit",
+        DemoText::FooterShort => {
+            "→ next call ← prev e explanation m scenarios d details ? help q quit"
+        }
         DemoText::HelpScenarios => "pick a scenario (the live demo restarts with it)",
         DemoText::Starting => "starting…",
     }

@@ -88,7 +88,7 @@ pub fn text(t: DemoText) -> &'static str {
         DemoText::Footer => {
             "→/空格 下一个调用  ← 上一步  m 场景  c 连接  d 详情  s 状态图  t 主题  ? 帮助  q 退出"
         }
-        DemoText::FooterShort => "→ 下一个调用 ← 上一步 m 场景 d 详情 ? 帮助 q 退出",
+        DemoText::FooterShort => "→ 下一个调用 ← 上一步 e 解释 m 场景 d 详情 ? 帮助 q 退出",
         DemoText::HelpScenarios => "选择场景（实时演示随之重新开始）",
         DemoText::Starting => "正在启动…",
     }

@@ -506,3 +506,37 @@ fn the_ladder_follows_the_connection_of_the_call_until_one_is_chosen() {
     app.start_scenario(Scenario::SecondClient);
     assert!(!app.source.demo().unwrap().manual_conn);
 }
+
+#[test]
+fn at_80_by_24_the_demo_keeps_8_ladder_rows_the_explanation_a_key_away_and_the_help_whole() {
+    let mut l = live(None, Lang::En);
+    l.through_accept(Vec::new());
+    let text = screen(&mut l.app, 80, 24);
+    let lines: Vec<&str> = text.lines().collect();
+    let top = lines
+        .iter()
+        .position(|r| r.contains("Ladder"))
+        .expect("ladder");
+    let bottom = lines[top + 1..]
+        .iter()
+        .position(|r| r.starts_with('└'))
+        .expect("ladder frame");
+    assert!(bottom >= 8, "ladder has {bottom} rows inside:\n{text}");
+    assert!(
+        text.contains("e explanation"),
+        "the footer names the key:\n{text}"
+    );
+    assert!(!text.contains("Explanation"), "{text}");
+    l.app.handle(key(KeyCode::Char('e')));
+    let text = screen(&mut l.app, 80, 24);
+    assert!(text.contains("Explanation"), "{text}");
+    assert!(text.contains("Ladder"), "{text}");
+    l.app.handle(key(KeyCode::Char('e')));
+    l.app.handle(key(KeyCode::Char('?')));
+    let text = screen(&mut l.app, 80, 24);
+    for (k, t) in crate::ui::help::KEYS {
+        let words = Lang::En.strings().text(t);
+        assert!(text.contains(words), "help lost {k}: {words}\n{text}");
+    }
+    assert!(text.contains("pick a scenario"), "{text}");
+}
