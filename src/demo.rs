@@ -232,19 +232,46 @@ impl Session {
         self.frame_call.push(call);
     }
 
-    /// Waits for kernel transitions still on their way (the trace thread
-    /// polls every 100 ms): until none arrives for `quiet`, at most `max`.
+    /// Waits for kernel transitions and captured frames still on their way
+    /// (the trace thread polls every 100 ms, the ring hands over blocks on a
+    /// timer): until neither arrives for `quiet`, at most `max`. The frames
+    /// are the last call's.
     pub fn wait_kernel(&mut self, quiet: Duration, max: Duration) {
-        let Some(trace) = &self.trace else { return };
+        if self.trace.is_none() {
+            return;
+        }
+        // Frames still on their way count as activity too, and belong to
+        // the call just performed: on a busy machine the capture thread
+        // can hand over the last ACK after the settle's quiet gap, while
+        // the kernel already recorded the state it caused.
+        let call = self.position().saturating_sub(1);
         let deadline = Instant::now() + max;
+        let mut last = Instant::now();
         loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() {
+            let now = Instant::now();
+            if now >= deadline || now.duration_since(last) >= quiet {
                 break;
             }
-            match trace.transitions().recv_timeout(quiet.min(left)) {
-                Ok(k) => self.kernel.push(k),
-                Err(_) => break,
+            let mut any = false;
+            if let Some(trace) = &self.trace {
+                for k in trace.transitions().try_iter() {
+                    self.kernel.push(k);
+                    any = true;
+                }
+            }
+            let frames: Vec<OwnedFrame> = self
+                .sniffer
+                .as_ref()
+                .map(|s| s.frames().try_iter().collect())
+                .unwrap_or_default();
+            for f in frames {
+                self.ingest(f, call);
+                any = true;
+            }
+            if any {
+                last = Instant::now();
+            } else {
+                std::thread::sleep(Duration::from_millis(10));
             }
         }
         // The time-wait sockets the calls so far handed connections to.
