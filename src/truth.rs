@@ -22,7 +22,9 @@
 //! * A passive opener's socket appears only when the handshake's final ACK
 //!   arrives (`LISTEN → SYN_RECV → ESTABLISHED` at once: until then the
 //!   kernel keeps a light request sock), so kernel and model agree on the
-//!   sequence of states, not on the moment of SYN_RECV.
+//!   sequence of states, not on the moment of SYN_RECV. Until then the
+//!   side has no record at all, which a live source shows as waiting,
+//!   never as a disagreement.
 //! * close() after shutdown(SHUT_WR) in FIN_WAIT2 records `FIN_WAIT2 →
 //!   FIN_WAIT2` (`tcp_close_state` sets the state it already has): no
 //!   change of state, dropped.
@@ -348,10 +350,16 @@ impl Verdict {
             kernel.starts_with(&self.inferred) || self.inferred.starts_with(kernel)
         };
         let before_close = &self.kernel[..self.kernel.len().saturating_sub(1)];
+        // A passive opener's full socket does not exist before the
+        // handshake's final ACK: no record yet is not a state.
+        let child_not_born =
+            self.kernel == [TcpState::Closed] && self.inferred.first() == Some(&TcpState::Listen);
         if self.agrees() {
             Outcome::Agrees
         } else if live
-            && (compatible(&self.kernel) || (self.unlisted_close && compatible(before_close)))
+            && (compatible(&self.kernel)
+                || child_not_born
+                || (self.unlisted_close && compatible(before_close)))
         {
             Outcome::Waiting
         } else {
@@ -574,6 +582,25 @@ mod tests {
         unread.unlisted_close = true;
         assert_eq!(unread.outcome(true), Outcome::Waiting);
         assert_eq!(unread.outcome(false), Outcome::Disagrees);
+    }
+
+    #[test]
+    fn a_passive_side_before_its_child_socket_exists_waits_while_live() {
+        // server-first: after the SYN (and SYN-ACK) synack holds the server
+        // in SYN_RECV; the kernel keeps a request sock, no full socket and
+        // no record, until the final ACK.
+        let mut v = verdict(vec![Closed], vec![Listen, SynReceived]);
+        v.side = Side::Server;
+        assert_eq!(v.outcome(true), Outcome::Waiting);
+        assert_eq!(v.outcome(false), Outcome::Disagrees);
+        // An active side with no record and a model that left CLOSED is a
+        // record behind: waiting too, by the prefix rule.
+        let c = verdict(vec![Closed], vec![Closed, SynSent]);
+        assert_eq!(c.outcome(true), Outcome::Waiting);
+        // A record that exists and differs is no unborn child.
+        let mut other = verdict(vec![Closed, SynSent], vec![Listen, SynReceived]);
+        other.side = Side::Server;
+        assert_eq!(other.outcome(true), Outcome::Disagrees);
     }
 
     #[test]
