@@ -203,54 +203,33 @@ pub fn render(frame: &mut Frame, app: &App, view: &mut View, area: Rect) {
         ),
     ]));
 
-    let mut k = top;
-    while lines.len() < avail + 1 && k <= pos {
-        let current = k == pos;
-        let y = inner.y + lines.len() as u16;
-        if k == 0 {
-            let gap = Span::styled(" ".repeat(cols.arrow), row_style(&th, current));
-            lines.push(state_row(
-                &th,
-                &cols,
-                "",
-                conn.initial,
-                [false; 2],
-                gap,
-                current,
-            ));
-        } else {
-            let i = k - 1;
-            rows.push((y, i));
-            lines.push(arrow_row(app, &th, &cols, conn, i, current));
-            for t in conn.transitions_at(i) {
-                if lines.len() > avail {
-                    break;
-                }
-                rows.push((inner.y + lines.len() as u16, i));
-                let mut text = s.change(t.endpoint, t.from, t.to, t.cause);
-                if t.segment != t.step {
-                    // First, so that cutting a long row keeps it.
-                    text = format!("{} {text}", s.later(t.segment + 1));
-                }
-                lines.push(change_row(&th, &cols, t.endpoint, &text, current));
-            }
-            // ICMP errors that arrived after this segment, on the side of
-            // the sender of the segment they quote (it receives them).
-            for e in conn.icmp_after(i) {
-                if lines.len() > avail {
-                    break;
-                }
-                rows.push((inner.y + lines.len() as u16, i));
-                let side = if e.error.quoted_src == conn.client() {
-                    Side::Client
-                } else {
-                    Side::Server
-                };
-                let text = format!("⚠ {}", crate::output::icmp_text(e));
-                lines.push(change_row(&th, &cols, side, &text, current));
-            }
+    // The items from `top` to the current one, cut at the panel's foot;
+    // rows left over (the current item is the last, a walk's head) show
+    // the tail of the items above `top`, so no row stays empty while
+    // earlier segments exist.
+    let mut body: Vec<(Line<'static>, Option<usize>)> = Vec::new();
+    for k in top..=pos {
+        if body.len() >= avail {
+            break;
         }
-        k += 1;
+        let item = item_lines(app, &th, &cols, conn, k, k == pos);
+        let room = avail - body.len();
+        body.extend(item.into_iter().take(room));
+    }
+    let room = usize::from(inner.height) - 1 - usize::from(pos < n);
+    let mut k = top;
+    while !view.pinned && body.len() < room && k > 0 {
+        k -= 1;
+        let item = item_lines(app, &th, &cols, conn, k, false);
+        let take = item.len().min(room - body.len());
+        let skip = item.len() - take;
+        body.splice(0..0, item.into_iter().skip(skip));
+    }
+    for (line, step) in body {
+        if let Some(i) = step {
+            rows.push((inner.y + lines.len() as u16, i));
+        }
+        lines.push(line);
     }
     if pos < n {
         lines.push(Line::from(Span::styled(
@@ -260,6 +239,49 @@ pub fn render(frame: &mut Frame, app: &App, view: &mut View, area: Rect) {
     }
     view.rows = rows;
     frame.render_widget(Paragraph::new(lines).style(th.base()), inner);
+}
+
+/// The rows of item `k` (0: the initial states; `i + 1`: step `i`, its
+/// state changes and the ICMP errors after it), each with the step it
+/// belongs to for the row map.
+fn item_lines(
+    app: &App,
+    th: &Theme,
+    cols: &Cols,
+    conn: &Connection,
+    k: usize,
+    current: bool,
+) -> Vec<(Line<'static>, Option<usize>)> {
+    let s = app.s();
+    if k == 0 {
+        let gap = Span::styled(" ".repeat(cols.arrow), row_style(th, current));
+        return vec![(
+            state_row(th, cols, "", conn.initial, [false; 2], gap, current),
+            None,
+        )];
+    }
+    let i = k - 1;
+    let mut out = vec![(arrow_row(app, th, cols, conn, i, current), Some(i))];
+    for t in conn.transitions_at(i) {
+        let mut text = s.change(t.endpoint, t.from, t.to, t.cause);
+        if t.segment != t.step {
+            // First, so that cutting a long row keeps it.
+            text = format!("{} {text}", s.later(t.segment + 1));
+        }
+        out.push((change_row(th, cols, t.endpoint, &text, current), Some(i)));
+    }
+    // ICMP errors that arrived after this segment, on the side of the
+    // sender of the segment they quote (it receives them).
+    for e in conn.icmp_after(i) {
+        let side = if e.error.quoted_src == conn.client() {
+            Side::Client
+        } else {
+            Side::Server
+        };
+        let text = format!("⚠ {}", crate::output::icmp_text(e));
+        out.push((change_row(th, cols, side, &text, current), Some(i)));
+    }
+    out
 }
 
 fn row_style(th: &Theme, current: bool) -> Style {
