@@ -174,6 +174,14 @@ pub fn draw(frame: &mut Frame, app: &App, view: &mut View) {
         } else {
             ladder_panel::render(frame, app, view, body);
         }
+    } else if diagram_on && main.height < diagram::HEIGHT {
+        // Too low for the diagram above the explanation (80×24): the
+        // diagram takes the rows it needs, the explanation the rest.
+        let (dg, rest) = diagram::take_rows(body);
+        diagram::render(frame, app, dg);
+        if let Some(rest) = rest {
+            explain::render(frame, app, rest);
+        }
     } else {
         if diagram_on {
             diagram::render(frame, app, main);

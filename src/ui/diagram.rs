@@ -53,6 +53,21 @@ pub const WIDTH: u16 = ART_WIDTH as u16 + 3;
 /// Rows the panel needs: the art, a legend line and the borders.
 pub const HEIGHT: u16 = ART.len() as u16 + 3;
 
+/// On a screen too low for the diagram beside the other panels, the
+/// diagram takes the rows it needs from the top of `body` (whole at 80×24)
+/// and leaves the rest, when 3 rows or more, to one other panel.
+pub fn take_rows(body: Rect) -> (Rect, Option<Rect>) {
+    let h = HEIGHT.min(body.height);
+    let diagram = Rect { height: h, ..body };
+    let rest = body.height - h;
+    let other = (rest >= 3).then(|| Rect {
+        y: body.y + h,
+        height: rest,
+        ..body
+    });
+    (diagram, other)
+}
+
 /// Where each state's name is written: `(state, row, name)`. CLOSED appears
 /// twice: at the top (never opened) and at the bottom (closed after use).
 const BOXES: [(TcpState, usize, &str); 12] = [

@@ -514,6 +514,16 @@ pub fn render_body(frame: &mut Frame, app: &App, d: &Demo, view: &mut View, body
             datagrams::render_contrast(frame, app, k);
             return;
         }
+        if diagram_on && top.height < diagram::HEIGHT {
+            // Too low for the diagram beside the calls (80×24): it takes
+            // the rows it needs, the calls the rest.
+            let (dg, rest) = diagram::take_rows(body);
+            diagram::render(frame, app, dg);
+            if let Some(rest) = rest {
+                code::render(frame, app, rest);
+            }
+            return;
+        }
         if diagram_on {
             diagram::render(frame, app, top);
         } else {

@@ -184,6 +184,23 @@ fn whole_screen_at_160_by_48_with_diagram() {
 }
 
 #[test]
+fn at_80_by_24_the_replay_diagram_is_whole_above_the_explanation() {
+    let mut app = demo_app();
+    app.update(Action::ToggleDiagram);
+    app.update(Action::Select(3));
+    let text = screen(&mut app, 80, 24);
+    for whole in ["│ LISTEN │", "│ CLOSE_WAIT │", "┤ LAST_ACK │", "filled box"] {
+        assert!(text.contains(whole), "{whole} cut off:\n{text}");
+    }
+    // Taller screens keep the explanation under the diagram.
+    let text = screen(&mut app, 80, 40);
+    assert!(
+        text.contains("Explanation") && text.contains("filled box"),
+        "{text}"
+    );
+}
+
+#[test]
 fn whole_screen_in_chinese_at_80_by_24() {
     let mut app = App::new(demo_tracker(), opts(Lang::Zh));
     app.update(Action::Select(9));

@@ -291,6 +291,26 @@ fn at_120_by_36_the_state_diagram_fits_whole_beside_the_kernel_column() {
 }
 
 #[test]
+fn at_80_by_24_the_state_diagram_is_whole() {
+    let mut l = live(None, Lang::En);
+    l.through_accept(Vec::new());
+    l.app.handle(key(KeyCode::Char('s')));
+    let text = screen(&mut l.app, 80, 24);
+    for whole in [
+        "│ LISTEN │",
+        "│ SYN_SENT │",
+        "│ CLOSE_WAIT │",
+        "┤ LAST_ACK │",
+        "│ FIN_WAIT2 ├",
+        "│ TIME_WAIT ├",
+        "filled box",
+    ] {
+        assert!(text.contains(whole), "{whole} cut off:\n{text}");
+    }
+    assert!(text.lines().all(|r| r.width() <= 80));
+}
+
+#[test]
 fn below_the_art_width_the_diagram_lists_the_states_with_each_side_named() {
     let mut l = live(None, Lang::En);
     l.through_accept(Vec::new());
