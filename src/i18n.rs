@@ -100,6 +100,8 @@ pub enum Text {
     Waiting,
     Footer,
     FooterShort,
+    /// The short footer of watch (80 columns): its explanation is a key away.
+    FooterWatchShort,
     TooSmall,
     LadderTitle,
     ExplainTitle,

@@ -43,6 +43,9 @@ impl Strings for En {
                 "→/Space next  ← prev  n/N phase  p play  c connections  d details  s diagram  r numbers  t theme  ? help  q quit"
             }
             Text::FooterShort => "→ next ← prev n phase d details s diagram ? help q quit",
+            Text::FooterWatchShort => {
+                "→ next ← prev n phase e explanation d details s diagram ? help q quit"
+            }
             Text::TooSmall => "Window too small (need 60×20)",
             Text::LadderTitle => "Ladder",
             Text::ExplainTitle => "Explanation",

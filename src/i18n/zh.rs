@@ -36,6 +36,9 @@ impl Strings for Zh {
                 "→/空格 下一步  ← 上一步  n/N 阶段  p 播放  c 连接  d 详情  s 状态图  r 序号  t 主题  ? 帮助  q 退出"
             }
             Text::FooterShort => "→ 下一步 ← 上一步 n 阶段 d 详情 s 状态图 ? 帮助 q 退出",
+            Text::FooterWatchShort => {
+                "→ 下一步 ← 上一步 n 阶段 e 讲解 d 详情 s 状态图 ? 帮助 q 退出"
+            }
             Text::TooSmall => "窗口太小（至少需要 60×20）",
             Text::LadderTitle => "时序图",
             Text::ExplainTitle => "讲解",

@@ -147,6 +147,8 @@ pub fn render_footer(frame: &mut Frame, app: &App, area: Rect) {
             s.demo(crate::i18n::DemoText::Footer),
             s.demo(crate::i18n::DemoText::FooterShort),
         )
+    } else if app.source.watch().is_some() {
+        (app.t(Text::Footer), app.t(Text::FooterWatchShort))
     } else {
         (app.t(Text::Footer), app.t(Text::FooterShort))
     };

@@ -27,7 +27,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 use super::app::{Action, App, Mode, View};
 use super::live::kernel::{alert, verdict_lines};
 use super::terminal::AppEvent;
-use super::{UiOptions, explain, ladder_panel};
+use super::{UiOptions, diagram, explain, ladder_panel};
 use crate::conversation::{Side, Tracker};
 use crate::watch::batch::finished;
 use crate::watch::{
@@ -344,18 +344,45 @@ pub fn render_body(frame: &mut Frame, app: &App, w: &WatchUi, view: &mut View, b
             area,
         );
     };
+    let diagram_on = app.diagram == crate::ui::app::DiagramPanel::Shown;
     if rest.width >= 120 {
-        let [left, right] =
-            Layout::horizontal([Constraint::Min(60), Constraint::Percentage(42)]).areas(rest);
+        let right = if diagram_on {
+            Constraint::Length(diagram::WIDTH.min(rest.width - 60))
+        } else {
+            Constraint::Percentage(42)
+        };
+        let [left, right] = Layout::horizontal([Constraint::Min(60), right]).areas(rest);
         ladder_panel::render(frame, app, view, left);
         let [k, e] =
             Layout::vertical([Constraint::Length(kh + 2), Constraint::Min(3)]).areas(right);
         draw_kernel(frame, k);
-        explain::render(frame, app, e);
+        if diagram_on {
+            let (d, rest) = diagram::take_rows(e);
+            diagram::render(frame, app, d);
+            if let Some(rest) = rest {
+                explain::render(frame, app, rest);
+            }
+        } else {
+            explain::render(frame, app, e);
+        }
+    } else if diagram_on {
+        // The diagram in place of the ladder, whole where it fits (80×24);
+        // the kernel column below it when rows are left.
+        let (d, rest) = diagram::take_rows(rest);
+        diagram::render(frame, app, d);
+        if let Some(rest) = rest {
+            draw_kernel(frame, rest);
+        }
     } else {
-        let [top, k] = Layout::vertical([Constraint::Min(4), Constraint::Length(kh)]).areas(rest);
+        // `e`: the explanation where the kernel column was, a little taller.
+        let low = if app.explain_over { kh.max(9) } else { kh };
+        let [top, k] = Layout::vertical([Constraint::Min(4), Constraint::Length(low)]).areas(rest);
         ladder_panel::render(frame, app, view, top);
-        draw_kernel(frame, k);
+        if app.explain_over {
+            explain::render(frame, app, k);
+        } else {
+            draw_kernel(frame, k);
+        }
     }
 }
 
@@ -412,5 +439,35 @@ mod tests {
         let text = screen(&mut app, 120, 36);
         assert!(text.contains("● following"), "{text}");
         assert!(!text.contains("paused 2 steps/s"), "{text}");
+    }
+
+    #[test]
+    fn at_80_by_24_e_shows_the_explanation_and_s_the_whole_diagram() {
+        let mut app = watching();
+        app.update(Action::Select(3));
+        let text = screen(&mut app, 80, 24);
+        assert!(
+            text.contains("e explanation"),
+            "the footer names e:\n{text}"
+        );
+        assert!(!text.contains("Explanation"), "{text}");
+        app.update(Action::ToggleExplain);
+        let text = screen(&mut app, 80, 24);
+        assert!(
+            text.contains("Explanation") && text.contains("Ladder"),
+            "{text}"
+        );
+        app.update(Action::ToggleExplain);
+        app.update(Action::ToggleDiagram);
+        let text = screen(&mut app, 80, 24);
+        for whole in ["│ LISTEN │", "│ CLOSE_WAIT │", "┤ LAST_ACK │", "filled box"] {
+            assert!(text.contains(whole), "{whole} cut off:\n{text}");
+        }
+        // Wide: the diagram beside the ladder, under the kernel column.
+        let text = screen(&mut app, 160, 48);
+        assert!(
+            text.contains("Ladder") && text.contains("┤ LAST_ACK │"),
+            "{text}"
+        );
     }
 }
