@@ -63,7 +63,9 @@ impl Strings for En {
             Text::Labels => "Labels",
             Text::None => "none",
             Text::PickerTitle => "Connections",
-            Text::PickerHints => "↑↓ select  Enter walk  / filter  o sort column  Esc close",
+            Text::PickerHints => {
+                "↑↓ PgUp PgDn Home End select  Enter walk  / filter  o sort  Esc close"
+            }
             Text::NoMatch => "no connection matches the filter",
             Text::Filter => "filter",
             Text::Sort => "sorted by",
@@ -99,7 +101,7 @@ impl Strings for En {
             Text::HelpQuit => "quit",
             Text::HelpClick => "select the segment under the mouse",
             Text::HelpWheel => "scroll the ladder (or the details)",
-            Text::HelpPickerFilter => "connections: type an address or port to filter",
+            Text::HelpPickerFilter => "connections: filter by address, port, state, flag",
             Text::HelpPickerSort => "connections: cycle the sort column",
             Text::HelpPickerEnter => "connections: walk the selected one",
             Text::ThemeDark => "dark",

@@ -54,7 +54,9 @@ impl Strings for Zh {
             Text::Labels => "标记",
             Text::None => "无",
             Text::PickerTitle => "连接列表",
-            Text::PickerHints => "↑↓ 选择  回车 逐步查看  / 过滤  o 排序列  Esc 关闭",
+            Text::PickerHints => {
+                "↑↓ PgUp PgDn Home End 选择  回车 逐步查看  / 过滤  o 排序  Esc 关闭"
+            }
             Text::NoMatch => "没有符合过滤条件的连接",
             Text::Filter => "过滤",
             Text::Sort => "排序",
@@ -90,7 +92,7 @@ impl Strings for Zh {
             Text::HelpQuit => "退出",
             Text::HelpClick => "选中鼠标所指的报文段",
             Text::HelpWheel => "滚动时序图（或报文详情）",
-            Text::HelpPickerFilter => "连接列表：输入地址或端口进行过滤",
+            Text::HelpPickerFilter => "连接列表：按地址、端口、状态、标志过滤",
             Text::HelpPickerSort => "连接列表：切换排序列",
             Text::HelpPickerEnter => "连接列表：逐步查看所选连接",
             Text::ThemeDark => "深色",
