@@ -41,6 +41,9 @@ pub enum DemoText {
     UdpKernel,
     AllDone,
     PressNext,
+    /// The walk is behind the calls performed: → shows segments already
+    /// captured before it performs a call.
+    WalkedBack,
     Running,
     CallFailed,
     ScenarioTitle,

@@ -81,6 +81,9 @@ pub fn text(t: DemoText) -> &'static str {
         }
         DemoText::AllDone => "All calls done. Press m to pick a scenario (or run this one again).",
         DemoText::PressNext => "Press → or Space to perform the next call:",
+        DemoText::WalkedBack => {
+            "Walked back: → shows the next segment already captured, End the latest; the next call comes after them."
+        }
         DemoText::Running => "running…",
         DemoText::CallFailed => "failed",
         DemoText::ScenarioTitle => "Scenarios",

@@ -79,6 +79,9 @@ pub fn text(t: DemoText) -> &'static str {
         DemoText::UdpKernel => "跟踪点 sock:inet_sock_set_state 在此端口记录的状态变化：",
         DemoText::AllDone => "所有调用已完成。按 m 选择场景（或重新运行本场景）。",
         DemoText::PressNext => "按 → 或空格执行下一个调用：",
+        DemoText::WalkedBack => {
+            "正在回看：→ 显示下一个已捕获的报文段，End 回到最新；之后才执行下一个调用。"
+        }
         DemoText::Running => "执行中…",
         DemoText::CallFailed => "失败",
         DemoText::ScenarioTitle => "场景",

@@ -142,6 +142,8 @@ pub fn notes(app: &App) -> Vec<(String, Style)> {
         out.push((s.demo(DemoText::Starting).to_string(), th.dim()));
     } else if d.in_flight.is_some() {
         out.push((s.demo(DemoText::Running).to_string(), th.dim()));
+    } else if app.walk.pos < app.len() {
+        out.push((s.demo(DemoText::WalkedBack).to_string(), th.dim()));
     } else if d.done() {
         out.push((s.demo(DemoText::AllDone).to_string(), th.title()));
     } else if let Some(next) = d.calls.get(d.performed()) {

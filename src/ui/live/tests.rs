@@ -493,9 +493,16 @@ fn the_code_panel_follows_the_walk_back_to_the_segment_shown() {
         "{text}"
     );
     assert!(!row(&text, "s.accept()").contains("→"), "{text}");
+    // The note says what → does now (a segment, not the next call).
+    assert!(
+        text.contains("Walked back: → shows the next segment"),
+        "{text}"
+    );
+    assert!(!text.contains("perform the next call"), "{text}");
     l.app.handle(key(KeyCode::End));
     let text = screen(&mut l.app, 120, 36);
     assert!(row(&text, "s.accept()").starts_with("▶ 7"), "{text}");
+    assert!(!text.contains("Walked back"), "{text}");
 }
 
 #[test]
