@@ -7,14 +7,18 @@
 //! plus one [`Lang`] variant. This module holds text only: no terminal,
 //! no model logic.
 
+mod call_text;
 mod demo_text;
 mod en;
 mod figure_text;
 mod print_text;
 mod progress_text;
 mod quiz_text;
+#[cfg(test)]
+pub(crate) mod untranslated;
 mod zh;
 
+pub use call_text::call_result;
 pub use demo_text::DemoText;
 pub use figure_text::{FigureText, figure_text, window_note};
 pub use print_text::{PrintText, print_text};

@@ -178,7 +178,11 @@ fn live_normal_client_closes_first() {
     assert_eq!(conn.current()[0].name(), "TIME_WAIT");
     assert_eq!(conn.current()[1].name(), "CLOSED");
     // recv() returned 0 after the client's FIN.
-    assert!(s.outcomes.iter().any(|o| o.returned.contains("0 bytes")));
+    assert!(
+        s.outcomes
+            .iter()
+            .any(|o| o.text(synack::i18n::Lang::En).contains("0 bytes"))
+    );
 }
 
 #[test]
@@ -292,7 +296,10 @@ fn live_reuseaddr_bind_fails_during_time_wait_then_succeeds() {
         Some(std::io::ErrorKind::AddrInUse),
         "{walk}"
     );
-    assert!(binds[1].returned.contains("TIME_WAIT"), "{walk}");
+    assert!(
+        binds[1].text(synack::i18n::Lang::En).contains("TIME_WAIT"),
+        "{walk}"
+    );
     assert_eq!(binds[2].error, None, "{walk}");
     // The restarted listeners send nothing: no segment after the teardown.
     assert_eq!(s.frames.len(), conns[0].steps().len(), "{walk}");
@@ -330,7 +337,11 @@ fn live_second_client_waits_in_the_accept_queue() {
         .iter()
         .find(|o| s.calls()[o.index].text == "c2.sendall(b'hello from c2')")
         .unwrap();
-    assert!(send2.returned.contains("Recv-Q 13"), "{}", send2.returned);
+    assert!(
+        send2.text(synack::i18n::Lang::En).contains("Recv-Q 13"),
+        "{}",
+        send2.text(synack::i18n::Lang::En)
+    );
 }
 
 #[test]

@@ -13,13 +13,18 @@ use crate::truth;
 
 use super::{Session, scenario_name};
 
-fn call_line(session: &Session, index: usize) -> String {
+fn call_line(session: &Session, index: usize, lang: crate::i18n::Lang) -> String {
     let call = &session.calls()[index];
-    let mut line = format!("{:>14} {:<6} {}", "▸", call.side.to_string(), call.text);
+    let side = match lang {
+        // The English column keeps its width.
+        crate::i18n::Lang::En => format!("{:<6}", call.side.to_string()),
+        _ => lang.strings().side(call.side.into()).to_string(),
+    };
+    let mut line = format!("{:>14} {side} {}", "▸", call.text);
     if let Some(o) = session.outcomes.iter().find(|o| o.index == index)
         && !o.returned.is_empty()
     {
-        let _ = write!(line, "   → {}", o.returned);
+        let _ = write!(line, "   → {}", o.text(lang));
     }
     line
 }
@@ -57,7 +62,7 @@ pub fn print(session: &Session, style: &Style) -> String {
             };
             (from..=upto.min(session.calls().len().saturating_sub(1)))
                 .filter(|&c| c < session.position())
-                .map(|c| call_line(session, c))
+                .map(|c| call_line(session, c, lang))
                 .collect()
         };
         out.push('\n');
@@ -79,7 +84,7 @@ pub fn print(session: &Session, style: &Style) -> String {
             };
             (from..=upto)
                 .filter(|&c| c < session.position())
-                .map(|c| call_line(session, c))
+                .map(|c| call_line(session, c, lang))
                 .collect()
         };
         out.push('\n');
@@ -91,7 +96,7 @@ pub fn print(session: &Session, style: &Style) -> String {
     if shown < session.position() {
         out.push('\n');
         for c in shown..session.position() {
-            let _ = writeln!(out, "{}", call_line(session, c));
+            let _ = writeln!(out, "{}", call_line(session, c, lang));
         }
     }
     out.push('\n');
@@ -156,7 +161,7 @@ pub fn json(session: &Session, style: &Style) -> Value {
                 "side": c.side.to_string(),
                 "call": c.text,
                 "performed": outcome.is_some(),
-                "returned": outcome.map(|o| o.returned.clone()),
+                "returned": outcome.map(|o| o.text(style.lang)),
             })
         })
         .collect();
@@ -223,7 +228,7 @@ fn short_call(session: &Session, index: usize) -> String {
         _ => format!("{name}()"),
     };
     if let Some(o) = outcome {
-        let returned = o.returned.split(" — ").next().unwrap_or(&o.returned);
+        let returned = o.value();
         if o.error.is_some() || returned.contains("Error") {
             let _ = write!(
                 text,

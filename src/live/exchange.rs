@@ -29,7 +29,10 @@ use socket2::{Domain, Protocol, SockAddr, Socket, Type};
 mod datagram;
 mod observe;
 mod port;
+mod remark;
 mod script;
+
+pub use remark::Remark;
 
 use port::free_port;
 
@@ -54,6 +57,15 @@ impl fmt::Display for Side {
             Side::Client => "client",
             Side::Server => "server",
         })
+    }
+}
+
+impl From<Side> for crate::conversation::Side {
+    fn from(s: Side) -> Self {
+        match s {
+            Side::Client => crate::conversation::Side::Client,
+            Side::Server => crate::conversation::Side::Server,
+        }
     }
 }
 
@@ -104,11 +116,26 @@ pub struct Call {
 pub struct CallOutcome {
     /// Index of the call in [`Exchange::calls`].
     pub index: usize,
-    /// What it returned, Python style: `b'hello'`, `0 bytes (peer closed)`,
+    /// What it returned, Python style: `None`, `b'hello'`, `b''`,
     /// `ConnectionRefusedError: [Errno 111] Connection refused` ...
     pub returned: String,
+    /// What synack adds after it (`bound to …`, `5 bytes sent`), as values
+    /// to be put in words by [`CallOutcome::text`].
+    pub remarks: Vec<Remark>,
     /// The error the scenario expected here and got (refused, reset).
     pub error: Option<io::ErrorKind>,
+}
+
+impl CallOutcome {
+    /// The result and its remarks in `lang`: `None (bound to 127.0.0.1:5000)`.
+    pub fn text(&self, lang: crate::i18n::Lang) -> String {
+        crate::i18n::call_result(lang, &self.returned, &self.remarks)
+    }
+
+    /// The result as Python printed it, without remarks: `b''`, `None`.
+    pub fn value(&self) -> &str {
+        &self.returned
+    }
 }
 
 /// The scenarios of the live demo.
@@ -315,14 +342,19 @@ impl Exchange {
         let (op, expect) = self.ops.get(index)?.clone();
         self.pos += 1;
         let result = match self.perform(&op) {
-            Ok(returned) => Ok(CallOutcome {
-                index,
-                returned: self.annotate(&op, returned),
-                error: None,
-            }),
+            Ok((returned, mut remarks)) => {
+                remarks.extend(self.annotate(&op, false));
+                Ok(CallOutcome {
+                    index,
+                    returned,
+                    remarks,
+                    error: None,
+                })
+            }
             Err(e) if Some(e.kind()) == expect => Ok(CallOutcome {
                 index,
-                returned: self.annotate(&op, python_error(&e)),
+                returned: python_error(&e),
+                remarks: self.annotate(&op, true),
                 error: Some(e.kind()),
             }),
             Err(e) => Err(LiveError::Call {
@@ -467,16 +499,16 @@ impl Exchange {
             .ok_or_else(|| io::Error::new(io::ErrorKind::NotConnected, "socket not open"))
     }
 
-    fn perform(&mut self, op: &Op) -> io::Result<String> {
+    fn perform(&mut self, op: &Op) -> io::Result<(String, Vec<Remark>)> {
         let domain = if self.server.is_ipv6() {
             Domain::IPV6
         } else {
             Domain::IPV4
         };
         match op {
-            Op::Socket(s) if self.scenario == Scenario::Udp => self.udp_socket(*s, domain),
-            Op::SendTo(s, data) => self.send_to(*s, data),
-            Op::RecvFrom(s) => self.recv_from(*s),
+            Op::Socket(s) if self.scenario == Scenario::Udp => plain(self.udp_socket(*s, domain)),
+            Op::SendTo(s, data) => plain(self.send_to(*s, data)),
+            Op::RecvFrom(s) => plain(self.recv_from(*s)),
             Op::Connect(i) if self.scenario == Scenario::Udp => self.udp_connect(*i),
             Op::Socket(s) => {
                 let sock = Socket::new(domain, Type::STREAM, Some(Protocol::TCP))?;
@@ -495,7 +527,9 @@ impl Exchange {
                 } else {
                     "AF_INET"
                 };
-                Ok(format!("<socket fd={fd}, family={fam}, type=SOCK_STREAM>"))
+                plain(Ok(format!(
+                    "<socket fd={fd}, family={fam}, type=SOCK_STREAM>"
+                )))
             }
             Op::Bind(s) => {
                 let addr = if *s == Sock::Listener {
@@ -505,13 +539,14 @@ impl Exchange {
                 };
                 let sock = self.sock(*s)?;
                 sock.bind(&addr.into())?;
-                Ok(format!("None (bound to {})", local(sock)))
+                let bound = sock.local_addr()?.as_socket().unwrap_or(addr);
+                Ok(("None".into(), vec![Remark::Bound(bound)]))
             }
             Op::Listen(n) => {
                 let sock = self.sock(Sock::Listener)?;
                 sock.listen(*n)?;
                 sock.set_nonblocking(true)?;
-                Ok(format!("None (LISTEN, backlog {n})"))
+                Ok(("None".into(), vec![Remark::Listening(*n)]))
             }
             Op::Accept(i) => {
                 let sock = self.sock(Sock::Listener)?;
@@ -539,14 +574,14 @@ impl Exchange {
                 let peer = peer.as_socket().map(|a| a.to_string()).unwrap_or_default();
                 let out = format!("({}, {})", self.name(Sock::Conn(*i)), py_addr(&peer));
                 self.conns[*i] = Some(conn);
-                Ok(out)
+                Ok((out, Vec::new()))
             }
             Op::Connect(i) => {
                 let server = self.server;
                 let sock = self.sock(Sock::Client(*i))?;
                 sock.connect_timeout(&server.into(), CALL_TIMEOUT)?;
                 set_timeouts(sock)?;
-                Ok(format!("None (connected {} → {server})", local(sock)))
+                Ok(("None".into(), vec![Remark::Connected(local(sock), server)]))
             }
             Op::Send(s, data) => {
                 let sock = self.sock(*s)?;
@@ -559,9 +594,9 @@ impl Exchange {
                     sent += sock.send_with_flags(&data[sent..], libc::MSG_NOSIGNAL)?;
                 }
                 Ok(if self.scenario == Scenario::Udp {
-                    sent.to_string()
+                    (sent.to_string(), Vec::new())
                 } else {
-                    format!("None ({sent} bytes sent)")
+                    ("None".into(), vec![Remark::Sent(sent)])
                 })
             }
             Op::Recv(s) => {
@@ -569,29 +604,34 @@ impl Exchange {
                 let mut buf = [0u8; 1024];
                 let n = sock.read(&mut buf)?;
                 Ok(if n == 0 {
-                    "b'' — 0 bytes (peer closed)".to_string()
+                    ("b''".to_string(), vec![Remark::PeerClosed])
                 } else {
-                    py_bytes(&buf[..n])
+                    (py_bytes(&buf[..n]), Vec::new())
                 })
             }
             Op::Shutdown(s) => {
                 self.sock(*s)?.shutdown(std::net::Shutdown::Write)?;
-                Ok("None (FIN queued; can still recv)".into())
+                Ok(("None".into(), vec![Remark::FinQueued]))
             }
             Op::Close(s) => {
                 self.slot(*s).take();
-                Ok("None".into())
+                Ok(("None".into(), Vec::new()))
             }
             Op::SetReuseAddr(s) => {
                 self.sock(*s)?.set_reuse_address(true)?;
-                Ok("None (SO_REUSEADDR on)".into())
+                Ok(("None".into(), vec![Remark::ReuseAddrOn]))
             }
             Op::SetLinger(s) => {
                 self.sock(*s)?.set_linger(Some(Duration::ZERO))?;
-                Ok("None (close() will now send RST)".into())
+                Ok(("None".into(), vec![Remark::LingerRst]))
             }
         }
     }
+}
+
+/// A result with no remark.
+fn plain(r: io::Result<String>) -> io::Result<(String, Vec<Remark>)> {
+    r.map(|s| (s, Vec::new()))
 }
 
 fn side_of(s: Sock) -> Side {

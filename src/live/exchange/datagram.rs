@@ -10,7 +10,7 @@ use std::os::fd::AsRawFd;
 
 use socket2::{Domain, Protocol, Socket, Type};
 
-use super::{Exchange, Sock, local, set_timeouts};
+use super::{Exchange, Remark, Sock, local, set_timeouts};
 use crate::live::pytext::{py_addr, py_bytes};
 
 impl Exchange {
@@ -61,13 +61,11 @@ impl Exchange {
 
     /// `c.connect(server)` on a datagram socket: the kernel records the
     /// peer; nothing is sent.
-    pub(super) fn udp_connect(&mut self, i: usize) -> io::Result<String> {
+    pub(super) fn udp_connect(&mut self, i: usize) -> io::Result<(String, Vec<Remark>)> {
         let server: SocketAddr = self.server;
         let sock = self.sock(Sock::Client(i))?;
         sock.connect(&server.into())?;
-        Ok(format!(
-            "None (peer set to {server}, nothing sent: UDP has no handshake; local {})",
-            local(sock)
-        ))
+        let local = local(sock);
+        Ok(("None".into(), vec![Remark::UdpPeer { server, local }]))
     }
 }

@@ -5,7 +5,7 @@
 
 use std::time::{Duration, Instant};
 
-use super::{Exchange, Op, Scenario, Sock};
+use super::{Exchange, Op, Remark, Scenario, Sock};
 use crate::live::proc_net::{self, ProcSocket};
 use crate::state::TcpState;
 
@@ -13,32 +13,25 @@ use crate::state::TcpState;
 const QUEUE_WAIT: Duration = Duration::from_millis(200);
 
 impl Exchange {
-    /// `returned` with what `/proc/net/tcp` shows about the call, for the
-    /// calls of the `reuseaddr` and `second-client` lessons.
-    pub(super) fn annotate(&self, op: &Op, returned: String) -> String {
+    /// What `/proc/net/tcp` shows about the call, for the calls of the
+    /// `reuseaddr` and `second-client` lessons (`failed`: the call raised).
+    pub(super) fn annotate(&self, op: &Op, failed: bool) -> Vec<Remark> {
         let port = self.server.port();
         match (self.scenario, op) {
             (Scenario::ReuseAddr, Op::Bind(Sock::Listener)) => {
                 match time_wait(&proc_net::sockets(port), port) {
-                    Some(tw) if returned.starts_with("None") => format!(
-                        "{returned}; still in TIME_WAIT: {} ↔ {}, {} s left",
-                        tw.local,
-                        tw.remote,
-                        secs(tw)
-                    ),
-                    Some(tw) => format!(
-                        "{returned}  # /proc/net/tcp{}: {} ↔ {} TIME_WAIT, {} s left",
-                        if tw.local.is_ipv6() { "6" } else { "" },
-                        tw.local,
-                        tw.remote,
-                        secs(tw)
-                    ),
-                    None => returned,
+                    Some(tw) => vec![Remark::TimeWait {
+                        after_error: failed,
+                        local: tw.local,
+                        remote: tw.remote,
+                        secs: secs(tw),
+                    }],
+                    None => Vec::new(),
                 }
             }
-            (Scenario::SecondClient, Op::Send(Sock::Client(1), data)) => {
+            (Scenario::SecondClient, Op::Send(Sock::Client(1), data)) if !failed => {
                 let Some(local) = self.client_addr(1) else {
-                    return returned;
+                    return Vec::new();
                 };
                 // The bytes reach the receiver's queue within microseconds
                 // on loopback; look again for a bounded moment.
@@ -52,17 +45,18 @@ impl Exchange {
                         Some(s)
                             if s.recv_q as usize >= data.len() || Instant::now() >= deadline =>
                         {
-                            return format!(
-                                "{returned}; Recv-Q {} at {} ← {}: ACKed by the kernel, not recv()'d yet",
-                                s.recv_q, s.local, s.remote
-                            );
+                            return vec![Remark::RecvQ {
+                                queued: s.recv_q,
+                                local: s.local,
+                                remote: s.remote,
+                            }];
                         }
-                        None if Instant::now() >= deadline => return returned,
+                        None if Instant::now() >= deadline => return Vec::new(),
                         _ => std::thread::sleep(Duration::from_millis(2)),
                     }
                 }
             }
-            _ => returned,
+            _ => Vec::new(),
         }
     }
 }

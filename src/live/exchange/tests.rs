@@ -25,7 +25,7 @@ fn run(scenario: Scenario, ipv6: bool) -> (Exchange, Vec<CallOutcome>) {
 }
 
 /// The outcome of the `nth` call whose text is `text`.
-fn out<'a>(ex: &Exchange, outs: &'a [CallOutcome], text: &str, nth: usize) -> &'a str {
+fn out(ex: &Exchange, outs: &[CallOutcome], text: &str, nth: usize) -> String {
     let idx = ex
         .calls()
         .iter()
@@ -34,7 +34,7 @@ fn out<'a>(ex: &Exchange, outs: &'a [CallOutcome], text: &str, nth: usize) -> &'
         .nth(nth)
         .unwrap_or_else(|| panic!("no call {text}"))
         .0;
-    &outs[idx].returned
+    outs[idx].text(crate::i18n::Lang::En)
 }
 
 const PEER_CLOSED: &str = "b'' — 0 bytes (peer closed)";
@@ -175,24 +175,22 @@ fn reuseaddr() {
     assert_eq!(binds.len(), 3, "{:?}", ex.calls());
     // The first server binds; the restart without SO_REUSEADDR fails
     // because the old connection's server side is in TIME_WAIT ...
-    assert!(outs[binds[0]].returned.starts_with("None (bound to"));
-    let failed = &outs[binds[1]];
-    assert_eq!(failed.error, Some(io::ErrorKind::AddrInUse));
     assert!(
+        outs[binds[0]]
+            .text(crate::i18n::Lang::En)
+            .starts_with("None (bound to")
+    );
+    assert_eq!(outs[binds[1]].error, Some(io::ErrorKind::AddrInUse));
+    let failed = outs[binds[1]].text(crate::i18n::Lang::En);
+    assert!(
+        failed.starts_with("OSError: [Errno 98] Address already in use  # /proc/net/tcp: "),
+        "{}",
         failed
-            .returned
-            .starts_with("OSError: [Errno 98] Address already in use  # /proc/net/tcp: "),
-        "{}",
-        failed.returned
     );
-    assert!(
-        failed.returned.contains("TIME_WAIT, "),
-        "{}",
-        failed.returned
-    );
+    assert!(failed.contains("TIME_WAIT, "), "{}", failed);
     // ... and the one that sets SO_REUSEADDR first succeeds while the
     // TIME_WAIT socket is still there.
-    let ok = &outs[binds[2]].returned;
+    let ok = outs[binds[2]].text(crate::i18n::Lang::En);
     assert!(ok.starts_with("None (bound to"), "{ok}");
     assert!(ok.contains("still in TIME_WAIT"), "{ok}");
     assert_eq!(ex.calls()[binds[2] - 1].kind, CallKind::SetReuseAddr);
@@ -217,7 +215,11 @@ fn second_client() {
         .position(|c| c.text == "conn2, addr = s.accept()")
         .unwrap();
     assert!(connect2 < accept2);
-    assert!(outs[connect2].returned.starts_with("None (connected"));
+    assert!(
+        outs[connect2]
+            .text(crate::i18n::Lang::En)
+            .starts_with("None (connected")
+    );
     // ... its bytes wait in the kernel, unread ...
     let send2 = ex
         .calls()
@@ -226,9 +228,11 @@ fn second_client() {
         .unwrap();
     assert!(send2 < accept2);
     assert!(
-        outs[send2].returned.contains("Recv-Q 13 at "),
+        outs[send2]
+            .text(crate::i18n::Lang::En)
+            .contains("Recv-Q 13 at "),
         "{}",
-        outs[send2].returned
+        outs[send2].text(crate::i18n::Lang::En)
     );
     // ... and are recv()'d once the first client has left.
     assert_eq!(

@@ -99,7 +99,7 @@ pub fn notes(app: &App) -> Vec<(String, Style)> {
                     "{} {} → {}",
                     s.side(side_of(call.side)),
                     call.text,
-                    o.returned
+                    o.text(app.lang)
                 ),
                 th.accent(),
             )),
@@ -122,7 +122,13 @@ pub fn notes(app: &App) -> Vec<(String, Style)> {
             {
                 Some(DemoText::NoteQueued)
             }
-            CallKind::Send if returned.is_some_and(|o| o.returned.contains("Recv-Q")) => {
+            CallKind::Send
+                if returned.is_some_and(|o| {
+                    o.remarks
+                        .iter()
+                        .any(|r| matches!(r, crate::live::exchange::Remark::RecvQ { .. }))
+                }) =>
+            {
                 Some(DemoText::NoteUnread)
             }
             CallKind::Bind if returned.is_some_and(|o| o.error.is_some()) => {
@@ -243,8 +249,10 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
                 th.dim()
             };
             let mut result = match &d.returned[i] {
-                Some(Returned::Ok(o)) if done && !o.returned.is_empty() && o.returned != "None" => {
-                    format!("→ {}", o.returned)
+                Some(Returned::Ok(o))
+                    if done && !o.returned.is_empty() && o.text(app.lang) != "None" =>
+                {
+                    format!("→ {}", o.text(app.lang))
                 }
                 Some(Returned::Failed(e)) if done => {
                     style = Style::new().fg(Color::Red).add_modifier(Modifier::BOLD);

@@ -105,6 +105,7 @@ impl Live {
             result: Ok(CallOutcome {
                 index,
                 returned: returned.into(),
+                remarks: Vec::new(),
                 error: None,
             }),
         }));
@@ -422,6 +423,7 @@ fn perform(app: &mut App, cmds: &Receiver<LiveCmd>, segs: &[Segment], returned: 
         result: Ok(CallOutcome {
             index,
             returned: returned.into(),
+            remarks: Vec::new(),
             error: None,
         }),
     }));

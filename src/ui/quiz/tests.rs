@@ -356,6 +356,7 @@ mod live {
                 result: Ok(CallOutcome {
                     index,
                     returned: "None".into(),
+                    remarks: Vec::new(),
                     error: None,
                 }),
             }));
