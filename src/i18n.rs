@@ -11,19 +11,27 @@ mod call_text;
 mod demo_text;
 mod en;
 mod figure_text;
+mod icmp_text;
 mod print_text;
 mod progress_text;
 mod quiz_text;
 #[cfg(test)]
 pub(crate) mod untranslated;
+mod watch_text;
 mod zh;
 
 pub use call_text::call_result;
 pub use demo_text::DemoText;
 pub use figure_text::{FigureText, figure_text, window_note};
+pub use icmp_text::{icmp_datagram, icmp_event, icmp_kind};
 pub use print_text::{PrintText, print_text};
 pub use progress_text::{Reading, progress_line, steps_capped};
 pub use quiz_text::{QuizLine, QuizText};
+
+/// Texts of `synack watch`: its screen and its `--print` stream.
+pub mod watch {
+    pub use super::watch_text::*;
+}
 
 /// Texts of `--print`, `--list` and the `cause` of `--json`.
 pub mod print {
@@ -158,6 +166,10 @@ pub enum Text {
     HelpQuit,
     HelpClick,
     HelpWheel,
+    /// The mouse click, in the help's key column.
+    KeyClick,
+    /// The mouse wheel, in the help's key column.
+    KeyWheel,
     HelpPickerFilter,
     HelpPickerSort,
     HelpPickerEnter,

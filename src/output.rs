@@ -54,14 +54,12 @@ pub fn tunnel_note(conn: &crate::conversation::Connection) -> Option<String> {
 
 /// An ICMP event in words: `ICMP: fragmentation needed, MTU 1400 (frame
 /// 6, from 10.1.0.254, quoting segment 4)`.
-pub fn icmp_text(e: &crate::conversation::IcmpEvent) -> String {
-    let mut s = format!(
-        "{} (frame {}, from {}",
-        e.error.kind, e.error.frame.number, e.error.reporter
-    );
-    if let Some(q) = e.quotes {
-        s.push_str(&format!(", quoting segment {}", q + 1));
-    }
-    s.push(')');
-    s
+pub fn icmp_text(e: &crate::conversation::IcmpEvent, lang: crate::i18n::Lang) -> String {
+    crate::i18n::icmp_event(
+        lang,
+        &e.error.kind,
+        e.error.frame.number,
+        e.error.reporter,
+        e.quotes,
+    )
 }

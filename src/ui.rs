@@ -50,6 +50,8 @@ mod wrap;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_zh;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};

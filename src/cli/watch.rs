@@ -57,9 +57,9 @@ pub fn run(args: WatchArgs) -> Result<()> {
         // tracefs instance removed and the capture saved.
         let (tx, rx) = std::sync::mpsc::channel();
         synack::ui::quit_on_signals(tx.clone());
-        let opts = args
-            .ui
-            .options(format!("watch {}", watch.description()), None);
+        let lang = args.ui.lang();
+        let what = synack::i18n::watch::watch_description(lang, watch.iface(), watch.filter());
+        let opts = args.ui.options(format!("watch {what}"), None);
         let lines = synack::ui::watch::run(watch, opts, tx, rx, save)?;
         for line in lines {
             eprintln!("synack: {line}");
@@ -72,12 +72,7 @@ pub fn run(args: WatchArgs) -> Result<()> {
     let flag = Arc::clone(&quit_flag);
     synack::shutdown::set_quit(move || flag.store(true, Ordering::SeqCst));
     let quit = || quit_flag.load(Ordering::SeqCst);
-    // The streamed ladder's own lines (titles, kernel verdicts) are English.
-    let mut style = super::style(
-        args.absolute,
-        synack::i18n::Lang::En,
-        std::time::Duration::ZERO,
-    );
+    let mut style = super::style(args.absolute, args.ui.lang(), std::time::Duration::ZERO);
     let format = if args.json {
         Format::Json
     } else {

@@ -101,6 +101,8 @@ impl Strings for En {
             Text::HelpQuit => "quit",
             Text::HelpClick => "select the segment under the mouse",
             Text::HelpWheel => "scroll the ladder (or the details)",
+            Text::KeyClick => "click",
+            Text::KeyWheel => "wheel",
             Text::HelpPickerFilter => "connections: filter by address, port, state, flag",
             Text::HelpPickerSort => "connections: cycle the sort column",
             Text::HelpPickerEnter => "connections: walk the selected one",

@@ -72,22 +72,28 @@ pub fn connection_header(
     index: usize,
     client: &str,
     server: &str,
-    packets: u64,
+    packets: Option<u64>,
     relative: bool,
 ) -> String {
-    match lang {
-        Lang::En => format!(
-            "connection {index}: client {client} → server {server}  ({packets} packets, {} numbers)",
-            if relative { "relative" } else { "absolute" }
-        ),
-        Lang::Zh => format!(
-            "连接 {index}：客户端 {client} → 服务器 {server}（{packets} 个包，{}）",
-            if relative {
-                "相对序号"
-            } else {
-                "绝对序号"
-            }
-        ),
+    let numbers = match (lang, relative) {
+        (Lang::En, true) => "relative numbers",
+        (Lang::En, false) => "absolute numbers",
+        (Lang::Zh, true) => "相对序号",
+        (Lang::Zh, false) => "绝对序号",
+    };
+    match (lang, packets) {
+        (Lang::En, Some(n)) => {
+            format!(
+                "connection {index}: client {client} → server {server}  ({n} packets, {numbers})"
+            )
+        }
+        (Lang::En, None) => {
+            format!("connection {index}: client {client} → server {server}  ({numbers})")
+        }
+        (Lang::Zh, Some(n)) => {
+            format!("连接 {index}：客户端 {client} → 服务器 {server}（{n} 个包，{numbers}）")
+        }
+        (Lang::Zh, None) => format!("连接 {index}：客户端 {client} → 服务器 {server}（{numbers}）"),
     }
 }
 

@@ -16,120 +16,34 @@
 //! integration test of the CLI outputs, so it depends on nothing.
 
 /// Protocol notation, names and units that stay as they are in Chinese.
+#[rustfmt::skip]
 pub const CODE_TERMS: &[&str] = &[
     // protocol and flags
-    "TCP",
-    "UDP",
-    "ICMP",
-    "IPv",
-    "SYN",
-    "ACK",
-    "FIN",
-    "RST",
-    "PSH",
-    "URG",
-    "ECE",
-    "CWR",
-    "MSS",
-    "SACK",
-    "RFC",
-    "MSL",
-    "ISN",
-    "RTT",
-    "SYN-ACK",
-    "FIN-ACK",
-    "PSH-ACK",
-    "RST-ACK",
-    "PSH-FIN-ACK",
-    "MPLS",
-    "VLAN",
-    "GRE",
-    "VXLAN",
-    "Geneve",
-    "GTP",
-    "Ethernet",
-    "IPoIB",
-    "PPP",
-    "PPPoE",
-    "HDLC",
-    "MTU",
-    "TTL",
-    "DSACK",
-    "ECN",
-    "TSval",
-    "TSecr",
+    "TCP", "UDP", "ICMP", "IPv", "SYN", "ACK", "FIN", "RST", "PSH", "URG", "ECE", "CWR", "MSS",
+    "SACK", "RFC", "MSL", "ISN", "RTT", "SYN-ACK", "FIN-ACK", "PSH-ACK", "RST-ACK", "PSH-FIN-ACK",
+    "MPLS", "VLAN", "GRE", "VXLAN", "Geneve", "GTP", "Ethernet", "IPoIB", "PPP", "PPPoE", "HDLC",
+    "MTU", "TTL", "DSACK", "ECN", "TSval", "TSecr",
     // states (those without `_`), kernel names
-    "LISTEN",
-    "CLOSED",
-    "CLOSE",
-    "ESTABLISHED",
-    "CLOSING",
-    "UNKNOWN",
-    "Linux",
-    "Recv-Q",
-    "Send-Q",
-    "ECONNREFUSED",
-    "ECONNRESET",
-    "EADDRINUSE",
-    "EOF",
-    "NET_RAW",
-    "CAP",
-    "SHUT_WR",
-    "SOCK_STREAM",
-    "SOCK_DGRAM",
-    "sock",
-    "tracefs",
-    "proc",
-    "sock_diag",
-    "tcpdump",
-    "tshark",
-    "Wireshark",
-    "Python",
-    "python",
-    "pcap",
-    "pcapng",
-    "ss",
-    "root",
-    "sudo",
-    "setcap",
+    "LISTEN", "CLOSED", "CLOSE", "ESTABLISHED", "CLOSING", "UNKNOWN", "Linux", "Recv-Q",
+    "Send-Q", "ECONNREFUSED", "ECONNRESET", "EADDRINUSE", "EOF", "NET_RAW", "CAP", "SHUT_WR",
+    "SOCK_STREAM", "SOCK_DGRAM", "sock", "tracefs", "proc", "sock_diag", "tcpdump", "tshark",
+    "Wireshark", "Python", "python", "pcap", "pcapng", "root", "sudo", "setcap",
     // the socket calls named in prose without their parentheses
-    "socket",
-    "bind",
-    "listen",
-    "accept",
-    "connect",
-    "send",
-    "sendall",
-    "recv",
-    "shutdown",
-    "close",
-    "setsockopt",
-    "sendto",
-    "recvfrom",
-    "SO_LINGER",
-    "SO_REUSEADDR",
+    "socket", "bind", "listen", "accept", "connect", "send", "sendall", "recv", "shutdown",
+    "close", "setsockopt", "sendto", "recvfrom", "SO_LINGER", "SO_REUSEADDR",
     // the program, its keys and units
-    "synack",
-    "Esc",
-    "Enter",
-    "Tab",
-    "PgUp",
-    "PgDn",
-    "Home",
-    "End",
-    "Space",
-    "Ctrl",
-    "MiB",
-    "KiB",
-    "GiB",
-    "bytes",
-    "hex",
-    "JSON",
-    "SVG",
-    "HTML",
-    "CSV",
-    "ANSI",
-    "UTF",
+    "synack", "Esc", "Enter", "Tab", "PgUp", "PgDn", "Home", "End", "Space", "Ctrl", "MiB",
+    "KiB", "GiB", "bytes", "hex", "JSON", "SVG", "HTML", "CSV", "ANSI", "UTF", "UTC",
+    // header fields as the ladder writes them (`seq=0 ack=1`), named so in prose
+    "seq", "ack", "len", "win",
+];
+
+/// State names with `_` (never a word of their own, but their pieces are
+/// when a column cuts or wraps them: `ESTABLI…`, `SED`, `WAIT`).
+#[rustfmt::skip]
+const STATE_NAMES: &[&str] = &[
+    "SYN_SENT", "SYN_RECV", "ESTABLISHED", "FIN_WAIT1", "FIN_WAIT2", "CLOSE_WAIT", "CLOSING",
+    "LAST_ACK", "TIME_WAIT", "LISTEN", "CLOSED", "UNKNOWN",
 ];
 
 /// The English words of `text` that are neither code nor on `extra`, in
@@ -153,7 +67,7 @@ pub fn english_words(text: &str, extra: &[&str]) -> Vec<String> {
             end -= 1;
         }
         let word: String = chars[start..end].iter().collect();
-        if is_code(&chars, start, end) || allowed(&word) {
+        if is_code(&chars, start, end) || allowed(&word) || cut(&chars, start, end, extra) {
             continue;
         }
         for part in word.split('-') {
@@ -170,6 +84,22 @@ pub fn english_words(text: &str, extra: &[&str]) -> Vec<String> {
         }
     }
     out
+}
+
+/// A piece of a code word that a column cut (`shutdo…`, at the right
+/// edge) or wrapped (`SED` at the start of a line, `ESTABLI` at its end).
+fn cut(chars: &[char], start: usize, end: usize, extra: &[&str]) -> bool {
+    let word: String = chars[start..end].iter().collect();
+    // Line ends, `…`, and box drawing (panel borders, an overlay's frame).
+    let edge = |c: Option<&char>| {
+        c.is_none_or(|&c| c == '\n' || c == '…' || ('\u{2500}'..='\u{257f}').contains(&c))
+    };
+    let head = start == 0 || edge(chars.get(start - 1));
+    let tail = edge(chars.get(end));
+    let whole = CODE_TERMS.iter().chain(STATE_NAMES).chain(extra);
+    whole
+        .into_iter()
+        .any(|w| (tail && w.starts_with(&word)) || (head && w.ends_with(&word)))
 }
 
 fn is_word_char(c: char) -> bool {
@@ -203,17 +133,26 @@ fn is_hex(w: &str) -> bool {
     w.len() % 2 == 0 && w.chars().all(|c| matches!(c, 'a'..='f' | 'A'..='F'))
 }
 
-/// Every screen's English words as one report line per screen, empty when
-/// all are translated.
+/// Every screen's English words as one report line per screen, after a
+/// line with all the words found; empty when all are translated.
 pub fn report(screens: &[(String, String)], extra: &[&str]) -> String {
-    let mut out = String::new();
+    let mut all: Vec<String> = Vec::new();
+    let mut lines = String::new();
     for (name, text) in screens {
         let words = english_words(text, extra);
         if !words.is_empty() {
-            out.push_str(&format!("{name}: {}\n", words.join(" ")));
+            lines.push_str(&format!("{name}: {}\n", words.join(" ")));
+        }
+        for w in words {
+            if !all.contains(&w) {
+                all.push(w);
+            }
         }
     }
-    out
+    if all.is_empty() {
+        return String::new();
+    }
+    format!("all: {}\n{lines}", all.join(" "))
 }
 
 #[cfg(test)]

@@ -92,6 +92,8 @@ impl Strings for Zh {
             Text::HelpQuit => "退出",
             Text::HelpClick => "选中鼠标所指的报文段",
             Text::HelpWheel => "滚动时序图（或报文详情）",
+            Text::KeyClick => "鼠标点击",
+            Text::KeyWheel => "滚轮",
             Text::HelpPickerFilter => "连接列表：按地址、端口、状态、标志过滤",
             Text::HelpPickerSort => "连接列表：切换排序列",
             Text::HelpPickerEnter => "连接列表：逐步查看所选连接",
@@ -383,7 +385,7 @@ impl Strings for Zh {
             ),
             Call::Closed(s) => format!("{}：连接已不存在，内核释放套接字。", who(s)),
             Call::Refused(s) => format!(
-                "{}：connect() 失败，返回 ECONNREFUSED（“Connection refused”）。",
+                "{}：connect() 失败，返回 ECONNREFUSED（连接被拒绝）。",
                 who(s)
             ),
             Call::LingerRst(s) => format!(
@@ -391,7 +393,7 @@ impl Strings for Zh {
                 who(s)
             ),
             Call::Reset(s) => format!(
-                "{}：下一次 recv() 或 send() 失败，返回 ECONNRESET（“Connection reset by peer”）。",
+                "{}：下一次 recv() 或 send() 失败，返回 ECONNRESET（连接被对端重置）。",
                 who(s)
             ),
             Call::Simultaneous(s) => format!(

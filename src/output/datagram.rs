@@ -64,13 +64,15 @@ pub fn flow_ladder_with(
     let icmp_lines = |out: &mut String, i: usize| {
         for e in flow.icmp_after(i) {
             let text = format!(
-                "{:>17}{} from {} (frame {}), about the datagram {} → {}",
+                "{:>17}{}",
                 "✗ ",
-                e.error.kind,
-                e.error.reporter,
-                e.error.frame.number,
-                e.error.quoted_src,
-                e.error.quoted_dst
+                crate::i18n::icmp_datagram(
+                    style.lang,
+                    &e.error.kind,
+                    e.error.reporter,
+                    e.error.frame.number,
+                    (e.error.quoted_src, e.error.quoted_dst)
+                )
             );
             let _ = writeln!(out, "{}", paint(&text, "31", style));
         }
@@ -139,7 +141,11 @@ pub fn flows_list(flows: &[&Flow], style: &Style) -> String {
     };
     line(head, "icmp");
     for (r, f) in rows.iter().zip(flows) {
-        let icmp: Vec<String> = f.icmp.iter().map(|e| e.error.kind.to_string()).collect();
+        let icmp: Vec<String> = f
+            .icmp
+            .iter()
+            .map(|e| crate::i18n::icmp_kind(style.lang, &e.error.kind))
+            .collect();
         line([&r[0], &r[1], &r[2], &r[3], &r[4], &r[5]], &icmp.join("; "));
     }
     out

@@ -99,7 +99,7 @@ pub fn ladder_with(
                 conn.index(),
                 &conn.client().to_string(),
                 &conn.server().to_string(),
-                conn.packets(),
+                Some(conn.packets()),
                 style.relative
             ),
             "1",
@@ -201,7 +201,7 @@ pub fn step_lines(conn: &Connection, i: usize, prev: [TcpState; 2], style: &Styl
         let _ = writeln!(out, "{:>17}{note}", "↳ ");
     }
     for e in conn.icmp_after(i) {
-        let text = format!("{:>17}{}", "⚠ ", super::icmp_text(e));
+        let text = format!("{:>17}{}", "⚠ ", super::icmp_text(e, style.lang));
         let _ = writeln!(out, "{}", paint(&text, "31", style));
     }
     out

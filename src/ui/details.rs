@@ -257,7 +257,11 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
             .iter()
             .filter(|e| e.quotes == Some(i) || (e.quotes.is_none() && e.after == i + 1))
         {
-            lines.push(row(&th, s.field(Field::Icmp), crate::output::icmp_text(e)));
+            lines.push(row(
+                &th,
+                s.field(Field::Icmp),
+                crate::output::icmp_text(e, app.lang),
+            ));
         }
     }
     lines.push(Line::from(Span::styled(app.t(Text::HexDump), th.accent())));

@@ -7,8 +7,10 @@
 //! on colour alone. Narrower than the art, the panel lists the states one
 //! per row instead. Reads the App, changes nothing.
 //!
-//! The edge labels are protocol notation (`rcv SYN/snd SYN,ACK`), the same
-//! in every language, like the state names.
+//! The edge labels are RFC 9293's notation (`rcv SYN/snd SYN,ACK`); in
+//! Chinese `rcv`/`snd` read 收/发 (`收 SYN/发 SYN,ACK`), each label padded
+//! to the cells of the English one so the art keeps its shape. State names
+//! stay as they are.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -18,7 +20,7 @@ use ratatui::widgets::Paragraph;
 
 use super::app::App;
 use crate::conversation::{Connection, Side};
-use crate::i18n::Text;
+use crate::i18n::{Lang, Text};
 use crate::state::TcpState;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
@@ -162,13 +164,75 @@ const LAST_ACK_EDGE: (usize, usize, &str) = (15, 40, "rcv ACK");
 /// A grid cell covered by the wide character on its left (drawn as nothing).
 const COVERED: char = '\0';
 
-fn grid() -> Vec<Vec<char>> {
-    ART.iter().map(|r| r.chars().collect()).collect()
+/// The labels of the art in Chinese, longest English first (so a whole
+/// label is replaced before the shorter ones it contains). The LAST_ACK
+/// edge's label is split over two rows: `rcv ACK` / `of FIN` become
+/// `收 FIN` / `的 ACK`.
+const ZH_LABELS: [(&str, &str); 11] = [
+    ("rcv SYN/snd SYN,ACK", "收 SYN/发 SYN,ACK"),
+    ("connect()/snd SYN", "connect()/发 SYN"),
+    ("close()/snd FIN", "close()/发 FIN"),
+    ("rcv FIN/snd ACK", "收 FIN/发 ACK"),
+    ("rcv ACK of SYN", "收 SYN 的 ACK"),
+    ("rcv ACK of FIN", "收 FIN 的 ACK"),
+    ("rcv SYN,ACK", "收 SYN,ACK"),
+    ("rcv FIN", "收 FIN"),
+    ("snd ACK", "发 ACK"),
+    ("rcv ACK", "收 FIN"),
+    ("of FIN", "的 ACK"),
+];
+
+/// A label as grid cells in `lang`: a wide character then [`COVERED`],
+/// padded with blanks to the cells of the English label.
+fn cells(lang: Lang, en: &str) -> Vec<char> {
+    let text = match lang {
+        Lang::En => en,
+        Lang::Zh => ZH_LABELS.iter().find(|l| l.0 == en).map_or(en, |l| l.1),
+    };
+    let mut out = Vec::new();
+    for ch in text.chars() {
+        out.push(ch);
+        if ch.width() == Some(2) {
+            out.push(COVERED);
+        }
+    }
+    while out.len() < en.chars().count() {
+        out.push(' ');
+    }
+    out
 }
 
-/// Column of `text` in `row` at or after `from`.
-fn find(g: &[Vec<char>], row: usize, from: usize, text: &str) -> Option<usize> {
-    let t: Vec<char> = text.chars().collect();
+/// The label of an edge for the narrow list, in `lang` (the LAST_ACK
+/// edge's whole label).
+fn list_label(lang: Lang, en: &str) -> String {
+    let en = if en == LAST_ACK_EDGE.2 {
+        "rcv ACK of FIN"
+    } else {
+        en
+    };
+    let cells = cells(lang, en);
+    let text: String = cells.into_iter().filter(|&c| c != COVERED).collect();
+    text.trim_end().to_string()
+}
+
+fn grid(lang: Lang) -> Vec<Vec<char>> {
+    let mut g: Vec<Vec<char>> = ART.iter().map(|r| r.chars().collect()).collect();
+    if lang == Lang::Zh {
+        for row in 0..g.len() {
+            for (en, _) in ZH_LABELS {
+                let from: Vec<char> = en.chars().collect();
+                while let Some(c) = find(&g, row, 0, &from) {
+                    let to = cells(lang, en);
+                    g[row][c..c + to.len()].copy_from_slice(&to);
+                }
+            }
+        }
+    }
+    g
+}
+
+/// Column of the cells `t` in `row` at or after `from`.
+fn find(g: &[Vec<char>], row: usize, from: usize, t: &[char]) -> Option<usize> {
     let r = &g[row];
     (from..r.len().saturating_sub(t.len() - 1)).find(|&c| r[c..c + t.len()] == t[..])
 }
@@ -180,7 +244,7 @@ fn box_of(g: &[Vec<char>], state: TcpState, bottom: bool) -> Option<(usize, usiz
         .iter()
         .filter(|b| b.0 == state)
         .nth(usize::from(state == TcpState::Closed && bottom))?;
-    let c = find(g, row, 0, name)?;
+    let c = find(g, row, 0, &name.chars().collect::<Vec<_>>())?;
     let wall = |ch: char| matches!(ch, '│' | '├' | '┤');
     let left = (0..c).rev().find(|&i| wall(g[row][i]))?;
     let right = (c + name.len()..g[row].len()).find(|&i| wall(g[row][i]))?;
@@ -206,7 +270,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
         render_list(frame, app, inner);
         return;
     }
-    let mut g = grid();
+    let mut g = grid(app.lang);
     let mut st: Vec<Vec<Style>> = g.iter().map(|r| vec![th.base(); r.len()]).collect();
     let mut lit_rows = Vec::new();
 
@@ -274,16 +338,21 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
                 let Some((row, from, text)) = edge else {
                     continue;
                 };
-                let Some(x) = find(&g, row, from, text) else {
+                // The label without its padding.
+                let mut label = cells(app.lang, text);
+                while label.last() == Some(&' ') {
+                    label.pop();
+                }
+                let Some(x) = find(&g, row, from, &label) else {
                     continue;
                 };
                 let style = th
                     .side(t.endpoint)
                     .add_modifier(Modifier::REVERSED | Modifier::BOLD);
-                for s in &mut st[row][x..x + text.chars().count()] {
+                for s in &mut st[row][x..x + label.len()] {
                     *s = style;
                 }
-                let end = x + text.chars().count();
+                let end = x + label.len();
                 let mark = if x > 0 && g[row][x - 1] == ' ' {
                     Some((x - 1, '»'))
                 } else if g[row].get(end) == Some(&' ') {
@@ -382,7 +451,7 @@ fn render_list(frame: &mut Frame, app: &App, inner: Rect) {
                     .find(|e| e.0 == t.from && e.1 == t.to)
                     .map_or(LAST_ACK_EDGE.2, |e| e.4);
                 spans.push(Span::styled(
-                    format!("« {label}"),
+                    format!("« {}", list_label(app.lang, label)),
                     th.side(t.endpoint).add_modifier(Modifier::BOLD),
                 ));
             }

@@ -44,8 +44,13 @@ pub fn height(app: &App) -> u16 {
 pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     let th = app.theme();
     let line = |k: &str, text: &'static str| {
+        // The mouse's "keys" are words: in the chosen language.
+        let k = k
+            .replace("click", app.t(Text::KeyClick))
+            .replace("wheel", app.t(Text::KeyWheel));
+        let pad = 18usize.saturating_sub(unicode_width::UnicodeWidthStr::width(k.as_str()));
         Line::from(vec![
-            Span::styled(format!(" {k:<18}"), th.accent()),
+            Span::styled(format!(" {k}{}", " ".repeat(pad)), th.accent()),
             Span::styled(text, th.base()),
         ])
     };

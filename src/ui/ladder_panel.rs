@@ -278,7 +278,7 @@ fn item_lines(
         } else {
             Side::Server
         };
-        let text = format!("⚠ {}", crate::output::icmp_text(e));
+        let text = format!("⚠ {}", crate::output::icmp_text(e, app.lang));
         out.push((change_row(th, cols, side, &text, current), Some(i)));
     }
     out

@@ -29,6 +29,7 @@ use super::live::kernel::{alert, verdict_lines};
 use super::terminal::AppEvent;
 use super::{UiOptions, diagram, explain, ladder_panel};
 use crate::conversation::{Side, Tracker};
+use crate::i18n::watch::{self as wt, WatchText};
 use crate::watch::batch::finished;
 use crate::watch::{
     CaptureCounts, KernelVerdict, KernelView, STEP_LIMIT, SideVerdict, Watch, WatchEvent,
@@ -39,10 +40,10 @@ pub const FRAME_BYTES_MAX: usize = 64 << 20;
 
 /// The watch's share of the UI state.
 pub struct WatchUi {
-    /// `lo, port 8090`.
-    pub description: String,
-    /// Watched ports (for the empty-state hint).
-    pub ports: Vec<u16>,
+    /// The interface watched.
+    pub iface: String,
+    /// What is watched on it (ports for the empty-state hint).
+    pub filter: crate::live::frame_filter::Filter,
     /// The kernel's view so far.
     pub kernel: KernelView,
     /// Frame bytes (frame 1 first), up to [`FRAME_BYTES_MAX`].
@@ -60,9 +61,27 @@ impl WatchUi {
     /// The state for a watch that just started.
     pub fn new(watch: &Watch) -> WatchUi {
         WatchUi {
-            description: watch.description(),
-            ports: watch.filter().ports.clone(),
+            iface: watch.iface().to_string(),
+            filter: watch.filter().clone(),
             kernel: watch.kernel_view(),
+            frames: Vec::new(),
+            frame_bytes: 0,
+            frames_not_kept: 0,
+            counts: CaptureCounts::default(),
+            follow: true,
+        }
+    }
+
+    /// A watch of `description` on `ports`, nothing captured yet (tests).
+    #[cfg(test)]
+    pub fn for_test(iface: &str, ports: Vec<u16>, kernel: KernelView) -> WatchUi {
+        WatchUi {
+            iface: iface.to_string(),
+            filter: crate::live::frame_filter::Filter {
+                ports,
+                ..Default::default()
+            },
+            kernel,
             frames: Vec::new(),
             frame_bytes: 0,
             frames_not_kept: 0,
@@ -76,23 +95,20 @@ impl WatchUi {
     pub fn caps(&self, app: &App) -> Vec<String> {
         let mut out = Vec::new();
         if self.frames_not_kept > 0 {
-            out.push(format!(
-                "hex dumps: first {} MiB of frames only",
-                FRAME_BYTES_MAX >> 20
-            ));
+            out.push(wt::cap_hex(app.lang, FRAME_BYTES_MAX >> 20));
         }
         if app.connection().is_some_and(|c| c.steps_not_kept() > 0) {
-            out.push(format!(
-                "steps: first {STEP_LIMIT} of this connection kept; later segments update states and counts only"
-            ));
+            out.push(wt::cap_steps(app.lang, STEP_LIMIT));
         }
         if self.kernel.capped() {
-            out.push(format!(
-                "kernel: {} later transitions not kept",
-                self.kernel.dropped
-            ));
+            out.push(wt::cap_kernel(app.lang, self.kernel.dropped));
         }
         out
+    }
+
+    /// `lo, port 8090` in the UI's language.
+    pub fn description(&self, lang: crate::i18n::Lang) -> String {
+        wt::watch_description(lang, &self.iface, &self.filter)
     }
 }
 
@@ -197,51 +213,44 @@ impl App {
 /// The empty-state hint: what to run.
 fn hint_lines(app: &App, w: &WatchUi) -> Vec<Line<'static>> {
     let th = app.theme();
-    let port = w
-        .ports
-        .first()
-        .map_or("your port".to_string(), |p| format!("port {p}"));
+    let lang = app.lang;
+    let t = |x: WatchText| wt::watch_text(lang, x);
+    let ports = &w.filter.ports;
     let mut out = vec![
         Line::from(Span::styled(
-            format!("Watching {} — nothing captured yet.", w.description),
+            wt::nothing_yet(lang, &w.description(lang)),
             th.title(),
         )),
         Line::from(""),
         Line::from(Span::styled(
-            format!("Start your server on {port}, then your client."),
+            wt::start_server(lang, ports.first().copied()),
             th.accent(),
         )),
-        Line::from(Span::styled(
-            "Each connection appears here the moment its first SYN is sent.",
-            th.base(),
-        )),
+        Line::from(Span::styled(t(WatchText::EachConnection), th.base())),
         Line::from(""),
     ];
-    if w.ports.contains(&8090) || w.ports.is_empty() {
+    if ports.contains(&8090) || ports.is_empty() {
+        out.push(Line::from(Span::styled(t(WatchText::Tutorial), th.base())));
         out.push(Line::from(Span::styled(
-            "The tutorial's two scripts are in captures/scenarios/, runnable as they are:",
-            th.base(),
-        )));
-        out.push(Line::from(Span::styled(
-            "    python3 captures/scenarios/server.py      # in one terminal (127.0.0.1:8090)",
+            format!(
+                "    python3 captures/scenarios/server.py      {}",
+                t(WatchText::InOneTerminal)
+            ),
             th.side(Side::Server),
         )));
         out.push(Line::from(Span::styled(
-            "    python3 captures/scenarios/client.py      # in another",
+            format!(
+                "    python3 captures/scenarios/client.py      {}",
+                t(WatchText::InAnother)
+            ),
             th.side(Side::Client),
         )));
         out.push(Line::from(""));
     }
-    if w.ports.is_empty() {
-        out.push(Line::from(Span::styled(
-            "Watching all TCP: --port N keeps only your program's connections.",
-            th.dim(),
-        )));
+    if ports.is_empty() {
+        out.push(Line::from(Span::styled(t(WatchText::AllTcpHint), th.dim())));
     }
-    out.push(Line::from(Span::styled(
-        "q quits (the capture is stopped and saved when --save was given).",
-        th.dim(),
-    )));
+    out.push(Line::from(Span::styled(t(WatchText::QuitHint), th.dim())));
     out
 }
 
@@ -249,31 +258,30 @@ fn hint_lines(app: &App, w: &WatchUi) -> Vec<Line<'static>> {
 fn status_line(app: &App, w: &WatchUi) -> Line<'static> {
     let th = app.theme();
     let n = app.tracker.connections().len();
+    let lang = app.lang;
     let mode = if w.follow {
-        Span::styled("● following ", th.accent().add_modifier(Modifier::BOLD))
+        Span::styled(
+            wt::watch_text(lang, WatchText::Following),
+            th.accent().add_modifier(Modifier::BOLD),
+        )
     } else {
-        Span::styled("‖ paused (End follows) ", th.dim())
+        Span::styled(wt::watch_text(lang, WatchText::Paused), th.dim())
     };
     let mut spans = vec![
         mode,
         Span::styled(
-            format!(
-                "· {} · {n} connection{} · {} frames · ",
-                w.description,
-                if n == 1 { "" } else { "s" },
-                w.counts.frames
-            ),
+            wt::counts(lang, &w.description(lang), n, w.counts.frames),
             th.base(),
         ),
     ];
-    let dropped = format!("{} dropped", w.counts.dropped);
+    let dropped = wt::dropped(lang, w.counts.dropped);
     spans.push(if w.counts.dropped > 0 {
         Span::styled(dropped, alert(app))
     } else {
         Span::styled(dropped, th.base())
     });
     for cap in w.caps(app) {
-        spans.push(Span::styled(format!(" · capped: {cap}"), alert(app)));
+        spans.push(Span::styled(wt::capped(lang, &cap), alert(app)));
     }
     Line::from(spans)
 }
@@ -281,22 +289,22 @@ fn status_line(app: &App, w: &WatchUi) -> Line<'static> {
 /// The kernel panel's lines for the walked connection.
 fn kernel_lines(app: &App) -> Vec<Line<'static>> {
     let th = app.theme();
+    let t = |x: WatchText| wt::watch_text(app.lang, x);
     let Some(verdict) = app.watch_verdict() else {
-        return vec![Line::from(Span::styled("no connection yet", th.dim()))];
+        return vec![Line::from(Span::styled(
+            t(WatchText::NoConnectionYet),
+            th.dim(),
+        ))];
     };
     match verdict {
         KernelVerdict::Unavailable(why) => vec![Line::from(Span::styled(
-            format!("kernel: unavailable ({why})"),
+            wt::kernel_unavailable(app.lang, &why),
             alert(app),
         ))],
-        KernelVerdict::NotHere => vec![Line::from(Span::styled(
-            "kernel: not on this machine",
-            th.dim(),
-        ))],
-        KernelVerdict::MidStream => vec![Line::from(Span::styled(
-            "kernel: these sockets existed before the capture started; their early states are unknown (nothing to compare)",
-            th.dim(),
-        ))],
+        KernelVerdict::NotHere => vec![Line::from(Span::styled(t(WatchText::NotHere), th.dim()))],
+        KernelVerdict::MidStream => {
+            vec![Line::from(Span::styled(t(WatchText::MidStream), th.dim()))]
+        }
         KernelVerdict::Sides(sides) => {
             let mut compared = Vec::new();
             let mut out = Vec::new();
@@ -304,7 +312,7 @@ fn kernel_lines(app: &App) -> Vec<Line<'static>> {
                 match v {
                     SideVerdict::NotHere => out.push(Line::from(vec![
                         Span::styled(format!("{:<7}", app.s().side(side)), th.side(side)),
-                        Span::styled("kernel: not on this machine", th.dim()),
+                        Span::styled(t(WatchText::NotHere), th.dim()),
                     ])),
                     SideVerdict::Compared(v) => compared.push(v),
                 }
@@ -338,7 +346,7 @@ pub fn render_body(frame: &mut Frame, app: &App, w: &WatchUi, view: &mut View, b
     let draw_kernel = |frame: &mut Frame, area: Rect| {
         frame.render_widget(
             Paragraph::new(kernel.clone())
-                .block(th.panel("Kernel (sock:inet_sock_set_state)"))
+                .block(th.panel(wt::watch_text(app.lang, WatchText::KernelTitle)))
                 .style(th.base())
                 .wrap(Wrap { trim: false }),
             area,
@@ -416,8 +424,8 @@ mod tests {
 
     fn watching() -> App {
         let ui = WatchUi {
-            description: "lo, all TCP".into(),
-            ports: Vec::new(),
+            iface: "lo".into(),
+            filter: Default::default(),
             kernel: KernelView::new(Vec::new(), Some("test".into())),
             frames: Vec::new(),
             frame_bytes: 0,

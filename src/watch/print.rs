@@ -9,6 +9,8 @@
 use std::fmt::Write;
 
 use crate::conversation::{Connection, Side};
+use crate::i18n::Lang;
+use crate::i18n::watch::{self as wt, PrintKernel};
 use crate::output::{self, Style};
 use crate::state::TcpState;
 use crate::truth::chain_text;
@@ -71,24 +73,25 @@ impl Printer {
             if self.last.is_some() {
                 out.push('\n');
             }
-            let numbers = if self.style.relative {
-                "relative"
-            } else {
-                "absolute"
-            };
-            let title = format!(
-                "connection {i}: client {} → server {}  ({numbers} numbers)",
-                conn.client(),
-                conn.server()
+            let title = wt::print_title(
+                self.style.lang,
+                i,
+                &conn.client().to_string(),
+                &conn.server().to_string(),
+                self.style.relative,
             );
             let _ = writeln!(out, "{}", output::paint(&title, "1", &self.style));
             out.push_str(&output::ladder_head(conn, &self.style));
         } else if self.last != Some(i) {
             let _ = writeln!(
                 out,
-                "     ── connection {i}: {} → {} ──",
-                conn.client(),
-                conn.server()
+                "{}",
+                wt::print_switch(
+                    self.style.lang,
+                    i,
+                    &conn.client().to_string(),
+                    &conn.server().to_string()
+                )
             );
         }
         self.last = Some(i);
@@ -97,11 +100,8 @@ impl Printer {
             let now = conn.steps()[k].states;
             let _ = writeln!(
                 out,
-                "{:>17}step {} revised: client {}, server {} (a later segment showed when it was processed)",
-                "↺ ",
-                k + 1,
-                now[0].name(),
-                now[1].name()
+                "{}",
+                wt::print_revised(self.style.lang, k + 1, now[0].name(), now[1].name())
             );
             shown.states[k] = now;
         }
@@ -117,8 +117,8 @@ impl Printer {
             shown.capped = true;
             let _ = writeln!(
                 out,
-                "     … connection {i}: {} steps kept (the limit); later segments still update its states and counts but are not printed",
-                conn.steps().len()
+                "{}",
+                wt::print_capped(self.style.lang, i, conn.steps().len())
             );
         }
         out
@@ -134,50 +134,45 @@ impl Printer {
             return String::new();
         }
         self.last = None;
-        verdict_lines(conn, verdict)
+        verdict_lines(conn, verdict, self.style.lang)
     }
 }
 
 /// The kernel's view of one connection in words, as the demo prints it.
-pub fn verdict_lines(conn: &Connection, verdict: &KernelVerdict) -> String {
+pub fn verdict_lines(conn: &Connection, verdict: &KernelVerdict, lang: Lang) -> String {
     let mut out = String::new();
-    let head = format!("kernel, connection {}:", conn.index());
+    let head = wt::print_kernel_head(lang, conn.index());
+    let none = |why| wt::print_kernel_none(lang, why);
     match verdict {
         KernelVerdict::Unavailable(why) => {
-            let _ = writeln!(out, "{head} unavailable ({why})");
+            let _ = writeln!(out, "{head} {}", none(PrintKernel::Unavailable(why)));
         }
         KernelVerdict::NotHere => {
-            let _ = writeln!(out, "{head} not on this machine");
+            let _ = writeln!(out, "{head} {}", none(PrintKernel::NotHere));
         }
         KernelVerdict::MidStream => {
-            let _ = writeln!(
-                out,
-                "{head} the sockets existed before the capture started; nothing to compare"
-            );
+            let _ = writeln!(out, "{head} {}", none(PrintKernel::MidStream));
         }
         KernelVerdict::Sides(sides) => {
-            let _ = writeln!(
-                out,
-                "{head} (tracepoint sock:inet_sock_set_state; TIME_WAIT from /proc/net/tcp)"
-            );
+            let _ = writeln!(out, "{head} {}", none(PrintKernel::Heading));
             for (side, v) in [Side::Client, Side::Server].iter().zip(sides) {
-                let text = match v {
-                    SideVerdict::NotHere => "not on this machine".to_string(),
-                    SideVerdict::Compared(v) if v.agrees() => {
-                        format!("{}   agrees with synack", chain_text(&v.kernel))
+                let line = match v {
+                    SideVerdict::NotHere => wt::print_kernel_side(lang, *side, None, None),
+                    SideVerdict::Compared(v) => {
+                        let inferred = (!v.agrees()).then(|| chain_text(&v.inferred));
+                        wt::print_kernel_side(
+                            lang,
+                            *side,
+                            Some(&chain_text(&v.kernel)),
+                            inferred.as_deref(),
+                        )
                     }
-                    SideVerdict::Compared(v) => format!(
-                        "{}   DISAGREES — synack inferred {}",
-                        chain_text(&v.kernel),
-                        chain_text(&v.inferred)
-                    ),
                 };
-                let _ = writeln!(out, "  {:<6} {text}", side.name());
+                let _ = writeln!(out, "{line}");
                 if let SideVerdict::Compared(v) = v
                     && let Some(state) = v.handed_over
                 {
-                    let note =
-                        crate::i18n::print::kernel_hand_over(crate::i18n::Lang::En, *side, state);
+                    let note = crate::i18n::print::kernel_hand_over(lang, *side, state);
                     let _ = writeln!(out, "{note}");
                 }
             }

@@ -68,7 +68,7 @@ pub fn conn_start(out: &mut Vec<u8>, conn: &Connection, packets: u64, later: boo
                 conn.index(),
                 &conn.client().to_string(),
                 &conn.server().to_string(),
-                packets,
+                Some(packets),
                 style.relative,
             );
             let _ = writeln!(out, "{}", text_ladder::paint(&title, "1", style));

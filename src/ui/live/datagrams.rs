@@ -47,7 +47,11 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
             ]));
             for e in flow.icmp_after(i) {
                 lines.push(Line::from(Span::styled(
-                    format!("    ✗ {} ← {}", e.error.kind, e.error.reporter),
+                    format!(
+                        "    ✗ {} ← {}",
+                        crate::i18n::icmp_kind(app.lang, &e.error.kind),
+                        e.error.reporter
+                    ),
                     Style::new()
                         .fg(Color::Red)
                         .bg(th.bg)
