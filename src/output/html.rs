@@ -276,4 +276,17 @@ mod tests {
         assert!(!text.contains("</") && !text.contains("<!--"));
         assert_eq!(serde_json::from_str::<Value>(&text).unwrap(), v);
     }
+
+    /// The page's text and code faces are the SVG's: one CJK stack.
+    #[test]
+    fn the_page_css_names_every_font_of_the_svg_stacks() {
+        let css = include_str!("html/page.css");
+        let css = css.split_whitespace().collect::<Vec<_>>().join(" ");
+        for family in super::super::svg::FONT
+            .split(", ")
+            .chain(super::super::svg::MONO.split(", "))
+        {
+            assert!(css.contains(family), "{family} missing in page.css");
+        }
+    }
 }

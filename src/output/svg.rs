@@ -31,10 +31,16 @@ use crate::state::TcpState;
 use super::figure::{self, BandKind, Marks};
 use layout::{Columns, DROP, MARGIN, Rows, STATE_W, TOP, text_width};
 
-/// Sans-serif with CJK fallbacks (Linux, macOS, Windows).
-pub const FONT: &str = "'DejaVu Sans', 'Helvetica Neue', Arial, 'Noto Sans CJK SC', 'Source Han Sans SC', 'PingFang SC', 'Hiragino Sans GB', 'Microsoft YaHei', 'WenQuanYi Zen Hei', sans-serif";
-/// Monospace for code (socket calls).
-const MONO: &str = "'DejaVu Sans Mono', Menlo, Consolas, 'Noto Sans Mono CJK SC', 'WenQuanYi Zen Hei Mono', monospace";
+/// Sans-serif with CJK fallbacks: Noto Sans CJK SC / Source Han Sans SC
+/// (Debian/Ubuntu `fonts-noto-cjk`, Fedora `google-noto-sans-cjk-fonts`,
+/// Arch `noto-fonts-cjk`; `Noto Sans SC` as Google Fonts names it),
+/// PingFang SC and Hiragino Sans GB (macOS), Microsoft YaHei (Windows),
+/// WenQuanYi Micro Hei / Zen Hei (older Linux). The same stack is in
+/// `html/page.css`.
+pub const FONT: &str = "'DejaVu Sans', 'Helvetica Neue', Arial, 'Noto Sans CJK SC', 'Noto Sans SC', 'Source Han Sans SC', 'PingFang SC', 'Hiragino Sans GB', 'Microsoft YaHei', 'WenQuanYi Micro Hei', 'WenQuanYi Zen Hei', sans-serif";
+/// Monospace for code (socket calls, with Chinese remarks): the CJK
+/// monospace faces, then the sans CJK faces of each system.
+pub const MONO: &str = "'DejaVu Sans Mono', Menlo, Consolas, 'Noto Sans Mono CJK SC', 'WenQuanYi Zen Hei Mono', 'PingFang SC', 'Microsoft YaHei', monospace";
 
 /// Font size of arrow labels.
 const LABEL: f64 = 16.0;
