@@ -8,6 +8,7 @@
 //! no model logic.
 
 mod call_text;
+mod datagram_text;
 mod demo_text;
 mod en;
 mod figure_text;
@@ -22,11 +23,24 @@ mod zh;
 
 pub use call_text::call_result;
 pub use demo_text::DemoText;
-pub use figure_text::{FigureText, figure_text, window_note};
+pub use figure_text::{FigureText, edge_label, figure_text, window_note};
 pub use icmp_text::{icmp_datagram, icmp_event, icmp_kind};
 pub use print_text::{PrintText, print_text};
 pub use progress_text::{Reading, progress_line, steps_capped};
 pub use quiz_text::{QuizLine, QuizText};
+
+/// Texts of the UDP outputs.
+pub mod datagram {
+    pub use super::datagram_text::*;
+}
+
+/// English or Chinese: the one of `lang`.
+fn pick(lang: Lang, en: String, zh: String) -> String {
+    match lang {
+        Lang::En => en,
+        Lang::Zh => zh,
+    }
+}
 
 /// Texts of `synack watch`: its screen and its `--print` stream.
 pub mod watch {

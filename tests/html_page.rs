@@ -14,6 +14,8 @@ use serde_json::Value;
 
 #[path = "support/run.rs"]
 mod run;
+#[path = "support/chromium.rs"]
+mod support_chromium;
 use run::{stdout_of, synack};
 
 /// Writes the page of `capture` into `dir` and returns its path and text.
@@ -73,57 +75,14 @@ fn a_twenty_segment_walk_stays_under_150_kb() {
 /// Runs headless Chromium on `url` with `--dump-dom`; returns the DOM and
 /// the console lines of its log, or `None` when Chromium is not installed.
 fn chromium(url: &str) -> Option<(String, Vec<String>)> {
-    let bin = ["chromium", "chromium-browser", "google-chrome"]
-        .into_iter()
-        .find(|b| {
-            Command::new(b)
-                .arg("--version")
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .status()
-                .is_ok_and(|s| s.success())
-        });
-    let Some(bin) = bin else {
+    let Some((dom, log)) = support_chromium::run(
+        url,
+        &["--enable-logging=stderr", "--v=0", "--dump-dom"],
+        &[],
+    ) else {
         eprintln!("chromium not installed: browser test skipped");
         return None;
     };
-    let profile = tempfile::tempdir().unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let (out_path, err_path) = (dir.path().join("dom"), dir.path().join("log"));
-    let mut child = Command::new(bin)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--enable-logging=stderr",
-            "--v=0",
-        ])
-        .arg(format!("--user-data-dir={}", profile.path().display()))
-        .arg("--dump-dom")
-        .arg(url)
-        .stdout(std::fs::File::create(&out_path).unwrap())
-        .stderr(std::fs::File::create(&err_path).unwrap())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        if let Some(st) = child.try_wait().unwrap() {
-            assert!(st.success(), "chromium failed on {url}");
-            break;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("chromium did not finish within 60 s on {url}");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    let dom = std::fs::read_to_string(&out_path).unwrap();
-    let log = std::fs::read_to_string(&err_path).unwrap();
     let console = log
         .lines()
         .filter(|l| l.contains("CONSOLE") || l.contains("Uncaught"))
@@ -347,17 +306,7 @@ impl Browser {
     fn start() -> Option<Browser> {
         use std::os::fd::AsRawFd;
         use std::os::unix::process::CommandExt;
-        let bin = ["chromium", "chromium-browser", "google-chrome"]
-            .into_iter()
-            .find(|b| {
-                Command::new(b)
-                    .arg("--version")
-                    .stdout(Stdio::null())
-                    .stderr(Stdio::null())
-                    .status()
-                    .is_ok_and(|s| s.success())
-            });
-        let Some(bin) = bin else {
+        let Some(bin) = support_chromium::binary() else {
             eprintln!("chromium not installed: browser test skipped");
             return None;
         };
@@ -367,17 +316,8 @@ impl Browser {
         let (fd_r, fd_w) = (cmd_r.as_raw_fd(), ans_w.as_raw_fd());
         let mut command = Command::new(bin);
         command
-            .args([
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--remote-debugging-pipe",
-                "about:blank",
-            ])
+            .args(support_chromium::FLAGS)
+            .args(["--remote-debugging-pipe", "about:blank"])
             .arg(format!("--user-data-dir={}", profile.path().display()))
             .stdout(Stdio::null())
             .stderr(Stdio::null());

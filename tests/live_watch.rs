@@ -5,15 +5,19 @@
 //! creates. Without CAP_NET_RAW each test says so and returns. Every wait
 //! is bounded.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicU16, Ordering};
-use std::sync::mpsc::{Receiver, channel};
+use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
+
+#[path = "support/pipe.rs"]
+mod pipe;
+use pipe::lines;
 
 const SYNACK: &str = env!("CARGO_BIN_EXE_synack");
 const WAIT: Duration = Duration::from_secs(20);
@@ -39,20 +43,6 @@ fn free_port() -> u16 {
         .map(|i| base.wrapping_add(i * 7) % 30_000 + 2_000)
         .find(|&p| TcpListener::bind(("127.0.0.1", p)).is_ok())
         .expect("a free port")
-}
-
-/// Lines of a child's pipe, read on a thread.
-fn lines(pipe: impl Read + Send + 'static) -> Receiver<String> {
-    let (tx, rx) = channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(pipe).lines() {
-            let Ok(line) = line else { break };
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    rx
 }
 
 /// Waits (bounded) for a line containing `what`; returns the lines seen.

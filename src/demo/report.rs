@@ -105,9 +105,12 @@ pub fn print(session: &Session, style: &Style) -> String {
         // protocol and stayed silent.
         let _ = writeln!(
             out,
-            "kernel (tracepoint sock:inet_sock_set_state on port {}, any protocol): {} state changes — UDP sockets have no connection states",
-            session.server_addr().port(),
-            session.kernel_events
+            "{}",
+            crate::i18n::datagram::udp_kernel(
+                lang,
+                session.server_addr().port(),
+                session.kernel_events
+            )
         );
         return out;
     }

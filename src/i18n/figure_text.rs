@@ -65,7 +65,7 @@ pub fn figure_text(lang: Lang, t: FigureText) -> &'static str {
             "Linux handed the closed socket over to a time-wait socket (the tracepoint shows the full socket's → CLOSE; /proc/net/tcp the connection going on)."
         }
         (Lang::Zh, KernelHandOver) => {
-            "Linux 把已关闭的套接字移交给 time-wait 套接字（跟踪点显示完整套接字的 → CLOSE；/proc/net/tcp 显示连接仍在继续）。"
+            "Linux 把已关闭的套接字移交给 TIME_WAIT 套接字（跟踪点显示完整套接字的 → CLOSE；/proc/net/tcp 显示连接仍在继续）。"
         }
         (Lang::En, Seconds) => "s",
         (Lang::Zh, Seconds) => "秒",
@@ -103,6 +103,24 @@ pub fn window_note(lang: Lang, first: u64, last: u64, total: u64) -> String {
         Lang::En => format!(" · segments {first}–{last} of {total}"),
         Lang::Zh => format!(" · 第 {first}–{last} 段，共 {total} 段"),
     }
+}
+
+/// A state-diagram edge label (RFC 9293 Figure 5's notation) in `lang`:
+/// `rcv SYN / snd SYN,ACK` → `收 SYN / 发 SYN,ACK`, `rcv ACK of FIN` →
+/// `收 FIN 的 ACK`; calls and timers (`close()`, `2MSL`) stay.
+pub fn edge_label(lang: Lang, en: &str) -> String {
+    if lang == Lang::En {
+        return en.to_string();
+    }
+    en.split(" / ")
+        .map(
+            |part| match part.strip_prefix("rcv ").map(|r| r.split_once(" of ")) {
+                Some(Some((what, of))) => format!("收 {of} 的 {what}"),
+                _ => part.replacen("rcv ", "收 ", 1).replacen("snd ", "发 ", 1),
+            },
+        )
+        .collect::<Vec<_>>()
+        .join(" / ")
 }
 
 #[cfg(test)]

@@ -244,7 +244,7 @@ pub fn kernel_hand_over(lang: Lang, side: Side, state: crate::state::TcpState) -
             "      ({side}: in {st} Linux handed the closed socket over to a time-wait socket: the tracepoint shows {st} → CLOSE for the full socket, /proc/net/tcp the connection going on)"
         ),
         Lang::Zh => format!(
-            "      （{}：Linux 在 {st} 把已关闭的套接字移交给 time-wait 套接字：跟踪点显示完整套接字 {st} → CLOSE，/proc/net/tcp 显示连接仍在继续）",
+            "      （{}：Linux 在 {st} 把已关闭的套接字移交给 TIME_WAIT 套接字：跟踪点显示完整套接字 {st} → CLOSE，/proc/net/tcp 显示连接仍在继续）",
             lang.strings().side(side)
         ),
     }

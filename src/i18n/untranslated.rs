@@ -130,7 +130,7 @@ fn camel(w: &str) -> bool {
 
 /// `deadbeef`, `cafe`: letters a–f only, an even count (a hex dump).
 fn is_hex(w: &str) -> bool {
-    w.len() % 2 == 0 && w.chars().all(|c| matches!(c, 'a'..='f' | 'A'..='F'))
+    w.len().is_multiple_of(2) && w.chars().all(|c| matches!(c, 'a'..='f' | 'A'..='F'))
 }
 
 /// Every screen's English words as one report line per screen, after a

@@ -3,15 +3,8 @@
 //! and picks one. Tracepoint names, flags and paths stay as they are.
 //! Text only.
 
-use super::Lang;
+use super::{Lang, pick};
 use crate::live::frame_filter::Filter;
-
-fn pick(lang: Lang, en: String, zh: String) -> String {
-    match lang {
-        Lang::En => en,
-        Lang::Zh => zh,
-    }
-}
 
 /// A fixed text of the watch screen.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -299,4 +292,22 @@ pub fn print_kernel_side(
         Lang::En => format!("  {:<6} {text}", side.name()),
         Lang::Zh => format!("  {} {text}", lang.strings().side(side)),
     }
+}
+
+/// `watch --print`'s last line: connections, frames, where, drops.
+pub fn print_totals(
+    lang: Lang,
+    conns: usize,
+    frames: u64,
+    description: &str,
+    dropped: u64,
+) -> String {
+    pick(
+        lang,
+        format!(
+            "{conns} connection{}, {frames} frames captured on {description}, {dropped} dropped by the kernel",
+            if conns == 1 { "" } else { "s" }
+        ),
+        format!("{conns} 个连接，在 {description} 上抓到 {frames} 帧，内核丢弃 {dropped} 帧"),
+    )
 }

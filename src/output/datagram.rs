@@ -12,9 +12,11 @@
 use std::fmt::Write;
 
 use serde_json::{Value, json};
+use unicode_width::UnicodeWidthStr;
 
 use crate::conversation::Side;
 use crate::conversation::datagram::Flow;
+use crate::i18n::datagram as dt;
 
 use super::text_ladder::paint;
 use super::{Style, secs_since};
@@ -39,26 +41,24 @@ pub fn flow_ladder_with(
     before: &dyn Fn(usize) -> Vec<String>,
 ) -> String {
     let mut out = String::new();
-    let head = format!(
-        "flow {}: UDP {} → {}  ({} datagrams, {} bytes; no connection, no states)",
+    let head = dt::flow_head(
+        style.lang,
         flow.index,
-        flow.client,
-        flow.server,
+        &flow.client.to_string(),
+        &flow.server.to_string(),
         flow.total(),
-        flow.bytes[0] + flow.bytes[1]
+        flow.bytes[0] + flow.bytes[1],
     );
     let _ = writeln!(out, "{}", paint(&head, "1", style));
-    let _ = writeln!(
-        out,
-        "note: UDP has no handshake, no teardown and no states: each datagram stands alone, nothing is acknowledged"
-    );
+    let _ = writeln!(out, "{}", dt::flow_note(style.lang));
     let (a, b) = (flow.client.to_string(), flow.server.to_string());
     let gap = ARROW.saturating_sub(a.chars().count() + b.chars().count());
+    let time = crate::i18n::print_text(style.lang, crate::i18n::PrintText::Time);
     let _ = writeln!(
         out,
-        "{:>4} {:>10}  {a}{}{b}",
+        "{:>4} {}{time}  {a}{}{b}",
         "#",
-        "time_s",
+        " ".repeat(10usize.saturating_sub(time.width())),
         " ".repeat(gap)
     );
     let icmp_lines = |out: &mut String, i: usize| {
@@ -93,8 +93,8 @@ pub fn flow_ladder_with(
     if flow.datagrams.len() < flow.total() as usize {
         let _ = writeln!(
             out,
-            "     … {} more datagrams not kept",
-            flow.total() as usize - flow.datagrams.len()
+            "{}",
+            dt::more_not_kept(style.lang, flow.total() as usize - flow.datagrams.len())
         );
     }
     out
@@ -102,8 +102,7 @@ pub fn flow_ladder_with(
 
 /// The `--list` rows of the flows, under the connections' table.
 pub fn flows_list(flows: &[&Flow], style: &Style) -> String {
-    let mut out =
-        String::from("\nUDP flows (connection-less: no handshake, no teardown, no states):\n");
+    let mut out = format!("\n{}\n", dt::flows_title(style.lang));
     let rows: Vec<[String; 6]> = flows
         .iter()
         .map(|f| {
@@ -120,8 +119,9 @@ pub fn flows_list(flows: &[&Flow], style: &Style) -> String {
             ]
         })
         .collect();
-    let head = ["#", "from", "to", "datagrams", "bytes", "duration_s"];
-    let mut width = head.map(str::len);
+    let cols = dt::flows_columns(style.lang);
+    let head = [cols[0], cols[1], cols[2], cols[3], cols[4], cols[5]];
+    let mut width = head.map(UnicodeWidthStr::width);
     for r in &rows {
         for (w, c) in width.iter_mut().zip(r) {
             *w = (*w).max(c.chars().count());
@@ -130,16 +130,18 @@ pub fn flows_list(flows: &[&Flow], style: &Style) -> String {
     let mut line = |cells: [&str; 6], icmp: &str| {
         let mut l = String::new();
         for (i, (c, w)) in cells.iter().zip(width).enumerate() {
+            // Padded by display width: a Chinese heading is two columns a character.
+            let pad = " ".repeat(w.saturating_sub(c.width()));
             if i >= 3 {
-                let _ = write!(l, "{c:>w$}  ");
+                let _ = write!(l, "{pad}{c}  ");
             } else {
-                let _ = write!(l, "{c:<w$}  ");
+                let _ = write!(l, "{c}{pad}  ");
             }
         }
         l.push_str(icmp);
         let _ = writeln!(out, "{}", l.trim_end());
     };
-    line(head, "icmp");
+    line(head, cols[6]);
     for (r, f) in rows.iter().zip(flows) {
         let icmp: Vec<String> = f
             .icmp

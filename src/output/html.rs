@@ -227,7 +227,7 @@ fn conn_view(conn: &Connection, style: &Style) -> Value {
 fn page_text(lang: Lang) -> Value {
     let s = lang.strings();
     let f = |t| figure_text(lang, t);
-    json!({
+    let mut text = json!({
         "client": s.side(crate::conversation::Side::Client),
         "server": s.side(crate::conversation::Side::Server),
         "connection": s.text(Text::Connection),
@@ -256,7 +256,11 @@ fn page_text(lang: Lang) -> Value {
         "agrees": f(FigureText::KernelAgrees),
         "disagrees": f(FigureText::KernelDisagrees),
         "handover": f(FigureText::KernelHandOver),
-    })
+    });
+    for label in diagram::labels() {
+        text[format!("edge:{label}")] = json!(crate::i18n::edge_label(lang, label));
+    }
+    text
 }
 
 #[cfg(test)]

@@ -199,6 +199,7 @@ pub fn run(
     quit: &dyn Fn() -> bool,
 ) -> Outcome {
     let start = Instant::now();
+    let lang = style.lang;
     let mut sink = Sink {
         format,
         tracker: Tracker::new().with_step_limit(super::STEP_LIMIT),
@@ -233,12 +234,10 @@ pub fn run(
     let counts = watch.counts();
     if format == Format::Print {
         let n = sink.tracker.connections().len();
+        let what = crate::i18n::watch::watch_description(lang, watch.iface(), watch.filter());
         let text = format!(
-            "\n{n} connection{}, {} frames captured on {}, {} dropped by the kernel\n",
-            if n == 1 { "" } else { "s" },
-            counts.frames,
-            watch.description(),
-            counts.dropped
+            "\n{}\n",
+            crate::i18n::watch::print_totals(lang, n, counts.frames, &what, counts.dropped)
         );
         sink.write(&text);
     }

@@ -21,7 +21,7 @@ pub fn text(t: DemoText) -> &'static str {
         DemoText::NoConnectionYet => "还没有连接：第一个报文段随 connect() 出现。",
         DemoText::KernelNow => "截至目前已执行的调用",
         DemoText::NoteTimeWaitSocket => {
-            "Linux 把已关闭的套接字移交给一个 time-wait 套接字：跟踪点显示完整套接字的 → CLOSE，/proc/net/tcp 显示连接在 time-wait 套接字中继续（先 FIN_WAIT2，再 TIME_WAIT）。"
+            "Linux 把已关闭的套接字移交给一个 TIME_WAIT 套接字：跟踪点显示完整套接字的 → CLOSE，/proc/net/tcp 显示连接在这个 TIME_WAIT 套接字中继续（先 FIN_WAIT2，再 TIME_WAIT）。"
         }
         DemoText::NoteRequestSock => {
             "服务器端的套接字直到最后一个 ACK 到达才出现在内核中（LISTEN → SYN_RECV → ESTABLISHED 一次完成）：在此之前 Linux 只保留一个轻量的请求套接字（request sock）。"

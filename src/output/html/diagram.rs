@@ -75,6 +75,11 @@ const EDGES: [(&str, &str, &str, Place); 15] = [
     ("LAST_ACK", "CLOSED-END", "rcv ACK of FIN", Place::Below),
 ];
 
+/// The edges' labels (the page translates them by `data-t="edge:LABEL"`).
+pub fn labels() -> impl Iterator<Item = &'static str> {
+    EDGES.iter().map(|e| e.2)
+}
+
 fn centre(id: &str) -> (f64, f64) {
     STATES
         .iter()
@@ -136,7 +141,7 @@ pub fn svg() -> String {
         };
         let _ = writeln!(
             o,
-            r#"<g class="edge" id="de-{from}-{to}"><line x1="{x1:.1}" y1="{y1:.1}" x2="{x2:.1}" y2="{y2:.1}" marker-end="url(#dhead)"/><text x="{lx:.1}" y="{ly:.1}" text-anchor="{anchor}">{label}</text></g>"#
+            r#"<g class="edge" id="de-{from}-{to}"><line x1="{x1:.1}" y1="{y1:.1}" x2="{x2:.1}" y2="{y2:.1}" marker-end="url(#dhead)"/><text x="{lx:.1}" y="{ly:.1}" text-anchor="{anchor}" data-t="edge:{label}">{label}</text></g>"#
         );
     }
     for (id, label, x, y) in STATES {
