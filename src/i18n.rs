@@ -8,6 +8,7 @@
 //! no model logic.
 
 mod call_text;
+mod carried_text;
 mod datagram_text;
 mod demo_text;
 mod en;
@@ -22,6 +23,7 @@ mod watch_text;
 mod zh;
 
 pub use call_text::call_result;
+pub use carried_text::{malformed, reassembly_note, tunnel_note};
 pub use demo_text::DemoText;
 pub use figure_text::{FigureText, edge_label, figure_text, window_note};
 pub use icmp_text::{icmp_datagram, icmp_event, icmp_kind};
@@ -51,7 +53,7 @@ pub mod watch {
 pub mod print {
     pub use super::print_text::{
         cause, connection_header, kernel_hand_over, kernel_heading, kernel_row, kernel_unavailable,
-        label, role, scenario_line, side, took_effect, totals,
+        label, note, role, scenario_line, side, took_effect, totals,
     };
 }
 
@@ -393,6 +395,8 @@ pub enum Note {
 
 /// The strings of one language.
 pub trait Strings: Sync {
+    /// The language these strings are in.
+    fn lang(&self) -> Lang;
     /// A fixed text.
     fn text(&self, t: Text) -> &'static str;
     /// A header field name.

@@ -42,14 +42,12 @@ pub fn secs_since(ts: Duration, origin: Duration) -> f64 {
 
 /// The tunnel note of a connection ("inside VXLAN VNI 42, 10.0.0.1 →
 /// 10.0.0.2"), from its first segment; `None` when it travelled bare.
-pub fn tunnel_note(conn: &crate::conversation::Connection) -> Option<String> {
-    conn.steps()
-        .first()?
-        .segment
-        .ip
-        .carried
-        .as_ref()?
-        .tunnel_note()
+pub fn tunnel_note(
+    conn: &crate::conversation::Connection,
+    lang: crate::i18n::Lang,
+) -> Option<String> {
+    let carried = conn.steps().first()?.segment.ip.carried.as_ref()?;
+    crate::i18n::tunnel_note(lang, carried)
 }
 
 /// An ICMP event in words: `ICMP: fragmentation needed, MTU 1400 (frame

@@ -108,6 +108,21 @@ fn every_capture_printed_listed_and_drawn_in_chinese_has_no_english_word() {
             outputs.push((format!("{name} --svg"), svg_text(&svg)));
         }
     }
+    // The test captures (tunnels, reassembly, damaged headers, ICMP, odd
+    // link types): what synack reads of them, in Chinese.
+    for path in synack::ui::testdata::capture_files("tests/data") {
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        let out = run::synack()
+            .args(["replay", path.to_str().unwrap(), "--print", "--lang", "zh"])
+            .output()
+            .unwrap();
+        if out.status.success() {
+            outputs.push((
+                format!("tests/data/{name} --print"),
+                String::from_utf8_lossy(&out.stdout).to_string(),
+            ));
+        }
+    }
     check(&outputs, &[]);
 }
 

@@ -26,6 +26,10 @@ fn cap_the(s: Side) -> &'static str {
 }
 
 impl Strings for En {
+    fn lang(&self) -> super::Lang {
+        super::Lang::En
+    }
+
     fn text(&self, t: Text) -> &'static str {
         match t {
             Text::Connection => "connection",

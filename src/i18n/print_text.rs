@@ -66,6 +66,14 @@ pub fn print_text(lang: Lang, t: PrintText) -> &'static str {
     }
 }
 
+/// `note: …` before a connection's ladder.
+pub fn note(lang: Lang, text: &str) -> String {
+    match lang {
+        Lang::En => format!("note: {text}"),
+        Lang::Zh => format!("注：{text}"),
+    }
+}
+
 /// The `--print` header of one connection.
 pub fn connection_header(
     lang: Lang,

@@ -22,7 +22,8 @@ pub const CODE_TERMS: &[&str] = &[
     "TCP", "UDP", "ICMP", "IPv", "SYN", "ACK", "FIN", "RST", "PSH", "URG", "ECE", "CWR", "MSS",
     "SACK", "RFC", "MSL", "ISN", "RTT", "SYN-ACK", "FIN-ACK", "PSH-ACK", "RST-ACK", "PSH-FIN-ACK",
     "MPLS", "VLAN", "GRE", "VXLAN", "Geneve", "GTP", "Ethernet", "IPoIB", "PPP", "PPPoE", "HDLC",
-    "MTU", "TTL", "DSACK", "ECN", "TSval", "TSecr",
+    "MTU", "TTL", "DSACK", "ECN", "TSval", "TSecr", "VNI", "ERSPAN", "WCCP", "TEID", "ARCNET",
+    "Juniper", "SLL", "NULL", "LOOP", "ARP", "LLDP", "IPIP",
     // states (those without `_`), kernel names
     "LISTEN", "CLOSED", "CLOSE", "ESTABLISHED", "CLOSING", "UNKNOWN", "Linux", "Recv-Q",
     "Send-Q", "ECONNREFUSED", "ECONNRESET", "EADDRINUSE", "EOF", "NET_RAW", "CAP", "SHUT_WR",

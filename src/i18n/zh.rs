@@ -19,6 +19,10 @@ fn who(s: Side) -> &'static str {
 }
 
 impl Strings for Zh {
+    fn lang(&self) -> super::Lang {
+        super::Lang::Zh
+    }
+
     fn text(&self, t: Text) -> &'static str {
         match t {
             Text::Connection => "连接",

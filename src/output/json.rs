@@ -145,7 +145,7 @@ impl ConnectionJson {
                 .iter()
                 .map(|t| TransitionJson::new(t, style))
                 .collect(),
-            tunnel: super::tunnel_note(c),
+            tunnel: super::tunnel_note(c, crate::i18n::Lang::En),
             icmp: c.icmp().iter().map(|e| IcmpJson::new(e, style)).collect(),
         }
     }

@@ -375,7 +375,7 @@ impl<'a> Writer<'a> {
         let first = self.first;
         if !open.started && (end > conn.drained() || whole) {
             open.started = true;
-            open.tunnel = super::tunnel_note(conn);
+            open.tunnel = super::tunnel_note(conn, crate::i18n::Lang::En);
             text::conn_start(&mut self.buf, conn, expected, c != first, self.opts);
         }
         for i in conn.drained()..end {

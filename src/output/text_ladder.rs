@@ -123,8 +123,8 @@ pub fn ladder_with(
 pub fn head(conn: &Connection, style: &Style) -> String {
     let mut out = String::new();
     let lang = style.lang;
-    if let Some(note) = super::tunnel_note(conn) {
-        let _ = writeln!(out, "note: {note}");
+    if let Some(note) = super::tunnel_note(conn, lang) {
+        let _ = writeln!(out, "{}", crate::i18n::print::note(lang, &note));
     }
     if conn.mid_stream() {
         let _ = writeln!(out, "{}", print_text(lang, PrintText::NoteMidStream));
@@ -196,7 +196,7 @@ pub fn step_lines(conn: &Connection, i: usize, prev: [TcpState; 2], style: &Styl
         .ip
         .carried
         .as_ref()
-        .and_then(|c| c.reassembly_note())
+        .and_then(|c| crate::i18n::reassembly_note(style.lang, c))
     {
         let _ = writeln!(out, "{:>17}{note}", "↳ ");
     }

@@ -121,10 +121,10 @@ pub fn fields_in(s: &dyn Strings, seg: &Segment, ctx: Context) -> Vec<(Field, St
         v.push((Field::Vlan, vlan.to_string()));
     }
     if let Some(c) = &seg.ip.carried {
-        if let Some(note) = c.tunnel_note() {
+        if let Some(note) = crate::i18n::tunnel_note(s.lang(), c) {
             v.push((Field::Tunnel, note));
         }
-        if let Some(note) = c.reassembly_note() {
+        if let Some(note) = crate::i18n::reassembly_note(s.lang(), c) {
             v.push((Field::Reassembled, note));
         }
     }
@@ -149,7 +149,11 @@ pub fn fields_in(s: &dyn Strings, seg: &Segment, ctx: Context) -> Vec<(Field, St
         (
             Field::HeaderLen,
             match seg.malformed {
-                Some(m) => format!("{} B — {m}", seg.header_len),
+                Some(m) => format!(
+                    "{} B — {}",
+                    seg.header_len,
+                    crate::i18n::malformed(s.lang(), &m)
+                ),
                 None => format!("{} B", seg.header_len),
             },
         ),

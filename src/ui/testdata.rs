@@ -219,6 +219,21 @@ pub fn many_tracker(n: usize) -> Tracker {
     t
 }
 
+/// The capture files in `dir` of the repository (`captures`,
+/// `tests/data`), sorted: every file but notes and scripts.
+pub fn capture_files(dir: &str) -> Vec<std::path::PathBuf> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+    let mut names: Vec<_> = std::fs::read_dir(&dir)
+        .map(|d| d.filter_map(|e| e.ok()).map(|e| e.path()).collect())
+        .unwrap_or_default();
+    names.retain(|p: &std::path::PathBuf| {
+        let ext = p.extension().and_then(|x| x.to_str()).unwrap_or("");
+        ["pcap", "pcapng", "gz", "zst", "cap"].contains(&ext)
+    });
+    names.sort();
+    names
+}
+
 /// The whole screen of `app` drawn at `w`×`h`, as text.
 pub fn screen(app: &mut super::App, w: u16, h: u16) -> String {
     let mut term =

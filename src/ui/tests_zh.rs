@@ -176,14 +176,7 @@ fn every_demo_scenario_in_chinese_has_no_english_word() {
 /// and the picker.
 #[test]
 fn every_capture_replayed_in_chinese_has_no_english_word() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("captures");
-    let mut names: Vec<_> = std::fs::read_dir(&dir)
-        .expect("captures/")
-        .filter_map(|e| e.ok())
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "pcap" || x == "pcapng"))
-        .collect();
-    names.sort();
+    let names = super::testdata::capture_files("captures");
     let mut screens = Vec::new();
     for path in names {
         let name = path.file_name().unwrap().to_string_lossy().to_string();
@@ -207,6 +200,25 @@ fn every_capture_replayed_in_chinese_has_no_english_word() {
         shots(&mut screens, &mut app, &format!("{name} absolute"));
         press(&mut app, "c");
         shots(&mut screens, &mut app, &format!("{name} picker"));
+    }
+    // The test captures (tunnels, reassembly, damaged and cut headers,
+    // ICMP): the walk's end and every segment's details.
+    for path in super::testdata::capture_files("tests/data") {
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        let Ok(r) = crate::replay::load(&path) else {
+            continue;
+        };
+        let mut app = App::new(r.tracker, zh(Some(0), &name));
+        app.handle(key(KeyCode::End));
+        screens.push((format!("tests/data/{name} end"), screen(&mut app, 120, 36)));
+        press(&mut app, "d");
+        for step in 0..app.len().min(30) {
+            app.update(super::Action::Select(step));
+            screens.push((
+                format!("tests/data/{name} details {step}"),
+                screen(&mut app, 120, 36),
+            ));
+        }
     }
     // Payload bytes shown in the hex dump's text column are data.
     check(&screens, &["hello", "still", "here"].map(String::from));
