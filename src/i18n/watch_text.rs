@@ -229,7 +229,7 @@ pub fn print_capped(lang: Lang, i: usize, kept: usize) -> String {
 pub fn print_kernel_head(lang: Lang, i: usize) -> String {
     pick(
         lang,
-        format!("kernel, connection {i}:"),
+        format!("kernel, connection {i}: "),
         format!("内核，连接 {i}："),
     )
 }

@@ -145,16 +145,16 @@ pub fn verdict_lines(conn: &Connection, verdict: &KernelVerdict, lang: Lang) -> 
     let none = |why| wt::print_kernel_none(lang, why);
     match verdict {
         KernelVerdict::Unavailable(why) => {
-            let _ = writeln!(out, "{head} {}", none(PrintKernel::Unavailable(why)));
+            let _ = writeln!(out, "{head}{}", none(PrintKernel::Unavailable(why)));
         }
         KernelVerdict::NotHere => {
-            let _ = writeln!(out, "{head} {}", none(PrintKernel::NotHere));
+            let _ = writeln!(out, "{head}{}", none(PrintKernel::NotHere));
         }
         KernelVerdict::MidStream => {
-            let _ = writeln!(out, "{head} {}", none(PrintKernel::MidStream));
+            let _ = writeln!(out, "{head}{}", none(PrintKernel::MidStream));
         }
         KernelVerdict::Sides(sides) => {
-            let _ = writeln!(out, "{head} {}", none(PrintKernel::Heading));
+            let _ = writeln!(out, "{head}{}", none(PrintKernel::Heading));
             for (side, v) in [Side::Client, Side::Server].iter().zip(sides) {
                 let line = match v {
                     SideVerdict::NotHere => wt::print_kernel_side(lang, *side, None, None),
