@@ -16,6 +16,17 @@ use synack::demo::{Session, scenario_name};
 use synack::live::LiveError;
 use synack::live::exchange::{ExchangeConfig, Scenario};
 
+/// The call's result in words, as the screens put it.
+trait Words {
+    fn text(&self, lang: synack::i18n::Lang) -> String;
+}
+
+impl Words for synack::live::exchange::CallOutcome {
+    fn text(&self, lang: synack::i18n::Lang) -> String {
+        synack::i18n::call_result(lang, &self.returned, &self.remarks)
+    }
+}
+
 fn start(s: Scenario) -> Option<Session> {
     match Session::start(s, ExchangeConfig::default()) {
         Ok(session) => Some(session),

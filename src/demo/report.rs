@@ -24,7 +24,11 @@ fn call_line(session: &Session, index: usize, lang: crate::i18n::Lang) -> String
     if let Some(o) = session.outcomes.iter().find(|o| o.index == index)
         && !o.returned.is_empty()
     {
-        let _ = write!(line, "   → {}", o.text(lang));
+        let _ = write!(
+            line,
+            "   → {}",
+            crate::i18n::call_result(lang, &o.returned, &o.remarks)
+        );
     }
     line
 }
@@ -164,7 +168,7 @@ pub fn json(session: &Session, style: &Style) -> Value {
                 "side": c.side.to_string(),
                 "call": c.text,
                 "performed": outcome.is_some(),
-                "returned": outcome.map(|o| o.text(style.lang)),
+                "returned": outcome.map(|o| crate::i18n::call_result(style.lang, &o.returned, &o.remarks)),
             })
         })
         .collect();

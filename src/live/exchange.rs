@@ -120,18 +120,13 @@ pub struct CallOutcome {
     /// `ConnectionRefusedError: [Errno 111] Connection refused` ...
     pub returned: String,
     /// What synack adds after it (`bound to …`, `5 bytes sent`), as values
-    /// to be put in words by [`CallOutcome::text`].
+    /// to be put in words by `i18n::call_result`.
     pub remarks: Vec<Remark>,
     /// The error the scenario expected here and got (refused, reset).
     pub error: Option<io::ErrorKind>,
 }
 
 impl CallOutcome {
-    /// The result and its remarks in `lang`: `None (bound to 127.0.0.1:5000)`.
-    pub fn text(&self, lang: crate::i18n::Lang) -> String {
-        crate::i18n::call_result(lang, &self.returned, &self.remarks)
-    }
-
     /// The result as Python printed it, without remarks: `b''`, `None`.
     pub fn value(&self) -> &str {
         &self.returned

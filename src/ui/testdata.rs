@@ -263,3 +263,11 @@ mod tests {
         assert_eq!(refused.current()[0], TcpState::Closed);
     }
 }
+
+/// Asserts that each of `parts` of the state diagram is on `screen`:
+/// none of its boxes or its legend cut off.
+pub fn assert_whole(screen: &str, parts: &[&str]) {
+    for whole in parts {
+        assert!(screen.contains(whole), "{whole} cut off:\n{screen}");
+    }
+}

@@ -189,9 +189,10 @@ fn at_80_by_24_the_replay_diagram_is_whole_above_the_explanation() {
     app.update(Action::ToggleDiagram);
     app.update(Action::Select(3));
     let text = screen(&mut app, 80, 24);
-    for whole in ["│ LISTEN │", "│ CLOSE_WAIT │", "┤ LAST_ACK │", "filled box"] {
-        assert!(text.contains(whole), "{whole} cut off:\n{text}");
-    }
+    crate::ui::testdata::assert_whole(
+        &text,
+        &["│ LISTEN │", "│ CLOSE_WAIT │", "┤ LAST_ACK │", "filled box"],
+    );
     // Taller screens keep the explanation under the diagram.
     let text = screen(&mut app, 80, 40);
     assert!(

@@ -468,9 +468,10 @@ mod tests {
         app.update(Action::ToggleExplain);
         app.update(Action::ToggleDiagram);
         let text = screen(&mut app, 80, 24);
-        for whole in ["│ LISTEN │", "│ CLOSE_WAIT │", "┤ LAST_ACK │", "filled box"] {
-            assert!(text.contains(whole), "{whole} cut off:\n{text}");
-        }
+        crate::ui::testdata::assert_whole(
+            &text,
+            &["│ LISTEN │", "│ CLOSE_WAIT │", "┤ LAST_ACK │", "filled box"],
+        );
         // Wide: the diagram beside the ladder, under the kernel column.
         let text = screen(&mut app, 160, 48);
         assert!(

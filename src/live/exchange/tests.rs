@@ -2,6 +2,17 @@
 
 use super::*;
 
+/// The call's result in words, as the screens put it.
+trait Words {
+    fn text(&self, lang: crate::i18n::Lang) -> String;
+}
+
+impl Words for crate::live::exchange::CallOutcome {
+    fn text(&self, lang: crate::i18n::Lang) -> String {
+        crate::i18n::call_result(lang, &self.returned, &self.remarks)
+    }
+}
+
 fn run(scenario: Scenario, ipv6: bool) -> (Exchange, Vec<CallOutcome>) {
     let mut ex = Exchange::new(
         scenario,

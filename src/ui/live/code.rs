@@ -99,7 +99,7 @@ pub fn notes(app: &App) -> Vec<(String, Style)> {
                     "{} {} → {}",
                     s.side(side_of(call.side)),
                     call.text,
-                    o.text(app.lang)
+                    crate::i18n::call_result(app.lang, &o.returned, &o.remarks)
                 ),
                 th.accent(),
             )),
@@ -250,9 +250,15 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
             };
             let mut result = match &d.returned[i] {
                 Some(Returned::Ok(o))
-                    if done && !o.returned.is_empty() && o.text(app.lang) != "None" =>
+                    if done
+                        && !o.returned.is_empty()
+                        && crate::i18n::call_result(app.lang, &o.returned, &o.remarks)
+                            != "None" =>
                 {
-                    format!("→ {}", o.text(app.lang))
+                    format!(
+                        "→ {}",
+                        crate::i18n::call_result(app.lang, &o.returned, &o.remarks)
+                    )
                 }
                 Some(Returned::Failed(e)) if done => {
                     style = Style::new().fg(Color::Red).add_modifier(Modifier::BOLD);

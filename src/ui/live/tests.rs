@@ -276,14 +276,15 @@ fn at_120_by_36_the_state_diagram_fits_whole_beside_the_kernel_column() {
     l.through_accept(Vec::new());
     l.app.handle(key(KeyCode::Char('s')));
     let text = screen(&mut l.app, 120, 36);
-    for whole in [
-        "│ CLOSE_WAIT │",
-        "┤ LAST_ACK │",
-        "│ FIN_WAIT2 ├",
-        "filled box",
-    ] {
-        assert!(text.contains(whole), "{whole} cut off:\n{text}");
-    }
+    crate::ui::testdata::assert_whole(
+        &text,
+        &[
+            "│ CLOSE_WAIT │",
+            "┤ LAST_ACK │",
+            "│ FIN_WAIT2 ├",
+            "filled box",
+        ],
+    );
     // Both sides are ESTABLISHED: the box is labelled with both names.
     assert!(
         text.contains("───client───") && text.contains("───server───"),
@@ -297,17 +298,18 @@ fn at_80_by_24_the_state_diagram_is_whole() {
     l.through_accept(Vec::new());
     l.app.handle(key(KeyCode::Char('s')));
     let text = screen(&mut l.app, 80, 24);
-    for whole in [
-        "│ LISTEN │",
-        "│ SYN_SENT │",
-        "│ CLOSE_WAIT │",
-        "┤ LAST_ACK │",
-        "│ FIN_WAIT2 ├",
-        "│ TIME_WAIT ├",
-        "filled box",
-    ] {
-        assert!(text.contains(whole), "{whole} cut off:\n{text}");
-    }
+    crate::ui::testdata::assert_whole(
+        &text,
+        &[
+            "│ LISTEN │",
+            "│ SYN_SENT │",
+            "│ CLOSE_WAIT │",
+            "┤ LAST_ACK │",
+            "│ FIN_WAIT2 ├",
+            "│ TIME_WAIT ├",
+            "filled box",
+        ],
+    );
     assert!(text.lines().all(|r| r.width() <= 80));
 }
 
