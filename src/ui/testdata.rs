@@ -242,6 +242,14 @@ pub fn screen(app: &mut super::App, w: u16, h: u16) -> String {
     buffer_text(&term)
 }
 
+/// Asserts that each of `parts` of the state diagram is on `screen`:
+/// none of its boxes or its legend cut off.
+pub fn assert_whole(screen: &str, parts: &[&str]) {
+    for whole in parts {
+        assert!(screen.contains(whole), "{whole} cut off:\n{screen}");
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -261,13 +269,5 @@ mod tests {
         let refused = &conns[1];
         assert_eq!(refused.steps()[1].role, Role::Rst);
         assert_eq!(refused.current()[0], TcpState::Closed);
-    }
-}
-
-/// Asserts that each of `parts` of the state diagram is on `screen`:
-/// none of its boxes or its legend cut off.
-pub fn assert_whole(screen: &str, parts: &[&str]) {
-    for whole in parts {
-        assert!(screen.contains(whole), "{whole} cut off:\n{screen}");
     }
 }
