@@ -251,6 +251,17 @@ fn parse_scenario(s: &str) -> Result<String, String> {
     }
 }
 
+/// One line for an error that ends the run; its exit status: 2 for a
+/// usage error (a filter expression libpcap refuses is one, as a bad flag
+/// value is: cli/manual.rs EXIT STATUS), else 1.
+fn fail(err: &anyhow::Error) -> ExitCode {
+    eprintln!("synack: {err:#}");
+    match err.downcast_ref::<synack::filter::FilterError>() {
+        Some(synack::filter::FilterError::Bad { .. }) => ExitCode::from(2),
+        _ => ExitCode::FAILURE,
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     // Least privilege first, while the process has one thread: the live
@@ -264,6 +275,12 @@ fn main() -> ExitCode {
     // sudo), before they are dropped and before a byte of it is parsed.
     if let Some(Command::Replay(args)) = &cli.command {
         synack::capture::opened::open_before_drop(&[args.file.as_path()]);
+    }
+    // Usage errors before anything is started: the one line, exit 2.
+    if let Some(Command::Watch(args)) = &cli.command
+        && let Err(err) = cli::watch::filter_of(args)
+    {
+        return fail(&err);
     }
     let result = synack::live::privilege::split(live)
         .map_err(anyhow::Error::from)
@@ -279,15 +296,7 @@ fn main() -> ExitCode {
     synack::live::broker::stop(std::time::Duration::from_secs(3));
     let code = match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
-            eprintln!("synack: {err:#}");
-            // A filter expression libpcap refuses is a usage error, as a
-            // bad flag value is (cli/manual.rs: EXIT STATUS).
-            match err.downcast_ref::<synack::filter::FilterError>() {
-                Some(synack::filter::FilterError::Bad { .. }) => ExitCode::from(2),
-                _ => ExitCode::FAILURE,
-            }
-        }
+        Err(err) => fail(&err),
     };
     match synack::shutdown::received() {
         Some(sig) => ExitCode::from(synack::shutdown::exit_status(sig)),

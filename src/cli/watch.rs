@@ -8,6 +8,24 @@ use anyhow::{Context, Result};
 use super::emit_json;
 use crate::WatchArgs;
 
+/// The expression (with --port/--host and `tcp`) as the kernel will run
+/// it. A bad one is a usage error: `main` calls this before anything is
+/// started (no privileged helper, no tracefs instance, no stale-instance
+/// note), so the error is the one line.
+pub fn filter_of(args: &WatchArgs) -> Result<synack::live::sniffer::Filter> {
+    let filter = synack::live::sniffer::Filter {
+        ports: args.ports.clone(),
+        hosts: args.hosts.clone(),
+        expression: match synack::filter::Expression::of_words(&args.expression)? {
+            Some(e) => Some(synack::filter::OnEthernet::new(e)?),
+            None => None,
+        },
+        ..Default::default()
+    };
+    synack::live::bpf::compiled(&filter)?;
+    Ok(filter)
+}
+
 /// `synack watch`: the TUI on a terminal, else (or with --print/--json)
 /// the streamed ladder or the JSON document.
 pub fn run(args: WatchArgs) -> Result<()> {
@@ -22,18 +40,7 @@ pub fn run(args: WatchArgs) -> Result<()> {
         Some(path) => Some(synack::demo::SavePlan::check(path).context("--save")?),
         None => None,
     };
-    // The expression (with --port/--host and `tcp`) as the kernel will run
-    // it: a bad one is a usage error before anything starts.
-    let filter = synack::live::sniffer::Filter {
-        ports: args.ports.clone(),
-        hosts: args.hosts.clone(),
-        expression: match synack::filter::Expression::of_words(&args.expression)? {
-            Some(e) => Some(synack::filter::OnEthernet::new(e)?),
-            None => None,
-        },
-        ..Default::default()
-    };
-    synack::live::bpf::compiled(&filter)?;
+    let filter = filter_of(&args)?;
     let config = WatchConfig {
         iface: args.iface.clone(),
         filter,
